@@ -1,0 +1,22 @@
+// `certwalk --help`.
+export const HELP = `certwalk: walks you through Windows certificate rotations, step by step, with rollback.
+
+Usage
+  certwalk [--sandbox DIR] [--transcript-dir DIR]      interactive walk-through (demo sandbox by default)
+  certwalk list                                        the procedures
+  certwalk plan PROCEDURE [--param key=value …]        print every step and the exact commands
+  certwalk run PROCEDURE --yes [--param key=value …] [--journal FILE]
+                                                       run unattended (each confirmation given by --yes)
+  certwalk rollback --journal FILE --yes               undo every completed step of a session, in reverse
+  certwalk sandbox init DIR [--workers N] [--force]    make a demo fleet of simulated Windows nodes
+  certwalk sandbox show DIR [--node NAME] --json       print the simulated nodes' state
+  certwalk sandbox fault DIR --program P [--match TEXT] [--node N] [--times N]
+                                                       make the next matching command fail
+
+Options
+  --sandbox DIR          simulated nodes to work on (default: the demo sandbox in your state directory)
+  --transcript-dir DIR   where session transcripts go
+  -p, --param key=value  a procedure parameter (see \`certwalk plan PROCEDURE\` for the defaults)
+  -y, --yes              confirm every destructive step up front (run, rollback)
+  -h, --help             this text
+`;

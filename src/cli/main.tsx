@@ -1,0 +1,154 @@
+// certwalk's entry point: parses flags, then starts the Ink app or one of the unattended commands.
+import {parseArgs} from 'node:util';
+import {findProcedure, procedures} from '../procedures/index.ts';
+import {addFault} from '../hosts/sandbox/faults.ts';
+import {initSandbox} from '../hosts/sandbox/init.ts';
+import {showSandbox} from '../hosts/sandbox/show.ts';
+import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
+import {fleetFromJournal, openFleet} from './session.ts';
+import {planCommand, rollbackCommandLine, runCommandLine, type Out} from './unattended.ts';
+import {HELP} from './help.ts';
+
+const out: Out = {log: (line) => console.log(line), error: (line) => console.error(line)};
+
+function parseParams(values: readonly string[] | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param takes key=value, not "${item}"`);
+    params[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return params;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const {values, positionals} = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      sandbox: {type: 'string'},
+      param: {type: 'string', multiple: true, short: 'p'},
+      yes: {type: 'boolean', short: 'y', default: false},
+      journal: {type: 'string'},
+      'transcript-dir': {type: 'string'},
+      workers: {type: 'string'},
+      force: {type: 'boolean', default: false},
+      node: {type: 'string'},
+      json: {type: 'boolean', default: false},
+      program: {type: 'string'},
+      match: {type: 'string'},
+      times: {type: 'string'},
+      'exit-code': {type: 'string'},
+      output: {type: 'string'},
+      help: {type: 'boolean', short: 'h', default: false},
+      version: {type: 'boolean', short: 'v', default: false},
+    },
+  });
+  if (values.help) {
+    out.log(HELP);
+    return 0;
+  }
+  if (values.version) {
+    out.log('certwalk 0.1.0');
+    return 0;
+  }
+  const [commandName, ...rest] = positionals;
+  const transcriptDir = values['transcript-dir'];
+  const fleetChoice = values.sandbox ? {sandbox: values.sandbox} : {};
+
+  switch (commandName) {
+    case undefined: {
+      if (!process.stdin.isTTY) {
+        out.error('certwalk needs a terminal for the interactive walk-through; use `certwalk run PROCEDURE --yes` in scripts');
+        return 2;
+      }
+      const fleet = await openFleet(fleetChoice);
+      const {startApp} = await import('../screens/start.tsx');
+      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir()});
+    }
+    case 'list':
+      for (const p of procedures) out.log(`${p.id.padEnd(14)} ${p.title}`);
+      return 0;
+    case 'plan':
+    case 'run': {
+      const id = rest[0];
+      if (!id) throw new UsageError(`certwalk ${commandName} needs a procedure: ${procedures.map((p) => p.id).join(', ')}`);
+      const definition = findProcedure(id);
+      const fleet = await openFleet(fleetChoice);
+      const params = parseParams(values.param);
+      if (commandName === 'plan') return planCommand(definition, fleet, params, out);
+      return runCommandLine(
+        definition,
+        fleet,
+        params,
+        {yes: values.yes, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
+        out,
+      );
+    }
+    case 'rollback': {
+      if (!values.journal) throw new UsageError('certwalk rollback needs --journal FILE (the path is printed when a run starts)');
+      const fleet = await openFleet(fleetFromJournal(values.journal, values.sandbox));
+      return rollbackCommandLine(fleet, {journal: values.journal, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
+    }
+    case 'sandbox':
+      return sandboxCommand(rest, values);
+    default:
+      throw new UsageError(`unknown command "${commandName}"; see certwalk --help`);
+  }
+}
+
+async function sandboxCommand(
+  rest: string[],
+  values: {workers?: string; force?: boolean; node?: string; json?: boolean; program?: string; match?: string; times?: string; 'exit-code'?: string; output?: string},
+): Promise<number> {
+  const [action, dirArg] = rest;
+  const dir = dirArg ?? defaultSandboxDir();
+  switch (action) {
+    case 'init': {
+      const workers = values.workers === undefined ? 3 : Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 5000) throw new UsageError(`--workers takes a number from 0 to 5000, not "${values.workers}"`);
+      await initSandbox(dir, {workers, force: values.force ?? false});
+      out.log(`sandbox ready in ${dir}: master and ${workers} worker(s)`);
+      return 0;
+    }
+    case 'show': {
+      const state = await showSandbox(dir, values.node ? {node: values.node} : {});
+      out.log(values.json ? JSON.stringify(state, null, 2) : JSON.stringify(state, null, 2));
+      return 0;
+    }
+    case 'fault': {
+      if (!values.program) throw new UsageError('certwalk sandbox fault DIR --program netsh [--match "add sslcert"] [--node master] [--times 1]');
+      const times = values.times === undefined ? 1 : Number(values.times);
+      await addFault(dir, {
+        program: values.program,
+        ...(values.node ? {node: values.node} : {}),
+        ...(values.match ? {match: values.match} : {}),
+        times,
+        ...(values['exit-code'] ? {exitCode: Number(values['exit-code'])} : {}),
+        ...(values.output ? {output: values.output} : {}),
+      });
+      out.log(`fault added: the next ${times || 'every'} ${values.program}${values.match ? ` "${values.match}"` : ''} on ${values.node ?? 'any node'} fails`);
+      return 0;
+    }
+    default:
+      throw new UsageError('certwalk sandbox init|show|fault DIR …');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS')) {
+      out.error(`certwalk: ${(error as Error).message}`);
+      process.exitCode = 2;
+      return;
+    }
+    out.error(`certwalk: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.CERTWALK_DEBUG) console.error(error);
+    process.exitCode = 1;
+  },
+);

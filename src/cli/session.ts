@@ -1,0 +1,94 @@
+// Opens a fleet and a runner for a procedure: shared by the TUI and the unattended commands.
+import {randomBytes} from 'node:crypto';
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import type {Fleet} from '../hosts/host.ts';
+import {SandboxFleet} from '../hosts/sandbox/sandbox-fleet.ts';
+import {initSandbox} from '../hosts/sandbox/init.ts';
+import {findProcedure} from '../procedures/index.ts';
+import type {Prepared, ProcedureDefinition} from '../procedures/types.ts';
+import {readJournal} from '../runner/journal.ts';
+import {defaultSandboxDir, defaultTranscriptDir, sessionStamp, stateDir} from '../runner/paths.ts';
+import {ProcedureRunner} from '../runner/runner.ts';
+
+export interface FleetChoice {
+  readonly sandbox?: string;
+}
+
+/** The sandbox is the embedded default: a demo fleet is made on first use. */
+export async function openFleet(choice: FleetChoice): Promise<Fleet> {
+  const dir = choice.sandbox ?? defaultSandboxDir();
+  if (!existsSync(join(dir, 'sandbox.json'))) {
+    if (choice.sandbox && existsSync(dir)) {
+      throw new Error(`${dir} is not a certwalk sandbox (no sandbox.json); create one with \`certwalk sandbox init ${dir}\``);
+    }
+    await initSandbox(dir, {});
+  }
+  return new SandboxFleet(dir);
+}
+
+export interface SessionPaths {
+  readonly sessionId: string;
+  readonly journalPath: string;
+  readonly transcriptPath: string;
+}
+
+export function sessionPaths(procedure: string, options: {journal?: string; transcriptDir?: string; now?: Date}): SessionPaths {
+  const stamp = sessionStamp(options.now ?? new Date());
+  const sessionId = `${stamp}-${procedure}-${randomBytes(3).toString('hex')}`;
+  return {
+    sessionId,
+    journalPath: options.journal ?? join(stateDir(), 'journals', `${sessionId}.jsonl`),
+    transcriptPath: join(options.transcriptDir ?? defaultTranscriptDir(), `${sessionId}.log`),
+  };
+}
+
+export function newRunner(options: {
+  definition: ProcedureDefinition;
+  prepared: Prepared;
+  params: Readonly<Record<string, string>>;
+  fleet: Fleet;
+  paths: SessionPaths;
+  autoConfirmAll: boolean;
+}): ProcedureRunner {
+  return new ProcedureRunner({
+    definition: options.definition,
+    prepared: options.prepared,
+    params: options.params,
+    fleet: options.fleet,
+    journalPath: options.paths.journalPath,
+    transcriptPath: options.paths.transcriptPath,
+    sessionId: options.paths.sessionId,
+    autoConfirmAll: options.autoConfirmAll,
+  });
+}
+
+/** Re-opens a journal to continue it (rollback): steps are rebuilt from the resolved parameters it recorded. */
+export function runnerFromJournal(options: {journal: string; fleet: Fleet; transcriptDir?: string; autoConfirmAll: boolean}): ProcedureRunner {
+  const {header, events} = readJournal(options.journal);
+  const definition = findProcedure(header.procedure);
+  const paths = sessionPaths(header.procedure, {journal: options.journal, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
+  const runner = new ProcedureRunner({
+    definition,
+    prepared: {resolved: header.resolved, secrets: {}},
+    params: header.params,
+    fleet: options.fleet,
+    journalPath: options.journal,
+    transcriptPath: paths.transcriptPath,
+    sessionId: header.sessionId,
+    autoConfirmAll: options.autoConfirmAll,
+    previousEvents: events,
+    writeHeader: false,
+  });
+  const expected = header.steps.map((s) => s.id).join(',');
+  const rebuilt = runner.steps.map((s) => s.id).join(',');
+  if (expected !== rebuilt) throw new Error(`${options.journal} was written by a different version of ${header.procedure}: its steps do not match`);
+  return runner;
+}
+
+export function fleetFromJournal(journal: string, sandbox?: string): FleetChoice {
+  if (sandbox) return {sandbox};
+  const {header} = readJournal(journal);
+  if (header.fleet.kind !== 'sandbox') throw new Error(`${journal} ran on ${header.fleet.kind} hosts; name them again`);
+  return {sandbox: header.fleet.location};
+}

@@ -1,0 +1,157 @@
+// The non-interactive twins of the TUI: `plan`, `run --yes`, `rollback --yes`. Same engine, same journal and
+// transcript; progress goes to stdout one line per event.
+import type {Fleet} from '../hosts/host.ts';
+import type {ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
+import type {ProcedureRunner} from '../runner/runner.ts';
+import type {ProcedureState, StepState} from '../state/types.ts';
+import {rollbackOrder} from '../state/reducer.ts';
+import {newRunner, runnerFromJournal, sessionPaths} from './session.ts';
+
+export interface Out {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+export async function resolveParams(definition: ProcedureDefinition, fleet: Fleet, overrides: Record<string, string>, out: Out) {
+  const form = await definition.form(fleet);
+  const known = new Set(form.specs.map((s) => s.key));
+  const unknown = Object.keys(overrides).filter((k) => !known.has(k));
+  if (unknown.length) {
+    out.error(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for ${definition.id}; known: ${[...known].join(', ')}`);
+    return null;
+  }
+  const params = {...form.values, ...overrides};
+  const prepared = await definition.prepare(fleet, params);
+  if (!prepared.ok) {
+    out.error(`${definition.id}: the parameters were refused; nothing was changed:`);
+    for (const [key, message] of Object.entries(prepared.errors)) out.error(`  ${key}: ${message}`);
+    return null;
+  }
+  return {params, prepared: prepared.value};
+}
+
+export function formatPlan(steps: readonly StepDefinition[]): string[] {
+  const lines: string[] = [];
+  steps.forEach((step, i) => {
+    const flags = [step.destructive ? 'asks to confirm' : '', step.hasUndo ? '' : 'no undo'].filter(Boolean).join(', ');
+    lines.push(`${String(i + 1).padStart(2)}. [${step.node}] ${step.title}${flags ? `  (${flags})` : ''}`);
+    for (const cmd of step.plan()) lines.push(`      ${cmd.preview === false ? '~' : '$'} ${cmd.text}`);
+  });
+  lines.push('', '$ = the exact command that runs;  ~ = an edit certwalk makes itself (not a command)');
+  return lines;
+}
+
+export async function planCommand(definition: ProcedureDefinition, fleet: Fleet, overrides: Record<string, string>, out: Out): Promise<number> {
+  const resolved = await resolveParams(definition, fleet, overrides, out);
+  if (!resolved) return 2;
+  const steps = definition.steps(resolved.prepared.resolved, resolved.prepared.secrets);
+  out.log(`${definition.title}`);
+  out.log(`parameters: ${Object.entries(resolved.params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  out.log('');
+  for (const line of formatPlan(steps)) out.log(line);
+  return 0;
+}
+
+export async function runCommandLine(
+  definition: ProcedureDefinition,
+  fleet: Fleet,
+  overrides: Record<string, string>,
+  options: {yes: boolean; journal?: string; transcriptDir?: string},
+  out: Out,
+): Promise<number> {
+  if (!options.yes) {
+    out.error('certwalk run changes servers without asking: add --yes to confirm every destructive step up front, or run `certwalk` for the interactive walk-through');
+    return 2;
+  }
+  const resolved = await resolveParams(definition, fleet, overrides, out);
+  if (!resolved) return 2;
+  const paths = sessionPaths(definition.id, {
+    ...(options.journal ? {journal: options.journal} : {}),
+    ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
+  });
+  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true});
+  out.log(`${definition.title} on ${fleet.description}`);
+  out.log(`journal    ${paths.journalPath}`);
+  out.log(`transcript ${paths.transcriptPath}`);
+  const state = await drive(runner, {type: 'start', at: runner.now()}, out);
+  runner.close();
+  printChanges(state, out);
+  if (state.phase === 'completed') {
+    out.log(`completed: ${state.steps.length} steps verified`);
+    return 0;
+  }
+  out.error(`stopped: ${state.phase}. Nothing after the failed step ran. To undo what ran: certwalk rollback --journal ${paths.journalPath} --yes`);
+  return 1;
+}
+
+export async function rollbackCommandLine(fleet: Fleet, options: {journal: string; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
+  const runner = runnerFromJournal({journal: options.journal, fleet, autoConfirmAll: true, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
+  const before = runner.snapshot.state;
+  const order = rollbackOrder(before);
+  out.log(`rollback of ${runner.header.title} (session ${runner.header.sessionId}, ${before.phase})`);
+  if (!order.length) out.log('nothing to undo: no step had changed anything');
+  for (const index of order) out.log(`  will undo: [${before.steps[index]!.info.node}] ${before.steps[index]!.info.title}`);
+  if (!options.yes) {
+    runner.close();
+    out.error('add --yes to undo these steps');
+    return 2;
+  }
+  out.log(`transcript ${runner.transcriptPath}`);
+  const state = await drive(runner, {type: 'rollback-requested', at: runner.now()}, out);
+  runner.close();
+  const failures = state.steps.filter((s) => s.status.kind === 'undo-failed');
+  if (state.phase === 'rolled-back' && !failures.length) {
+    out.log('rolled back: every completed step was undone');
+    return 0;
+  }
+  out.error(`rollback ended ${state.phase} with ${failures.length} undo failure(s); see the transcript`);
+  return 1;
+}
+
+async function drive(runner: ProcedureRunner, first: Parameters<ProcedureRunner['dispatch']>[0], out: Out): Promise<ProcedureState> {
+  let previous = runner.snapshot.state;
+  const unsubscribe = runner.subscribe(() => {
+    const {state} = runner.snapshot;
+    if (state === previous) return;
+    state.steps.forEach((step, i) => {
+      if (step.status !== previous.steps[i]?.status) reportStep(step, i, state.steps.length, out);
+    });
+    previous = state;
+  });
+  runner.dispatch(first);
+  await runner.idle();
+  unsubscribe();
+  return runner.snapshot.state;
+}
+
+function reportStep(step: StepState, index: number, total: number, out: Out): void {
+  const name = `[${index + 1}/${total}] ${step.info.node}: ${step.info.title}`;
+  const s = step.status;
+  switch (s.kind) {
+    case 'capturing':
+      out.log(`… ${name}`);
+      return;
+    case 'done':
+      out.log(`✔ ${name} (${((s.finishedAt - s.startedAt) / 1000).toFixed(1)} s)`);
+      return;
+    case 'failed':
+      out.error(`✘ ${name}: failed during ${s.phase}: ${s.error}`);
+      return;
+    case 'undone':
+      out.log(`↶ ${name}: ${s.report}`);
+      return;
+    case 'undo-failed':
+      out.error(`✘ ${name}: undo failed: ${s.error}`);
+      return;
+    default:
+      return;
+  }
+}
+
+function printChanges(state: ProcedureState, out: Out): void {
+  const rows = state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
+  if (!rows.length) return;
+  out.log('');
+  out.log('before → after');
+  for (const row of rows) out.log(`  ${row.node.padEnd(10)} ${row.label.padEnd(40)} ${row.before ?? '(none)'} → ${row.after ?? '(none)'}`);
+}

@@ -1,0 +1,51 @@
+// The one seam between certwalk and a Windows machine, real or simulated.
+
+/** What a finished command returned. Windows tools print their errors on stdout as often as on stderr. */
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+export interface RunOptions {
+  /** Called for every output line as it arrives (no trailing newline). */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  readonly signal?: AbortSignal;
+}
+
+/** A node of the fleet as the inventory knows it. */
+export interface NodeInfo {
+  /** certwalk's name for the node (e.g. `master`, `worker1`). */
+  readonly name: string;
+  /** NetBIOS machine name as Windows reports it (e.g. `MASTER`). */
+  readonly machineName: string;
+  readonly fqdn: string;
+  readonly ip: string;
+  /** e.g. `ssis-master`, `ssis-worker`, `lync-fe`, `azureml-client`. */
+  readonly roles: readonly string[];
+}
+
+/** One Windows node: runs programs with an argument array (never a shell string) and moves files. */
+export interface Host {
+  readonly node: NodeInfo;
+  readonly kind: 'local' | 'remote' | 'sandbox';
+  /** `command` is the Windows program name as an admin would type it: `netsh`, `certutil`, `sc.exe`, … */
+  run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Paths are Windows paths on the node (`C:\Program Files\…`). */
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, data: Buffer): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  fileExists(path: string): Promise<boolean>;
+  /** A Windows directory on the node for transient files (certificates on their way into a store). */
+  readonly tempDir: string;
+}
+
+/** The machines a procedure can reach. */
+export interface Fleet {
+  readonly kind: Host['kind'];
+  /** One line for the title bar: `sandbox /home/me/.local/state/certwalk/sandbox`. */
+  readonly description: string;
+  nodes(): Promise<readonly NodeInfo[]>;
+  host(nodeName: string): Promise<Host>;
+}

@@ -1,0 +1,246 @@
+// certutil: list, add, import, export and delete certificates in a LocalMachine store, always by thumbprint.
+// Also the certmgr.exe result parser, because the documented SSIS procedure uses certmgr and admins paste its output.
+import {command, runCommand} from './command.ts';
+import type {Command} from './command.ts';
+import {ToolError} from './tool-error.ts';
+import type {Host} from '../hosts/host.ts';
+
+const TOOL = 'certutil';
+
+/** HRESULT certutil prints when a thumbprint matches nothing. */
+export const CRYPT_E_NOT_FOUND = '0x80092004';
+
+export interface StoreCert {
+  /** Upper-case, 40 hex digits, no spaces. */
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  /** As printed (`8/2/2026 11:16 PM`, in the node's locale and time zone). */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly hasPrivateKey: boolean;
+  readonly exportable: boolean;
+}
+
+function assertStore(store: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_ -]*$/.test(store)) throw new ToolError(TOOL, `"${store}" is not a certificate store name such as My or Root`);
+}
+
+function assertThumbprint(thumbprint: string): void {
+  // A thumbprint with spaces or invisible characters could match nothing, or (as a name) something else.
+  if (!/^[0-9A-Fa-f]{40}$/.test(thumbprint)) throw new ToolError(TOOL, `"${thumbprint}" is not a 40-hex-digit certificate thumbprint`);
+}
+
+function assertFile(file: string): void {
+  if (file.trim() === '' || /[\0\r\n]/.test(file)) throw new ToolError(TOOL, `"${file}" is not a file path`);
+}
+
+// The command that lists a store's certificates with their key information.
+export function listStoreCommand(store: string): Command {
+  assertStore(store);
+  return command('certutil', '-store', store);
+}
+
+// The command that adds a public certificate (.cer) to a store.
+export function addStoreCommand(store: string, file: string): Command {
+  assertStore(store);
+  assertFile(file);
+  return command('certutil', '-addstore', store, file);
+}
+
+// The command that imports a PFX with its private key; -f so a re-run replaces rather than fails.
+export function importPfxCommand(store: string, file: string, password: string): Command {
+  assertStore(store);
+  assertFile(file);
+  return command('certutil', '-f', '-p', password, '-importpfx', store, file);
+}
+
+// The command that deletes exactly one certificate, chosen by thumbprint.
+export function delStoreCommand(store: string, thumbprint: string): Command {
+  assertStore(store);
+  assertThumbprint(thumbprint);
+  return command('certutil', '-delstore', store, thumbprint);
+}
+
+// The command that exports a certificate with its private key to a PFX.
+export function exportPfxCommand(store: string, thumbprint: string, file: string, password: string): Command {
+  assertStore(store);
+  assertThumbprint(thumbprint);
+  assertFile(file);
+  return command('certutil', '-p', password, '-exportPFX', store, thumbprint, file);
+}
+
+// A copy of the command safe to show or record: the PFX password replaced by asterisks.
+export function redactCommand(cmd: Command): Command {
+  const args = cmd.args.map((arg, i) => (i > 0 && /^[-/]p$/i.test(cmd.args[i - 1]!) ? '********' : arg));
+  return {command: cmd.command, args};
+}
+
+const BLOCK_SEPARATOR = /^=+\s*\S.*?\s*=+\s*$/;
+
+// English labels of the first five fields; certutil prints them in this order, so positions serve when translated.
+const LEADING_FIELDS = ['serialNumber', 'issuer', 'notBefore', 'notAfter', 'subject'] as const;
+const LABELS: Record<string, (typeof LEADING_FIELDS)[number]> = {
+  'serial number': 'serialNumber',
+  issuer: 'issuer',
+  notbefore: 'notBefore',
+  notafter: 'notAfter',
+  subject: 'subject',
+};
+
+// Parse `certutil -store` output into one entry per certificate.
+export function parseStore(text: string): StoreCert[] {
+  const blocks: string[][] = [];
+  let current: string[] | null = null;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (BLOCK_SEPARATOR.test(line.trim())) {
+      current = [];
+      blocks.push(current);
+    } else if (current && /^CertUtil:/i.test(line.trim())) {
+      current = null;
+    } else if (current) {
+      current.push(line);
+    }
+  }
+  return blocks.map(parseCertBlock);
+}
+
+function parseCertBlock(lines: string[]): StoreCert {
+  const fields: {label: string; value: string}[] = [];
+  for (const line of lines) {
+    const m = /^\s*([^:=]+?):\s*(.*)$/.exec(line);
+    if (m) fields.push({label: m[1]!.trim(), value: m[2]!.trim()});
+  }
+  const index: Partial<Record<(typeof LEADING_FIELDS)[number], number>> = {};
+  fields.forEach((f, i) => {
+    const key = LABELS[f.label.toLowerCase()];
+    if (key && index[key] === undefined) index[key] = i;
+  });
+  if (Object.keys(index).length === 0) LEADING_FIELDS.forEach((key, i) => (index[key] = i));
+  const value = (key: (typeof LEADING_FIELDS)[number]): string => {
+    const i = index[key];
+    return i === undefined ? '' : (fields[i]?.value ?? '');
+  };
+  const serialNumber = value('serialNumber');
+  const thumbprint = findThumbprint(fields, index.serialNumber);
+  if (!thumbprint) {
+    throw new ToolError(TOOL, `certutil printed a certificate without a SHA-1 hash line${serialNumber ? ` (serial ${serialNumber})` : ''}`, {
+      output: lines.join('\n'),
+    });
+  }
+  const text = lines.join('\n');
+  const noKey = /No key provider information/i.test(text);
+  // Key lines are `  Key Container = {GUID}` / `  Provider = …`; a translated label still has ` = ` and a GUID.
+  const keyLines = lines.some((l) => /^\s*(Key Container|Provider)\s*=/i.test(l) || /^\s+[^=:]+=\s*\{[0-9A-Fa-f-]{36}\}\s*$/.test(l));
+  const hasPrivateKey = !noKey && keyLines;
+  return {
+    thumbprint,
+    subject: value('subject'),
+    issuer: value('issuer'),
+    serialNumber,
+    notBefore: value('notBefore'),
+    notAfter: value('notAfter'),
+    hasPrivateKey,
+    exportable: hasPrivateKey && !/NOT exportable/i.test(text),
+  };
+}
+
+// The thumbprint is the 40-hex value on the sha1 hash line; older builds print it as spaced byte pairs. The label is
+// only a preference, and the serial number line is skipped, because a 20-byte serial is also 40 hex digits.
+function findThumbprint(fields: readonly {label: string; value: string}[], serialIndex: number | undefined): string | null {
+  const candidates = fields
+    .map((f, i) => ({label: f.label, hex: f.value.replace(/\s+/g, ''), i}))
+    .filter((c) => c.i !== serialIndex && /^[0-9A-Fa-f]{40}$/.test(c.hex));
+  const pick = candidates.find((c) => /^cert hash\(sha1\)$/i.test(c.label)) ?? candidates.find((c) => /sha1/i.test(c.label)) ?? candidates.at(-1);
+  return pick ? pick.hex.toUpperCase() : null;
+}
+
+export type CertutilResult =
+  | {readonly ok: true}
+  | {readonly ok: false; readonly hresult: string; readonly name: string; readonly win32?: number; readonly message: string};
+
+// Classify certutil's output: `… command FAILED: 0x80092004 (-2146885628 CRYPT_E_NOT_FOUND)` + the message line.
+export function parseCertutilResult(text: string, exitCode = 0): CertutilResult {
+  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /(0x[0-9A-Fa-f]{8})\s*\(([^)]*)\)/.exec(lines[i]!);
+    if (!m || !/^CertUtil:/i.test(lines[i]!)) continue;
+    const inner = m[2]!.trim();
+    const win32 = /WIN32:\s*(\d+)/i.exec(inner)?.[1];
+    const next = lines[i + 1];
+    const message = next && /^CertUtil:/i.test(next) ? next.replace(/^CertUtil:\s*/i, '') : lines[i]!;
+    return {
+      ok: false,
+      hresult: m[1]!.toLowerCase(),
+      name: inner.split(/\s+/).at(-1) ?? '',
+      ...(win32 === undefined ? {} : {win32: Number(win32)}),
+      message,
+    };
+  }
+  if (exitCode !== 0) {
+    return {ok: false, hresult: '', name: '', message: lines.at(-1) ?? `certutil exited with code ${exitCode}`};
+  }
+  return {ok: true};
+}
+
+const joinOutput = (stdout: string, stderr: string): string => (stderr.trim() === '' ? stdout : `${stdout}${stdout.endsWith('\n') ? '' : '\n'}${stderr}`);
+
+async function runCertutil(host: Host, cmd: Command, what: string): Promise<string> {
+  const r = await runCommand(host, cmd);
+  const output = joinOutput(r.stdout, r.stderr);
+  const result = parseCertutilResult(output, r.exitCode);
+  if (!result.ok || r.exitCode !== 0) {
+    const failed = result.ok ? {hresult: '', name: '', message: `exit code ${r.exitCode}`} : result;
+    const code = failed.hresult === '' ? undefined : failed.hresult;
+    const label = failed.name ? ` (${failed.hresult} ${failed.name})` : failed.hresult ? ` (${failed.hresult})` : '';
+    throw new ToolError(TOOL, `${what} failed: ${failed.message}${label}`, {...(code === undefined ? {} : {code}), exitCode: r.exitCode, output});
+  }
+  return r.stdout;
+}
+
+// The certificates in LocalMachine\STORE.
+export async function listStore(host: Host, store: string): Promise<StoreCert[]> {
+  return parseStore(await runCertutil(host, listStoreCommand(store), `certutil -store ${store}`));
+}
+
+// Add a .cer to LocalMachine\STORE; 'already' when it was there (certutil still succeeds).
+export async function addStore(host: Host, store: string, file: string): Promise<'added' | 'already'> {
+  const out = await runCertutil(host, addStoreCommand(store, file), `certutil -addstore ${store}`);
+  return /already in store/i.test(out) ? 'already' : 'added';
+}
+
+// Import a PFX (certificate and private key) into LocalMachine\STORE.
+export async function importPfx(host: Host, store: string, file: string, password: string): Promise<void> {
+  await runCertutil(host, importPfxCommand(store, file, password), `certutil -importPFX ${store}`);
+}
+
+// Delete one certificate by thumbprint; ToolError code CRYPT_E_NOT_FOUND when it is not there.
+export async function delStore(host: Host, store: string, thumbprint: string): Promise<void> {
+  await runCertutil(host, delStoreCommand(store, thumbprint), `certutil -delstore ${store} ${thumbprint}`);
+}
+
+// Export a certificate with its private key to a PFX file on the node.
+export async function exportPfx(host: Host, store: string, thumbprint: string, file: string, password: string): Promise<void> {
+  await runCertutil(host, exportPfxCommand(store, thumbprint, file, password), `certutil -exportPFX ${store} ${thumbprint}`);
+}
+
+export type CertmgrResult = {readonly ok: true} | {readonly ok: false; readonly message: string};
+
+// certmgr's exit code is unreliable, so success is the `CertMgr Succeeded` line and nothing that says otherwise.
+export function parseCertmgrResult(text: string): CertmgrResult {
+  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const errors = lines.filter((l) => /^Error:/i.test(l));
+  if (errors.length > 0) return {ok: false, message: errors.join('\n')};
+  if (lines.some((l) => /^CertMgr Failed/i.test(l))) return {ok: false, message: 'CertMgr Failed'};
+  if (lines.some((l) => /^CertMgr Succeeded/i.test(l))) return {ok: true};
+  return {ok: false, message: 'certmgr did not print "CertMgr Succeeded"'};
+}
+
+// The documented manual step, shown for reference only: /n deletes EVERY certificate whose name matches, which
+// includes the new certificate when it has the same CN, so certwalk itself deletes by thumbprint with certutil.
+// `certmgr.exe` with the extension, because plain `certmgr` at cmd.exe can resolve to certmgr.msc in System32.
+export function certmgrDeleteByNameCommand(store: string, name: string): Command {
+  assertStore(store);
+  return command('certmgr.exe', '/del', '/c', '/s', '/r', 'localmachine', store, '/n', name);
+}

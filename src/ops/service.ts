@@ -1,0 +1,200 @@
+// sc.exe query / stop / start, and a restart that waits for the service to really stop and really run.
+// sc stop and sc start return as soon as the request is queued (STOP_PENDING / START_PENDING), so callers poll.
+import {command, runCommand} from './command.ts';
+import type {Command} from './command.ts';
+import {ToolError} from './tool-error.ts';
+import type {Host} from '../hosts/host.ts';
+
+const TOOL = 'sc.exe';
+
+export type ServiceState = 'stopped' | 'start-pending' | 'stop-pending' | 'running' | 'continue-pending' | 'pause-pending' | 'paused';
+
+export interface ServiceStatus {
+  readonly serviceName: string;
+  readonly state: ServiceState;
+  readonly stateCode: number;
+  readonly win32ExitCode: number;
+  /** Meaningful when win32ExitCode is 1066 (ERROR_SERVICE_SPECIFIC_ERROR). */
+  readonly serviceExitCode?: number;
+  /** Printed by `sc start` only. */
+  readonly pid?: number;
+}
+
+// SERVICE_STATUS.dwCurrentState values; the words after them may be translated, the numbers are not.
+const STATES: Record<number, ServiceState> = {
+  1: 'stopped',
+  2: 'start-pending',
+  3: 'stop-pending',
+  4: 'running',
+  5: 'continue-pending',
+  6: 'pause-pending',
+  7: 'paused',
+};
+
+export const ERROR_SERVICE_DOES_NOT_EXIST = 1060;
+export const ERROR_SERVICE_ALREADY_RUNNING = 1056;
+export const ERROR_SERVICE_NOT_ACTIVE = 1062;
+
+function assertServiceName(name: string): void {
+  if (!/^[A-Za-z0-9_.$#@ -]+$/.test(name) || name.trim() !== name) throw new ToolError(TOOL, `"${name}" is not a service name such as SSISScaleOutMaster140`);
+}
+
+// The command that reports a service's state.
+export function queryServiceCommand(name: string): Command {
+  assertServiceName(name);
+  return command('sc.exe', 'query', name);
+}
+
+// The command that asks a service to stop (returns while it is still stopping).
+export function stopServiceCommand(name: string): Command {
+  assertServiceName(name);
+  return command('sc.exe', 'stop', name);
+}
+
+// The command that asks a service to start (returns while it is still starting).
+export function startServiceCommand(name: string): Command {
+  assertServiceName(name);
+  return command('sc.exe', 'start', name);
+}
+
+function field(text: string, label: string): string | undefined {
+  return new RegExp(`^[ \\t]*${label}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim();
+}
+
+// Parse the status block that sc query / stop / start print.
+export function parseScOutput(text: string): ServiceStatus {
+  const serviceName = field(text, 'SERVICE_NAME');
+  const stateCode = Number(/^(\d+)/.exec(field(text, 'STATE') ?? '')?.[1] ?? NaN);
+  const state = STATES[stateCode];
+  if (serviceName === undefined || state === undefined) {
+    throw new ToolError(TOOL, 'sc.exe printed no service status (SERVICE_NAME and a numeric STATE)', {output: text});
+  }
+  const win32ExitCode = Number(/^(\d+)/.exec(field(text, 'WIN32_EXIT_CODE') ?? '')?.[1] ?? 0);
+  const serviceExitCode = /^(\d+)/.exec(field(text, 'SERVICE_EXIT_CODE') ?? '')?.[1];
+  const pid = /^(\d+)/.exec(field(text, 'PID') ?? '')?.[1];
+  return {
+    serviceName,
+    state,
+    stateCode,
+    win32ExitCode,
+    ...(serviceExitCode === undefined ? {} : {serviceExitCode: Number(serviceExitCode)}),
+    ...(pid === undefined ? {} : {pid: Number(pid)}),
+  };
+}
+
+// The Win32 error sc.exe printed (`[SC] OpenService FAILED 1060:` + its message), or null.
+export function parseScError(text: string): {code: number; message: string} | null {
+  const lines = text.split(/\r\n|\r|\n/);
+  const i = lines.findIndex((l) => /^\s*\[SC\].*?\s(\d+):\s*$/.test(l));
+  if (i < 0) return null;
+  const code = Number(/\s(\d+):\s*$/.exec(lines[i]!)![1]);
+  const message = lines.slice(i + 1).find((l) => l.trim() !== '')?.trim() ?? lines[i]!.trim();
+  return {code, message};
+}
+
+export interface ServiceWaitOptions {
+  /** Give up after this long (default 60 s). */
+  readonly timeoutMs?: number;
+  /** Time between two queries (default 250 ms). */
+  readonly pollMs?: number;
+  /** Injected so tests do not wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface ScRun {
+  readonly exitCode: number;
+  readonly output: string;
+  readonly error: {code: number; message: string} | null;
+}
+
+async function runSc(host: Host, cmd: Command): Promise<ScRun> {
+  const r = await runCommand(host, cmd);
+  const output = r.stderr.trim() === '' ? r.stdout : `${r.stdout}\n${r.stderr}`;
+  return {exitCode: r.exitCode, output, error: parseScError(output)};
+}
+
+function scFailure(cmd: Command, run: ScRun): ToolError {
+  const what = `sc.exe ${cmd.args.join(' ')}`;
+  if (run.error) {
+    return new ToolError(TOOL, `${what} failed: ${run.error.message} (error ${run.error.code})`, {code: run.error.code, exitCode: run.exitCode, output: run.output});
+  }
+  return new ToolError(TOOL, `${what} failed with exit code ${run.exitCode}`, {exitCode: run.exitCode, output: run.output});
+}
+
+// The current status of a service; ToolError code 1060 when it is not installed.
+export async function queryService(host: Host, name: string): Promise<ServiceStatus> {
+  const cmd = queryServiceCommand(name);
+  const run = await runSc(host, cmd);
+  if (run.error || run.exitCode !== 0) throw scFailure(cmd, run);
+  return parseScOutput(run.output);
+}
+
+// Query until `done` says so; the time limit counts both wall time and time slept, so an injected sleep still ends.
+async function pollUntil(
+  host: Host,
+  name: string,
+  options: ServiceWaitOptions,
+  done: (status: ServiceStatus) => boolean,
+  describeTimeout: (status: ServiceStatus, timeoutMs: number) => string,
+): Promise<ServiceStatus> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const pollMs = options.pollMs ?? 250;
+  const sleep = options.sleep ?? defaultSleep;
+  const started = Date.now();
+  let slept = 0;
+  for (;;) {
+    const status = await queryService(host, name);
+    if (done(status)) return status;
+    if (slept >= timeoutMs || Date.now() - started >= timeoutMs) {
+      throw new ToolError(TOOL, describeTimeout(status, timeoutMs));
+    }
+    await sleep(pollMs);
+    slept += pollMs;
+  }
+}
+
+// Stop a service and wait until it is STOPPED; a service that was not running counts as stopped.
+export async function stopService(host: Host, name: string, options: ServiceWaitOptions = {}): Promise<ServiceStatus> {
+  const cmd = stopServiceCommand(name);
+  const run = await runSc(host, cmd);
+  const notRunning = run.error?.code === ERROR_SERVICE_NOT_ACTIVE;
+  if (!notRunning && (run.error || run.exitCode !== 0)) throw scFailure(cmd, run);
+  return pollUntil(
+    host,
+    name,
+    options,
+    (s) => s.state === 'stopped',
+    (s, ms) => `service ${name} did not stop within ${ms / 1000} s (still ${s.state})`,
+  );
+}
+
+// Start a service and wait until it is RUNNING; one that stops again instead is reported with its exit code.
+export async function startService(host: Host, name: string, options: ServiceWaitOptions = {}): Promise<ServiceStatus> {
+  const cmd = startServiceCommand(name);
+  const run = await runSc(host, cmd);
+  const alreadyRunning = run.error?.code === ERROR_SERVICE_ALREADY_RUNNING;
+  if (!alreadyRunning && (run.error || run.exitCode !== 0)) throw scFailure(cmd, run);
+  const status = await pollUntil(
+    host,
+    name,
+    options,
+    (s) => s.state === 'running' || s.state === 'stopped',
+    (s, ms) => `service ${name} did not reach RUNNING within ${ms / 1000} s (still ${s.state})`,
+  );
+  if (status.state === 'stopped') {
+    // 1066 means the service reported its own code, which is the one worth showing.
+    const specific = status.win32ExitCode === 1066 && status.serviceExitCode !== undefined ? `, service-specific code ${status.serviceExitCode}` : '';
+    throw new ToolError(TOOL, `service ${name} stopped right after start (exit code ${status.win32ExitCode}${specific})`, {
+      code: status.win32ExitCode,
+    });
+  }
+  return status;
+}
+
+// Stop then start, so the service reloads its settings and certificates; returns the final (running) status.
+export async function restartService(host: Host, name: string, options: ServiceWaitOptions = {}): Promise<ServiceStatus> {
+  await stopService(host, name, options);
+  return startService(host, name, options);
+}

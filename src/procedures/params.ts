@@ -1,0 +1,32 @@
+// Parameter checks shared by procedures: each returns a sentence an admin can act on.
+import {isIP} from 'node:net';
+
+export type Parsed<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly error: string};
+
+/** `all`, or a comma-separated list of known node names (case-insensitive, duplicates dropped). */
+export function parseNodeList(input: string, known: readonly string[]): Parsed<string[]> {
+  const text = input.trim();
+  if (!known.length) return {ok: false, error: 'the fleet has no such nodes'};
+  if (text === '' || text.toLowerCase() === 'all') return {ok: true, value: [...known]};
+  const byLower = new Map(known.map((name) => [name.toLowerCase(), name]));
+  const names: string[] = [];
+  for (const raw of text.split(',')) {
+    const name = raw.trim();
+    if (!name) continue;
+    const match = byLower.get(name.toLowerCase());
+    if (!match) return {ok: false, error: `no node named "${name}"; known: ${abbreviateList(known)}`};
+    if (!names.includes(match)) names.push(match);
+  }
+  return names.length ? {ok: true, value: names} : {ok: false, error: 'name at least one node, or "all"'};
+}
+
+function abbreviateList(names: readonly string[]): string {
+  return names.length > 8 ? `${names.slice(0, 8).join(', ')}, … (${names.length} in all)` : names.join(', ');
+}
+
+/** A DNS name (RFC 1123 labels) or an IPv4/IPv6 address. */
+export function validHostOrIp(value: string): boolean {
+  if (isIP(value)) return true;
+  if (value.length > 253) return false;
+  return value.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}

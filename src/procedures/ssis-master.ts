@@ -1,0 +1,246 @@
+// SSIS Scale Out: change the Master certificate, on the master and then on every worker
+// (MicrosoftDocs sql-docs "Manage certificates for SQL Server Integration Services Scale Out").
+import {createSelfSigned, toPfx} from '../certs/index.ts';
+import type {Fleet, NodeInfo} from '../hosts/host.ts';
+import {listStore} from '../ops/certutil.ts';
+import {showSslCert, bindingToAddParams, type SslBinding} from '../ops/netsh.ts';
+import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
+import type {Json} from '../state/types.ts';
+import {parseNodeList, validHostOrIp} from './params.ts';
+import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
+import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
+import {restartServiceStep} from './steps/service.ts';
+import {updateSettingStep} from './steps/setting.ts';
+import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import {cleanThumbprint} from '../certs/index.ts';
+import {randomBytes} from 'node:crypto';
+import {sameThumbprint} from './steps/util.ts';
+
+export const MASTER_SERVICE = 'SSISScaleOutMaster140';
+export const WORKER_SERVICE = 'SSISScaleOutWorker140';
+const DEFAULT_PORT = 8391;
+
+interface MasterResolved {
+  readonly master: string;
+  readonly ipport: string;
+  readonly binding: SslBinding;
+  readonly oldThumbprint: string;
+  readonly oldSetting: string;
+  readonly cert: {readonly thumbprint: string; readonly sha256: string; readonly subject: string; readonly notAfter: string; readonly derBase64: string; readonly created: boolean};
+  readonly workers: readonly {readonly node: string; readonly oldSetting: string}[];
+}
+
+async function masterNodes(fleet: Fleet): Promise<NodeInfo[]> {
+  return (await fleet.nodes()).filter((n) => n.roles.includes('ssis-master'));
+}
+
+async function workerNodes(fleet: Fleet): Promise<NodeInfo[]> {
+  return (await fleet.nodes()).filter((n) => n.roles.includes('ssis-worker'));
+}
+
+/** The master endpoint host as the workers know it: the host of a worker's MasterEndpoint setting. */
+async function endpointHost(fleet: Fleet, master: NodeInfo): Promise<string> {
+  const [worker] = await workerNodes(fleet);
+  if (worker) {
+    try {
+      const {values} = await readSettingsFile(await fleet.host(worker.name), WORKER_SETTINGS_PATH);
+      const endpoint = values.MasterEndpoint;
+      if (typeof endpoint === 'string') return new URL(endpoint).hostname;
+    } catch {
+      // fall back to the master's own name
+    }
+  }
+  return master.fqdn;
+}
+
+async function form(fleet: Fleet): Promise<ParamForm> {
+  const masters = await masterNodes(fleet);
+  const master = masters[0];
+  const values: Record<string, string> = {master: master?.name ?? '', certificate: 'new', workers: 'all', port: String(DEFAULT_PORT), keyBits: '2048', validDays: '730', commonNames: ''};
+  const certChoices: {value: string; label: string}[] = [{value: 'new', label: 'Create a new self-signed certificate'}];
+  if (master) {
+    const host = await fleet.host(master.name);
+    try {
+      const {values: settings} = await readSettingsFile(host, MASTER_SETTINGS_PATH);
+      if (typeof settings.PortNumber === 'number' || typeof settings.PortNumber === 'string') values.port = String(settings.PortNumber);
+    } catch {
+      // the Parameters screen shows the default; prepare() reports the unreadable file
+    }
+    values.commonNames = [...new Set([await endpointHost(fleet, master), master.machineName, master.ip])].join(',');
+    for (const cert of await listStore(host, 'Root').catch(() => [])) {
+      if (cert.hasPrivateKey) certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${cert.notAfter})`});
+    }
+  }
+  return {
+    values,
+    specs: [
+      {key: 'master', label: 'Master node', help: 'The node running SSISScaleOutMaster140', choices: masters.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`}))},
+      {key: 'certificate', label: 'Certificate', help: 'new, or the thumbprint of a certificate with a private key in the master\'s LocalMachine\\Root', choices: certChoices},
+      {key: 'commonNames', label: 'CN list', help: 'CNs of a new certificate, comma-separated: the master endpoint host first, then machine name and IP (also put in the SAN)'},
+      {key: 'port', label: 'Master port', help: 'The master service port (PortNumber in MasterSettings.config); the binding is 0.0.0.0:PORT'},
+      {key: 'workers', label: 'Workers', help: '"all" or a comma-separated list of worker nodes to reconnect'},
+      {key: 'keyBits', label: 'Key size', help: 'RSA key size of a new certificate, at least 2048'},
+      {key: 'validDays', label: 'Valid for (days)', help: 'Validity of a new certificate'},
+    ],
+  };
+}
+
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+  const errors: Record<string, string> = {};
+  const nodes = await fleet.nodes();
+  const master = nodes.find((n) => n.name === params.master);
+  if (!master) errors.master = `no node named "${params.master ?? ''}"; nodes: ${nodes.map((n) => n.name).join(', ')}`;
+  else if (!master.roles.includes('ssis-master')) errors.master = `${master.name} is not an SSIS Scale Out master`;
+
+  const port = Number(params.port ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) errors.port = `port must be a whole number from 1 to 65535, not "${params.port}"`;
+  const keyBits = Number(params.keyBits ?? 2048);
+  if (!Number.isInteger(keyBits) || keyBits < 2048 || keyBits > 16384) errors.keyBits = `key size must be at least 2048 bits, not "${params.keyBits}"`;
+  const validDays = Number(params.validDays ?? 730);
+  if (!Number.isInteger(validDays) || validDays < 1 || validDays > 3650 * 3) errors.validDays = `validity must be a number of days from 1 to 10950, not "${params.validDays}"`;
+
+  const workers = await workerNodes(fleet);
+  const chosen = parseNodeList(params.workers ?? 'all', workers.map((w) => w.name));
+  if (!chosen.ok) errors.workers = chosen.error;
+
+  const commonNames = (params.commonNames ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const certificate = (params.certificate ?? 'new').trim();
+  if (certificate === 'new') {
+    if (!commonNames.length) errors.commonNames = 'give at least one CN (the master endpoint host)';
+    const bad = commonNames.find((cn) => !validHostOrIp(cn));
+    if (bad) errors.commonNames = `"${bad}" is not a host name or IP address`;
+  }
+  if (Object.keys(errors).length || !master || !chosen.ok) return {ok: false, errors};
+
+  const host = await fleet.host(master.name);
+  const ipport = `0.0.0.0:${port}`;
+  let masterSetting: string;
+  try {
+    const {values} = await readSettingsFile(host, MASTER_SETTINGS_PATH);
+    const value = values.SSLCertThumbprint;
+    if (typeof value !== 'string') throw new Error(`MasterSettings.config has no SSLCertThumbprint string value`);
+    masterSetting = value;
+  } catch (error) {
+    return {ok: false, errors: {master: `cannot read ${MASTER_SETTINGS_PATH} on ${master.name}: ${(error as Error).message}`}};
+  }
+  const binding = (await showSslCert(host)).find((b) => b.ipport?.toLowerCase() === ipport);
+  if (!binding) return {ok: false, errors: {port: `there is no SSL binding on ${ipport} on ${master.name}: is the master port right?`}};
+  try {
+    bindingToAddParams(binding);
+  } catch (error) {
+    return {ok: false, errors: {port: (error as Error).message}};
+  }
+
+  const workerSettings: {node: string; oldSetting: string}[] = [];
+  for (const name of chosen.value) {
+    try {
+      const {values} = await readSettingsFile(await fleet.host(name), WORKER_SETTINGS_PATH);
+      const value = values.MasterHttpsCertThumbprint;
+      if (typeof value !== 'string') throw new Error('WorkerSettings.config has no MasterHttpsCertThumbprint string value');
+      workerSettings.push({node: name, oldSetting: value});
+    } catch (error) {
+      return {ok: false, errors: {workers: `${name}: ${(error as Error).message}`}};
+    }
+  }
+
+  let cert: MasterResolved['cert'];
+  const secrets: Record<string, string> = {};
+  if (certificate === 'new') {
+    const made = await createSelfSigned({
+      commonNames,
+      dnsNames: commonNames.filter((cn) => !/^[\d.]+$/.test(cn) && !cn.includes(':')),
+      ipAddresses: commonNames.filter((cn) => /^[\d.]+$/.test(cn) || cn.includes(':')),
+      keyBits,
+      validDays,
+    });
+    const password = randomBytes(18).toString('base64url');
+    secrets.pfxPassword = password;
+    secrets.pfxBase64 = toPfx(made, password).toString('base64');
+    cert = {...certSummary(made.info), derBase64: made.der.toString('base64'), created: true};
+  } else {
+    let thumbprint: string;
+    try {
+      thumbprint = cleanThumbprint(certificate);
+    } catch (error) {
+      return {ok: false, errors: {certificate: (error as Error).message}};
+    }
+    const found = (await listStore(host, 'Root')).find((c) => sameThumbprint(c.thumbprint, thumbprint));
+    if (!found) return {ok: false, errors: {certificate: `${thumbprint} is not in LocalMachine\\Root on ${master.name}`}};
+    if (!found.hasPrivateKey) return {ok: false, errors: {certificate: `${thumbprint} has no private key on ${master.name}: http.sys cannot use it`}};
+    if (sameThumbprint(binding.certHash, thumbprint)) return {ok: false, errors: {certificate: `${thumbprint} is the certificate the master already uses`}};
+    cert = {thumbprint, sha256: '', subject: found.subject, notAfter: found.notAfter, derBase64: '', created: false};
+  }
+  const resolved: MasterResolved = {
+    master: master.name,
+    ipport,
+    binding,
+    oldThumbprint: (binding.certHash ?? '').toUpperCase(),
+    oldSetting: masterSetting,
+    cert,
+    workers: workerSettings,
+  };
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+}
+
+function certSummary(info: {thumbprint: string; sha256: string; subject: string; notAfter: Date}) {
+  return {thumbprint: info.thumbprint, sha256: info.sha256, subject: info.subject, notAfter: info.notAfter.toISOString()};
+}
+
+function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
+  const r = resolvedJson as unknown as MasterResolved;
+  const thumb = r.cert.thumbprint;
+  const out: StepDefinition[] = [];
+  if (r.cert.created) {
+    const material: CertificateMaterial = {
+      thumbprint: thumb,
+      subject: r.cert.subject,
+      derBase64: r.cert.derBase64,
+      ...(secrets.pfxBase64 && secrets.pfxPassword ? {pfx: {base64: secrets.pfxBase64, password: secrets.pfxPassword}} : {}),
+    };
+    out.push(addCertificateStep({id: 'master.import-cert', node: r.master, store: 'Root', cert: material}));
+  }
+  out.push(
+    deleteBindingStep({
+      id: 'master.delete-binding',
+      node: r.master,
+      ipport: r.ipport,
+      planned: r.binding,
+      newThumbprint: thumb,
+      references: [{path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+    }),
+    addBindingStep({id: 'master.add-binding', node: r.master, ipport: r.ipport, planned: r.binding, deleteStepId: 'master.delete-binding', newThumbprint: thumb}),
+    updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting}),
+    restartServiceStep({id: 'master.restart', node: r.master, service: MASTER_SERVICE}),
+  );
+  for (const worker of r.workers) {
+    const publicCert: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
+    out.push(
+      publicCert.derBase64
+        ? addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"})
+        : existingCertTrustStep(worker.node, r),
+      updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting}),
+      restartServiceStep({id: `${worker.node}.restart`, node: worker.node, service: WORKER_SERVICE}),
+    );
+  }
+  return out;
+}
+
+/** An existing certificate's public part is exported from the master at run time, so the plan names it by thumbprint. */
+function existingCertTrustStep(node: string, r: MasterResolved): StepDefinition {
+  return addCertificateStep({
+    id: `${node}.trust-master`,
+    node,
+    store: 'Root',
+    cert: {thumbprint: r.cert.thumbprint, subject: r.cert.subject, derBase64: ''},
+    title: "Trust the master's certificate (LocalMachine\\Root)",
+  });
+}
+
+export const ssisMaster: ProcedureDefinition = {
+  id: 'ssis-master',
+  title: 'SSIS Scale Out: change the Master certificate',
+  summary: 'New or existing certificate for the master endpoint: http.sys binding (same appid), MasterSettings.config, master service, then every worker.',
+  form,
+  prepare,
+  steps,
+};

@@ -1,0 +1,87 @@
+// Step: put a certificate into a LocalMachine store of a node (PFX with its key, or public part only).
+// Undo removes it only if it was not there before the step ran.
+import {addStore, addStoreCommand, delStore, importPfx, importPfxCommand, listStore, redactCommand} from '../../ops/certutil.ts';
+import type {Host} from '../../hosts/host.ts';
+import {formatCommand} from '../../ops/command.ts';
+import type {Json} from '../../state/types.ts';
+import type {StepDefinition} from '../types.ts';
+import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+
+export interface CertificateMaterial {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly derBase64: string;
+  /** When set, the private key goes in too (http.sys needs it on the master). */
+  readonly pfx?: {readonly base64: string; readonly password: string};
+}
+
+export function addCertificateStep(options: {
+  id: string;
+  node: string;
+  store: string;
+  cert: CertificateMaterial;
+  title?: string;
+  skippable?: boolean;
+}): StepDefinition {
+  const {id, node, store, cert} = options;
+  const withKey = cert.pfx !== undefined;
+  const tempName = `certwalk-${cert.thumbprint}.${withKey ? 'pfx' : 'cer'}`;
+  const commandFor = (tempDir: string) => {
+    const file = `${tempDir}\\${tempName}`;
+    return cert.pfx ? importPfxCommand(store, file, cert.pfx.password) : addStoreCommand(store, file);
+  };
+  const present = async (host: Host) =>
+    (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
+
+  return {
+    id,
+    title: options.title ?? `Add the new certificate to LocalMachine\\${store}${withKey ? ' (with its private key)' : ''}`,
+    node,
+    kind: withKey ? 'import-pfx' : 'add-certificate',
+    destructive: false,
+    skippable: options.skippable ?? false,
+    undoLast: false,
+    hasUndo: true,
+    plan: () => [{node, text: formatCommand(redactCommand(commandFor('C:\\Windows\\Temp')))}],
+    async capture(ctx) {
+      const host = await ctx.host(node);
+      const existing = await present(host);
+      return {captured: {alreadyPresent: existing !== undefined}};
+    },
+    async do(ctx) {
+      const host = await ctx.host(node);
+      if (await present(host)) {
+        ctx.note(`${shortThumb(cert.thumbprint)} is already in LocalMachine\\${store}; nothing to add`);
+        return;
+      }
+      const file = `${host.tempDir}\\${tempName}`;
+      if (cert.pfx) ctx.secret(cert.pfx.password);
+      await host.writeFile(file, Buffer.from(cert.pfx ? cert.pfx.base64 : cert.derBase64, 'base64'));
+      try {
+        if (cert.pfx) await importPfx(host, store, file, cert.pfx.password);
+        else await addStore(host, store, file);
+      } finally {
+        await host.removeFile(file);
+      }
+    },
+    async verify(ctx, captured) {
+      const host = await ctx.host(node);
+      const found = await present(host);
+      const checks = [
+        {what: `${cert.thumbprint} in LocalMachine\\${store}`, expected: 'present', observed: found ? 'present' : 'absent', ok: found !== undefined},
+      ];
+      if (withKey) {
+        checks.push({what: 'private key', expected: 'present', observed: found?.hasPrivateKey ? 'present' : 'absent', ok: found?.hasPrivateKey === true});
+      }
+      const before = asRecord(captured).alreadyPresent === true ? cert.thumbprint : null;
+      return {checks, changes: [{node, label: `LocalMachine\\${store}`, before, after: cert.thumbprint}]};
+    },
+    async undo(ctx, captured: Json) {
+      if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before`;
+      const host = await ctx.host(node);
+      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove`;
+      await delStore(host, store, cert.thumbprint);
+      return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}`;
+    },
+  };
+}

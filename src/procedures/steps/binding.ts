@@ -1,0 +1,205 @@
+// Steps: replace the http.sys SSL binding on an ip:port: delete the current one (confirmed, captured first), then
+// add the new certificate with the ORIGINAL appid and every option the old binding had. A plain delete+add
+// silently resets client-cert negotiation, HTTP/2, QUIC and TLS flags.
+import {addSslCert, addSslCertCommand, bindingToAddParams, deleteSslCert, deleteSslCertCommand, showSslCert, type SslBinding} from '../../ops/netsh.ts';
+import {formatCommand} from '../../ops/command.ts';
+import {listStore} from '../../ops/certutil.ts';
+import {readSettingsFile} from '../../ops/scale-out-settings.ts';
+import type {Host} from '../../hosts/host.ts';
+import type {Check, Json} from '../../state/types.ts';
+import type {StepDefinition} from '../types.ts';
+import {asRecord, sameThumbprint} from './util.ts';
+
+export interface BindingReference {
+  /** A settings file on the same node whose value points at the binding's certificate. */
+  readonly path: string;
+  readonly key: string;
+}
+
+async function readReference(host: Host, ref: BindingReference): Promise<string | null> {
+  try {
+    const {values} = await readSettingsFile(host, ref.path);
+    const value = values[ref.key];
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null; // a reference we cannot read is not a reason to stop; the settings step reports its own errors
+  }
+}
+
+function find(bindings: readonly SslBinding[], ipport: string): SslBinding | undefined {
+  return bindings.find((b) => b.ipport?.toLowerCase() === ipport.toLowerCase());
+}
+
+function withHash(binding: SslBinding, certHash: string): SslBinding {
+  return {...binding, certHash};
+}
+
+function describeBinding(b: SslBinding): string {
+  return `${b.ipport} → certificate ${b.certHash?.toUpperCase() ?? '(none)'} in store ${b.certStoreName ?? '(null = MY)'}, appid ${b.appId}`;
+}
+
+export function deleteBindingStep(options: {
+  id: string;
+  node: string;
+  ipport: string;
+  /** The binding as read when the plan was made: the plan shows commands built from it. */
+  planned: SslBinding;
+  newThumbprint: string;
+  references: readonly BindingReference[];
+}): StepDefinition {
+  const {id, node, ipport, planned} = options;
+  const restore = addSslCertCommand(ipport, planned);
+  return {
+    id,
+    title: `Delete the SSL binding on ${ipport} (kept to restore)`,
+    node,
+    kind: 'delete-binding',
+    destructive: true,
+    skippable: false,
+    undoLast: false,
+    hasUndo: true,
+    plan: () => [
+      {node, text: formatCommand({command: 'netsh', args: ['http', 'show', 'sslcert', `ipport=${ipport}`]})},
+      {node, text: formatCommand(deleteSslCertCommand(ipport))},
+    ],
+    async capture(ctx) {
+      const host = await ctx.host(node);
+      const all = await showSslCert(host);
+      const current = find(all, ipport);
+      if (!current) throw new Error(`there is no SSL binding on ${ipport}; certwalk will not invent one. Check \`netsh http show sslcert\`.`);
+      if (!sameThumbprint(current.certHash, planned.certHash) || current.appId?.toLowerCase() !== planned.appId?.toLowerCase()) {
+        throw new Error(`the binding on ${ipport} changed since the plan was made (now ${describeBinding(current)}); start again to see a fresh plan`);
+      }
+      // Refuse now, while nothing is deleted, if the binding could not be re-created exactly.
+      const {notCarried} = bindingToAddParams(current);
+      const storeName = current.certStoreName ?? 'My';
+      const target = (await listStore(host, storeName)).find((c) => sameThumbprint(c.thumbprint, options.newThumbprint));
+      if (!target?.hasPrivateKey) {
+        throw new Error(
+          `the new certificate ${options.newThumbprint} is not in LocalMachine\\${storeName} with a private key, so \`netsh http add\` would fail (error 1312) after the delete; nothing was deleted`,
+        );
+      }
+      const oldHash = current.certHash ?? '';
+      const references: string[] = all
+        .filter((b) => b !== current && sameThumbprint(b.certHash, oldHash))
+        .map((b) => `another binding uses it too: ${describeBinding(b)} (left unchanged)`);
+      for (const ref of options.references) {
+        const value = await readReference(host, ref);
+        if (sameThumbprint(value, oldHash)) references.push(`${ref.path}: ${ref.key} = ${value} (a later step updates it)`);
+      }
+      const captured = {binding: current as unknown as Json, oldHash};
+      return {
+        captured,
+        prompt: {
+          title: `Delete the SSL binding on ${ipport}`,
+          commands: [formatCommand(deleteSslCertCommand(ipport))],
+          removes: [describeBinding(current)],
+          restoreWith: [formatCommand(restore)],
+          references,
+          warnings: [
+            ...notCarried.map((label) => `"${label}" is set on this binding and netsh add has no parameter for it: it will be lost`),
+            `until the next step adds the new binding, ${ipport} has no certificate and workers cannot connect`,
+          ],
+        },
+      };
+    },
+    async do(ctx, captured) {
+      const host = await ctx.host(node);
+      const current = find(await showSslCert(host), ipport);
+      if (!current) {
+        ctx.note(`no binding on ${ipport} any more; nothing to delete`);
+        return;
+      }
+      if (!sameThumbprint(current.certHash, asRecord(captured).oldHash as string)) {
+        throw new Error(`the binding on ${ipport} changed since it was captured (now ${describeBinding(current)}); not deleting it`);
+      }
+      await deleteSslCert(host, ipport);
+    },
+    async verify(ctx) {
+      const host = await ctx.host(node);
+      const current = find(await showSslCert(host), ipport);
+      return {
+        checks: [{what: `binding on ${ipport}`, expected: '(none)', observed: current ? describeBinding(current) : '(none)', ok: !current}],
+        changes: [],
+      };
+    },
+    async undo(ctx, captured) {
+      const original = asRecord(captured).binding as unknown as SslBinding;
+      const host = await ctx.host(node);
+      const current = find(await showSslCert(host), ipport);
+      if (current && sameThumbprint(current.certHash, original.certHash)) return `the original binding is in place on ${ipport}`;
+      if (current) throw new Error(`${ipport} is bound to ${current.certHash}, not to the original ${original.certHash}; not touching it`);
+      await addSslCert(host, ipport, original);
+      return `re-added the original binding: ${describeBinding(original)}`;
+    },
+  };
+}
+
+export function addBindingStep(options: {
+  id: string;
+  node: string;
+  ipport: string;
+  planned: SslBinding;
+  deleteStepId: string;
+  newThumbprint: string;
+}): StepDefinition {
+  const {id, node, ipport, newThumbprint} = options;
+  const newHash = newThumbprint.toLowerCase();
+  return {
+    id,
+    title: `Add the new certificate on ${ipport} (same appid and options)`,
+    node,
+    kind: 'add-binding',
+    destructive: false,
+    skippable: false,
+    undoLast: false,
+    hasUndo: true,
+    plan: () => [{node, text: formatCommand(addSslCertCommand(ipport, withHash(options.planned, newHash)))}],
+    async capture(ctx) {
+      const original = asRecord(ctx.capturedOf(options.deleteStepId)).binding;
+      if (!original) throw new Error(`the binding deleted by step ${options.deleteStepId} was not captured; refusing to add one`);
+      return {captured: {original}};
+    },
+    async do(ctx, captured) {
+      const original = asRecord(captured).original as unknown as SslBinding;
+      const host = await ctx.host(node);
+      const current = find(await showSslCert(host), ipport);
+      if (current && sameThumbprint(current.certHash, newHash)) {
+        ctx.note(`${ipport} already carries the new certificate`);
+        return;
+      }
+      await addSslCert(host, ipport, withHash(original, newHash));
+    },
+    async verify(ctx, captured) {
+      const original = asRecord(captured).original as unknown as SslBinding;
+      const host = await ctx.host(node);
+      const current = find(await showSslCert(host), ipport);
+      const checks: Check[] = [
+        {what: 'certificate hash', expected: newThumbprint.toUpperCase(), observed: current?.certHash?.toUpperCase() ?? '(no binding)', ok: sameThumbprint(current?.certHash, newHash)},
+        {what: 'application id', expected: original.appId ?? '', observed: current?.appId ?? '(no binding)', ok: current?.appId?.toLowerCase() === original.appId?.toLowerCase()},
+        {
+          what: 'certificate store',
+          expected: original.certStoreName ?? '(null)',
+          observed: current?.certStoreName ?? '(null)',
+          ok: (current?.certStoreName ?? '').toLowerCase() === (original.certStoreName ?? '').toLowerCase(),
+        },
+      ];
+      for (const [key, value] of Object.entries(original.options)) {
+        const observed = current?.options[key as keyof SslBinding['options']];
+        checks.push({what: key, expected: String(value), observed: String(observed ?? '(missing)'), ok: observed === value});
+      }
+      return {
+        checks,
+        changes: [{node, label: `http.sys ${ipport}`, before: original.certHash?.toUpperCase() ?? null, after: current?.certHash?.toUpperCase() ?? null}],
+      };
+    },
+    async undo(ctx) {
+      const host = await ctx.host(node);
+      const current = find(await showSslCert(host), ipport);
+      if (!current) return `no binding on ${ipport}; nothing to remove`;
+      if (!sameThumbprint(current.certHash, newHash)) return `${ipport} is not bound to the new certificate; left as is`;
+      await deleteSslCert(host, ipport);
+      return `removed the new binding on ${ipport}`;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// Small helpers shared by the step builders.
+import type {Json} from '../../state/types.ts';
+
+export function asRecord(value: Json | undefined): Record<string, Json> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Json>) : {};
+}
+
+export function sameThumbprint(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && a.toUpperCase() === b.toUpperCase();
+}
+
+/** `1A2B3C4D…9F0E`: enough to tell certificates apart in a sentence; panels show the full value. */
+export function shortThumb(thumbprint: string): string {
+  const t = thumbprint.toUpperCase();
+  return t.length > 16 ? `${t.slice(0, 8)}…${t.slice(-4)}` : t;
+}

@@ -1,0 +1,85 @@
+// A procedure is data: parameters validated up front, and ordered steps with capture / do / verify / undo.
+import type {Fleet, Host} from '../hosts/host.ts';
+import type {Check, Change, ConfirmPrompt, Json, StepInfo} from '../state/types.ts';
+
+/** What a step's code may use. Commands run through `host()` are recorded in the journal and transcript. */
+export interface StepContext {
+  host(node: string): Promise<Host>;
+  /** Another step's captured value (a later step may need what an earlier one read). */
+  capturedOf(stepId: string): Json | undefined;
+  /** A line for the output pane and the transcript. */
+  note(text: string): void;
+  /** Masks a value (a one-time PFX password) everywhere certwalk writes or shows text. */
+  secret(value: string): void;
+  readonly now: () => Date;
+}
+
+export interface CaptureResult {
+  readonly captured: Json;
+  /** Built from what was captured; required for destructive steps. */
+  readonly prompt?: ConfirmPrompt;
+}
+
+export interface VerifyResult {
+  readonly checks: readonly Check[];
+  readonly changes: readonly Change[];
+}
+
+/** A command the step will run, as the Plan screen shows it. `preview: false` marks a line that is not a command. */
+export interface PlannedCommand {
+  readonly node: string;
+  readonly text: string;
+  readonly preview?: boolean;
+}
+
+export interface StepDefinition extends StepInfo {
+  plan(): readonly PlannedCommand[];
+  capture(ctx: StepContext): Promise<CaptureResult>;
+  do(ctx: StepContext, captured: Json): Promise<void>;
+  verify(ctx: StepContext, captured: Json): Promise<VerifyResult>;
+  /** Uses only `captured`; re-reads the node first and reports what it did. Never throws on its own account. */
+  undo(ctx: StepContext, captured: Json): Promise<string>;
+}
+
+export interface ParamSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly help: string;
+  /** Offered choices (the Parameters screen shows a picker); free text when absent. */
+  readonly choices?: readonly {readonly value: string; readonly label: string}[];
+}
+
+export interface ParamForm {
+  readonly specs: readonly ParamSpec[];
+  /** Defaults read from the hosts (machine names, current settings). */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export type Validation<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly errors: Readonly<Record<string, string>>};
+
+/** Private material the steps need and that must never reach the journal or transcript. */
+export interface Secrets {
+  readonly [key: string]: string;
+}
+
+export interface Prepared {
+  /** JSON-safe: stored in the journal header, enough to rebuild the steps for a later rollback. */
+  readonly resolved: Json;
+  readonly secrets: Secrets;
+}
+
+export interface ProcedureDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  /** Reads defaults from the fleet. */
+  form(fleet: Fleet): Promise<ParamForm>;
+  /** Validates every parameter against the fleet before anything changes; makes new certificates. */
+  prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>>;
+  steps(resolved: Json, secrets: Secrets): readonly StepDefinition[];
+}
+
+export function stepInfo(step: StepDefinition): StepInfo {
+  const {id, title, node, kind, destructive, skippable, undoLast, hasUndo} = step;
+  return {id, title, node, kind, destructive, skippable, undoLast, hasUndo};
+}

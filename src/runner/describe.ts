@@ -1,0 +1,63 @@
+// Renders journal material as transcript text: one readable line per event.
+import type {ProcedureEvent, ProcedureState} from '../state/types.ts';
+import type {SessionHeader} from './journal.ts';
+
+export function describeHeader(header: SessionHeader, mode: 'new' | 'continued'): string {
+  const params = Object.entries(header.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return [
+    `certwalk transcript (${mode === 'new' ? 'new session' : 'continuing an earlier session'})`,
+    `session    ${header.sessionId}`,
+    `started    ${header.startedAt}`,
+    `who        ${header.user} on ${header.machine} (pid ${header.pid})`,
+    `procedure  ${header.procedure}: ${header.title}`,
+    `target     ${header.fleet.kind} ${header.fleet.location}`,
+    `parameters ${params || '(defaults)'}`,
+    `confirm    ${header.autoConfirmAll ? 'every destructive step pre-confirmed with --yes' : 'each destructive step asks'}`,
+    `steps      ${header.steps.map((s, i) => `${i + 1}. [${s.node}] ${s.title}`).join('\n           ')}`,
+    '',
+  ].join('\n') + '\n';
+}
+
+export function describeEvent(event: ProcedureEvent, after: ProcedureState, user: string): string {
+  const step = 'stepId' in event ? after.steps.find((s) => s.info.id === event.stepId) : undefined;
+  const number = step ? `${after.steps.indexOf(step) + 1}/${after.steps.length}` : '';
+  const name = step ? `step ${number} [${step.info.node}] ${step.info.title}` : '';
+  switch (event.type) {
+    case 'start':
+      return 'procedure started';
+    case 'capture-succeeded':
+      return event.prompt
+        ? `${name}: captured current state; asking for confirmation\n${event.prompt.commands.map((c) => `  will run: ${c}`).join('\n')}\n${event.prompt.removes.map((r) => `  removes: ${r}`).join('\n')}\n${event.prompt.restoreWith.map((r) => `  kept to restore: ${r}`).join('\n')}`
+        : `${name}: captured current state`;
+    case 'confirmed':
+      return `${name}: CONFIRMED by ${event.scope === 'flag' ? `--yes (${user})` : user}${event.scope === 'kind' ? ' (and every remaining step of this kind)' : ''}`;
+    case 'declined':
+      return `${name}: declined by ${user}; procedure paused, nothing changed by this step`;
+    case 'do-succeeded':
+      return `${name}: done, reading back`;
+    case 'verify-succeeded':
+      return [
+        `${name}: VERIFIED`,
+        ...event.checks.map((c) => `  check ${c.what}: expected ${c.expected}, observed ${c.observed}`),
+        ...event.changes.map((c) => `  [${c.node}] ${c.label}: before ${c.before ?? '(none)'} -> after ${c.after ?? '(none)'}`),
+      ].join('\n');
+    case 'step-failed':
+      return `${name}: FAILED during ${event.phase}: ${event.error}`;
+    case 'pause-requested':
+      return `pause requested by ${user}`;
+    case 'resume-requested':
+      return `resumed by ${user}`;
+    case 'retry-requested':
+      return `retry requested by ${user}`;
+    case 'skip-requested':
+      return `skip requested by ${user}`;
+    case 'rollback-requested':
+      return `ROLLBACK requested by ${user}`;
+    case 'undo-succeeded':
+      return `${name}: undone: ${event.report}`;
+    case 'undo-failed':
+      return `${name}: UNDO FAILED: ${event.error}`;
+    case 'abort-requested':
+      return `left as is by ${user}`;
+  }
+}

@@ -1,0 +1,288 @@
+// Executes the reducer's effects against the fleet and feeds the results back as events. Every event and effect
+// is journaled (fsync'd) before it takes effect; every command goes to the transcript.
+import {hostname, userInfo} from 'node:os';
+import type {Fleet, Host, RunOptions, RunResult} from '../hosts/host.ts';
+import {formatCommand} from '../ops/command.ts';
+import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '../procedures/types.ts';
+import {stepInfo} from '../procedures/types.ts';
+import {initialState, isInFlight, replay, transition} from '../state/reducer.ts';
+import type {Effect, Json, ProcedureEvent, ProcedureState} from '../state/types.ts';
+import {JournalWriter, type SessionHeader} from './journal.ts';
+import {Redactor} from './redactor.ts';
+import {TranscriptWriter} from './transcript.ts';
+import {describeEvent, describeHeader} from './describe.ts';
+
+export interface OutputPane {
+  /** The command running now (or last run), as displayed. */
+  readonly command: string | null;
+  readonly node: string | null;
+  /** A bounded tail: the whole output is in the transcript, not in memory. */
+  readonly lines: readonly string[];
+}
+
+export interface RunnerSnapshot {
+  readonly state: ProcedureState;
+  readonly output: OutputPane;
+  /** Why the last key did nothing. */
+  readonly hint: string | null;
+  readonly busy: boolean;
+}
+
+export interface RunnerOptions {
+  readonly definition: ProcedureDefinition;
+  readonly prepared: Prepared;
+  readonly params: Readonly<Record<string, string>>;
+  readonly fleet: Fleet;
+  readonly journalPath: string;
+  readonly transcriptPath: string;
+  readonly sessionId: string;
+  readonly autoConfirmAll?: boolean;
+  /** Events of an earlier session to continue from (rollback or resume from a journal). */
+  readonly previousEvents?: readonly ProcedureEvent[];
+  /** Whether to write a header record: false when continuing an existing journal. */
+  readonly writeHeader?: boolean;
+  readonly outputTail?: number;
+  readonly clock?: () => number;
+}
+
+const OUTPUT_TAIL = 200;
+
+export class ProcedureRunner {
+  readonly steps: readonly StepDefinition[];
+  readonly header: SessionHeader;
+  readonly #byId: Map<string, StepDefinition>;
+  readonly #journal: JournalWriter;
+  readonly #transcript: TranscriptWriter;
+  readonly #redactor = new Redactor();
+  readonly #listeners = new Set<() => void>();
+  readonly #clock: () => number;
+  readonly #tail: number;
+  #snapshot: RunnerSnapshot;
+  #inFlight: Promise<void> | null = null;
+  #outputTimer: NodeJS.Timeout | null = null;
+  #output: {command: string | null; node: string | null; lines: string[]} = {command: null, node: null, lines: []};
+  #idleWaiters: (() => void)[] = [];
+  #closed = false;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.#clock = options.clock ?? Date.now;
+    this.#tail = options.outputTail ?? OUTPUT_TAIL;
+    for (const value of Object.values(options.prepared.secrets)) this.#redactor.add(value);
+    this.steps = options.definition.steps(options.prepared.resolved, options.prepared.secrets);
+    this.#byId = new Map(this.steps.map((step) => [step.id, step]));
+    const infos = this.steps.map(stepInfo);
+    const autoConfirmAll = options.autoConfirmAll ?? false;
+    const state = options.previousEvents ? replay(infos, options.previousEvents, {autoConfirmAll}) : initialState(infos, {autoConfirmAll});
+    this.#snapshot = {state, output: this.#output, hint: null, busy: false};
+    this.header = {
+      version: 1,
+      sessionId: options.sessionId,
+      procedure: options.definition.id,
+      title: options.definition.title,
+      params: options.params,
+      resolved: options.prepared.resolved,
+      steps: infos,
+      fleet: {kind: options.fleet.kind, location: options.fleet.description},
+      user: safeUser(),
+      machine: hostname(),
+      pid: process.pid,
+      startedAt: new Date(this.#clock()).toISOString(),
+      autoConfirmAll,
+      transcript: options.transcriptPath,
+    };
+    this.#journal = new JournalWriter(options.journalPath);
+    this.#transcript = new TranscriptWriter(options.transcriptPath, this.#redactor);
+    if (options.writeHeader !== false) this.#journal.append({kind: 'header', at: this.#clock(), header: this.header});
+    this.#transcript.raw(describeHeader(this.header, options.previousEvents ? 'continued' : 'new'));
+  }
+
+  get snapshot(): RunnerSnapshot {
+    return this.#snapshot;
+  }
+
+  get journalPath(): string {
+    return this.options.journalPath;
+  }
+
+  get transcriptPath(): string {
+    return this.options.transcriptPath;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): RunnerSnapshot => this.#snapshot;
+
+  /** Keyboard and runner events both come through here; the reducer decides. */
+  dispatch(event: ProcedureEvent): void {
+    if (this.#closed) return;
+    const result = transition(this.#snapshot.state, event);
+    if (result.ignored) {
+      this.#publish({hint: result.ignored});
+      return;
+    }
+    this.#journal.append({kind: 'event', at: event.at, event});
+    this.#transcript.line(describeEvent(event, result.state, this.header.user), new Date(event.at));
+    this.#publish({state: result.state, hint: null});
+    for (const effect of result.effects) this.#execute(effect);
+    if (!result.effects.length) this.#settle();
+  }
+
+  /** The runner's clock, so keyboard events carry the same time base as runner events. */
+  now(): number {
+    return this.#clock();
+  }
+
+  /** Resolves once nothing is in flight (the procedure waits on the user, or has ended). */
+  idle(): Promise<void> {
+    if (!this.#inFlight && !this.#isWorking()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Writes the end record and closes the files. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#outputTimer) clearTimeout(this.#outputTimer);
+    const at = this.#clock();
+    this.#journal.append({kind: 'end', at, phase: this.#snapshot.state.phase});
+    this.#transcript.line(`session closed: procedure ${this.#snapshot.state.phase}`, new Date(at));
+    this.#journal.close();
+    this.#transcript.close();
+  }
+
+  #isWorking(): boolean {
+    const {state} = this.#snapshot;
+    return state.current !== null && isInFlight(state.steps[state.current]!.status);
+  }
+
+  #settle(): void {
+    if (this.#inFlight || this.#isWorking()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #publish(patch: Partial<RunnerSnapshot>): void {
+    this.#snapshot = {...this.#snapshot, ...patch, busy: this.#inFlight !== null};
+    for (const listener of this.#listeners) listener();
+  }
+
+  #execute(effect: Effect): void {
+    const step = this.#byId.get(effect.stepId);
+    if (!step) throw new Error(`no step ${effect.stepId}`);
+    this.#journal.append({kind: 'effect', at: this.#clock(), effect});
+    const work = this.#perform(step, effect).then((event) => {
+      this.#inFlight = null;
+      this.dispatch(event);
+    });
+    this.#inFlight = work;
+    this.#publish({});
+  }
+
+  async #perform(step: StepDefinition, effect: Effect): Promise<ProcedureEvent> {
+    const ctx = this.#context(step);
+    const status = this.#snapshot.state.steps.find((s) => s.info.id === step.id)!.status;
+    const captured: Json = 'captured' in status && status.captured !== undefined ? status.captured : null;
+    const stepId = step.id;
+    try {
+      switch (effect.type) {
+        case 'capture': {
+          const result = await step.capture(ctx);
+          return {type: 'capture-succeeded', at: this.#clock(), stepId, captured: result.captured, prompt: result.prompt ?? null};
+        }
+        case 'do':
+          await step.do(ctx, captured);
+          return {type: 'do-succeeded', at: this.#clock(), stepId};
+        case 'verify': {
+          const result = await step.verify(ctx, captured);
+          const failed = result.checks.filter((check) => !check.ok);
+          if (failed.length) {
+            const error = failed.map((c) => `${c.what}: expected ${c.expected}, observed ${c.observed}`).join('; ');
+            return {type: 'step-failed', at: this.#clock(), stepId, phase: 'verify', error, checks: result.checks};
+          }
+          return {type: 'verify-succeeded', at: this.#clock(), stepId, checks: result.checks, changes: result.changes};
+        }
+        case 'undo': {
+          const report = await step.undo(ctx, captured);
+          return {type: 'undo-succeeded', at: this.#clock(), stepId, report};
+        }
+      }
+    } catch (error) {
+      const message = this.#redactor.redact(error instanceof Error ? error.message : String(error));
+      if (effect.type === 'undo') return {type: 'undo-failed', at: this.#clock(), stepId, error: message};
+      return {type: 'step-failed', at: this.#clock(), stepId, phase: effect.type, error: message};
+    }
+  }
+
+  #context(step: StepDefinition): StepContext {
+    return {
+      host: async (node) => this.#recordingHost(await this.options.fleet.host(node), step.id),
+      capturedOf: (stepId) => {
+        const status = this.#snapshot.state.steps.find((s) => s.info.id === stepId)?.status;
+        return status && 'captured' in status ? status.captured : undefined;
+      },
+      note: (text) => {
+        this.#transcript.line(`  ${text}`);
+        this.#pushLines([text]);
+      },
+      secret: (value) => this.#redactor.add(value),
+      now: () => new Date(this.#clock()),
+    };
+  }
+
+  #recordingHost(host: Host, stepId: string): Host {
+    const run = async (command: string, args: readonly string[], options?: RunOptions): Promise<RunResult> => {
+      const shown = this.#redactor.redact(formatCommand({command, args}));
+      const node = host.node.name;
+      this.#output = {command: shown, node, lines: []};
+      this.#publish({output: {...this.#output}});
+      this.#transcript.line(`  $ [${node}] ${shown}`);
+      const result = await host.run(command, args, {
+        ...options,
+        onLine: (line, stream) => {
+          this.#transcript.line(`    ${stream === 'stderr' ? '!' : '|'} ${line}`);
+          this.#pushLines([line]);
+          options?.onLine?.(line, stream);
+        },
+      });
+      this.#journal.append({
+        kind: 'command',
+        at: this.#clock(),
+        command: {node, command: shown, exitCode: result.exitCode, durationMs: result.durationMs, stepId},
+      });
+      this.#transcript.line(`    exit ${result.exitCode} in ${result.durationMs} ms`);
+      return result;
+    };
+    return {
+      node: host.node,
+      kind: host.kind,
+      tempDir: host.tempDir,
+      run,
+      readFile: (path) => host.readFile(path),
+      writeFile: (path, data) => host.writeFile(path, data),
+      removeFile: (path) => host.removeFile(path),
+      fileExists: (path) => host.fileExists(path),
+    };
+  }
+
+  #pushLines(lines: readonly string[]): void {
+    const merged = [...this.#output.lines, ...lines.map((l) => this.#redactor.redact(l))];
+    this.#output.lines = merged.length > this.#tail ? merged.slice(merged.length - this.#tail) : merged;
+    // Output can arrive thousands of lines a second: publish it at most every 50 ms, state changes at once.
+    this.#outputTimer ??= setTimeout(() => {
+      this.#outputTimer = null;
+      this.#publish({output: {...this.#output, lines: [...this.#output.lines]}});
+    }, 50);
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USERNAME ?? process.env.USER ?? 'unknown';
+  }
+}

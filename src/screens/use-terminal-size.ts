@@ -1,0 +1,22 @@
+// Columns and rows of the terminal, updated on resize; 80x24 when the output is not a terminal (tests, pipes).
+import {useStdout} from 'ink';
+import {useEffect, useState} from 'react';
+
+export interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export function useTerminalSize(): TerminalSize {
+  const {stdout} = useStdout();
+  const read = (): TerminalSize => ({columns: stdout.columns || 80, rows: stdout.rows || 24});
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
