@@ -76,6 +76,12 @@ export async function createSelfSigned(spec: SelfSignedSpec): Promise<MadeCert> 
   return {certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem, der, info: describeCertificate(der)};
 }
 
+/** A fresh RSA private key (PKCS#8 PEM), for callers that make several certificates from one key. */
+export async function generateKeyPem(bits = MIN_KEY_BITS): Promise<string> {
+  if (!Number.isInteger(bits) || bits < MIN_KEY_BITS) throw new Error(`key size ${bits} bits refused: at least ${MIN_KEY_BITS} bits are required`);
+  return (await generateKeyPair(bits)).privateKeyPem;
+}
+
 interface KeyPair {
   readonly publicKey: forge.pki.rsa.PublicKey;
   readonly privateKeyPem: string;

@@ -73,7 +73,11 @@ export function exportPfxCommand(store: string, thumbprint: string, file: string
 
 // A copy of the command safe to show or record: the PFX password replaced by asterisks.
 export function redactCommand(cmd: Command): Command {
-  const args = cmd.args.map((arg, i) => (i > 0 && /^[-/]p$/i.test(cmd.args[i - 1]!) ? '********' : arg));
+  const args = [...cmd.args];
+  for (let i = 0; i < args.length - 1; i++) {
+    // Skip past the value, so a password that is itself "-p" does not redact the next argument.
+    if (/^[-/]p$/i.test(args[i]!)) args[++i] = '********';
+  }
   return {command: cmd.command, args};
 }
 

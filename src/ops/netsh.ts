@@ -147,13 +147,19 @@ export function parseShowSslCert(text: string): SslBinding[] {
   const blocks: RawBlock[] = [];
   let current: RawBlock | null = null;
   let ext: {header: string; fields: RawField[]} | null = null;
+  // A `label : value` line that starts a block but is no binding key; fine for a one-line message, not for a block.
+  let unknownStart: string | null = null;
   for (const line of text.split(/\r\n|\r|\n/)) {
     if (line.trim() === '' || /^\s*-{3,}\s*$/.test(line)) {
       current = null;
       ext = null;
+      unknownStart = null;
       continue;
     }
     const field = splitField(line);
+    if (unknownStart !== null && field) {
+      throw new ToolError(TOOL, `netsh printed a binding whose first line is not an IP:port, Hostname:port or port: "${unknownStart}"`, {output: text});
+    }
     if (current) {
       const indent = /^\s*/.exec(line)?.[0].length ?? 0;
       // ` Extended Properties:` is less indented than the fields and carries no value; French-style spacing
@@ -177,7 +183,10 @@ export function parseShowSslCert(text: string): SslBinding[] {
     }
     if (!field) continue; // header lines and messages such as "The system cannot find the file specified."
     const kind = keyKind(field);
-    if (!kind) continue;
+    if (!kind) {
+      unknownStart = line.trim();
+      continue;
+    }
     current = {keyKind: kind, key: field, fields: [], ext: []};
     blocks.push(current);
   }

@@ -1,6 +1,6 @@
 // The human-readable record of a session, for the admin and the auditor: who, when, what was confirmed,
 // every command with its exit code, output and duration, before/after values. Secrets are masked on the way in.
-import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {closeSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 import type {Redactor} from './redactor.ts';
 
@@ -27,5 +27,14 @@ export class TranscriptWriter {
 
   close(): void {
     closeSync(this.#fd);
+  }
+}
+
+/** The transcript's lines, for the in-app viewer. */
+export function readTranscript(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n');
+  } catch (error) {
+    return [`(cannot read ${path}: ${(error as Error).message})`];
   }
 }

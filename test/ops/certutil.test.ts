@@ -136,6 +136,11 @@ describe('parseStore', () => {
   test('a certificate block without a hash line is refused', () => {
     assert.throws(() => parseStore('My "Personal"\n================ Certificate 0 ================\nSerial Number: 01\n'), ToolError);
   });
+
+  test('a 40-hex serial number is never taken for the thumbprint', () => {
+    const withoutHash = ROOT_STORE.split('\n').filter((l) => !l.includes('01 23 45 67')).join('\n');
+    assert.throws(() => parseStore(withoutHash), /without a SHA-1 hash line \(serial 1111111111222222222233333333334444444444\)/);
+  });
 });
 
 describe('parseCertutilResult', () => {
@@ -194,6 +199,7 @@ describe('command builders', () => {
     assert.equal(cmd.args[2], 'hunter2');
     assert.deepEqual(redactCommand(exportPfxCommand('My', THUMB_MASTER, 'C:\\t\\m.pfx', 'x')).args[1], '********');
     assert.deepEqual(redactCommand(listStoreCommand('My')), listStoreCommand('My'));
+    assert.deepEqual(redactCommand(importPfxCommand('My', 'C:\\t\\m.pfx', '-p')).args, ['-f', '-p', '********', '-importpfx', 'My', 'C:\\t\\m.pfx']);
   });
 
   test('inputs are validated', () => {

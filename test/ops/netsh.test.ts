@@ -279,6 +279,12 @@ describe('parseShowSslCert on other shapes', () => {
     assert.deepEqual(b!.options, EXPECTED_2022.options);
   });
 
+  test('a block whose key line is not recognisable is refused, a one-line message is not', () => {
+    const block = '    Zentraler Speicher           : irgendwas\n    Certificate Hash             : abc\n    Revocation Freshness Time    : 0\n';
+    assert.throws(() => parseShowSslCert(block), /first line is not an IP:port/);
+    assert.deepEqual(parseShowSslCert('SSL-Zertifikatbindungen:\n---\n\nHinweis: nichts gefunden.\n'), []);
+  });
+
   test('the same label twice is refused rather than guessed', () => {
     const text = '    IP:port                      : 0.0.0.0:443\n    Certificate Hash             : a\n    Certificate Hash             : b\n';
     assert.throws(() => parseShowSslCert(text), ToolError);

@@ -1,6 +1,7 @@
 // certutil.exe against the LocalMachine stores: -store, -addstore, -delstore, -importPFX, -exportPFX.
 // Texts follow docs/TOOL-OUTPUT.md (the -store block follows the real sample certutil-store-my.txt).
 import {createHash} from 'node:crypto';
+import {describeCertificate} from '../../../certs/describe.ts';
 import {toDer, derToPem} from '../../../certs/pem.ts';
 import {fromPfx, PfxPasswordError, toPfx} from '../../../certs/pfx.ts';
 import type {NodeState, SandboxCert} from '../state.ts';
@@ -217,11 +218,8 @@ export function matchCertId(certs: readonly SandboxCert[], certId: string): numb
   return all.filter((i) => commonNamesOf(certs[i]!).some((cn) => cn.toLowerCase() === wanted));
 }
 
-function commonNamesOf(cert: SandboxCert): string[] {
-  return cert.subject
-    .split(', ')
-    .filter((rdn) => rdn.startsWith('CN='))
-    .map((rdn) => rdn.slice(3));
+function commonNamesOf(cert: SandboxCert): readonly string[] {
+  return describeCertificate(derOf(cert)).commonNames;
 }
 
 function certBlock(cert: SandboxCert, index: number, keyLines: 'with-key' | 'without-key'): string[] {

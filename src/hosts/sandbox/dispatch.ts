@@ -1,0 +1,63 @@
+// One simulated command on one node: find the program, let an injected fault fire, else run the program on the
+// node's state under the node lock and save what it changed. tool-main.ts is this plus process I/O.
+import {readManifest, findNode, sandboxPaths, updateNodeState} from './state.ts';
+import {normaliseProgram, takeFault} from './faults.ts';
+import {nodeFiles} from './node-files.ts';
+import {certmgr} from './tools/certmgr.ts';
+import {certutil} from './tools/certutil.ts';
+import {netsh} from './tools/netsh.ts';
+import {sc} from './tools/sc.ts';
+import {winhttpcertcfg} from './tools/winhttpcertcfg.ts';
+import {lines} from './tools/program.ts';
+import type {SandboxProgram, ToolContext, ToolResult} from './tools/program.ts';
+
+const PROGRAMS: Record<string, SandboxProgram> = {netsh, certutil, sc, certmgr, winhttpcertcfg};
+
+export interface SandboxInvocation {
+  readonly dir: string;
+  readonly node: string;
+  readonly program: string;
+  readonly args: readonly string[];
+  /** JSON array of fault rules for this invocation only (env CERTWALK_SANDBOX_FAULT). */
+  readonly envFaults?: string;
+  readonly now?: Date;
+}
+
+export interface SandboxOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+export async function runSandboxCommand(invocation: SandboxInvocation): Promise<SandboxOutput> {
+  const {dir, program, args} = invocation;
+  const implementation = PROGRAMS[normaliseProgram(program)];
+  if (!implementation) {
+    return {stdout: '', stderr: lines(`'${program}' is not recognized as an internal or external command,`, 'operable program or batch file.'), exitCode: 1};
+  }
+  let node;
+  try {
+    node = findNode(await readManifest(dir), invocation.node);
+  } catch (error) {
+    return {stdout: '', stderr: lines(`certwalk sandbox: ${(error as Error).message}`), exitCode: 1};
+  }
+  const fault = await takeFault(dir, node.name, program, args, invocation.envFaults);
+  const files = nodeFiles(sandboxPaths.nodeDir(dir, node.name));
+  return updateNodeState(dir, node.name, (state) => {
+    const context: ToolContext = {node, state, files, now: invocation.now ?? new Date()};
+    let result: ToolResult;
+    if (fault) {
+      // The program's own failure text, but never its normal effect (only sc start's "died while starting").
+      const simulated = implementation.fault(context, args);
+      result = {...simulated, stdout: fault.output === undefined ? simulated.stdout : ensureNewline(fault.output), exitCode: fault.exitCode ?? 1};
+    } else {
+      result = implementation.run(context, args);
+    }
+    const {state: changed, ...output} = result;
+    return changed ? {state: changed, result: output} : {result: output};
+  });
+}
+
+function ensureNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}

@@ -1,0 +1,89 @@
+// The sandbox as a Fleet. Commands reach the simulated tools through runProcess (execa), the same path production
+// commands take, so the code under test is the code that ships.
+import {existsSync} from 'node:fs';
+import {mkdir, readFile, rm} from 'node:fs/promises';
+import {dirname, resolve} from 'node:path';
+import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
+import {runProcess} from '../process.ts';
+import {writeFileAtomic} from './atomic-write.ts';
+import {findNode, readManifest, sandboxPaths} from './state.ts';
+import {sandboxToolPath} from './tool-path.ts';
+import {windowsPathToSandbox} from './windows-path.ts';
+
+export class SandboxFleet implements Fleet {
+  readonly kind = 'sandbox' as const;
+  readonly description: string;
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    this.description = `sandbox ${this.dir}`;
+  }
+
+  async nodes(): Promise<readonly NodeInfo[]> {
+    return (await readManifest(this.dir)).nodes;
+  }
+
+  async host(nodeName: string): Promise<Host> {
+    return new SandboxHost(this.dir, findNode(await readManifest(this.dir), nodeName));
+  }
+}
+
+class SandboxHost implements Host {
+  readonly kind = 'sandbox' as const;
+  readonly tempDir = 'C:\\Windows\\Temp';
+  readonly #dir: string;
+  readonly #nodeDir: string;
+
+  constructor(
+    dir: string,
+    readonly node: NodeInfo,
+  ) {
+    this.#dir = dir;
+    this.#nodeDir = sandboxPaths.nodeDir(dir, node.name);
+  }
+
+  async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return runProcess(process.execPath, [sandboxToolPath(), command, ...args], {
+      env: {CERTWALK_SANDBOX_DIR: this.#dir, CERTWALK_SANDBOX_NODE: this.node.name},
+      onLine: options.onLine,
+      signal: options.signal,
+    });
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    try {
+      return await readFile(this.#local(path));
+    } catch (error) {
+      throw this.#explain(error, path);
+    }
+  }
+
+  async writeFile(path: string, data: Buffer): Promise<void> {
+    const local = this.#local(path);
+    await mkdir(dirname(local), {recursive: true});
+    await writeFileAtomic(local, data);
+  }
+
+  async removeFile(path: string): Promise<void> {
+    try {
+      await rm(this.#local(path));
+    } catch (error) {
+      throw this.#explain(error, path);
+    }
+  }
+
+  async fileExists(path: string): Promise<boolean> {
+    return existsSync(this.#local(path));
+  }
+
+  #local(path: string): string {
+    return windowsPathToSandbox(this.#nodeDir, path);
+  }
+
+  #explain(error: unknown, path: string): Error {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') return error as Error;
+    return Object.assign(new Error(`${path}: no such file on ${this.node.name}`), {code});
+  }
+}

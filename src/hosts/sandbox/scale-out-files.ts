@@ -1,0 +1,35 @@
+// Where SSIS Scale Out (SQL Server 2017, "140") keeps its settings, and how the sandbox writes them: JSON with a UTF-8
+// BOM and CRLF line ends, the worst case for an editor that does not preserve bytes.
+
+export const SCALE_OUT_BINN = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
+export const MASTER_SETTINGS_PATH = `${SCALE_OUT_BINN}\\MasterSettings.config`;
+export const WORKER_SETTINGS_PATH = `${SCALE_OUT_BINN}\\WorkerSettings.config`;
+export const MASTER_SERVICE = 'SSISScaleOutMaster140';
+export const WORKER_SERVICE = 'SSISScaleOutWorker140';
+
+const BOM = '\uFEFF';
+
+/** The services read their settings with a BOM-tolerant parser; so does the sandbox. */
+export function parseSettingsJson(bytes: Buffer): Record<string, unknown> {
+  const text = bytes.toString('utf8');
+  const value: unknown = JSON.parse(text.startsWith(BOM) ? text.slice(1) : text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('settings file is not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/**
+ * `entries` are [key, JSON literal] pairs so numbers keep the form .NET writes (`70.0`, which JSON.stringify would
+ * shorten to `70`).
+ */
+export function formatSettingsJson(entries: ReadonlyArray<readonly [string, string]>): Buffer {
+  const body = entries.map(([key, literal]) => `  ${JSON.stringify(key)}: ${literal}`).join(',\r\n');
+  return Buffer.from(`${BOM}{\r\n${body}\r\n}\r\n`, 'utf8');
+}
+
+export const json = {
+  string: (value: string) => JSON.stringify(value),
+  number: (value: number) => String(value),
+  /** A double as .NET serialises it: always with a fraction. */
+  double: (value: number) => (Number.isInteger(value) ? value.toFixed(1) : String(value)),
+  boolean: (value: boolean) => String(value),
+};

@@ -1,0 +1,31 @@
+// Entry point of dist/sandbox-tool.js: `node sandbox-tool.js <program> [args…]` behaves like that Windows program on
+// the node named by CERTWALK_SANDBOX_NODE in the sandbox CERTWALK_SANDBOX_DIR.
+import {runSandboxCommand} from './dispatch.ts';
+
+async function main(): Promise<number> {
+  const dir = process.env['CERTWALK_SANDBOX_DIR'];
+  const node = process.env['CERTWALK_SANDBOX_NODE'];
+  const [program, ...args] = process.argv.slice(2);
+  if (!dir || !node) {
+    process.stderr.write('certwalk sandbox tool: CERTWALK_SANDBOX_DIR and CERTWALK_SANDBOX_NODE must be set\n');
+    return 1;
+  }
+  if (!program) {
+    process.stderr.write('usage: sandbox-tool <program> [arguments...]\n');
+    return 1;
+  }
+  const result = await runSandboxCommand({dir, node, program, args, envFaults: process.env['CERTWALK_SANDBOX_FAULT']});
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`certwalk sandbox tool: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

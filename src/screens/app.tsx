@@ -1,0 +1,139 @@
+// The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
+import {Box, Text, useApp} from 'ink';
+import React, {useState} from 'react';
+import type {Fleet} from '../hosts/host.ts';
+import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
+import type {ProcedureRunner} from '../runner/runner.ts';
+import {newRunner, sessionPaths} from '../cli/session.ts';
+import {Help} from './help.tsx';
+import {Home} from './home.tsx';
+import {Params} from './params.tsx';
+import {Plan} from './plan.tsx';
+import {Run} from './run.tsx';
+import {TranscriptView} from './transcript-view.tsx';
+
+export interface AppProps {
+  readonly fleet: Fleet;
+  readonly procedures: readonly ProcedureDefinition[];
+  readonly transcriptDir: string;
+  readonly onExit?: (code: number) => void;
+}
+
+type Screen =
+  | {readonly name: 'home'; readonly error?: string}
+  | {readonly name: 'loading'; readonly message: string}
+  | {
+      readonly name: 'params';
+      readonly definition: ProcedureDefinition;
+      readonly form: ParamForm;
+      readonly values: Readonly<Record<string, string>>;
+      readonly errors: Readonly<Record<string, string>>;
+      readonly checking: boolean;
+    }
+  | {
+      readonly name: 'plan';
+      readonly definition: ProcedureDefinition;
+      readonly form: ParamForm;
+      readonly values: Readonly<Record<string, string>>;
+      readonly prepared: Prepared;
+      readonly steps: readonly StepDefinition[];
+    }
+  | {readonly name: 'run'; readonly definition: ProcedureDefinition; readonly runner: ProcedureRunner};
+
+export function App({fleet, procedures, transcriptDir, onExit}: AppProps) {
+  const {exit} = useApp();
+  const [screen, setScreen] = useState<Screen>({name: 'home'});
+  const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
+  const active = overlay === null;
+  const help = () => setOverlay('help');
+
+  const quit = (code = 0) => {
+    if (screen.name === 'run') screen.runner.close();
+    onExit?.(code);
+    exit();
+  };
+
+  const choose = (definition: ProcedureDefinition) => {
+    setScreen({name: 'loading', message: `Reading ${definition.title} defaults from the nodes…`});
+    definition.form(fleet).then(
+      (form) => setScreen({name: 'params', definition, form, values: form.values, errors: {}, checking: false}),
+      (error: unknown) => setScreen({name: 'home', error: `${definition.title}: ${(error as Error).message}`}),
+    );
+  };
+
+  const submit = (s: Extract<Screen, {name: 'params'}>) => {
+    setScreen({...s, checking: true, errors: {}});
+    s.definition.prepare(fleet, s.values).then(
+      (result) => {
+        if (!result.ok) return setScreen({...s, checking: false, errors: result.errors});
+        const steps = s.definition.steps(result.value.resolved, result.value.secrets);
+        setScreen({name: 'plan', definition: s.definition, form: s.form, values: s.values, prepared: result.value, steps});
+      },
+      (error: unknown) => setScreen({...s, checking: false, errors: {_: (error as Error).message}}),
+    );
+  };
+
+  const start = (s: Extract<Screen, {name: 'plan'}>) => {
+    const paths = sessionPaths(s.definition.id, {transcriptDir});
+    const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false});
+    setScreen({name: 'run', definition: s.definition, runner});
+    runner.dispatch({type: 'start', at: runner.now()});
+  };
+
+  if (overlay === 'help') return <Help onClose={() => setOverlay(null)} />;
+  if (overlay === 'transcript' && screen.name === 'run') return <TranscriptView path={screen.runner.transcriptPath} onClose={() => setOverlay(null)} />;
+
+  switch (screen.name) {
+    case 'home':
+      return (
+        <Box flexDirection="column">
+          <Home procedures={procedures} target={fleet.description} onChoose={choose} onHelp={help} onQuit={() => quit(0)} active={active} />
+          {screen.error ? <Text color="red">{screen.error}</Text> : null}
+        </Box>
+      );
+    case 'loading':
+      return <Text color="yellow">{screen.message}</Text>;
+    case 'params':
+      return (
+        <Params
+          title={screen.definition.title}
+          form={screen.form}
+          values={screen.values}
+          errors={screen.errors}
+          checking={screen.checking}
+          active={active}
+          onChange={(key, value) => setScreen({...screen, values: {...screen.values, [key]: value}, errors: {}})}
+          onSubmit={() => submit(screen)}
+          onBack={() => setScreen({name: 'home'})}
+          onHelp={help}
+        />
+      );
+    case 'plan':
+      return (
+        <Plan
+          title={screen.definition.title}
+          steps={screen.steps}
+          params={screen.values}
+          active={active}
+          onStart={() => start(screen)}
+          onBack={() => setScreen({name: 'params', definition: screen.definition, form: screen.form, values: screen.values, errors: {}, checking: false})}
+          onHelp={help}
+        />
+      );
+    case 'run':
+      return (
+        <Run
+          title={screen.definition.title}
+          runner={screen.runner}
+          active={active}
+          onHome={() => {
+            screen.runner.close();
+            setScreen({name: 'home'});
+          }}
+          onQuit={() => quit(0)}
+          onHelp={help}
+          onTranscript={() => setOverlay('transcript')}
+        />
+      );
+  }
+}

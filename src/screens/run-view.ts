@@ -1,0 +1,278 @@
+// The Run screen as lines: step list, before/after panel, output pane or a modal. Pure, so it is tested without a
+// terminal and always fits the given height.
+import type {RunnerSnapshot} from '../runner/runner.ts';
+import {rollbackOrder} from '../state/reducer.ts';
+import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
+import {pad, seconds, thumb} from './format.ts';
+import {line, wrap, type Line} from './lines.tsx';
+
+export type RunMode = 'main' | 'rollback-confirm' | 'quit-confirm';
+
+export interface RunViewInput {
+  readonly title: string;
+  readonly snapshot: RunnerSnapshot;
+  readonly mode: RunMode;
+  readonly columns: number;
+  readonly rows: number;
+  readonly now: number;
+  /** Manual scroll of the step list; null follows the current step. */
+  readonly stepTop: number | null;
+  readonly modalTop: number;
+  readonly transcriptPath: string;
+  readonly journalPath: string;
+}
+
+const ICON: Record<StepStatus['kind'], string> = {
+  pending: '·',
+  capturing: '▶',
+  'awaiting-confirmation': '?',
+  running: '▶',
+  verifying: '▶',
+  done: '✔',
+  failed: '✘',
+  skipped: '↷',
+  undoing: '↶',
+  undone: '↺',
+  'undo-failed': '✘',
+};
+
+const COLOR: Partial<Record<StepStatus['kind'], string>> = {
+  capturing: 'cyan',
+  'awaiting-confirmation': 'yellow',
+  running: 'cyan',
+  verifying: 'cyan',
+  done: 'green',
+  failed: 'red',
+  undoing: 'magenta',
+  undone: 'magenta',
+  'undo-failed': 'red',
+};
+
+function statusText(status: StepStatus, now: number): string {
+  switch (status.kind) {
+    case 'pending':
+      return '';
+    case 'capturing':
+      return `reading ${seconds(now - status.startedAt)}`;
+    case 'awaiting-confirmation':
+      return 'confirm?';
+    case 'running':
+      return `running ${seconds(now - status.startedAt)}`;
+    case 'verifying':
+      return `checking ${seconds(now - status.startedAt)}`;
+    case 'done':
+      return seconds(status.finishedAt - status.startedAt);
+    case 'failed':
+      return `FAILED (${status.phase})`;
+    case 'skipped':
+      return 'skipped';
+    case 'undoing':
+      return `undoing ${seconds(now - status.startedAt)}`;
+    case 'undone':
+      return 'undone';
+    case 'undo-failed':
+      return 'UNDO FAILED';
+  }
+}
+
+export function phaseLabel(state: ProcedureState): string {
+  const done = state.steps.filter((s) => s.status.kind === 'done').length;
+  const label = state.phase.toUpperCase().replace('-', ' ');
+  return `${label} ${done}/${state.steps.length}`;
+}
+
+function stepLine(step: StepState, index: number, width: number, now: number, nodeWidth: number): Line {
+  const status = statusText(step.status, now);
+  const head = `${ICON[step.status.kind]} ${String(index + 1).padStart(2)} ${pad(step.info.node, nodeWidth)} `;
+  const titleWidth = Math.max(10, width - head.length - status.length - 1);
+  return line(`${head}${pad(step.info.title, titleWidth)} ${status}`, {
+    color: COLOR[step.status.kind],
+    dim: step.status.kind === 'pending',
+    bold: step.status.kind === 'failed' || step.status.kind === 'awaiting-confirmation',
+  });
+}
+
+function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number): Line[] {
+  if (height <= 0) return [];
+  const total = state.steps.length;
+  const nodeWidth = Math.min(12, Math.max(...state.steps.map((s) => s.info.node.length), 4));
+  const focus = state.current ?? Math.max(0, state.steps.findIndex((s) => s.status.kind === 'pending'));
+  const follow = Math.min(Math.max(0, focus - Math.floor(height / 3)), Math.max(0, total - height));
+  const first = top === null ? follow : Math.min(Math.max(0, top), Math.max(0, total - height));
+  const lines = state.steps.slice(first, first + height).map((s, i) => stepLine(s, first + i, width, now, nodeWidth));
+  if (total > height) {
+    const above = first;
+    const below = total - first - height;
+    const note = `${above ? `↑${above} ` : ''}${below ? `↓${below}` : ''}`.trim();
+    if (note && lines.length) {
+      const lastIndex = lines.length - 1;
+      const last = lines[lastIndex]!;
+      lines[lastIndex] = {...last, text: `${pad(last.text, width - note.length - 1)} ${note}`};
+    }
+  }
+  return lines;
+}
+
+export function changeRows(state: ProcedureState): Change[] {
+  return state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
+}
+
+function changesPanel(changes: readonly Change[], height: number, width: number): Line[] {
+  if (height < 2) return [];
+  const nodeWidth = Math.min(10, Math.max(4, ...changes.map((c) => c.node.length)));
+  const labelWidth = Math.min(32, Math.max(12, ...changes.map((c) => c.label.length)));
+  const valueWidth = Math.max(8, Math.floor((width - nodeWidth - labelWidth - 5) / 2));
+  const header = line(`${pad('node', nodeWidth)} ${pad('what', labelWidth)} ${pad('before', valueWidth)}   after`, {bold: true});
+  if (!changes.length) return [header, line('  nothing changed yet', {dim: true})];
+  const rows = changes.map((c) =>
+    line(`${pad(c.node, nodeWidth)} ${pad(c.label, labelWidth)} ${pad(thumb(c.before, valueWidth), valueWidth)} → ${thumb(c.after, valueWidth)}`),
+  );
+  const room = height - 1;
+  if (rows.length <= room) return [header, ...rows];
+  // Newest changes matter most while a run is in progress.
+  return [header, line(`  … ${rows.length - room + 1} earlier change(s) in the transcript`, {dim: true}), ...rows.slice(rows.length - room + 1)];
+}
+
+function outputPane(snapshot: RunnerSnapshot, height: number, width: number): Line[] {
+  if (height < 1) return [];
+  const {output} = snapshot;
+  const heading = line(output.command ? `Output · [${output.node}] ${output.command}` : 'Output', {bold: true, dim: !output.command});
+  const lines = output.lines.slice(-(height - 1)).map((l) => line(`  ${l}`, {dim: true}));
+  return [heading, ...lines];
+}
+
+function confirmModal(step: StepState, state: ProcedureState, width: number): Line[] {
+  if (step.status.kind !== 'awaiting-confirmation') return [];
+  const p = step.status.prompt;
+  const remaining = state.steps.filter((s) => s.info.kind === step.info.kind && s.status.kind === 'pending').length;
+  const out: Line[] = [line(`Confirm: ${p.title}`, {bold: true, color: 'yellow', inverse: true})];
+  const section = (title: string, items: readonly string[], color?: string) => {
+    if (!items.length) return;
+    out.push(line(title, {bold: true}));
+    for (const item of items) out.push(...wrap(`  ${item}`, width, color ? {color} : {}, '    '));
+  };
+  section('Will run:', p.commands);
+  section('Removes:', p.removes, 'red');
+  section('Kept to restore it:', p.restoreWith, 'green');
+  section('Still pointing at it:', p.references);
+  section('Warnings:', p.warnings.map((w) => `! ${w}`), 'yellow');
+  return out.concat(
+    line(`y yes, run it · ${remaining ? `a yes to this and the ${remaining} remaining like it · ` : ''}n/Esc no (default: nothing runs)`, {bold: true}),
+  );
+}
+
+function rollbackModal(state: ProcedureState, width: number): Line[] {
+  const order = rollbackOrder(state);
+  const out: Line[] = [line('Roll back: undo every step that changed something, newest first', {bold: true, color: 'magenta', inverse: true})];
+  if (!order.length) out.push(line('  nothing has changed yet: rolling back just ends the procedure', {dim: true}));
+  order.forEach((index, n) => {
+    const s = state.steps[index]!;
+    out.push(...wrap(`  ${n + 1}. undo [${s.info.node}] ${s.info.title}`, width, {}, '       '));
+  });
+  out.push(line('Each undo re-reads the node first and uses only what was captured before the step ran.', {dim: true}));
+  out.push(line('y start the rollback · n/Esc cancel', {bold: true}));
+  return out;
+}
+
+function failurePanel(state: ProcedureState, width: number): Line[] {
+  const step = state.current === null ? undefined : state.steps[state.current];
+  if (!step || step.status.kind !== 'failed') return [];
+  const out: Line[] = [line(`✘ [${step.info.node}] ${step.info.title}: failed during ${step.status.phase}`, {bold: true, color: 'red'})];
+  out.push(...wrap(`  ${step.status.error}`, width, {color: 'red'}, '  '));
+  out.push(line('Nothing after this step runs until you choose.', {dim: true}));
+  out.push(line(`e retry${step.info.skippable ? ' · s skip' : ''} · r roll back · q quit, leaving it as is`, {bold: true}));
+  return out;
+}
+
+function footer(state: ProcedureState, mode: RunMode, hint: string | null): Line {
+  if (hint) return line(`(${hint})`, {color: 'yellow'});
+  if (mode === 'quit-confirm') return line('Quit and leave the procedure as it is? The journal keeps what is needed to roll back later. y quit · n stay', {bold: true, color: 'yellow'});
+  switch (state.phase) {
+    case 'idle':
+    case 'running':
+      return line('p pause · r roll back · t transcript · ↑↓ scroll steps · ? help · q quit', {dim: true});
+    case 'paused':
+      return line('PAUSED · p resume · r roll back · t transcript · q quit', {color: 'yellow'});
+    case 'failed':
+      return line('e retry · s skip · r roll back · t transcript · q quit', {dim: true});
+    case 'rolling-back':
+      return line('rolling back… t transcript · ? help', {color: 'magenta'});
+    default:
+      return line('Enter home · r roll back · t transcript · q quit', {dim: true});
+  }
+}
+
+function summary(input: RunViewInput, width: number): Line[] {
+  const {state} = input.snapshot;
+  const undone = state.steps.filter((s) => s.status.kind === 'undone').length;
+  const undoFailed = state.steps.filter((s) => s.status.kind === 'undo-failed');
+  const out: Line[] = [];
+  if (state.phase === 'completed') out.push(line(`✔ Completed: all ${state.steps.length} steps done and read back`, {bold: true, color: 'green'}));
+  if (state.phase === 'rolled-back') {
+    out.push(
+      undoFailed.length
+        ? line(`✘ Rolled back with ${undoFailed.length} undo failure(s): check these by hand`, {bold: true, color: 'red'})
+        : line(`↺ Rolled back: ${undone} step(s) undone, newest first; the nodes are as before`, {bold: true, color: 'magenta'}),
+    );
+    for (const s of undoFailed) if (s.status.kind === 'undo-failed') out.push(...wrap(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`, width, {color: 'red'}, '    '));
+  }
+  if (state.phase === 'aborted') out.push(line('Left as is: roll back later with `certwalk rollback --journal FILE --yes`', {bold: true, color: 'yellow'}));
+  out.push(...wrap(`transcript ${input.transcriptPath}`, width, {}, '           '));
+  out.push(...wrap(`journal    ${input.journalPath}`, width, {dim: true}, '           '));
+  return out;
+}
+
+export function runLines(input: RunViewInput): Line[] {
+  const {snapshot, mode, columns, rows, now} = input;
+  const {state} = snapshot;
+  const width = Math.max(20, columns - 1);
+  const budget = Math.max(8, rows - 1);
+  const title = line(`certwalk · ${input.title}`, {bold: true});
+  const phase = phaseLabel(state);
+  const top: Line[] = [{...title, text: `${pad(title.text, width - phase.length - 1)} ${phase}`}];
+  const bottom = footer(state, mode, snapshot.hint);
+
+  const current = state.current === null ? undefined : state.steps[state.current];
+  let modal: Line[] = [];
+  if (mode === 'rollback-confirm') modal = rollbackModal(state, width);
+  else if (current?.status.kind === 'awaiting-confirmation') modal = confirmModal(current, state, width);
+  else if (state.phase === 'failed') modal = failurePanel(state, width);
+  const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
+  if (!modal.length && ended) modal = summary(input, width);
+
+  const body = budget - 2;
+  if (modal.length) {
+    const stepsHeight = Math.min(state.steps.length, Math.max(3, Math.floor(body / 4)));
+    const changes = changeRows(state);
+    // When the procedure has ended the before/after table is the point of the screen; otherwise the modal is.
+    const changesHeight = ended && mode === 'main' ? Math.min(changes.length + 1, Math.max(0, body - stepsHeight - modal.length - 1)) : 0;
+    const modalHeight = body - stepsHeight - changesHeight - 1;
+    const first = Math.min(Math.max(0, input.modalTop), Math.max(0, modal.length - modalHeight));
+    let shown = modal.slice(first, first + modalHeight);
+    if (modal.length > modalHeight && shown.length) {
+      // Keep the answer keys visible whatever the scroll position.
+      shown = [...shown.slice(0, -1), line(`  ↑↓ ${modal.length - modalHeight} more line(s)`, {dim: true}), modal[modal.length - 1]!].slice(-modalHeight);
+    }
+    const lines = [
+      ...top,
+      ...stepWindow(state, stepsHeight, input.stepTop, width, now),
+      line('─'.repeat(width), {dim: true}),
+      ...shown,
+      ...(changesHeight ? changesPanel(changes, changesHeight, width) : []),
+    ];
+    return [...lines.slice(0, budget - 1), bottom];
+  }
+
+  const outputHeight = Math.min(Math.max(3, Math.floor(body / 4)), 12);
+  const changes = changeRows(state);
+  const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
+  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - 1);
+  const lines = [
+    ...top,
+    ...stepWindow(state, stepsHeight, input.stepTop, width, now),
+    line('─'.repeat(width), {dim: true}),
+    ...changesPanel(changes, changesHeight, width),
+    ...outputPane(snapshot, outputHeight, width),
+  ];
+  return [...lines.slice(0, budget - 1), bottom];
+}

@@ -1,0 +1,131 @@
+// Run: live steps, before/after, output, confirmations, failure choices, rollback. The key hook below is the only
+// place keys become runner events; the view is run-view.ts.
+import {Box, useInput} from 'ink';
+import React, {useEffect, useState, useSyncExternalStore} from 'react';
+import type {ProcedureRunner} from '../runner/runner.ts';
+import {isInFlight, isTerminal} from '../state/reducer.ts';
+import {commandsFor} from './keys.ts';
+import {Lines} from './lines.tsx';
+import {runLines, type RunMode} from './run-view.ts';
+import {useTerminalSize} from './use-terminal-size.ts';
+
+export interface RunProps {
+  readonly title: string;
+  readonly runner: ProcedureRunner;
+  readonly active: boolean;
+  readonly onHome: () => void;
+  readonly onQuit: () => void;
+  readonly onHelp: () => void;
+  readonly onTranscript: () => void;
+}
+
+function useNow(enabled: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!enabled) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [enabled]);
+  return enabled ? now : Date.now();
+}
+
+export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript}: RunProps) {
+  const snapshot = useSyncExternalStore(runner.subscribe, runner.getSnapshot);
+  const {state} = snapshot;
+  const {columns, rows} = useTerminalSize();
+  const [mode, setMode] = useState<RunMode>('main');
+  const [stepTop, setStepTop] = useState<number | null>(null);
+  const [modalTop, setModalTop] = useState(0);
+  const [hint, setHint] = useState<string | null>(null);
+  const current = state.current === null ? undefined : state.steps[state.current];
+  const inFlight = current !== undefined && isInFlight(current.status);
+  const now = useNow(inFlight);
+  const awaiting = current?.status.kind === 'awaiting-confirmation' ? current : undefined;
+
+  useEffect(() => setModalTop(0), [state.current, state.phase, mode]);
+
+  const dispatch = (event: Parameters<ProcedureRunner['dispatch']>[0]) => {
+    setHint(null);
+    runner.dispatch(event);
+  };
+
+  useInput(
+    (input, key) => {
+      const commands = commandsFor(input, key);
+      const at = runner.now();
+      const has = (c: Parameters<typeof commands.includes>[0]) => commands.includes(c);
+      setHint(null);
+      if (has('help')) return onHelp();
+      if (has('transcript')) return onTranscript();
+
+      if (mode === 'quit-confirm') {
+        if (input === 'y') {
+          if (!isTerminal(state)) runner.dispatch({type: 'abort-requested', at});
+          onQuit();
+        } else if (input === 'n' || key.escape) setMode('main');
+        return;
+      }
+      if (mode === 'rollback-confirm') {
+        if (input === 'y') {
+          dispatch({type: 'rollback-requested', at});
+          setMode('main');
+        } else if (input === 'n' || key.escape) setMode('main');
+        else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
+        else if (has('down')) setModalTop((t) => t + 1);
+        return;
+      }
+      if (awaiting) {
+        if (input === 'y') return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'step'});
+        if (input === 'a') return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'kind'});
+        if (input === 'n' || key.escape) return dispatch({type: 'declined', at, stepId: awaiting.info.id});
+        if (has('up')) return setModalTop((t) => Math.max(0, t - 1));
+        if (has('down')) return setModalTop((t) => t + 1);
+        if (has('rollback')) return setMode('rollback-confirm');
+        if (key.return) return setHint('Enter alone does not confirm: press y to run this step, n to stop');
+        return;
+      }
+      if (has('rollback')) {
+        if (state.phase === 'rolling-back' || state.phase === 'rolled-back') return setHint('already rolled back');
+        return setMode('rollback-confirm');
+      }
+      if (has('quit')) {
+        if (isTerminal(state)) return onQuit();
+        if (inFlight) return setHint('a step is running: press p to pause after it, or wait, then q');
+        return setMode('quit-confirm');
+      }
+      if (isTerminal(state)) {
+        if (key.return) return onHome();
+      }
+      if (state.phase === 'failed') {
+        if (has('retry')) return dispatch({type: 'retry-requested', at});
+        if (has('skip')) return dispatch({type: 'skip-requested', at});
+      }
+      if (has('pause')) {
+        if (state.phase === 'paused') return dispatch({type: 'resume-requested', at});
+        if (state.phase === 'running') return dispatch({type: 'pause-requested', at});
+      }
+      if (has('up')) return setStepTop((t) => Math.max(0, (t ?? state.current ?? 0) - 1));
+      if (has('down')) return setStepTop((t) => Math.min(state.steps.length - 1, (t ?? state.current ?? 0) + 1));
+      if (has('back')) return setStepTop(null);
+    },
+    {isActive: active},
+  );
+
+  const lines = runLines({
+    title,
+    snapshot: hint ? {...snapshot, hint} : snapshot,
+    mode,
+    columns,
+    rows,
+    now,
+    stepTop,
+    modalTop,
+    transcriptPath: runner.transcriptPath,
+    journalPath: runner.journalPath,
+  });
+  return (
+    <Box flexDirection="column">
+      <Lines lines={lines} width={Math.max(20, columns - 1)} />
+    </Box>
+  );
+}

@@ -1,0 +1,15 @@
+// Starts the Ink app on the terminal and resolves with the exit code when it ends.
+import {render} from 'ink';
+import React from 'react';
+import type {Fleet} from '../hosts/host.ts';
+import {procedures} from '../procedures/index.ts';
+import {App} from './app.tsx';
+
+export async function startApp(options: {fleet: Fleet; transcriptDir: string}): Promise<number> {
+  let code = 0;
+  const instance = render(<App fleet={options.fleet} procedures={procedures} transcriptDir={options.transcriptDir} onExit={(c) => (code = c)} />, {
+    exitOnCtrlC: true,
+  });
+  await instance.waitUntilExit();
+  return code;
+}

@@ -1,0 +1,60 @@
+// End-to-end tests through the real binary in a real terminal: tmux on a private socket.
+import {execFileSync} from 'node:child_process';
+import {setTimeout as delay} from 'node:timers/promises';
+
+export class Tmux {
+  readonly #socket: string;
+  readonly #session = 'certwalk';
+
+  private constructor(socket: string) {
+    this.#socket = socket;
+  }
+
+  /** Starts `argv` (no shell string built from user data: the words are quoted here) in a width×height window. */
+  static start(argv: readonly string[], options: {width: number; height: number; env?: Record<string, string>; cwd?: string}): Tmux {
+    const socket = `certwalk-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const tmux = new Tmux(socket);
+    const env = Object.entries({NO_COLOR: '1', ...options.env}).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    const command = `env ${env.join(' ')} ${argv.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 600`;
+    tmux.#tmux('new-session', '-d', '-s', tmux.#session, '-x', String(options.width), '-y', String(options.height), ...(options.cwd ? ['-c', options.cwd] : []), command);
+    return tmux;
+  }
+
+  #tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.#socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+  }
+
+  /** One key per call, as a person types: names like Enter, Escape, Up, Down, or a literal letter. */
+  async keys(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      this.#tmux('send-keys', '-t', this.#session, ...(key.length === 1 ? ['-l', key] : [key]));
+      await delay(120);
+    }
+  }
+
+  screen(): string {
+    return this.#tmux('capture-pane', '-p', '-t', this.#session);
+  }
+
+  async waitFor(test: string | RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.screen();
+      if (typeof test === 'string' ? text.includes(test) : test.test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(test)}; screen:\n${text}`);
+      await delay(100);
+    }
+  }
+
+  kill(): void {
+    try {
+      this.#tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
