@@ -186,9 +186,9 @@ function exportPfx(context: ToolContext, {positional, password, force}: Invocati
   return {stdout: lines(heading, ...block, '', 'CertUtil: -exportPFX command completed successfully.'), stderr: '', exitCode: 0};
 }
 
-function failure(verb: string, failure: Failure, before: readonly string[] = []): ToolResult {
-  const code = `0x${failure.hresult.toString(16).padStart(8, '0')}`;
-  return {stdout: lines(...before, `CertUtil: ${verb} command FAILED: ${code} ${failure.text}`), stderr: '', exitCode: exitCodeFor(failure.hresult)};
+function failure(verb: string, error: Failure, before: readonly string[] = []): ToolResult {
+  const code = `0x${error.hresult.toString(16).padStart(8, '0')}`;
+  return {stdout: lines(...before, `CertUtil: ${verb} command FAILED: ${code} ${error.text}`), stderr: '', exitCode: exitCodeFor(error.hresult)};
 }
 
 function storeOf(state: NodeState, given: string): SandboxCert[] {

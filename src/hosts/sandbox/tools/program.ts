@@ -42,20 +42,6 @@ export function exitCodeFor(code: number): number {
   return code & 0xff || 1;
 }
 
-export function succeed(stdout: string, state?: NodeState): ToolResult {
-  return state ? {stdout, stderr: '', exitCode: 0, state} : {stdout, stderr: '', exitCode: 0};
-}
-
-/** Windows tools print most of their errors on stdout. */
-export function failOnStdout(stdout: string, code: number, state?: NodeState): ToolResult {
-  const exitCode = exitCodeFor(code);
-  return state ? {stdout, stderr: '', exitCode, state} : {stdout, stderr: '', exitCode};
-}
-
-export function failOnStderr(stderr: string, code: number): ToolResult {
-  return {stdout: '', stderr, exitCode: exitCodeFor(code)};
-}
-
 export function lines(...text: string[]): string {
   return `${text.join('\n')}\n`;
 }
