@@ -15,6 +15,8 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
+  // Prefer ESM builds: jsonc-parser's UMD build requires its own files dynamically, which a bundle cannot follow.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
   // Ink loads react-devtools-core only in DEV mode; production mode plus a stub keeps it out of the bundle.
   define: {'process.env.NODE_ENV': '"production"'},

@@ -47,6 +47,8 @@ export async function planCommand(definition: ProcedureDefinition, fleet: Fleet,
   const steps = definition.steps(resolved.prepared.resolved, resolved.prepared.secrets);
   out.log(`${definition.title}`);
   out.log(`parameters: ${Object.entries(resolved.params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
+  if (resolved.params.certificate === 'new') out.log('(a new certificate is made each time parameters are checked: `run` makes its own)');
   out.log('');
   for (const line of formatPlan(steps)) out.log(line);
   return 0;
@@ -71,6 +73,7 @@ export async function runCommandLine(
   });
   const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true});
   out.log(`${definition.title} on ${fleet.description}`);
+  for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
   out.log(`journal    ${paths.journalPath}`);
   out.log(`transcript ${paths.transcriptPath}`);
   const state = await drive(runner, {type: 'start', at: runner.now()}, out);

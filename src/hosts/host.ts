@@ -46,6 +46,8 @@ export interface Fleet {
   readonly kind: Host['kind'];
   /** One line for the title bar: `sandbox /home/me/.local/state/certwalk/sandbox`. */
   readonly description: string;
+  /** Where the nodes are, enough to open the same fleet again (the sandbox directory). */
+  readonly location: string;
   nodes(): Promise<readonly NodeInfo[]>;
   host(nodeName: string): Promise<Host>;
 }

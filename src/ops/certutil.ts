@@ -208,6 +208,16 @@ export async function listStore(host: Host, store: string): Promise<StoreCert[]>
   return parseStore(await runCertutil(host, listStoreCommand(store), `certutil -store ${store}`));
 }
 
+// Save one certificate of LocalMachine\STORE (public part, DER) to a file on the node.
+export function exportCertificateCommand(store: string, thumbprint: string, file: string): Command {
+  return command('certutil', '-store', store, thumbprint, file);
+}
+
+// Save one certificate of LocalMachine\STORE (public part, DER) to a file on the node.
+export async function exportCertificate(host: Host, store: string, thumbprint: string, file: string): Promise<void> {
+  await runCertutil(host, exportCertificateCommand(store, thumbprint, file), `certutil -store ${store} ${thumbprint}`);
+}
+
 // Add a .cer to LocalMachine\STORE; 'already' when it was there (certutil still succeeds).
 export async function addStore(host: Host, store: string, file: string): Promise<'added' | 'already'> {
   const out = await runCertutil(host, addStoreCommand(store, file), `certutil -addstore ${store}`);

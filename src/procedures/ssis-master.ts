@@ -1,8 +1,8 @@
 // SSIS Scale Out: change the Master certificate, on the master and then on every worker
 // (MicrosoftDocs sql-docs "Manage certificates for SQL Server Integration Services Scale Out").
-import {createSelfSigned, toPfx} from '../certs/index.ts';
+import {cleanThumbprint, createSelfSigned, describeCertificate, toPfx} from '../certs/index.ts';
 import type {Fleet, NodeInfo} from '../hosts/host.ts';
-import {listStore} from '../ops/certutil.ts';
+import {exportCertificate, listStore} from '../ops/certutil.ts';
 import {showSslCert, bindingToAddParams, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
@@ -12,7 +12,6 @@ import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
-import {cleanThumbprint} from '../certs/index.ts';
 import {randomBytes} from 'node:crypto';
 import {sameThumbprint} from './steps/util.ts';
 
@@ -168,7 +167,17 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     if (!found) return {ok: false, errors: {certificate: `${thumbprint} is not in LocalMachine\\Root on ${master.name}`}};
     if (!found.hasPrivateKey) return {ok: false, errors: {certificate: `${thumbprint} has no private key on ${master.name}: http.sys cannot use it`}};
     if (sameThumbprint(binding.certHash, thumbprint)) return {ok: false, errors: {certificate: `${thumbprint} is the certificate the master already uses`}};
-    cert = {thumbprint, sha256: '', subject: found.subject, notAfter: found.notAfter, derBase64: '', created: false};
+    // The workers need the public part: read it off the master, never retyped.
+    const file = `${host.tempDir}\\certwalk-${thumbprint}.cer`;
+    let der: Buffer;
+    try {
+      await exportCertificate(host, 'Root', thumbprint, file);
+      der = await host.readFile(file);
+    } finally {
+      await host.removeFile(file).catch(() => undefined);
+    }
+    const info = describeCertificate(der);
+    cert = {...certSummary(info), derBase64: der.toString('base64'), created: false};
   }
   const resolved: MasterResolved = {
     master: master.name,
@@ -215,9 +224,7 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   for (const worker of r.workers) {
     const publicCert: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
     out.push(
-      publicCert.derBase64
-        ? addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"})
-        : existingCertTrustStep(worker.node, r),
+      addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"}),
       updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting}),
       restartServiceStep({id: `${worker.node}.restart`, node: worker.node, service: WORKER_SERVICE}),
     );
@@ -225,15 +232,15 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   return out;
 }
 
-/** An existing certificate's public part is exported from the master at run time, so the plan names it by thumbprint. */
-function existingCertTrustStep(node: string, r: MasterResolved): StepDefinition {
-  return addCertificateStep({
-    id: `${node}.trust-master`,
-    node,
-    store: 'Root',
-    cert: {thumbprint: r.cert.thumbprint, subject: r.cert.subject, derBase64: ''},
-    title: "Trust the master's certificate (LocalMachine\\Root)",
-  });
+function describe(resolvedJson: Json): string[] {
+  const r = resolvedJson as unknown as MasterResolved;
+  const lines = [
+    `current  ${r.oldThumbprint} on ${r.master} ${r.ipport} (appid ${r.binding.appId}, store ${r.binding.certStoreName ?? '(null)'})`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, valid until ${r.cert.notAfter.slice(0, 10)}${r.cert.created ? ' (made now, RSA, SHA-256)' : ' (from LocalMachine\\Root)'}`,
+  ];
+  if (r.cert.sha256) lines.push(`         SHA-256 ${r.cert.sha256}`);
+  lines.push(`workers  ${r.workers.length ? r.workers.map((w) => w.node).join(', ') : '(none)'}`);
+  return lines;
 }
 
 export const ssisMaster: ProcedureDefinition = {
@@ -243,4 +250,5 @@ export const ssisMaster: ProcedureDefinition = {
   form,
   prepare,
   steps,
+  describe,
 };

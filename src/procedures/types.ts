@@ -77,6 +77,8 @@ export interface ProcedureDefinition {
   /** Validates every parameter against the fleet before anything changes; makes new certificates. */
   prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>>;
   steps(resolved: Json, secrets: Secrets): readonly StepDefinition[];
+  /** What the plan is about, in a few lines (current and new certificate), shown above the steps. */
+  describe(resolved: Json): readonly string[];
 }
 
 export function stepInfo(step: StepDefinition): StepInfo {

@@ -47,6 +47,13 @@ export interface RunnerOptions {
 
 const OUTPUT_TAIL = 200;
 
+const EFFECT_WORDS: Record<Effect['type'], string> = {
+  capture: 'reading the current state',
+  do: 'making the change',
+  verify: 'reading it back',
+  undo: 'undoing',
+};
+
 export class ProcedureRunner {
   readonly steps: readonly StepDefinition[];
   readonly header: SessionHeader;
@@ -82,7 +89,7 @@ export class ProcedureRunner {
       params: options.params,
       resolved: options.prepared.resolved,
       steps: infos,
-      fleet: {kind: options.fleet.kind, location: options.fleet.description},
+      fleet: {kind: options.fleet.kind, location: options.fleet.location},
       user: safeUser(),
       machine: hostname(),
       pid: process.pid,
@@ -174,6 +181,8 @@ export class ProcedureRunner {
     const step = this.#byId.get(effect.stepId);
     if (!step) throw new Error(`no step ${effect.stepId}`);
     this.#journal.append({kind: 'effect', at: this.#clock(), effect});
+    const index = this.steps.indexOf(step);
+    this.#transcript.line(`▶ step ${index + 1}/${this.steps.length} [${step.node}] ${step.title}: ${EFFECT_WORDS[effect.type]}`);
     const work = this.#perform(step, effect).then((event) => {
       this.#inFlight = null;
       this.dispatch(event);

@@ -114,6 +114,7 @@ export function App({fleet, procedures, transcriptDir, onExit}: AppProps) {
           title={screen.definition.title}
           steps={screen.steps}
           params={screen.values}
+          summary={screen.definition.describe(screen.prepared.resolved)}
           active={active}
           onStart={() => start(screen)}
           onBack={() => setScreen({name: 'params', definition: screen.definition, form: screen.form, values: screen.values, errors: {}, checking: false})}

@@ -10,6 +10,8 @@ export interface PlanProps {
   readonly title: string;
   readonly steps: readonly StepDefinition[];
   readonly params: Readonly<Record<string, string>>;
+  /** What the plan is about (current and new certificate). */
+  readonly summary: readonly string[];
   readonly active: boolean;
   readonly onStart: () => void;
   readonly onBack: () => void;
@@ -28,11 +30,11 @@ export function planLines(steps: readonly StepDefinition[], width: number): Line
   return out;
 }
 
-export function Plan({title, steps, params, active, onStart, onBack, onHelp}: PlanProps) {
+export function Plan({title, steps, params, summary, active, onStart, onBack, onHelp}: PlanProps) {
   const {columns, rows} = useTerminalSize();
   const width = columns - 1;
   const body = useMemo(() => planLines(steps, width), [steps, width]);
-  const height = Math.max(3, rows - 5);
+  const height = Math.max(3, rows - 5 - summary.length);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, body.length - height);
 
@@ -55,6 +57,7 @@ export function Plan({title, steps, params, active, onStart, onBack, onHelp}: Pl
   const head: Line[] = [
     line(`${title} · plan: ${steps.length} steps${more}`, {bold: true}),
     line(Object.entries(params).map(([k, v]) => `${k}=${v}`).join('  '), {dim: true}),
+    ...summary.map((text) => line(text, {color: 'cyan'})),
   ];
   const foot: Line[] = [
     line('$ exact command · ~ an edit certwalk makes in place · [asks first] = you confirm before it runs', {dim: true}),

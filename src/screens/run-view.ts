@@ -53,13 +53,13 @@ function statusText(status: StepStatus, now: number): string {
     case 'pending':
       return '';
     case 'capturing':
-      return `reading ${seconds(now - status.startedAt)}`;
+      return `reading ${seconds(Math.max(0, now - status.startedAt))}`;
     case 'awaiting-confirmation':
       return 'confirm?';
     case 'running':
-      return `running ${seconds(now - status.startedAt)}`;
+      return `running ${seconds(Math.max(0, now - status.startedAt))}`;
     case 'verifying':
-      return `checking ${seconds(now - status.startedAt)}`;
+      return `checking ${seconds(Math.max(0, now - status.startedAt))}`;
     case 'done':
       return seconds(status.finishedAt - status.startedAt);
     case 'failed':
@@ -67,7 +67,7 @@ function statusText(status: StepStatus, now: number): string {
     case 'skipped':
       return 'skipped';
     case 'undoing':
-      return `undoing ${seconds(now - status.startedAt)}`;
+      return `undoing ${seconds(Math.max(0, now - status.startedAt))}`;
     case 'undone':
       return 'undone';
     case 'undo-failed':
@@ -153,9 +153,9 @@ function confirmModal(step: StepState, state: ProcedureState, width: number): Li
   };
   section('Will run:', p.commands);
   section('Removes:', p.removes, 'red');
-  section('Kept to restore it:', p.restoreWith, 'green');
   section('Still pointing at it:', p.references);
   section('Warnings:', p.warnings.map((w) => `! ${w}`), 'yellow');
+  section('Kept to restore it:', p.restoreWith, 'green');
   return out.concat(
     line(`y yes, run it · ${remaining ? `a yes to this and the ${remaining} remaining like it · ` : ''}n/Esc no (default: nothing runs)`, {bold: true}),
   );
@@ -167,7 +167,7 @@ function rollbackModal(state: ProcedureState, width: number): Line[] {
   if (!order.length) out.push(line('  nothing has changed yet: rolling back just ends the procedure', {dim: true}));
   order.forEach((index, n) => {
     const s = state.steps[index]!;
-    out.push(...wrap(`  ${n + 1}. undo [${s.info.node}] ${s.info.title}`, width, {}, '       '));
+    out.push(line(`  ${String(n + 1).padStart(2)}. undo [${s.info.node}] ${s.info.title}`));
   });
   out.push(line('Each undo re-reads the node first and uses only what was captured before the step ran.', {dim: true}));
   out.push(line('y start the rollback · n/Esc cancel', {bold: true}));
@@ -187,6 +187,8 @@ function failurePanel(state: ProcedureState, width: number): Line[] {
 function footer(state: ProcedureState, mode: RunMode, hint: string | null): Line {
   if (hint) return line(`(${hint})`, {color: 'yellow'});
   if (mode === 'quit-confirm') return line('Quit and leave the procedure as it is? The journal keeps what is needed to roll back later. y quit · n stay', {bold: true, color: 'yellow'});
+  const current = state.current === null ? undefined : state.steps[state.current];
+  if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line('y yes · n/Esc no · ↑↓ scroll the box · r roll back instead · ? help', {dim: true});
   switch (state.phase) {
     case 'idle':
     case 'running':
@@ -197,8 +199,10 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null): Line
       return line('e retry · s skip · r roll back · t transcript · q quit', {dim: true});
     case 'rolling-back':
       return line('rolling back… t transcript · ? help', {color: 'magenta'});
-    default:
+    case 'completed':
       return line('Enter home · r roll back · t transcript · q quit', {dim: true});
+    default:
+      return line('Enter home · t transcript · q quit', {dim: true});
   }
 }
 
@@ -212,13 +216,15 @@ function summary(input: RunViewInput, width: number): Line[] {
     out.push(
       undoFailed.length
         ? line(`✘ Rolled back with ${undoFailed.length} undo failure(s): check these by hand`, {bold: true, color: 'red'})
-        : line(`↺ Rolled back: ${undone} step(s) undone, newest first; the nodes are as before`, {bold: true, color: 'magenta'}),
+        : line(`↺ Rolled back: ${undone} step(s) undone, newest first, each re-read before and after`, {bold: true, color: 'magenta'}),
     );
     for (const s of undoFailed) if (s.status.kind === 'undo-failed') out.push(...wrap(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`, width, {color: 'red'}, '    '));
   }
   if (state.phase === 'aborted') out.push(line('Left as is: roll back later with `certwalk rollback --journal FILE --yes`', {bold: true, color: 'yellow'}));
-  out.push(...wrap(`transcript ${input.transcriptPath}`, width, {}, '           '));
-  out.push(...wrap(`journal    ${input.journalPath}`, width, {dim: true}, '           '));
+  out.push(line('Transcript (what ran, who confirmed, every command and its output):'));
+  out.push(...wrap(`  ${input.transcriptPath}`, width, {}, '  '));
+  out.push(line('Journal (for `certwalk rollback --journal FILE --yes`):', {dim: true}));
+  out.push(...wrap(`  ${input.journalPath}`, width, {dim: true}, '  '));
   return out;
 }
 
@@ -249,9 +255,12 @@ export function runLines(input: RunViewInput): Line[] {
     const modalHeight = body - stepsHeight - changesHeight - 1;
     const first = Math.min(Math.max(0, input.modalTop), Math.max(0, modal.length - modalHeight));
     let shown = modal.slice(first, first + modalHeight);
-    if (modal.length > modalHeight && shown.length) {
+    if (modal.length > modalHeight && modalHeight >= 3) {
       // Keep the answer keys visible whatever the scroll position.
-      shown = [...shown.slice(0, -1), line(`  ↑↓ ${modal.length - modalHeight} more line(s)`, {dim: true}), modal[modal.length - 1]!].slice(-modalHeight);
+      const room = modalHeight - 2;
+      const start = Math.min(first, modal.length - 1 - room);
+      const hidden = modal.length - 1 - room;
+      shown = [...modal.slice(start, start + room), line(`  ↑↓ scroll: ${hidden} more line(s) in this box`, {dim: true}), modal[modal.length - 1]!];
     }
     const lines = [
       ...top,

@@ -19,14 +19,15 @@ export interface RunProps {
   readonly onTranscript: () => void;
 }
 
-function useNow(enabled: boolean): number {
-  const [now, setNow] = useState(Date.now);
+/** Re-renders twice a second while a step is in flight, so its elapsed time moves. */
+function useTicking(enabled: boolean): number {
+  const [, setTick] = useState(0);
   useEffect(() => {
     if (!enabled) return;
-    const timer = setInterval(() => setNow(Date.now()), 500);
+    const timer = setInterval(() => setTick((t) => t + 1), 500);
     return () => clearInterval(timer);
   }, [enabled]);
-  return enabled ? now : Date.now();
+  return Date.now();
 }
 
 export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript}: RunProps) {
@@ -39,7 +40,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const [hint, setHint] = useState<string | null>(null);
   const current = state.current === null ? undefined : state.steps[state.current];
   const inFlight = current !== undefined && isInFlight(current.status);
-  const now = useNow(inFlight);
+  const now = useTicking(inFlight);
   const awaiting = current?.status.kind === 'awaiting-confirmation' ? current : undefined;
 
   useEffect(() => setModalTop(0), [state.current, state.phase, mode]);

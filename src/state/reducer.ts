@@ -30,13 +30,17 @@ export function isTerminal(state: ProcedureState): boolean {
   return state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
 }
 
-/** Steps rollback would undo, in the order it would undo them. */
+/**
+ * Steps rollback would undo, in the order it would undo them: newest first, then the `undoLast` steps (service
+ * restarts) in their original order, so a master restarts on its restored files before its workers do.
+ */
 export function rollbackOrder(state: ProcedureState): number[] {
   const undoable = state.steps
     .map((step, index) => ({step, index}))
-    .filter(({step}) => step.info.hasUndo && hasCaptured(step.status))
-    .reverse();
-  return [...undoable.filter(({step}) => !step.info.undoLast), ...undoable.filter(({step}) => step.info.undoLast)].map(({index}) => index);
+    .filter(({step}) => step.info.hasUndo && hasCaptured(step.status));
+  const plain = undoable.filter(({step}) => !step.info.undoLast).reverse();
+  const last = undoable.filter(({step}) => step.info.undoLast);
+  return [...plain, ...last].map(({index}) => index);
 }
 
 function hasCaptured(status: StepStatus): boolean {
@@ -88,9 +92,10 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
       const step = state.steps[index];
       if (!step || step.status.kind !== 'awaiting-confirmation') return ignore(state, 'nothing is waiting for confirmation');
       const kinds = event.scope === 'kind' ? [...state.autoConfirmKinds, step.info.kind] : state.autoConfirmKinds;
+      // The step's clock restarts at the answer: time spent reading the prompt is not the step's duration.
       const next = setStatus({...state, autoConfirmKinds: kinds}, index, {
         kind: 'running',
-        startedAt: step.status.startedAt,
+        startedAt: event.at,
         captured: step.status.captured,
       });
       return run(next, step, 'do');

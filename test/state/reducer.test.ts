@@ -306,16 +306,16 @@ describe('capture', () => {
 });
 
 describe('confirmation', () => {
-  test('confirmed → running with the captured value, do effect', () => {
-    const start = ev.start();
+  test('confirmed → running with the captured value, do effect; the step clock restarts at the answer', () => {
+    const confirmed = ev.confirmed('delete-binding');
     const {state, last} = drive(
       initialState([deleteBinding]),
-      start,
+      ev.start(),
       ev.captured('delete-binding', {old: 'X'}, samplePrompt),
-      ev.confirmed('delete-binding'),
+      confirmed,
     );
     assert.deepEqual(last.effects, [doIt('delete-binding')]);
-    assert.deepEqual(expectStatus(state, 'delete-binding', 'running'), {kind: 'running', startedAt: start.at, captured: {old: 'X'}});
+    assert.deepEqual(expectStatus(state, 'delete-binding', 'running'), {kind: 'running', startedAt: confirmed.at, captured: {old: 'X'}});
     assert.deepEqual(state.autoConfirmKinds, []);
   });
 
@@ -715,21 +715,21 @@ describe('rollback', () => {
   const s5 = step('s5');
   const six = [s0, s1, s2, s3, s4, s5];
 
-  test('from completed: every undoable done step, in reverse, undoLast ones after the rest (reverse among themselves)', () => {
+  test('from completed: every undoable done step, in reverse, undoLast ones after the rest, in their original order (a master restarts before its workers)', () => {
     // Given all six steps done
     const completed = runFirst(six, 6);
     assert.equal(completed.state.phase, 'completed');
-    assert.deepEqual(rollbackOrder(completed.state), [5, 3, 0, 4, 1]);
+    assert.deepEqual(rollbackOrder(completed.state), [5, 3, 0, 1, 4]);
     // When rollback is requested
     const started = drive(completed.state, ev.rollback());
     // Then the first undo is for the last plain step
     assert.equal(started.state.phase, 'rolling-back');
     assert.deepEqual(started.effects, [undo('s5')]);
     assert.equal(started.state.current, 5);
-    assert.deepEqual(started.state.undoQueue, [3, 0, 4, 1]);
+    assert.deepEqual(started.state.undoQueue, [3, 0, 1, 4]);
     // And feeding undo-succeeded one after another yields exactly this order
     const {state, undone} = drainUndos(started);
-    assert.deepEqual(undone, ['s5', 's3', 's0', 's4', 's1']);
+    assert.deepEqual(undone, ['s5', 's3', 's0', 's1', 's4']);
     // And s2 (no undo) is left done; the rest are undone
     assert.equal(state.phase, 'rolled-back');
     assert.equal(state.current, null);
@@ -1087,11 +1087,11 @@ describe('property: rollback after a failure at any step, in any phase', () => {
     step('p7', {undoLast: true}),
   ];
 
-  /** The spec, written independently of the reducer: reverse order, undoLast ones after the others. */
+  /** The spec, written independently of the reducer: reverse order, then undoLast ones in their original order. */
   function expectedUndos(k: number, phase: StepPhase): string[] {
     const touched = steps.filter((info, i) => info.hasUndo && (i < k || (i === k && phase !== 'capture')));
     const reversed = [...touched].reverse();
-    return [...reversed.filter((info) => !info.undoLast), ...reversed.filter((info) => info.undoLast)].map((info) => info.id);
+    return [...reversed.filter((info) => !info.undoLast), ...touched.filter((info) => info.undoLast)].map((info) => info.id);
   }
 
   /** Events that bring step `info` into `phase` and make it fail there. */

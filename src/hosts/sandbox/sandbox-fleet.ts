@@ -13,11 +13,13 @@ import {windowsPathToSandbox} from './windows-path.ts';
 export class SandboxFleet implements Fleet {
   readonly kind = 'sandbox' as const;
   readonly description: string;
+  readonly location: string;
   readonly dir: string;
 
   constructor(dir: string) {
     this.dir = resolve(dir);
     this.description = `sandbox ${this.dir}`;
+    this.location = this.dir;
   }
 
   async nodes(): Promise<readonly NodeInfo[]> {

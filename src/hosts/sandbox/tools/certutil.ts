@@ -96,6 +96,9 @@ function showStore(context: ToolContext, {positional}: Invocation): ToolResult {
   if (indexes.length === 0 && positional[1] !== undefined) return failure('-store', CRYPT_E_NOT_FOUND, [storeHeading(storeName)]);
   const out = [storeHeading(storeName)];
   for (const i of indexes) out.push(...certBlock(certs[i]!, i, 'with-key'), '');
+  // `-store STORE CERTID OUTFILE` saves the matching certificate (DER) to OUTFILE.
+  const outFile = positional[2];
+  if (outFile !== undefined && indexes[0] !== undefined) context.files.write(outFile, derOf(certs[indexes[0]]!));
   out.push('CertUtil: -store command completed successfully.');
   return {stdout: lines(...out), stderr: '', exitCode: 0};
 }
