@@ -25,10 +25,21 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
   switch (event.type) {
     case 'start':
       return 'procedure started';
-    case 'capture-succeeded':
-      return event.prompt
-        ? `${name}: captured current state; asking for confirmation\n${event.prompt.commands.map((c) => `  will run: ${c}`).join('\n')}\n${event.prompt.removes.map((r) => `  removes: ${r}`).join('\n')}\n${event.prompt.restoreWith.map((r) => `  kept to restore: ${r}`).join('\n')}`
-        : `${name}: captured current state`;
+    case 'capture-succeeded': {
+      if (!event.prompt) return `${name}: captured current state`;
+      const asked = step?.status.kind === 'awaiting-confirmation';
+      const answer = asked
+        ? 'asking for confirmation'
+        : `CONFIRMED by ${after.autoConfirmAll ? `--yes (${user})` : `${user} (an earlier "yes to all of this kind")`}`;
+      return [
+        `${name}: captured current state; ${answer}`,
+        ...event.prompt.commands.map((c) => `  will run: ${c}`),
+        ...event.prompt.removes.map((r) => `  removes: ${r}`),
+        ...event.prompt.references.map((r) => `  still pointing at it: ${r}`),
+        ...event.prompt.warnings.map((w) => `  warning: ${w}`),
+        ...event.prompt.restoreWith.map((r) => `  kept to restore: ${r}`),
+      ].join('\n');
+    }
     case 'confirmed':
       return `${name}: CONFIRMED by ${event.scope === 'flag' ? `--yes (${user})` : user}${event.scope === 'kind' ? ' (and every remaining step of this kind)' : ''}`;
     case 'declined':

@@ -186,7 +186,7 @@ export function addBindingStep(options: {
       ];
       for (const [key, value] of Object.entries(original.options)) {
         const observed = current?.options[key as keyof SslBinding['options']];
-        checks.push({what: key, expected: String(value), observed: String(observed ?? '(missing)'), ok: observed === value});
+        checks.push({what: key, expected: String(value ?? '(null)'), observed: observed === undefined ? '(missing)' : String(observed ?? '(null)'), ok: observed === value});
       }
       return {
         checks,

@@ -1,0 +1,51 @@
+// Runs a procedure on a fresh sandbox through the real runner (journal, transcript, sandbox tools as processes).
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/index.ts';
+import {findProcedure} from '../../src/procedures/index.ts';
+import type {Prepared} from '../../src/procedures/types.ts';
+import {ProcedureRunner} from '../../src/runner/runner.ts';
+import type {ProcedureEvent} from '../../src/state/types.ts';
+
+export interface Lab {
+  readonly dir: string;
+  readonly home: string;
+  readonly fleet: SandboxFleet;
+  snapshot(): ReturnType<typeof showSandbox>;
+}
+
+export async function lab(workers = 1): Promise<Lab> {
+  const root = mkdtempSync(join(tmpdir(), 'certwalk-lab-'));
+  const dir = join(root, 'sandbox');
+  await initSandbox(dir, {workers});
+  return {dir, home: join(root, 'home'), fleet: new SandboxFleet(dir), snapshot: () => showSandbox(dir)};
+}
+
+export async function prepare(l: Lab, procedure: string, overrides: Record<string, string> = {}) {
+  const definition = findProcedure(procedure);
+  const form = await definition.form(l.fleet);
+  const params = {...form.values, ...overrides};
+  const result = await definition.prepare(l.fleet, params);
+  return {definition, params, result};
+}
+
+export function runner(l: Lab, procedure: string, params: Record<string, string>, prepared: Prepared, autoConfirmAll = true): ProcedureRunner {
+  const id = `${procedure}-${Math.random().toString(36).slice(2, 8)}`;
+  return new ProcedureRunner({
+    definition: findProcedure(procedure),
+    prepared,
+    params,
+    fleet: l.fleet,
+    journalPath: join(l.home, 'journals', `${id}.jsonl`),
+    transcriptPath: join(l.home, 'transcripts', `${id}.log`),
+    sessionId: id,
+    autoConfirmAll,
+  });
+}
+
+/** Dispatches an event and waits until nothing is in flight. */
+export async function send(r: ProcedureRunner, event: Omit<ProcedureEvent, 'at'> & {type: ProcedureEvent['type']}): Promise<void> {
+  r.dispatch({...event, at: r.now()} as ProcedureEvent);
+  await r.idle();
+}
