@@ -1,0 +1,530 @@
+// The Run screen as lines (src/screens/run-view.ts), without a terminal: snapshots are built the way the runner
+// builds them (initialState + transition), then laid out at 80×24, 200×50 and 60×20. Whatever the state, the
+// screen must fit the terminal, keep the confirm box's title and answer keys and the footer on screen, and show
+// thumbprints in full when there is room and as distinguishable head…tail when there is not.
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import stringWidth from 'string-width';
+
+import type {RunnerSnapshot} from '../../src/runner/runner.ts';
+import {fit} from '../../src/screens/format.ts';
+import type {Line} from '../../src/screens/lines.tsx';
+import {runLines, type RunMode} from '../../src/screens/run-view.ts';
+import {initialState, transition} from '../../src/state/reducer.ts';
+import type {Change, ConfirmPrompt, ProcedureEvent, ProcedureState, StepInfo} from '../../src/state/types.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// A 14-step procedure: the SSIS master rotation with three workers, as the procedure builds it.
+
+const TITLE = 'SSIS Scale Out: change the Master certificate';
+const OLD = '5EDA7F4F1FEDD2442F63874FE5650B17E704341D';
+const NEW = '3883875B1547395C5A0B48C461DB04DE7BAFBEAE';
+const BIN = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
+const SIZES = [
+  {columns: 80, rows: 24},
+  {columns: 200, rows: 50},
+  {columns: 60, rows: 20},
+] as const;
+
+function info(id: string, node: string, title: string, kind: string, extra: Partial<StepInfo> = {}): StepInfo {
+  return {id, title, node, kind, destructive: false, skippable: false, undoLast: false, hasUndo: true, ...extra};
+}
+
+const STEPS: readonly StepInfo[] = [
+  info('master.import-cert', 'master', 'Add the new certificate to LocalMachine\\Root (with its private key)', 'import-pfx'),
+  info('master.delete-binding', 'master', 'Delete the SSL binding on 0.0.0.0:8391 (kept to restore)', 'delete-binding', {destructive: true}),
+  info('master.add-binding', 'master', 'Add the new certificate on 0.0.0.0:8391 (same appid and options)', 'add-binding'),
+  info('master.settings', 'master', 'Set SSLCertThumbprint in MasterSettings.config', 'overwrite-setting', {destructive: true}),
+  info('master.restart', 'master', 'Restart SSISScaleOutMaster140', 'restart-service', {undoLast: true}),
+  ...[1, 2, 3].flatMap((n) => [
+    info(`worker${n}.trust-master`, `worker${n}`, "Trust the master's new certificate (LocalMachine\\Root)", 'add-certificate'),
+    info(`worker${n}.settings`, `worker${n}`, 'Set MasterHttpsCertThumbprint in WorkerSettings.config', 'overwrite-setting', {destructive: true}),
+    info(`worker${n}.restart`, `worker${n}`, 'Restart SSISScaleOutWorker140', 'restart-service', {undoLast: true}),
+  ]),
+];
+assert.equal(STEPS.length, 14);
+
+/** Fourteen before/after rows (one per step), thumbprints that differ at the head and at the tail. */
+function changesOf(index: number): Change[] {
+  const step = STEPS[index]!;
+  const labels: Record<string, string> = {
+    'import-pfx': 'LocalMachine\\Root',
+    'add-certificate': 'LocalMachine\\Root',
+    'delete-binding': 'http.sys 0.0.0.0:8391 (deleted)',
+    'add-binding': 'http.sys 0.0.0.0:8391',
+    'overwrite-setting': step.node === 'master' ? 'MasterSettings.config SSLCertThumbprint' : 'WorkerSettings.config MasterHttpsCertThumbprint',
+    'restart-service': `service ${step.node === 'master' ? 'SSISScaleOutMaster140' : 'SSISScaleOutWorker140'} process`,
+  };
+  const before = step.kind === 'import-pfx' || step.kind === 'add-certificate' ? null : OLD;
+  return [{node: step.node, label: labels[step.kind]!, before, after: NEW}];
+}
+
+/** A confirmation prompt far longer than any screen: long commands, many references and warnings. */
+const LONG_PROMPT: ConfirmPrompt = {
+  title: 'Delete the SSL binding on 0.0.0.0:8391',
+  commands: [
+    'netsh http delete sslcert ipport=0.0.0.0:8391',
+    `netsh http show sslcert ipport=0.0.0.0:8391 && certutil -store Root ${OLD} && certutil -verifystore Root ${OLD}`,
+  ],
+  removes: [`0.0.0.0:8391 → certificate ${OLD} in store Root, appid {6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}`],
+  restoreWith: [
+    `netsh http add sslcert ipport=0.0.0.0:8391 certhash=${OLD.toLowerCase()} appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} certstorename=Root ` +
+      'verifyclientcertrevocation=enable verifyrevocationwithcachedclientcertonly=disable usagecheck=enable revocationfreshnesstime=0 ' +
+      'urlretrievaltimeout=0 dsmapperusage=disable clientcertnegotiation=enable reject=disable disablehttp2=disable disablequic=enable',
+  ],
+  references: [
+    `${BIN}\\MasterSettings.config: SSLCertThumbprint = ${OLD} (a later step updates it)`,
+    ...[1, 2, 3].map((n) => `worker${n}: ${BIN}\\WorkerSettings.config: MasterHttpsCertThumbprint = ${OLD} (a later step updates it)`),
+    `another binding uses it too: 0.0.0.0:8392 → certificate ${OLD} in store Root, appid {4dc3e181-e14b-4a21-b022-59fc669b0914} (left unchanged)`,
+  ],
+  warnings: [
+    '"sslctlidentifier" is set on this binding and netsh add has no parameter for it: it will be lost',
+    'until the next step adds the new binding, 0.0.0.0:8391 has no certificate and workers cannot connect',
+  ],
+};
+
+function settingPrompt(node: string, file: string, key: string): ConfirmPrompt {
+  return {
+    title: `Overwrite ${key} in ${file} on ${node}`,
+    commands: [`set ${key} in ${BIN}\\${file}: "${OLD}" → "${NEW}" (in place: every other byte kept)`],
+    removes: [`${key} = ${OLD}`],
+    restoreWith: ['the original file (933 bytes, sha256 cb45a75a2710862e…), kept in the journal', `a backup copy at ${BIN}\\${file}.certwalk-20261123T110106Z.bak`],
+    references: [],
+    warnings: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Playing the runner through the reducer.
+
+let clock = 1_000_000;
+const at = () => (clock += 250);
+
+class Play {
+  state: ProcedureState;
+  constructor(steps: readonly StepInfo[] = STEPS) {
+    this.state = initialState(steps);
+  }
+  send(event: ProcedureEvent): this {
+    const result = transition(this.state, event);
+    assert.equal(result.ignored, undefined, `${event.type} was ignored: ${result.ignored}`);
+    this.state = result.state;
+    return this;
+  }
+  id(index: number): string {
+    return this.state.steps[index]!.info.id;
+  }
+  /** Runs the current step to done (answering its confirmation with yes). */
+  finishCurrent(): this {
+    const index = this.state.current!;
+    const stepId = this.id(index);
+    const step = this.state.steps[index]!;
+    if (step.status.kind === 'capturing') {
+      this.send({type: 'capture-succeeded', at: at(), stepId, captured: {step: stepId}, prompt: step.info.destructive ? promptFor(index) : null});
+    }
+    if (this.state.steps[index]!.status.kind === 'awaiting-confirmation') this.send({type: 'confirmed', at: at(), stepId, scope: 'step'});
+    this.send({type: 'do-succeeded', at: at(), stepId});
+    this.send({type: 'verify-succeeded', at: at(), stepId, checks: [{what: stepId, expected: NEW, observed: NEW, ok: true}], changes: changesOf(index)});
+    return this;
+  }
+  start(): this {
+    return this.send({type: 'start', at: at()});
+  }
+  /** Starts and runs until `count` steps are done. */
+  runFirst(count: number): this {
+    this.start();
+    for (let i = 0; i < count; i++) this.finishCurrent();
+    return this;
+  }
+  /** Captures the current step; a destructive one then waits for its confirmation. */
+  capture(prompt?: ConfirmPrompt): this {
+    const index = this.state.current!;
+    return this.send({type: 'capture-succeeded', at: at(), stepId: this.id(index), captured: {step: this.id(index)}, prompt: prompt ?? promptFor(index)});
+  }
+  fail(phase: 'capture' | 'do' | 'verify', error: string): this {
+    return this.send({type: 'step-failed', at: at(), stepId: this.id(this.state.current!), phase, error});
+  }
+  rollBack(failing: readonly string[] = []): this {
+    this.send({type: 'rollback-requested', at: at()});
+    while (this.state.phase === 'rolling-back') {
+      const stepId = this.id(this.state.current!);
+      this.send(
+        failing.includes(stepId)
+          ? {type: 'undo-failed', at: at(), stepId, error: `${stepId}: the node changed since it was captured; not touching it (${BIN}\\WorkerSettings.config)`}
+          : {type: 'undo-succeeded', at: at(), stepId, report: `restored ${stepId}`},
+      );
+    }
+    return this;
+  }
+}
+
+function promptFor(index: number): ConfirmPrompt {
+  const step = STEPS[index] ?? STEPS[0]!;
+  if (step.kind === 'delete-binding') return LONG_PROMPT;
+  return step.node === 'master'
+    ? settingPrompt('master', 'MasterSettings.config', 'SSLCertThumbprint')
+    : settingPrompt(step.node, 'WorkerSettings.config', 'MasterHttpsCertThumbprint');
+}
+
+const ERROR_1312 =
+  'netsh http add sslcert ipport=0.0.0.0:8391 certhash=3883875b1547395c5a0b48c461db04de7bafbeae appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} ' +
+  'certstorename=Root failed: SSL Certificate add failed, Error: 1312 A specified logon session does not exist. It may already have been terminated.';
+
+function snapshot(state: ProcedureState, output: Partial<RunnerSnapshot['output']> = {}, hint: string | null = null): RunnerSnapshot {
+  return {
+    state,
+    output: {
+      command: 'netsh http show sslcert ipport=0.0.0.0:8391',
+      node: 'master',
+      lines: Array.from({length: 40}, (_, i) => `    Certificate Hash             : ${i % 2 ? OLD : NEW.toLowerCase()} (line ${i + 1} of a long output)`),
+      ...output,
+    },
+    hint,
+    busy: false,
+  };
+}
+
+const TRANSCRIPT = '/home/admin/.local/state/certwalk/transcripts/2026-11-23T10-55-01Z-ssis-master-4f2a9c.log';
+const JOURNAL = '/home/admin/.local/state/certwalk/journals/2026-11-23T10-55-01Z-ssis-master-4f2a9c.jsonl';
+
+function layout(snap: RunnerSnapshot, size: {columns: number; rows: number}, extra: {mode?: RunMode; stepTop?: number | null; modalTop?: number} = {}): Line[] {
+  return runLines({
+    title: TITLE,
+    snapshot: snap,
+    mode: extra.mode ?? 'main',
+    columns: size.columns,
+    rows: size.rows,
+    now: clock + 1_200,
+    stepTop: extra.stepTop ?? null,
+    modalTop: extra.modalTop ?? 0,
+    transcriptPath: TRANSCRIPT,
+    journalPath: JOURNAL,
+  });
+}
+
+const texts = (lines: readonly Line[]) => lines.map((l) => l.text);
+const dump = (lines: readonly Line[]) => texts(lines).map((t, i) => `${String(i).padStart(2)}|${t}`).join('\n');
+/** What the terminal shows: the Lines component fits every line to columns−1. */
+const onScreen = (lines: readonly Line[], columns: number) => texts(lines).map((t) => fit(t, Math.max(20, columns - 1)));
+
+// ---------------------------------------------------------------------------------------------------------------
+// The states under test.
+
+const STATES: Record<string, () => {snap: RunnerSnapshot; mode?: RunMode}> = {
+  'awaiting confirmation of a long prompt (step 2 of 14)': () => ({snap: snapshot(new Play().runFirst(1).capture().state)}),
+  'awaiting confirmation of a worker setting (step 13 of 14)': () => ({snap: snapshot(new Play().runFirst(12).capture().state)}),
+  'step 14 of 14 running': () => {
+    const play = new Play().runFirst(13);
+    return {snap: snapshot(play.state, {command: 'sc.exe start SSISScaleOutWorker140', node: 'worker3'})};
+  },
+  'step 3 failed with netsh error 1312': () => {
+    const play = new Play().runFirst(2);
+    play.send({type: 'capture-succeeded', at: at(), stepId: play.id(2), captured: {original: 'binding'}, prompt: null});
+    play.send({type: 'step-failed', at: at(), stepId: play.id(2), phase: 'do', error: ERROR_1312});
+    return {snap: snapshot(play.state)};
+  },
+  'completed with 14 change rows': () => ({snap: snapshot(new Play().runFirst(14).state)}),
+  'rolled back after completion': () => ({snap: snapshot(new Play().runFirst(14).rollBack().state)}),
+  'rolled back with undo failures': () => ({snap: snapshot(new Play().runFirst(14).rollBack(['worker3.settings', 'worker2.settings', 'master.settings']).state)}),
+  'rollback confirmation listing 14 undos': () => ({snap: snapshot(new Play().runFirst(14).state), mode: 'rollback-confirm'}),
+  'quit confirmation while paused': () => {
+    const play = new Play().runFirst(4);
+    play.send({type: 'pause-requested', at: at()});
+    play.finishCurrent();
+    assert.equal(play.state.phase, 'paused');
+    return {snap: snapshot(play.state), mode: 'quit-confirm'};
+  },
+  'a hint after a key that did nothing': () => ({snap: snapshot(new Play().runFirst(1).capture().state, {}, 'Enter alone does not confirm: press y to run this step, n to stop')}),
+};
+
+describe('run-view: every state fits every terminal', () => {
+  for (const [name, make] of Object.entries(STATES)) {
+    for (const size of SIZES) {
+      test(`${name} at ${size.columns}×${size.rows}: at most ${size.rows - 1} lines, title first, footer last`, () => {
+        // Given the Run screen in this state, When it is laid out for the terminal
+        const {snap, mode} = make();
+        const lines = layout(snap, size, mode ? {mode} : {});
+        // Then it leaves the last row free (Ink redraws the whole screen once output reaches the terminal's height)
+        assert.ok(lines.length <= size.rows - 1, `${lines.length} lines for ${size.rows} rows:\n${dump(lines)}`);
+        // …starts with the title and the phase, and ends with the footer
+        assert.match(lines[0]!.text, /^certwalk · SSIS Scale Out/);
+        assert.match(lines[0]!.text, /(RUNNING|FAILED|COMPLETED|ROLLED BACK|PAUSED) \d+\/14$/);
+        const last = lines.at(-1)!.text;
+        assert.match(last, /q quit|\? help|y quit|\(Enter alone does not confirm/, `the footer is not the last line:\n${dump(lines)}`);
+      });
+    }
+  }
+});
+
+describe('run-view: no line is wider than the terminal', () => {
+  for (const size of SIZES) {
+    test(`every state at ${size.columns}×${size.rows}: each line is at most ${size.columns - 1} cells`, () => {
+      // Given every state, When laid out, Then each line's display width fits columns−1 (nothing is left for the
+      // terminal to wrap or for the Lines component to cut off)
+      const tooWide: string[] = [];
+      for (const [name, make] of Object.entries(STATES)) {
+        const {snap, mode} = make();
+        for (const text of texts(layout(snap, size, mode ? {mode} : {}))) {
+          if (stringWidth(text) > size.columns - 1) tooWide.push(`${name}: ${stringWidth(text)} cells: ${text}`);
+        }
+      }
+      assert.deepEqual(tooWide, []);
+    });
+  }
+  test('the lines as the terminal shows them never exceed columns−1, at any width from 40 to 220', () => {
+    const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+    for (let columns = 40; columns <= 220; columns += 7) {
+      for (const text of onScreen(layout(snap, {columns, rows: 30}), columns)) {
+        assert.ok(stringWidth(text) <= columns - 1, `${columns} columns: ${text}`);
+      }
+    }
+  });
+});
+
+describe('run-view: the confirmation box', () => {
+  for (const size of SIZES) {
+    test(`a prompt too long for ${size.columns}×${size.rows} keeps its title, answer keys and footer, with a scroll marker`, () => {
+      // Given step 2 (delete the binding) waiting for a yes with a prompt longer than any screen
+      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+      // When the screen is laid out
+      const lines = layout(snap, size);
+      const shown = onScreen(lines, size.columns);
+      // Then the box's title, the scroll marker, the answer line and the footer are on screen, in that order
+      const title = shown.findIndex((t) => t.startsWith('Confirm: Delete the SSL binding on 0.0.0.0:8391'));
+      const marker = shown.findIndex((t) => /↑↓ scroll: \d+ more line\(s\) in this box/.test(t));
+      const answer = shown.findIndex((t) => t.startsWith('y yes, run it'));
+      assert.ok(title > 0, `no box title:\n${dump(lines)}`);
+      assert.ok(marker > title, `no scroll marker below the title:\n${dump(lines)}`);
+      assert.equal(answer, marker + 1, `the answer line must follow the marker:\n${dump(lines)}`);
+      assert.match(shown[answer]!, /n\/Esc no/, 'the answer line names the No key');
+      assert.equal(shown.length - 1, answer + 1, 'the footer is right below the answer line');
+      assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
+      // …and the step waiting for the answer is in the step list
+      assert.ok(shown.some((t) => /^\?\s+2 master\s+Delete the SSL binding/.test(t) && t.includes('confirm?')), dump(lines));
+      // …and the marker counts exactly the lines of the box that are not shown
+      const hidden = Number(/(\d+) more line/.exec(shown[marker]!)![1]);
+      const boxShown = answer - title - 1; // box lines between the title and the answer, marker included
+      assert.ok(hidden > 0);
+      assert.equal(boxShown - 1 + hidden + 2, fullBoxLength(size), 'shown + hidden + title + answer = the whole box');
+    });
+
+    test(`scrolling the long prompt to its end at ${size.columns}×${size.rows} shows its last section and keeps the answer keys`, () => {
+      // Given the same prompt, When the user scrolls the box down as far as it goes
+      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+      const lines = layout(snap, size, {modalTop: 1_000});
+      const shown = onScreen(lines, size.columns);
+      // Then the restore command (the box's last section) is visible, and the answer line and footer still are
+      assert.ok(shown.some((t) => t.startsWith('Kept to restore it:')), dump(lines));
+      assert.ok(shown.some((t) => t.includes('disablequic=enable')), `the end of the restore command is not shown:\n${dump(lines)}`);
+      assert.ok(shown.some((t) => t.startsWith('y yes, run it')), dump(lines));
+      assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
+      assert.ok(lines.length <= size.rows - 1);
+    });
+  }
+
+  test('the "a" answer names how many steps of the same kind remain', () => {
+    // Given master.settings waiting (three worker settings of the same kind still pending)
+    const play = new Play().runFirst(3).capture();
+    const shown = onScreen(layout(snapshot(play.state), {columns: 200, rows: 50}), 200);
+    // Then the answer line offers "a" for this and the 3 remaining like it
+    assert.ok(shown.some((t) => t.startsWith('y yes, run it · a yes to this and the 3 remaining like it · n/Esc no')), shown.join('\n'));
+    // …and at the last worker setting there is no "a" (nothing of that kind remains)
+    const lastOfKind = new Play().runFirst(12).capture();
+    const last = onScreen(layout(snapshot(lastOfKind.state), {columns: 200, rows: 50}), 200);
+    assert.ok(last.some((t) => t === 'y yes, run it · n/Esc no (default: nothing runs)'), last.join('\n'));
+  });
+
+  for (const size of SIZES) {
+    test(`at ${size.columns}×${size.rows} the answer line shows every answer key (y, a, n) as the terminal cuts it`, () => {
+      // Given a setting confirmation that offers y, a and n
+      const play = new Play().runFirst(3).capture();
+      // When laid out and fitted to the terminal
+      const shown = onScreen(layout(snapshot(play.state), size), size.columns);
+      const answer = shown.find((t) => t.startsWith('y yes, run it'));
+      // Then none of the three answers is cut off
+      assert.ok(answer, shown.join('\n'));
+      assert.match(answer, /\by yes\b/);
+      assert.match(answer, /\ba yes to this\b/);
+      assert.match(answer, /n\/Esc no/, `the No key is cut off at ${size.columns} columns: "${answer}"`);
+    });
+  }
+});
+
+/** The whole confirmation box of the long prompt at this width, counted from a screen tall enough to show it all. */
+function fullBoxLength(size: {columns: number}): number {
+  const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+  const shown = onScreen(layout(snap, {columns: size.columns, rows: 200}), size.columns);
+  const title = shown.findIndex((t) => t.startsWith('Confirm: '));
+  const answer = shown.findIndex((t) => t.startsWith('y yes, run it'));
+  assert.ok(!shown.some((t) => t.includes('more line(s) in this box')), 'the tall screen should show the box unscrolled');
+  return answer - title + 1;
+}
+
+describe('run-view: before/after thumbprints', () => {
+  test('at 200 columns the before/after rows show full 40-character thumbprints', () => {
+    // Given a completed run with 14 change rows, When laid out at 200×50
+    const {snap} = STATES['completed with 14 change rows']!();
+    const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
+    // Then every row is on screen, with the whole old and new thumbprints
+    const rows = shown.filter((t) => t.includes(`→ ${NEW}`));
+    assert.equal(rows.length, 14, shown.join('\n'));
+    const binding = rows.find((t) => /^master\s+http\.sys 0\.0\.0\.0:8391\s/.test(t));
+    assert.ok(binding, shown.join('\n'));
+    assert.ok(binding.includes(`${OLD}`) && binding.endsWith(`→ ${NEW}`), binding);
+    assert.ok(!rows.some((t) => t.includes('…')), 'nothing is shortened at 200 columns');
+    assert.ok(shown.some((t) => /^node\s+what\s+before\s+after$/.test(t)), 'the panel has its header');
+  });
+
+  test('at 80 columns thumbprints are shortened to head…tail, and old and new stay distinguishable', () => {
+    // Given the same completed run, When laid out at 80×24
+    const {snap} = STATES['completed with 14 change rows']!();
+    const lines = layout(snap, {columns: 80, rows: 24});
+    const shown = onScreen(lines, 80);
+    // Then the binding row shows both thumbprints shortened: the first characters, an ellipsis, the last four
+    const binding = shown.find((t) => /^master\s+http\.sys 0\.0\.0\.0:8391\s/.test(t));
+    assert.ok(binding, `the http.sys row is not on screen at 80×24:\n${dump(lines)}`);
+    const m = /([0-9A-F]{6,})…([0-9A-F]{4})\s+→\s+([0-9A-F]{6,})…([0-9A-F]{4})$/.exec(binding);
+    assert.ok(m, `no head…tail thumbprints in: ${binding}`);
+    const [, oldHead, oldTail, newHead, newTail] = m;
+    assert.ok(OLD.startsWith(oldHead!) && OLD.endsWith(oldTail!), `old thumbprint shown as ${oldHead}…${oldTail}`);
+    assert.ok(NEW.startsWith(newHead!) && NEW.endsWith(newTail!), `new thumbprint shown as ${newHead}…${newTail}`);
+    assert.notEqual(`${oldHead}…${oldTail}`, `${newHead}…${newTail}`);
+    assert.ok(oldHead!.length >= 8, 'enough of the head to compare with certutil output');
+  });
+
+  test('two thumbprints that differ only in the last character stay distinguishable at 80 columns', () => {
+    // Given a change whose before and after differ only at the very end
+    const a = 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB10';
+    const b = 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB11';
+    const steps = [info('only', 'master', 'Add the new certificate on 0.0.0.0:8391', 'add-binding')];
+    const play = new Play(steps).start();
+    play.send({type: 'capture-succeeded', at: at(), stepId: 'only', captured: null, prompt: null});
+    play.send({type: 'do-succeeded', at: at(), stepId: 'only'});
+    play.send({type: 'verify-succeeded', at: at(), stepId: 'only', checks: [], changes: [{node: 'master', label: 'http.sys 0.0.0.0:8391', before: a, after: b}]});
+    // When laid out at 80×24, Then the row shows different shortened values
+    const row = onScreen(layout(snapshot(play.state), {columns: 80, rows: 24}), 80).find((t) => t.startsWith('master  http.sys'));
+    assert.ok(row, 'no change row');
+    const [before, after] = row.split('→').map((s) => s.trim().split(/\s+/).at(-1));
+    assert.ok(before?.endsWith('AB10') && after?.endsWith('AB11'), row);
+  });
+
+  test('while running, the newest changes are shown and the older ones are counted', () => {
+    // Given 13 steps done (13 change rows) and step 14 running, When laid out at 80×24
+    const {snap} = STATES['step 14 of 14 running']!();
+    const lines = layout(snap, {columns: 80, rows: 24});
+    const shown = onScreen(lines, 80);
+    // Then the panel says how many earlier rows are only in the transcript, and the newest row (worker3) is shown
+    const note = shown.find((t) => /… \d+ earlier change\(s\) in the transcript/.test(t));
+    assert.ok(note, dump(lines));
+    const rows = shown.filter((t) => t.includes('→ 3883875B'));
+    assert.equal(Number(/(\d+) earlier/.exec(note)![1]) + rows.length, 13, dump(lines));
+    assert.match(rows.at(-1)!, /^worker3 /);
+  });
+});
+
+describe('run-view: the step window follows the current step', () => {
+  test('step 14 of 14 running at 80×24: the current step is in the window, with its status', () => {
+    // Given 13 steps done and the last one running
+    const {snap} = STATES['step 14 of 14 running']!();
+    // When laid out at 80×24
+    const lines = layout(snap, {columns: 80, rows: 24});
+    const shown = onScreen(lines, 80);
+    // Then step 14 is listed, and the steps above it that did not fit are counted
+    const row = shown.find((t) => /^▶ 14 worker3\s+Restart SSISScaleOutWorker140/.test(t));
+    assert.ok(row, `step 14 is not in the visible step window:\n${dump(lines)}`);
+    assert.ok(shown.some((t) => /↑\d+$/.test(t)), 'the window says how many steps are above it');
+    // …and its status (running and for how long) is readable, not covered by the scroll note
+    assert.match(row, /running \d+\.\ds/, `step 14's status is cut: "${row}"`);
+  });
+
+  for (const size of SIZES) {
+    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: the failed step is in the window with its FAILED status`, () => {
+      // Given steps 1–13 done and step 14 failed (the failure panel takes the screen)
+      const play = new Play().runFirst(13);
+      play.send({type: 'capture-succeeded', at: at(), stepId: play.id(13), captured: {}, prompt: null});
+      play.fail('do', 'SSISScaleOutWorker140 did not start: [SC] StartService FAILED 1053: The service did not respond to the start or control request in a timely fashion.');
+      const lines = layout(snapshot(play.state), size);
+      const shown = onScreen(lines, size.columns);
+      // Then step 14 is visible and its status says FAILED (do)
+      const row = shown.find((t) => /^✘ 14 worker3/.test(t));
+      assert.ok(row, `step 14 is not in the visible step window:\n${dump(lines)}`);
+      assert.match(row, /FAILED \(do\)/, `step 14's status is cut: "${row}"`);
+      // …and the failure panel names the step, its error, and the choices
+      assert.ok(shown.some((t) => t.startsWith('✘ [worker3] Restart SSISScaleOutWorker140: failed during do')), dump(lines));
+      assert.ok(shown.some((t) => t.startsWith('e retry · r roll back')), dump(lines));
+    });
+  }
+
+  test('step 2 of 14 waiting: the window starts at the top and shows what comes next', () => {
+    const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+    const shown = onScreen(layout(snap, {columns: 80, rows: 24}), 80);
+    const stepRows = shown.filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
+    assert.match(stepRows[0]!, /^✔  1 master/);
+    assert.match(stepRows[1]!, /^\?  2 master/);
+    assert.ok(stepRows.length >= 3);
+    assert.match(stepRows.at(-1)!, /↓\d+$/, 'says how many steps are below');
+  });
+
+  test('a manual scroll (stepTop) is clamped so the window never runs past the last step', () => {
+    const {snap} = STATES['step 14 of 14 running']!();
+    const shown = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 99}), 80);
+    const stepRows = shown.filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
+    assert.match(stepRows.at(-1)!, /^▶ 14 /);
+    const top = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 0}), 80).filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
+    assert.match(top[0]!, /^✔  1 /);
+  });
+});
+
+describe('run-view: what each ending says', () => {
+  test('completed: the summary names the step count, the transcript and the journal', () => {
+    const {snap} = STATES['completed with 14 change rows']!();
+    const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
+    assert.match(shown[0]!, /COMPLETED 14\/14$/);
+    assert.ok(shown.includes('✔ Completed: all 14 steps done and read back'));
+    assert.ok(shown.includes(`  ${TRANSCRIPT}`));
+    assert.ok(shown.includes(`  ${JOURNAL}`));
+    assert.match(shown.at(-1)!, /^Enter home · r roll back · t transcript · q quit$/);
+  });
+
+  test('rolled back: every step undone is counted and the footer no longer offers a rollback', () => {
+    const {snap} = STATES['rolled back after completion']!();
+    for (const size of SIZES) {
+      const shown = onScreen(layout(snap, size), size.columns);
+      assert.match(shown[0]!, /ROLLED BACK 0\/14$/);
+      assert.ok(shown.some((t) => t.startsWith('↺ Rolled back: 14 step(s) undone')), shown.join('\n'));
+      assert.doesNotMatch(shown.at(-1)!, /roll back/);
+    }
+  });
+
+  test('rolled back with undo failures: the failures are named with their errors', () => {
+    const {snap} = STATES['rolled back with undo failures']!();
+    const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
+    assert.ok(shown.includes('✘ Rolled back with 3 undo failure(s): check these by hand'), shown.join('\n'));
+    assert.ok(shown.some((t) => t.startsWith('  [worker3] Set MasterHttpsCertThumbprint in WorkerSettings.config: worker3.settings: the node changed')));
+    assert.equal(shown.filter((t) => /^✘ +\d+ /.test(t) && t.endsWith('UNDO FAILED')).length, 3);
+  });
+
+  test('the rollback confirmation at 60×20 lists the undos newest first and keeps its answer line', () => {
+    const {snap} = STATES['rollback confirmation listing 14 undos']!();
+    const lines = layout(snap, {columns: 60, rows: 20}, {mode: 'rollback-confirm'});
+    const shown = onScreen(lines, 60);
+    assert.ok(shown.some((t) => t.startsWith('Roll back: undo every step')), dump(lines));
+    assert.ok(shown.some((t) => t.startsWith('y start the rollback · n/Esc cancel')), dump(lines));
+    const undos = shown.filter((t) => /^\s+\d+\. undo \[/.test(t));
+    assert.match(undos[0]!, /1\. undo \[worker3\] Set MasterHttpsCertThumbprint/);
+    assert.ok(shown.some((t) => /↑↓ scroll: \d+ more line\(s\)/.test(t)), 'the list is longer than the box: a marker says so');
+  });
+
+  for (const size of SIZES) {
+    test(`the quit question at ${size.columns}×${size.rows} shows its answer keys`, () => {
+      // Given a paused run and q pressed, When laid out and fitted to the terminal
+      const {snap} = STATES['quit confirmation while paused']!();
+      const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
+      // Then the question and both answers are on screen
+      const footer = shown.at(-1)!;
+      assert.match(footer, /Quit and leave the procedure as it is\?/);
+      assert.match(footer, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
+      assert.match(footer, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
+    });
+  }
+});
