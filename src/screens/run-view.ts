@@ -3,7 +3,7 @@
 import type {RunnerSnapshot} from '../runner/runner.ts';
 import {rollbackOrder} from '../state/reducer.ts';
 import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
-import {pad, seconds, thumb} from './format.ts';
+import {fit, pad, seconds, thumb} from './format.ts';
 import {line, wrap, type Line} from './lines.tsx';
 
 export type RunMode = 'main' | 'rollback-confirm' | 'quit-confirm';
@@ -229,6 +229,11 @@ function summary(input: RunViewInput, width: number): Line[] {
 }
 
 export function runLines(input: RunViewInput): Line[] {
+  const width = Math.max(20, input.columns - 1);
+  return layoutRun(input).map((l) => ({...l, text: fit(l.text, width)}));
+}
+
+function layoutRun(input: RunViewInput): Line[] {
   const {snapshot, mode, columns, rows, now} = input;
   const {state} = snapshot;
   const width = Math.max(20, columns - 1);
@@ -248,10 +253,12 @@ export function runLines(input: RunViewInput): Line[] {
 
   const body = budget - 2;
   if (modal.length) {
-    const stepsHeight = Math.min(state.steps.length, Math.max(3, Math.floor(body / 4)));
     const changes = changeRows(state);
     // When the procedure has ended the before/after table is the point of the screen; otherwise the modal is.
-    const changesHeight = ended && mode === 'main' ? Math.min(changes.length + 1, Math.max(0, body - stepsHeight - modal.length - 1)) : 0;
+    // The step list gets whatever room is left, at least three lines.
+    const wantChanges = ended && mode === 'main' ? changes.length + 1 : 0;
+    const stepsHeight = Math.min(state.steps.length, Math.max(3, body - 1 - modal.length - wantChanges));
+    const changesHeight = Math.min(wantChanges, Math.max(0, body - stepsHeight - modal.length - 1));
     const modalHeight = body - stepsHeight - changesHeight - 1;
     const first = Math.min(Math.max(0, input.modalTop), Math.max(0, modal.length - modalHeight));
     let shown = modal.slice(first, first + modalHeight);

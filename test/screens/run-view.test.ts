@@ -72,9 +72,10 @@ const LONG_PROMPT: ConfirmPrompt = {
       'verifyclientcertrevocation=enable verifyrevocationwithcachedclientcertonly=disable usagecheck=enable revocationfreshnesstime=0 ' +
       'urlretrievaltimeout=0 dsmapperusage=disable clientcertnegotiation=enable reject=disable disablehttp2=disable disablequic=enable',
   ],
+  // Long enough not to fit even 200×50: a cluster of 40 workers all pointing at the old certificate.
   references: [
     `${BIN}\\MasterSettings.config: SSLCertThumbprint = ${OLD} (a later step updates it)`,
-    ...[1, 2, 3].map((n) => `worker${n}: ${BIN}\\WorkerSettings.config: MasterHttpsCertThumbprint = ${OLD} (a later step updates it)`),
+    ...Array.from({length: 40}, (_, i) => `worker${i + 1}: ${BIN}\\WorkerSettings.config: MasterHttpsCertThumbprint = ${OLD} (a later step updates it)`),
     `another binding uses it too: 0.0.0.0:8392 → certificate ${OLD} in store Root, appid {4dc3e181-e14b-4a21-b022-59fc669b0914} (left unchanged)`,
   ],
   warnings: [
@@ -215,6 +216,8 @@ const STATES: Record<string, () => {snap: RunnerSnapshot; mode?: RunMode}> = {
   'awaiting confirmation of a worker setting (step 13 of 14)': () => ({snap: snapshot(new Play().runFirst(12).capture().state)}),
   'step 14 of 14 running': () => {
     const play = new Play().runFirst(13);
+    play.send({type: 'capture-succeeded', at: at(), stepId: play.id(13), captured: {}, prompt: null});
+    assert.equal(play.state.steps[13]!.status.kind, 'running');
     return {snap: snapshot(play.state, {command: 'sc.exe start SSISScaleOutWorker140', node: 'worker3'})};
   },
   'step 3 failed with netsh error 1312': () => {
@@ -256,11 +259,21 @@ describe('run-view: every state fits every terminal', () => {
   }
 });
 
+
+/** Marks a test TODO where it fails today because of a known app bug (described in `reason`), and only there. */
+function knownBug(failsHere: boolean, reason: string): {todo?: string} {
+  return failsHere ? {todo: `bug: ${reason}`} : {};
+}
+
+const UNFITTED =
+  'runLines does not fit its lines to the width (only its height): the Lines component then cuts every long line at columns−1, ' +
+  'so the ends of these lines never reach the screen (quit answer keys, "failed during …", the node in a confirm title, the No key at 60 columns)';
+
 describe('run-view: no line is wider than the terminal', () => {
   for (const size of SIZES) {
-    test(`every state at ${size.columns}×${size.rows}: each line is at most ${size.columns - 1} cells`, () => {
-      // Given every state, When laid out, Then each line's display width fits columns−1 (nothing is left for the
-      // terminal to wrap or for the Lines component to cut off)
+    test(`every state at ${size.columns}×${size.rows}: runLines gives lines of at most ${size.columns - 1} cells`, knownBug(size.columns < 200, UNFITTED), () => {
+      // Given every state, When laid out, Then each line's display width already fits columns−1: nothing is left for
+      // the terminal to wrap or for the Lines component to cut off
       const tooWide: string[] = [];
       for (const [name, make] of Object.entries(STATES)) {
         const {snap, mode} = make();
@@ -271,11 +284,14 @@ describe('run-view: no line is wider than the terminal', () => {
       assert.deepEqual(tooWide, []);
     });
   }
-  test('the lines as the terminal shows them never exceed columns−1, at any width from 40 to 220', () => {
-    const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
-    for (let columns = 40; columns <= 220; columns += 7) {
-      for (const text of onScreen(layout(snap, {columns, rows: 30}), columns)) {
-        assert.ok(stringWidth(text) <= columns - 1, `${columns} columns: ${text}`);
+
+  test('as the terminal shows them (fitted like the Lines component does), lines never exceed columns−1, from 40 to 220 columns', () => {
+    for (const [name, make] of Object.entries(STATES)) {
+      const {snap, mode} = make();
+      for (let columns = 40; columns <= 220; columns += 9) {
+        const lines = layout(snap, {columns, rows: 30}, mode ? {mode} : {});
+        assert.ok(lines.length <= 29, `${name} at ${columns}×30: ${lines.length} lines`);
+        for (const text of onScreen(lines, columns)) assert.ok(stringWidth(text) <= columns - 1, `${name} at ${columns} columns: ${text}`);
       }
     }
   });
@@ -289,6 +305,7 @@ describe('run-view: the confirmation box', () => {
       // When the screen is laid out
       const lines = layout(snap, size);
       const shown = onScreen(lines, size.columns);
+      assert.ok(lines.length <= size.rows - 1);
       // Then the box's title, the scroll marker, the answer line and the footer are on screen, in that order
       const title = shown.findIndex((t) => t.startsWith('Confirm: Delete the SSL binding on 0.0.0.0:8391'));
       const marker = shown.findIndex((t) => /↑↓ scroll: \d+ more line\(s\) in this box/.test(t));
@@ -299,28 +316,46 @@ describe('run-view: the confirmation box', () => {
       assert.match(shown[answer]!, /n\/Esc no/, 'the answer line names the No key');
       assert.equal(shown.length - 1, answer + 1, 'the footer is right below the answer line');
       assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
-      // …and the step waiting for the answer is in the step list
+      // …the step waiting for the answer is in the step list
       assert.ok(shown.some((t) => /^\?\s+2 master\s+Delete the SSL binding/.test(t) && t.includes('confirm?')), dump(lines));
-      // …and the marker counts exactly the lines of the box that are not shown
+      // …and the marker counts exactly the box lines that are not shown
       const hidden = Number(/(\d+) more line/.exec(shown[marker]!)![1]);
-      const boxShown = answer - title - 1; // box lines between the title and the answer, marker included
-      assert.ok(hidden > 0);
-      assert.equal(boxShown - 1 + hidden + 2, fullBoxLength(size), 'shown + hidden + title + answer = the whole box');
+      const contentShown = marker - title; // the title and the box lines up to the marker
+      assert.equal(contentShown + hidden + 1, fullBoxLength(size), 'shown + hidden + answer line = the whole box');
     });
 
-    test(`scrolling the long prompt to its end at ${size.columns}×${size.rows} shows its last section and keeps the answer keys`, () => {
-      // Given the same prompt, When the user scrolls the box down as far as it goes
-      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
-      const lines = layout(snap, size, {modalTop: 1_000});
-      const shown = onScreen(lines, size.columns);
-      // Then the restore command (the box's last section) is visible, and the answer line and footer still are
-      assert.ok(shown.some((t) => t.startsWith('Kept to restore it:')), dump(lines));
-      assert.ok(shown.some((t) => t.includes('disablequic=enable')), `the end of the restore command is not shown:\n${dump(lines)}`);
-      assert.ok(shown.some((t) => t.startsWith('y yes, run it')), dump(lines));
-      assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
-      assert.ok(lines.length <= size.rows - 1);
-    });
+    test(
+      `scrolling the long prompt to its end at ${size.columns}×${size.rows} reaches its last line and keeps the answer keys`,
+      knownBug(
+        true,
+        'the confirm box cannot be scrolled to its last line: run-view.ts clamps modalTop to modal.length − modalHeight, but only modalHeight − 2 ' +
+          'content lines are shown (marker + answer line take two), so the line just above the answer line (the end of "Kept to restore it:") is never on screen',
+      ),
+      () => {
+        // Given the same prompt, When the user scrolls the box down as far as it goes
+        const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+        const lines = layout(snap, size, {modalTop: 1_000});
+        const shown = onScreen(lines, size.columns);
+        assert.ok(lines.length <= size.rows - 1);
+        // Then the answer line and the footer are still there
+        assert.ok(shown.some((t) => t.startsWith('y yes, run it')), dump(lines));
+        assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
+        // …and so is the restore command's last part (the box's last line before the answer)
+        assert.ok(shown.some((t) => t.trim().endsWith('disablequic=enable')), `the end of the restore command is never shown:\n${dump(lines)}`);
+      },
+    );
   }
+
+  test('scrolling by one moves the box by one line and never past its end', () => {
+    const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+    const at0 = onScreen(layout(snap, {columns: 80, rows: 24}, {modalTop: 0}), 80);
+    const at1 = onScreen(layout(snap, {columns: 80, rows: 24}, {modalTop: 1}), 80);
+    const box0 = at0.slice(at0.findIndex((t) => t.startsWith('Confirm: ')));
+    const first1 = at1.findIndex((t) => t.startsWith('Will run:'));
+    assert.equal(at1[first1 - 1], at0[at0.findIndex((t) => t.startsWith('Confirm: ')) - 1], 'the box starts at the same row');
+    assert.equal(box0[1], 'Will run:');
+    assert.deepEqual(layout(snap, {columns: 80, rows: 24}, {modalTop: 500}), layout(snap, {columns: 80, rows: 24}, {modalTop: 5_000}));
+  });
 
   test('the "a" answer names how many steps of the same kind remain', () => {
     // Given master.settings waiting (three worker settings of the same kind still pending)
@@ -335,44 +370,69 @@ describe('run-view: the confirmation box', () => {
   });
 
   for (const size of SIZES) {
-    test(`at ${size.columns}×${size.rows} the answer line shows every answer key (y, a, n) as the terminal cuts it`, () => {
-      // Given a setting confirmation that offers y, a and n
-      const play = new Play().runFirst(3).capture();
-      // When laid out and fitted to the terminal
-      const shown = onScreen(layout(snapshot(play.state), size), size.columns);
-      const answer = shown.find((t) => t.startsWith('y yes, run it'));
-      // Then none of the three answers is cut off
-      assert.ok(answer, shown.join('\n'));
-      assert.match(answer, /\by yes\b/);
-      assert.match(answer, /\ba yes to this\b/);
-      assert.match(answer, /n\/Esc no/, `the No key is cut off at ${size.columns} columns: "${answer}"`);
-    });
+    test(
+      `at ${size.columns}×${size.rows} the answer line shows every answer key (y, a, n) as the terminal cuts it`,
+      knownBug(size.columns === 60, `${UNFITTED}; at 60 columns the answer line is cut to "y yes, run it · a yes to this and the 3 remaining like it …"`),
+      () => {
+        // Given a setting confirmation that offers y, a and n
+        const play = new Play().runFirst(3).capture();
+        // When laid out and fitted to the terminal
+        const shown = onScreen(layout(snapshot(play.state), size), size.columns);
+        const answer = shown.find((t) => t.startsWith('y yes, run it'));
+        // Then none of the three answers is cut off
+        assert.ok(answer, shown.join('\n'));
+        assert.match(answer, /\by yes\b/);
+        assert.match(answer, /\ba yes to this\b/);
+        assert.match(answer, /n\/Esc no/, `the No key is cut off at ${size.columns} columns: "${answer}"`);
+      },
+    );
+
+    test(
+      `at ${size.columns}×${size.rows} the confirm box title names the node it changes`,
+      knownBug(size.columns < 200, `${UNFITTED}; at 80 columns "Confirm: Overwrite MasterHttpsCertThumbprint in WorkerSettings.config on worker3" (80 cells) shows as "… on worke…"`),
+      () => {
+        // Given worker3's setting waiting for a yes, When laid out and fitted
+        const play = new Play().runFirst(12).capture();
+        const shown = onScreen(layout(snapshot(play.state), size), size.columns);
+        const title = shown.find((t) => t.startsWith('Confirm: '));
+        // Then the title says which node is about to change
+        assert.ok(title, shown.join('\n'));
+        assert.match(title, /on worker3$/, `the node is cut off: "${title}"`);
+      },
+    );
   }
 });
 
 /** The whole confirmation box of the long prompt at this width, counted from a screen tall enough to show it all. */
 function fullBoxLength(size: {columns: number}): number {
   const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
-  const shown = onScreen(layout(snap, {columns: size.columns, rows: 200}), size.columns);
+  const shown = onScreen(layout(snap, {columns: size.columns, rows: 400}), size.columns);
   const title = shown.findIndex((t) => t.startsWith('Confirm: '));
   const answer = shown.findIndex((t) => t.startsWith('y yes, run it'));
   assert.ok(!shown.some((t) => t.includes('more line(s) in this box')), 'the tall screen should show the box unscrolled');
   return answer - title + 1;
 }
 
+/** The before/after rows: node, label, before, →, after. */
+const changeRow = /^(\S+)\s+(.+?)\s+(\(none\)|[0-9A-F]+(?:…[0-9A-F]+)?)\s+→\s+([0-9A-F]+(?:…[0-9A-F]+)?)$/;
+
 describe('run-view: before/after thumbprints', () => {
   test('at 200 columns the before/after rows show full 40-character thumbprints', () => {
     // Given a completed run with 14 change rows, When laid out at 200×50
     const {snap} = STATES['completed with 14 change rows']!();
-    const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
-    // Then every row is on screen, with the whole old and new thumbprints
-    const rows = shown.filter((t) => t.includes(`→ ${NEW}`));
-    assert.equal(rows.length, 14, shown.join('\n'));
-    const binding = rows.find((t) => /^master\s+http\.sys 0\.0\.0\.0:8391\s/.test(t));
-    assert.ok(binding, shown.join('\n'));
-    assert.ok(binding.includes(`${OLD}`) && binding.endsWith(`→ ${NEW}`), binding);
-    assert.ok(!rows.some((t) => t.includes('…')), 'nothing is shortened at 200 columns');
-    assert.ok(shown.some((t) => /^node\s+what\s+before\s+after$/.test(t)), 'the panel has its header');
+    const lines = layout(snap, {columns: 200, rows: 50});
+    const shown = onScreen(lines, 200);
+    // Then all 14 rows are on screen under the panel's header, each with the whole old and new thumbprints
+    assert.ok(shown.some((t) => /^node\s+what\s+before\s+after$/.test(t)), dump(lines));
+    const rows = shown.map((t) => changeRow.exec(t)).filter((m) => m !== null);
+    assert.equal(rows.length, 14, dump(lines));
+    for (const [row, , , before, after] of rows) {
+      assert.ok(before === OLD || before === '(none)', row);
+      assert.equal(after, NEW, row);
+    }
+    const binding = rows.find((m) => m[1] === 'master' && m[2] === 'http.sys 0.0.0.0:8391');
+    assert.ok(binding, dump(lines));
+    assert.equal(binding[3], OLD);
   });
 
   test('at 80 columns thumbprints are shortened to head…tail, and old and new stay distinguishable', () => {
@@ -380,33 +440,56 @@ describe('run-view: before/after thumbprints', () => {
     const {snap} = STATES['completed with 14 change rows']!();
     const lines = layout(snap, {columns: 80, rows: 24});
     const shown = onScreen(lines, 80);
-    // Then the binding row shows both thumbprints shortened: the first characters, an ellipsis, the last four
-    const binding = shown.find((t) => /^master\s+http\.sys 0\.0\.0\.0:8391\s/.test(t));
-    assert.ok(binding, `the http.sys row is not on screen at 80×24:\n${dump(lines)}`);
-    const m = /([0-9A-F]{6,})…([0-9A-F]{4})\s+→\s+([0-9A-F]{6,})…([0-9A-F]{4})$/.exec(binding);
-    assert.ok(m, `no head…tail thumbprints in: ${binding}`);
-    const [, oldHead, oldTail, newHead, newTail] = m;
-    assert.ok(OLD.startsWith(oldHead!) && OLD.endsWith(oldTail!), `old thumbprint shown as ${oldHead}…${oldTail}`);
-    assert.ok(NEW.startsWith(newHead!) && NEW.endsWith(newTail!), `new thumbprint shown as ${newHead}…${newTail}`);
-    assert.notEqual(`${oldHead}…${oldTail}`, `${newHead}…${newTail}`);
-    assert.ok(oldHead!.length >= 8, 'enough of the head to compare with certutil output');
+    // Then the rows that fit show both thumbprints as head…tail: enough of the head to compare, the last four
+    const rows = shown.map((t) => changeRow.exec(t)).filter((m) => m !== null && m[3] !== '(none)');
+    assert.ok(rows.length >= 3, `too few before/after rows at 80×24:\n${dump(lines)}`);
+    for (const [row, , , before, after] of rows as RegExpExecArray[]) {
+      const [oldHead, oldTail] = before!.split('…');
+      const [newHead, newTail] = after!.split('…');
+      assert.ok(oldTail && newTail, `not shortened to head…tail: ${row}`);
+      assert.ok(OLD.startsWith(oldHead!) && OLD.endsWith(oldTail), `old thumbprint shown as ${before}`);
+      assert.ok(NEW.startsWith(newHead!) && NEW.endsWith(newTail), `new thumbprint shown as ${after}`);
+      assert.ok(oldHead!.length >= 8 && newHead!.length >= 8, `too little of the head to compare: ${row}`);
+      assert.notEqual(before, after);
+    }
   });
 
-  test('two thumbprints that differ only in the last character stay distinguishable at 80 columns', () => {
-    // Given a change whose before and after differ only at the very end
-    const a = 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB10';
-    const b = 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB11';
-    const steps = [info('only', 'master', 'Add the new certificate on 0.0.0.0:8391', 'add-binding')];
+  test('thumbprints that differ only at the end, or only at the start, stay distinguishable at 80 columns', () => {
+    // Given changes whose before and after differ only in the last, or only in the first, character
+    const pairs = [
+      ['AB12CD34EF56AB12CD34EF56AB12CD34EF56AB10', 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB11'],
+      ['0B12CD34EF56AB12CD34EF56AB12CD34EF56AB10', '1B12CD34EF56AB12CD34EF56AB12CD34EF56AB10'],
+    ] as const;
+    const steps = [info('one', 'master', 'Add the new certificate on 0.0.0.0:8391', 'add-binding')];
     const play = new Play(steps).start();
-    play.send({type: 'capture-succeeded', at: at(), stepId: 'only', captured: null, prompt: null});
-    play.send({type: 'do-succeeded', at: at(), stepId: 'only'});
-    play.send({type: 'verify-succeeded', at: at(), stepId: 'only', checks: [], changes: [{node: 'master', label: 'http.sys 0.0.0.0:8391', before: a, after: b}]});
-    // When laid out at 80×24, Then the row shows different shortened values
-    const row = onScreen(layout(snapshot(play.state), {columns: 80, rows: 24}), 80).find((t) => t.startsWith('master  http.sys'));
-    assert.ok(row, 'no change row');
-    const [before, after] = row.split('→').map((s) => s.trim().split(/\s+/).at(-1));
-    assert.ok(before?.endsWith('AB10') && after?.endsWith('AB11'), row);
+    play.send({type: 'capture-succeeded', at: at(), stepId: 'one', captured: null, prompt: null});
+    play.send({type: 'do-succeeded', at: at(), stepId: 'one'});
+    const changes = pairs.map(([before, after]) => ({node: 'master', label: 'http.sys 0.0.0.0:8391', before, after}));
+    play.send({type: 'verify-succeeded', at: at(), stepId: 'one', checks: [], changes});
+    // When laid out at 80×24, Then each row's shortened before and after differ
+    const lines = layout(snapshot(play.state), {columns: 80, rows: 24});
+    const rows = onScreen(lines, 80).map((t) => changeRow.exec(t)).filter((m) => m !== null);
+    assert.equal(rows.length, 2, dump(lines));
+    for (const m of rows as RegExpExecArray[]) {
+      assert.ok(m[3]!.includes('…') && m[4]!.includes('…'), m[0]);
+      assert.notEqual(m[3], m[4], `before and after look the same: ${m[0]}`);
+    }
   });
+
+  test(
+    'at 60 columns thumbprints still keep their last characters',
+    knownBug(true, 'at 60 columns changesPanel gives each value 8 cells (valueWidth = max(8, …) with a 32-cell label), and thumb() below 10 cells falls back to fit(): "5EDA7F4…" / "3883875…" keep only the head, and the row is 60 cells wide so the Lines component cuts it again'),
+    () => {
+      const {snap} = STATES['completed with 14 change rows']!();
+      const lines = layout(snap, {columns: 60, rows: 20});
+      const rows = texts(lines).filter((t) => t.includes('→'));
+      assert.ok(rows.length > 0, dump(lines));
+      for (const row of rows) {
+        assert.ok(stringWidth(row) <= 59, `${stringWidth(row)} cells: ${row}`);
+        assert.match(row, new RegExp(`…${NEW.slice(-4)}$`), `the new thumbprint has lost its tail: ${row}`);
+      }
+    },
+  );
 
   test('while running, the newest changes are shown and the older ones are counted', () => {
     // Given 13 steps done (13 change rows) and step 14 running, When laid out at 80×24
@@ -416,42 +499,58 @@ describe('run-view: before/after thumbprints', () => {
     // Then the panel says how many earlier rows are only in the transcript, and the newest row (worker3) is shown
     const note = shown.find((t) => /… \d+ earlier change\(s\) in the transcript/.test(t));
     assert.ok(note, dump(lines));
-    const rows = shown.filter((t) => t.includes('→ 3883875B'));
+    const rows = shown.filter((t) => changeRow.test(t));
     assert.equal(Number(/(\d+) earlier/.exec(note)![1]) + rows.length, 13, dump(lines));
     assert.match(rows.at(-1)!, /^worker3 /);
   });
 });
 
+const STATUS_UNDER_NOTE =
+  'stepWindow() writes the "↑N ↓M" scroll note over the end of the last visible step row (pad(last.text, width − note − 1)), ' +
+  'which is where the status is: when the current step is that row (step 14 of 14) its status is cut, e.g. "FAILED … ↑9", "reading … ↑4", "un… ↓3"';
+
 describe('run-view: the step window follows the current step', () => {
-  test('step 14 of 14 running at 80×24: the current step is in the window, with its status', () => {
+  test('step 14 of 14 running at 80×24: the current step is in the visible window', () => {
     // Given 13 steps done and the last one running
     const {snap} = STATES['step 14 of 14 running']!();
     // When laid out at 80×24
     const lines = layout(snap, {columns: 80, rows: 24});
     const shown = onScreen(lines, 80);
-    // Then step 14 is listed, and the steps above it that did not fit are counted
-    const row = shown.find((t) => /^▶ 14 worker3\s+Restart SSISScaleOutWorker140/.test(t));
-    assert.ok(row, `step 14 is not in the visible step window:\n${dump(lines)}`);
-    assert.ok(shown.some((t) => /↑\d+$/.test(t)), 'the window says how many steps are above it');
-    // …and its status (running and for how long) is readable, not covered by the scroll note
+    // Then step 14 is listed, and the window says how many steps are above it
+    const rows = shown.filter((t) => /^[·✔?▶✘↺↶] +\d+ /.test(t));
+    assert.ok(rows.some((t) => /^▶ 14 worker3\s+Restart SSISScaleOutWorker140/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
+    assert.match(rows.at(-1)!, /↑\d+$/, 'the window says how many steps are above it');
+    assert.equal(Number(/↑(\d+)$/.exec(rows.at(-1)!)![1]) + rows.length, 14);
+  });
+
+  test('step 14 of 14 running at 80×24: its status (running, elapsed time) is readable', knownBug(true, STATUS_UNDER_NOTE), () => {
+    const {snap} = STATES['step 14 of 14 running']!();
+    const shown = onScreen(layout(snap, {columns: 80, rows: 24}), 80);
+    const row = shown.find((t) => /^▶ 14 /.test(t));
+    assert.ok(row);
     assert.match(row, /running \d+\.\ds/, `step 14's status is cut: "${row}"`);
   });
 
   for (const size of SIZES) {
-    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: the failed step is in the window with its FAILED status`, () => {
+    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: the failed step is in the window and the failure panel names it`, () => {
       // Given steps 1–13 done and step 14 failed (the failure panel takes the screen)
-      const play = new Play().runFirst(13);
-      play.send({type: 'capture-succeeded', at: at(), stepId: play.id(13), captured: {}, prompt: null});
-      play.fail('do', 'SSISScaleOutWorker140 did not start: [SC] StartService FAILED 1053: The service did not respond to the start or control request in a timely fashion.');
-      const lines = layout(snapshot(play.state), size);
+      const lines = layout(failedLast(), size);
       const shown = onScreen(lines, size.columns);
-      // Then step 14 is visible and its status says FAILED (do)
-      const row = shown.find((t) => /^✘ 14 worker3/.test(t));
-      assert.ok(row, `step 14 is not in the visible step window:\n${dump(lines)}`);
-      assert.match(row, /FAILED \(do\)/, `step 14's status is cut: "${row}"`);
-      // …and the failure panel names the step, its error, and the choices
-      assert.ok(shown.some((t) => t.startsWith('✘ [worker3] Restart SSISScaleOutWorker140: failed during do')), dump(lines));
+      assert.ok(lines.length <= size.rows - 1);
+      // Then step 14 is visible
+      assert.ok(shown.some((t) => /^✘ 14 worker3/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
+      // …and the failure panel names the step, its error, and the choices (the restart cannot be skipped)
+      assert.ok(shown.some((t) => t.startsWith('✘ [worker3] Restart SSISScaleOutWorker140: failed')), dump(lines));
+      assert.ok(shown.some((t) => t.includes('StartService FAILED 1053')), dump(lines));
       assert.ok(shown.some((t) => t.startsWith('e retry · r roll back')), dump(lines));
+      assert.match(shown.at(-1)!, /^e retry · s skip · r roll back/);
+    });
+
+    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: its row says FAILED (do)`, knownBug(true, STATUS_UNDER_NOTE), () => {
+      const shown = onScreen(layout(failedLast(), size), size.columns);
+      const row = shown.find((t) => /^✘ 14 worker3/.test(t));
+      assert.ok(row);
+      assert.match(row, /FAILED \(do\)/, `step 14's status is cut: "${row}"`);
     });
   }
 
@@ -465,17 +564,52 @@ describe('run-view: the step window follows the current step', () => {
     assert.match(stepRows.at(-1)!, /↓\d+$/, 'says how many steps are below');
   });
 
-  test('a manual scroll (stepTop) is clamped so the window never runs past the last step', () => {
+  test('a manual scroll (stepTop) is clamped so the window never runs past the first or last step', () => {
     const {snap} = STATES['step 14 of 14 running']!();
-    const shown = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 99}), 80);
-    const stepRows = shown.filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
-    assert.match(stepRows.at(-1)!, /^▶ 14 /);
+    const bottom = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 99}), 80).filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
+    assert.match(bottom.at(-1)!, /^▶ 14 /);
     const top = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 0}), 80).filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
     assert.match(top[0]!, /^✔  1 /);
+    assert.match(top.at(-1)!, /↓\d+$/);
   });
 });
 
-describe('run-view: what each ending says', () => {
+function failedLast(): RunnerSnapshot {
+  const play = new Play().runFirst(13);
+  play.send({type: 'capture-succeeded', at: at(), stepId: play.id(13), captured: {}, prompt: null});
+  play.fail('do', 'SSISScaleOutWorker140 did not start: [SC] StartService FAILED 1053: The service did not respond to the start or control request in a timely fashion.');
+  assert.equal(play.state.phase, 'failed');
+  return snapshot(play.state);
+}
+
+describe('run-view: failures and endings', () => {
+  for (const size of SIZES) {
+    test(`step 3 failed with netsh 1312 at ${size.columns}×${size.rows}: the error is shown in full, later steps pending`, () => {
+      const {snap} = STATES['step 3 failed with netsh error 1312']!();
+      const lines = layout(snap, size);
+      const shown = onScreen(lines, size.columns);
+      assert.match(shown[0]!, /FAILED 2\/14$/);
+      assert.ok(shown.some((t) => /^✘  3 master\s+Add the new certificate on 0\.0\.0\.0:8391/.test(t) && t.includes('FAILED (do)')), dump(lines));
+      // the error text is wrapped, not cut: every word of it is on screen
+      const panel = shown.join(' ').replace(/\s+/g, ' ');
+      assert.ok(panel.includes('SSL Certificate add failed, Error: 1312'), dump(lines));
+      assert.ok(panel.includes('It may already have been terminated.'), dump(lines));
+      assert.ok(shown.some((t) => /^·  4 master/.test(t)), 'the next step is still pending');
+    });
+
+    test(
+      `the failure heading at ${size.columns}×${size.rows} says in which phase the step failed`,
+      knownBug(size.columns < 200, `${UNFITTED}; at 80 columns "✘ [master] Add the new certificate on 0.0.0.0:8391 (same appid and options): failed during do" (93 cells) loses "failed during do"`),
+      () => {
+        const {snap} = STATES['step 3 failed with netsh error 1312']!();
+        const shown = onScreen(layout(snap, size), size.columns);
+        const heading = shown.find((t) => t.startsWith('✘ [master] '));
+        assert.ok(heading);
+        assert.match(heading, /failed during do$/, `cut: "${heading}"`);
+      },
+    );
+  }
+
   test('completed: the summary names the step count, the transcript and the journal', () => {
     const {snap} = STATES['completed with 14 change rows']!();
     const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
@@ -486,28 +620,46 @@ describe('run-view: what each ending says', () => {
     assert.match(shown.at(-1)!, /^Enter home · r roll back · t transcript · q quit$/);
   });
 
+  test('completed at 80×24: the transcript path is wrapped, not cut', () => {
+    const {snap} = STATES['completed with 14 change rows']!();
+    const shown = onScreen(layout(snap, {columns: 80, rows: 24}), 80);
+    const start = shown.findIndex((t) => t.startsWith('Transcript ('));
+    assert.ok(start > 0);
+    const joined = shown.slice(start + 1, start + 4).map((t) => t.trim()).join('');
+    assert.ok(joined.startsWith(TRANSCRIPT), `transcript path: ${joined}`);
+  });
+
   test('rolled back: every step undone is counted and the footer no longer offers a rollback', () => {
     const {snap} = STATES['rolled back after completion']!();
     for (const size of SIZES) {
       const shown = onScreen(layout(snap, size), size.columns);
       assert.match(shown[0]!, /ROLLED BACK 0\/14$/);
       assert.ok(shown.some((t) => t.startsWith('↺ Rolled back: 14 step(s) undone')), shown.join('\n'));
+      assert.ok(shown.filter((t) => /^↺ +\d+ /.test(t)).length >= 3);
       assert.doesNotMatch(shown.at(-1)!, /roll back/);
     }
   });
 
-  test('rolled back with undo failures: the failures are named with their errors', () => {
+  test('rolled back with undo failures: the summary counts them and names each with its error', () => {
     const {snap} = STATES['rolled back with undo failures']!();
-    const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
-    assert.ok(shown.includes('✘ Rolled back with 3 undo failure(s): check these by hand'), shown.join('\n'));
-    assert.ok(shown.some((t) => t.startsWith('  [worker3] Set MasterHttpsCertThumbprint in WorkerSettings.config: worker3.settings: the node changed')));
-    assert.equal(shown.filter((t) => /^✘ +\d+ /.test(t) && t.endsWith('UNDO FAILED')).length, 3);
+    const lines = layout(snap, {columns: 200, rows: 50});
+    const shown = onScreen(lines, 200);
+    assert.ok(shown.includes('✘ Rolled back with 3 undo failure(s): check these by hand'), dump(lines));
+    for (const [node, title, id] of [
+      ['master', 'Set SSLCertThumbprint in MasterSettings.config', 'master.settings'],
+      ['worker2', 'Set MasterHttpsCertThumbprint in WorkerSettings.config', 'worker2.settings'],
+      ['worker3', 'Set MasterHttpsCertThumbprint in WorkerSettings.config', 'worker3.settings'],
+    ]) {
+      assert.ok(shown.some((t) => t.startsWith(`  [${node}] ${title}: ${id}: the node changed`)), `${id} is not named:\n${dump(lines)}`);
+    }
+    assert.ok(shown.some((t) => /^✘  4 master/.test(t) && t.includes('UNDO FAILED')), dump(lines));
   });
 
   test('the rollback confirmation at 60×20 lists the undos newest first and keeps its answer line', () => {
     const {snap} = STATES['rollback confirmation listing 14 undos']!();
     const lines = layout(snap, {columns: 60, rows: 20}, {mode: 'rollback-confirm'});
     const shown = onScreen(lines, 60);
+    assert.ok(lines.length <= 19);
     assert.ok(shown.some((t) => t.startsWith('Roll back: undo every step')), dump(lines));
     assert.ok(shown.some((t) => t.startsWith('y start the rollback · n/Esc cancel')), dump(lines));
     const undos = shown.filter((t) => /^\s+\d+\. undo \[/.test(t));
@@ -515,16 +667,35 @@ describe('run-view: what each ending says', () => {
     assert.ok(shown.some((t) => /↑↓ scroll: \d+ more line\(s\)/.test(t)), 'the list is longer than the box: a marker says so');
   });
 
+  test('the rollback confirmation at 200×50 lists all 14 undos, service restarts last in their original order', () => {
+    const {snap} = STATES['rollback confirmation listing 14 undos']!();
+    const shown = onScreen(layout(snap, {columns: 200, rows: 50}, {mode: 'rollback-confirm'}), 200);
+    const undos = shown.filter((t) => /^\s+\d+\. undo \[/.test(t));
+    assert.equal(undos.length, 14, shown.join('\n'));
+    assert.deepEqual(
+      undos.slice(-4).map((t) => /undo \[(\w+)\] (.*)$/.exec(t)!.slice(1).join(' ')),
+      ['master Restart SSISScaleOutMaster140', 'worker1 Restart SSISScaleOutWorker140', 'worker2 Restart SSISScaleOutWorker140', 'worker3 Restart SSISScaleOutWorker140'],
+    );
+  });
+
   for (const size of SIZES) {
-    test(`the quit question at ${size.columns}×${size.rows} shows its answer keys`, () => {
-      // Given a paused run and q pressed, When laid out and fitted to the terminal
-      const {snap} = STATES['quit confirmation while paused']!();
-      const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
-      // Then the question and both answers are on screen
-      const footer = shown.at(-1)!;
-      assert.match(footer, /Quit and leave the procedure as it is\?/);
-      assert.match(footer, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
-      assert.match(footer, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
-    });
+    test(
+      `the quit question at ${size.columns}×${size.rows} shows its answer keys`,
+      knownBug(
+        size.columns < 200,
+        `the quit footer "Quit and leave the procedure as it is? The journal keeps what is needed to roll back later. y quit · n stay" is 107 cells and ` +
+          `is cut before "y quit · n stay" on any terminal narrower than 109 columns (80: "…what is needed to rol…")`,
+      ),
+      () => {
+        // Given a paused run and q pressed, When laid out and fitted to the terminal
+        const {snap} = STATES['quit confirmation while paused']!();
+        const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
+        // Then the question and both answers are on screen
+        const footer = shown.at(-1)!;
+        assert.match(footer, /^Quit and leave the procedure as it is\?/);
+        assert.match(footer, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
+        assert.match(footer, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
+      },
+    );
   }
 });

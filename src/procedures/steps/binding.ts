@@ -1,9 +1,9 @@
 // Steps: replace the http.sys SSL binding on an ip:port: delete the current one (confirmed, captured first), then
 // add the new certificate with the ORIGINAL appid and every option the old binding had. A plain delete+add
 // silently resets client-cert negotiation, HTTP/2, QUIC and TLS flags.
-import {addSslCert, addSslCertCommand, bindingToAddParams, deleteSslCert, deleteSslCertCommand, showSslCert, type SslBinding} from '../../ops/netsh.ts';
+import {addSslCert, addSslCertCommand, bindingToAddParams, deleteSslCert, deleteSslCertCommand, showSslCert, showSslCertCommand, type SslBinding} from '../../ops/netsh.ts';
 import {formatCommand} from '../../ops/command.ts';
-import {listStore} from '../../ops/certutil.ts';
+import {listStore, listStoreCommand} from '../../ops/certutil.ts';
 import {readSettingsFile} from '../../ops/scale-out-settings.ts';
 import type {Host} from '../../hosts/host.ts';
 import type {Check, Json} from '../../state/types.ts';
@@ -59,7 +59,8 @@ export function deleteBindingStep(options: {
     undoLast: false,
     hasUndo: true,
     plan: () => [
-      {node, text: formatCommand({command: 'netsh', args: ['http', 'show', 'sslcert', `ipport=${ipport}`]})},
+      {node, text: `${formatCommand(showSslCertCommand())}   (every binding: which ones use the old certificate)`},
+      {node, text: `${formatCommand(listStoreCommand(planned.certStoreName ?? 'My'))}   (the new certificate and its key are there)`},
       {node, text: formatCommand(deleteSslCertCommand(ipport))},
     ],
     async capture(ctx) {
