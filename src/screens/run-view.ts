@@ -133,6 +133,20 @@ function changesPanel(changes: readonly Change[], height: number, width: number)
   return [header, line(`  … ${rows.length - room + 1} earlier change(s) in the transcript`, {dim: true}), ...rows.slice(rows.length - room + 1)];
 }
 
+/** The most recent read-back: expected against observed, so green means the node confirmed it. */
+function readBack(state: ProcedureState, width: number): Line[] {
+  let latest: StepState | undefined;
+  for (const step of state.steps) {
+    if (step.status.kind !== 'done') continue;
+    if (!latest || (latest.status.kind === 'done' && step.status.finishedAt >= latest.status.finishedAt)) latest = step;
+  }
+  if (!latest || latest.status.kind !== 'done' || !latest.status.checks.length) return [];
+  const checks = latest.status.checks;
+  const shown = checks.slice(0, 3).map((c) => `${c.what} ${thumb(c.observed, 44)}${c.observed === c.expected ? ' = expected' : ` (expected ${c.expected})`}`);
+  const more = checks.length > 3 ? ` · ${checks.length - 3} more checks ok` : '';
+  return wrap(`✔ read back [${latest.info.node}] ${shown.join(' · ')}${more}`, width, {color: 'green'}, '  ').slice(0, 2);
+}
+
 function outputPane(snapshot: RunnerSnapshot, height: number, width: number): Line[] {
   if (height < 1) return [];
   const {output} = snapshot;
@@ -178,7 +192,12 @@ function failurePanel(state: ProcedureState, width: number): Line[] {
   const step = state.current === null ? undefined : state.steps[state.current];
   if (!step || step.status.kind !== 'failed') return [];
   const out: Line[] = [line(`✘ [${step.info.node}] ${step.info.title}: failed during ${step.status.phase}`, {bold: true, color: 'red'})];
-  out.push(...wrap(`  ${step.status.error}`, width, {color: 'red'}, '  '));
+  const failedChecks = (step.status.checks ?? []).filter((c) => !c.ok);
+  if (failedChecks.length) {
+    for (const c of failedChecks) out.push(...wrap(`  ✘ ${c.what}: expected ${c.expected}, observed ${c.observed}`, width, {color: 'red'}, '    '));
+  } else {
+    out.push(...wrap(`  ${step.status.error}`, width, {color: 'red'}, '  '));
+  }
   out.push(line('Nothing after this step runs until you choose.', {dim: true}));
   out.push(line(`e retry${step.info.skippable ? ' · s skip' : ''} · r roll back · q quit, leaving it as is`, {bold: true}));
   return out;
@@ -279,15 +298,17 @@ function layoutRun(input: RunViewInput): Line[] {
     return [...lines.slice(0, budget - 1), bottom];
   }
 
+  const checked = readBack(state, width);
   const outputHeight = Math.min(Math.max(3, Math.floor(body / 4)), 12);
   const changes = changeRows(state);
   const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
-  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - 1);
+  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - 1);
   const lines = [
     ...top,
     ...stepWindow(state, stepsHeight, input.stepTop, width, now),
     line('─'.repeat(width), {dim: true}),
     ...changesPanel(changes, changesHeight, width),
+    ...checked,
     ...outputPane(snapshot, outputHeight, width),
   ];
   return [...lines.slice(0, budget - 1), bottom];
