@@ -1,9 +1,10 @@
 // SSIS Scale Out: change the Master certificate, on the master and then on every worker
 // (MicrosoftDocs sql-docs "Manage certificates for SQL Server Integration Services Scale Out").
+import {randomBytes} from 'node:crypto';
 import {cleanThumbprint, createSelfSigned, describeCertificate, toPfx} from '../certs/index.ts';
 import type {Fleet, NodeInfo} from '../hosts/host.ts';
 import {exportCertificate, listStore} from '../ops/certutil.ts';
-import {showSslCert, bindingToAddParams, type SslBinding} from '../ops/netsh.ts';
+import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
 import {parseNodeList, validHostOrIp} from './params.ts';
@@ -11,9 +12,8 @@ import {addCertificateStep, type CertificateMaterial} from './steps/add-certific
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
-import {randomBytes} from 'node:crypto';
 import {sameThumbprint} from './steps/util.ts';
+import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
 
 export const MASTER_SERVICE = 'SSISScaleOutMaster140';
 export const WORKER_SERVICE = 'SSISScaleOutWorker140';

@@ -106,6 +106,7 @@ export function App({fleet, procedures, transcriptDir, onExit}: AppProps) {
           onSubmit={() => submit(screen)}
           onBack={() => setScreen({name: 'home'})}
           onHelp={help}
+          onQuit={() => quit(0)}
         />
       );
     case 'plan':
@@ -119,6 +120,7 @@ export function App({fleet, procedures, transcriptDir, onExit}: AppProps) {
           onStart={() => start(screen)}
           onBack={() => setScreen({name: 'params', definition: screen.definition, form: screen.form, values: screen.values, errors: {}, checking: false})}
           onHelp={help}
+          onQuit={() => quit(0)}
         />
       );
     case 'run':

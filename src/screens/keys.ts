@@ -57,6 +57,8 @@ export function commandsFor(input: string, key: Key): KeyCommand[] {
   if (key.pageDown) found.push('page-down');
   if (key.return) found.push('select');
   if (key.escape) found.push('back', 'decline');
+  // Ctrl-C asks like q does: an RDP user reaching for it mid-step must not leave a half-done change unexplained.
+  if (key.ctrl && input === 'c') found.push('quit');
   if (key.ctrl || key.meta) return found;
   for (const binding of BINDINGS) if (binding.keys.includes(input)) found.push(binding.command);
   return found;

@@ -19,11 +19,13 @@ export interface ParamsProps {
   readonly onSubmit: () => void;
   readonly onBack: () => void;
   readonly onHelp: () => void;
+  /** Nothing has changed yet on these screens: quitting needs no question. */
+  readonly onQuit: () => void;
 }
 
 const TYPE_IT = '\u0000type';
 
-export function Params({title, form, values, errors, checking, active, onChange, onSubmit, onBack, onHelp}: ParamsProps) {
+export function Params({title, form, values, errors, checking, active, onChange, onSubmit, onBack, onHelp, onQuit}: ParamsProps) {
   const {columns} = useTerminalSize();
   const [cursor, setCursor] = useState(0);
   const [editing, setEditing] = useState<{spec: ParamSpec; mode: 'pick' | 'type'; draft: string} | null>(null);
@@ -36,7 +38,8 @@ export function Params({title, form, values, errors, checking, active, onChange,
       if (commands.includes('up')) setCursor((c) => (c + rows - 1) % rows);
       else if (commands.includes('down')) setCursor((c) => (c + 1) % rows);
       else if (commands.includes('help')) onHelp();
-      else if (commands.includes('back') || commands.includes('quit')) onBack();
+      else if (commands.includes('quit')) onQuit();
+      else if (commands.includes('back')) onBack();
       else if (commands.includes('select')) {
         const spec = form.specs[cursor];
         if (!spec) onSubmit();
@@ -47,8 +50,9 @@ export function Params({title, form, values, errors, checking, active, onChange,
   );
 
   useInput(
-    (_input, key) => {
+    (input, key) => {
       if (key.escape) setEditing(null);
+      else if (key.ctrl && input === 'c') onQuit();
     },
     {isActive: active && editing !== null},
   );

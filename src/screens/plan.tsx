@@ -16,6 +16,8 @@ export interface PlanProps {
   readonly onStart: () => void;
   readonly onBack: () => void;
   readonly onHelp: () => void;
+  /** Nothing has changed yet on these screens: quitting needs no question. */
+  readonly onQuit: () => void;
 }
 
 export function planLines(steps: readonly StepDefinition[], width: number): Line[] {
@@ -30,7 +32,7 @@ export function planLines(steps: readonly StepDefinition[], width: number): Line
   return out;
 }
 
-export function Plan({title, steps, params, summary, active, onStart, onBack, onHelp}: PlanProps) {
+export function Plan({title, steps, params, summary, active, onStart, onBack, onHelp, onQuit}: PlanProps) {
   const {columns, rows} = useTerminalSize();
   const width = columns - 1;
   const body = useMemo(() => planLines(steps, width), [steps, width]);
@@ -46,7 +48,8 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
       else if (commands.includes('page-up')) setTop((t) => Math.max(0, t - height));
       else if (commands.includes('page-down')) setTop((t) => Math.min(maxTop, t + height));
       else if (commands.includes('start') || commands.includes('select')) onStart();
-      else if (commands.includes('back') || commands.includes('quit')) onBack();
+      else if (commands.includes('quit')) onQuit();
+      else if (commands.includes('back')) onBack();
       else if (commands.includes('help')) onHelp();
     },
     {isActive: active},

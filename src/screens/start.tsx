@@ -8,7 +8,7 @@ import {App} from './app.tsx';
 export async function startApp(options: {fleet: Fleet; transcriptDir: string}): Promise<number> {
   let code = 0;
   const instance = render(<App fleet={options.fleet} procedures={procedures} transcriptDir={options.transcriptDir} onExit={(c) => (code = c)} />, {
-    exitOnCtrlC: true,
+    exitOnCtrlC: false,
   });
   await instance.waitUntilExit();
   return code;

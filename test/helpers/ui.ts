@@ -10,6 +10,7 @@ export const KEY = {
   pageDown: '\u001B[6~',
   pageUp: '\u001B[5~',
   ctrlC: '\u0003',
+  backspace: '\u007F',
 } as const;
 
 export interface Rendered {
@@ -48,4 +49,29 @@ export async function press(app: Rendered, ...keys: string[]): Promise<void> {
 /** Input handlers are registered in effects after the first frame: keys sent before that are lost. */
 export async function ready(): Promise<void> {
   await delay(100);
+}
+
+/** Waits for `test`, then lets the screen's input handlers catch up (Ink re-subscribes them after each frame), then presses. */
+export async function pressWhen(app: Rendered, test: string | RegExp | ((frame: string) => boolean), ...keys: string[]): Promise<string> {
+  const shown = await waitForFrame(app, test);
+  await delay(60);
+  await press(app, ...keys);
+  return shown;
+}
+
+/** Presses `key` until the frame satisfies `test` (a cursor reaching a row), at most `max` times; throws with the frame. */
+export async function pressUntil(app: Rendered, key: string, test: string | RegExp | ((frame: string) => boolean), max = 20): Promise<string> {
+  const check = typeof test === 'string' ? (f: string) => f.includes(test) : test instanceof RegExp ? (f: string) => test.test(f) : test;
+  for (let i = 0; i <= max; i++) {
+    await delay(40);
+    const current = frame(app);
+    if (check(current)) return current;
+    if (i < max) await press(app, key);
+  }
+  throw new Error(`${JSON.stringify(key)} pressed ${max} times and still no ${String(test)}; last frame:\n${frame(app)}`);
+}
+
+/** Sends a text one character at a time (an admin typing into a field). */
+export async function type(app: Rendered, text: string): Promise<void> {
+  await press(app, ...text);
 }

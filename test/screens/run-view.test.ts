@@ -240,6 +240,9 @@ const STATES: Record<string, () => {snap: RunnerSnapshot; mode?: RunMode}> = {
   'a hint after a key that did nothing': () => ({snap: snapshot(new Play().runFirst(1).capture().state, {}, 'Enter alone does not confirm: press y to run this step, n to stop')}),
 };
 
+/** How each footer starts (the rest may be cut on a narrow terminal). */
+const FOOTER = /^(y yes · n\/Esc no|p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit and leave the procedure|\(Enter alone does not confirm)/;
+
 describe('run-view: every state fits every terminal', () => {
   for (const [name, make] of Object.entries(STATES)) {
     for (const size of SIZES) {
@@ -253,7 +256,7 @@ describe('run-view: every state fits every terminal', () => {
         assert.match(lines[0]!.text, /^certwalk · SSIS Scale Out/);
         assert.match(lines[0]!.text, /(RUNNING|FAILED|COMPLETED|ROLLED BACK|PAUSED) \d+\/14$/);
         const last = lines.at(-1)!.text;
-        assert.match(last, /q quit|\? help|y quit|\(Enter alone does not confirm/, `the footer is not the last line:\n${dump(lines)}`);
+        assert.match(last, FOOTER, `the footer is not the last line:\n${dump(lines)}`);
       });
     }
   }
@@ -266,8 +269,8 @@ function knownBug(failsHere: boolean, reason: string): {todo?: string} {
 }
 
 const UNFITTED =
-  'runLines does not fit its lines to the width (only its height): the Lines component then cuts every long line at columns−1, ' +
-  'so the ends of these lines never reach the screen (quit answer keys, "failed during …", the node in a confirm title, the No key at 60 columns)';
+  'runLines fits a line that is too wide by cutting its end (fit → "…"), and these lines put what matters at the end, ' +
+  'so it never reaches the screen';
 
 describe('run-view: no line is wider than the terminal', () => {
   for (const size of SIZES) {
@@ -507,7 +510,7 @@ describe('run-view: before/after thumbprints', () => {
 
 const STATUS_UNDER_NOTE =
   'stepWindow() writes the "↑N ↓M" scroll note over the end of the last visible step row (pad(last.text, width − note − 1)), ' +
-  'which is where the status is: when the current step is that row (step 14 of 14) its status is cut, e.g. "FAILED … ↑9", "reading … ↑4", "un… ↓3"';
+  'which is where the status is: when the current step is that row (step 14 of 14) its status is cut: "running … ↑6" at 80×24, "FAILED … ↑4" at 60×20';
 
 describe('run-view: the step window follows the current step', () => {
   test('step 14 of 14 running at 80×24: the current step is in the visible window', () => {
@@ -541,12 +544,12 @@ describe('run-view: the step window follows the current step', () => {
       assert.ok(shown.some((t) => /^✘ 14 worker3/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
       // …and the failure panel names the step, its error, and the choices (the restart cannot be skipped)
       assert.ok(shown.some((t) => t.startsWith('✘ [worker3] Restart SSISScaleOutWorker140: failed')), dump(lines));
-      assert.ok(shown.some((t) => t.includes('StartService FAILED 1053')), dump(lines));
+      assert.ok(shown.join(' ').replace(/\s+/g, ' ').includes('[SC] StartService FAILED 1053: The service did not respond'), dump(lines));
       assert.ok(shown.some((t) => t.startsWith('e retry · r roll back')), dump(lines));
       assert.match(shown.at(-1)!, /^e retry · s skip · r roll back/);
     });
 
-    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: its row says FAILED (do)`, knownBug(true, STATUS_UNDER_NOTE), () => {
+    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: its row says FAILED (do)`, knownBug(size.columns === 60, STATUS_UNDER_NOTE), () => {
       const shown = onScreen(layout(failedLast(), size), size.columns);
       const row = shown.find((t) => /^✘ 14 worker3/.test(t));
       assert.ok(row);
@@ -589,7 +592,7 @@ describe('run-view: failures and endings', () => {
       const lines = layout(snap, size);
       const shown = onScreen(lines, size.columns);
       assert.match(shown[0]!, /FAILED 2\/14$/);
-      assert.ok(shown.some((t) => /^✘  3 master\s+Add the new certificate on 0\.0\.0\.0:8391/.test(t) && t.includes('FAILED (do)')), dump(lines));
+      assert.ok(shown.some((t) => /^✘  3 master\s+Add the new certificate/.test(t) && t.endsWith('FAILED (do)')), dump(lines));
       // the error text is wrapped, not cut: every word of it is on screen
       const panel = shown.join(' ').replace(/\s+/g, ' ');
       assert.ok(panel.includes('SSL Certificate add failed, Error: 1312'), dump(lines));
@@ -609,6 +612,30 @@ describe('run-view: failures and endings', () => {
       },
     );
   }
+
+  test(
+    'a failed step that cannot be skipped: neither the failure panel nor the footer offers s skip',
+    knownBug(true, 'the Run footer for phase "failed" is always "e retry · s skip · r roll back · t transcript · q quit", even when the failed step is not skippable (the failure panel above it correctly says "e retry · r roll back · q quit, leaving it as is"); pressing s then only shows a hint'),
+    () => {
+      // Given step 3 (add the binding, not skippable) failed
+      const {snap} = STATES['step 3 failed with netsh error 1312']!();
+      assert.equal(snap.state.steps[2]!.info.skippable, false);
+      const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
+      // Then the panel's choices leave out skip…
+      assert.ok(shown.includes('e retry · r roll back · q quit, leaving it as is'), shown.join('\n'));
+      // …and so does the footer
+      assert.doesNotMatch(shown.at(-1)!, /s skip/, `footer: "${shown.at(-1)}"`);
+    },
+  );
+
+  test('a failed step that can be skipped: the failure panel offers s skip', () => {
+    const steps = [info('trust', 'worker1', "Trust the master's new certificate (LocalMachine\\Root)", 'add-certificate', {skippable: true}), ...STEPS.slice(6, 8)];
+    const play = new Play(steps).start();
+    play.fail('capture', 'certutil: the store could not be opened');
+    const shown = onScreen(layout(snapshot(play.state), {columns: 200, rows: 50}), 200);
+    assert.ok(shown.includes('e retry · s skip · r roll back · q quit, leaving it as is'), shown.join('\n'));
+    assert.match(shown.at(-1)!, /s skip/);
+  });
 
   test('completed: the summary names the step count, the transcript and the journal', () => {
     const {snap} = STATES['completed with 14 change rows']!();
