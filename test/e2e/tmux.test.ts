@@ -46,8 +46,9 @@ function requireBuild(): void {
   assert.ok(existsSync(join(root, 'dist', 'certwalk.js')) && existsSync(join(root, 'dist', 'sandbox-tool.js')), 'dist/ is missing: run `node scripts/build.mjs` first');
 }
 
-function certwalk(...args: string[]): string {
-  return execFileSync(process.execPath, [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: join(tmpdir(), 'certwalk-e2e-unused')}});
+/** `certwalk ARGS…` through the real binary, with this test's CERTWALK_HOME. */
+function certwalk(home: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: home}});
 }
 
 interface Binding {
@@ -64,8 +65,8 @@ interface Node {
 }
 type Snapshot = {nodes: Record<string, Node>};
 
-function show(dir: string): Snapshot {
-  return JSON.parse(certwalk('sandbox', 'show', dir, '--json')) as Snapshot;
+function show(home: string, dir: string): Snapshot {
+  return JSON.parse(certwalk(home, 'sandbox', 'show', dir, '--json')) as Snapshot;
 }
 
 function binding(snapshot: Snapshot): Binding | undefined {
@@ -86,8 +87,8 @@ function launch(width: number, height: number): {tmux: Tmux; dir: string; home: 
   temps.push(tmp);
   const dir = join(tmp, 'sandbox');
   const home = join(tmp, 'home');
-  certwalk('sandbox', 'init', dir, '--workers', '1');
-  const before = show(dir);
+  certwalk(home, 'sandbox', 'init', dir, '--workers', '1');
+  const before = show(home, dir);
   const tmux = Tmux.start([process.execPath, 'bin/certwalk.js', '--sandbox', dir], {width, height, env: {CERTWALK_HOME: home}, cwd: root});
   sessions.push(tmux);
   return {tmux, dir, home, before};
@@ -167,7 +168,7 @@ describe('certwalk in a real terminal (tmux)', () => {
       assert.match(done, /^master\s+http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]{6,}…[0-9A-F]{4} → [0-9A-F]{6,}…[0-9A-F]{4}$/m, done);
 
       // …and the sandbox has the new hash on the binding = the new MasterSettings value, with the same appid
-      const afterRun = show(dir);
+      const afterRun = show(home, dir);
       const now = binding(afterRun);
       assert.ok(now, 'the binding on 0.0.0.0:8391 exists');
       const newThumbprint = setting(afterRun.nodes.master!, MASTER_SETTINGS, 'SSLCertThumbprint');
@@ -189,7 +190,7 @@ describe('certwalk in a real terminal (tmux)', () => {
       // Then the screen says so and the sandbox JSON equals the one taken before the run
       assertFits(rolled, 80, 24);
       assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/8$/);
-      assert.deepEqual(show(dir), before);
+      assert.deepEqual(show(home, dir), before);
 
       // When the admin presses q, Then certwalk exits with 0 (no question: the procedure has ended)
       await tmux.keys('q');
@@ -204,7 +205,7 @@ describe('certwalk in a real terminal (tmux)', () => {
 
   test('200×50: the plan and the Run screen, and full 40-hex thumbprints in the before/after panel', async () => {
     // Given certwalk in a 200×50 terminal
-    const {tmux, dir, before} = launch(200, 50);
+    const {tmux, dir, home, before} = launch(200, 50);
     const oldThumbprint = binding(before)!.certhash.toUpperCase();
     try {
       // When the admin opens the plan
@@ -236,7 +237,7 @@ describe('certwalk in a real terminal (tmux)', () => {
       assert.ok(row, done);
       assert.match(row, new RegExp(`\\s${oldThumbprint}\\s+→ ${newThumbprint}$`), row);
       assert.match(done, new RegExp(`^worker1\\s+WorkerSettings\\.config MasterHtt\\S*\\s+${oldThumbprint}\\s+→ ${newThumbprint}$`, 'm'), done);
-      assert.equal(binding(show(dir))!.certhash.toUpperCase(), newThumbprint);
+      assert.equal(binding(show(home, dir))!.certhash.toUpperCase(), newThumbprint);
 
       await tmux.keys('q');
       await tmux.waitFor('[exited 0]');

@@ -262,7 +262,6 @@ describe('run-view: every state fits every terminal', () => {
   }
 });
 
-
 /** Marks a test TODO where it fails today because of a known app bug (described in `reason`), and only there. */
 function knownBug(failsHere: boolean, reason: string): {todo?: string} {
   return failsHere ? {todo: `bug: ${reason}`} : {};
@@ -349,15 +348,22 @@ describe('run-view: the confirmation box', () => {
     );
   }
 
-  test('scrolling by one moves the box by one line and never past its end', () => {
+  test('one line of scroll moves the box by one line; scrolling past the end changes nothing', () => {
+    // Given the long prompt at 80×24
     const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
-    const at0 = onScreen(layout(snap, {columns: 80, rows: 24}, {modalTop: 0}), 80);
-    const at1 = onScreen(layout(snap, {columns: 80, rows: 24}, {modalTop: 1}), 80);
-    const box0 = at0.slice(at0.findIndex((t) => t.startsWith('Confirm: ')));
-    const first1 = at1.findIndex((t) => t.startsWith('Will run:'));
-    assert.equal(at1[first1 - 1], at0[at0.findIndex((t) => t.startsWith('Confirm: ')) - 1], 'the box starts at the same row');
-    assert.equal(box0[1], 'Will run:');
-    assert.deepEqual(layout(snap, {columns: 80, rows: 24}, {modalTop: 500}), layout(snap, {columns: 80, rows: 24}, {modalTop: 5_000}));
+    const size = {columns: 80, rows: 24};
+    const at0 = onScreen(layout(snap, size, {modalTop: 0}), 80);
+    const at1 = onScreen(layout(snap, size, {modalTop: 1}), 80);
+    // When scrolled by one line, Then the box starts one line later, in the same row of the screen
+    const row = at0.findIndex((t) => t.startsWith('Confirm: '));
+    assert.equal(at0[row + 1], 'Will run:');
+    assert.equal(at1[row], 'Will run:');
+    assert.equal(at1[row + 1], at0[row + 2]);
+    // …and the title line, the step list above the box, and the answer line below it do not move
+    assert.deepEqual(at1.slice(0, row), at0.slice(0, row));
+    assert.deepEqual(at1.slice(-2), at0.slice(-2));
+    // When scrolled far past the end, Then the view is clamped (the same as a little less far)
+    assert.deepEqual(layout(snap, size, {modalTop: 500}), layout(snap, size, {modalTop: 5_000}));
   });
 
   test('the "a" answer names how many steps of the same kind remain', () => {
@@ -481,7 +487,7 @@ describe('run-view: before/after thumbprints', () => {
 
   test(
     'at 60 columns thumbprints still keep their last characters',
-    knownBug(true, 'at 60 columns changesPanel gives each value 8 cells (valueWidth = max(8, …) with a 32-cell label), and thumb() below 10 cells falls back to fit(): "5EDA7F4…" / "3883875…" keep only the head, and the row is 60 cells wide so the Lines component cuts it again'),
+    knownBug(true, 'at 60 columns changesPanel gives each value 8 cells (valueWidth = max(8, …) with a 32-cell label), and thumb() below 10 cells falls back to fit(): "5EDA7F4…" / "3883875…" keep only the head (and the 60-cell row is then cut to 59)'),
     () => {
       const {snap} = STATES['completed with 14 change rows']!();
       const lines = layout(snap, {columns: 60, rows: 20});
@@ -711,7 +717,7 @@ describe('run-view: failures and endings', () => {
       knownBug(
         size.columns < 200,
         `the quit footer "Quit and leave the procedure as it is? The journal keeps what is needed to roll back later. y quit · n stay" is 107 cells and ` +
-          `is cut before "y quit · n stay" on any terminal narrower than 109 columns (80: "…what is needed to rol…")`,
+          `is cut before "n stay" on any terminal narrower than 108 columns (80×24 shows "…keeps what is needed to rol…")`,
       ),
       () => {
         // Given a paused run and q pressed, When laid out and fitted to the terminal
