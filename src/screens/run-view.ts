@@ -92,25 +92,33 @@ function stepLine(step: StepState, index: number, width: number, now: number, no
   });
 }
 
-function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number): Line[] {
-  if (height <= 0) return [];
+interface StepWindow {
+  readonly lines: Line[];
+  /** `↑3 above · ↓5 below`, or '' when every step is visible. */
+  readonly note: string;
+  readonly maxTop: number;
+  readonly first: number;
+}
+
+function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number): StepWindow {
   const total = state.steps.length;
+  const maxTop = Math.max(0, total - Math.max(0, height));
+  if (height <= 0) return {lines: [], note: '', maxTop, first: 0};
   const nodeWidth = Math.min(12, Math.max(...state.steps.map((s) => s.info.node.length), 4));
   const focus = state.current ?? Math.max(0, state.steps.findIndex((s) => s.status.kind === 'pending'));
-  const follow = Math.min(Math.max(0, focus - Math.floor(height / 3)), Math.max(0, total - height));
-  const first = top === null ? follow : Math.min(Math.max(0, top), Math.max(0, total - height));
+  const follow = Math.min(Math.max(0, focus - Math.floor(height / 3)), maxTop);
+  const first = top === null ? follow : Math.min(Math.max(0, top), maxTop);
   const lines = state.steps.slice(first, first + height).map((s, i) => stepLine(s, first + i, width, now, nodeWidth));
-  if (total > height) {
-    const above = first;
-    const below = total - first - height;
-    const note = `${above ? `↑${above} ` : ''}${below ? `↓${below}` : ''}`.trim();
-    if (note && lines.length) {
-      const lastIndex = lines.length - 1;
-      const last = lines[lastIndex]!;
-      lines[lastIndex] = {...last, text: `${pad(last.text, width - note.length - 1)} ${note}`};
-    }
-  }
-  return lines;
+  const below = total - first - lines.length;
+  const note = [first ? `↑${first} above` : '', below > 0 ? `↓${below} below` : ''].filter(Boolean).join(' · ');
+  return {lines, note, maxTop, first};
+}
+
+/** The rule under the step list carries its scroll position, so no step's status is ever covered. */
+function rule(note: string, width: number): Line {
+  if (!note) return line('─'.repeat(width), {dim: true});
+  const label = ` ${note} `;
+  return line(`${'─'.repeat(3)}${label}${'─'.repeat(Math.max(0, width - 3 - label.length))}`, {dim: true});
 }
 
 export function changeRows(state: ProcedureState): Change[] {
@@ -120,8 +128,11 @@ export function changeRows(state: ProcedureState): Change[] {
 function changesPanel(changes: readonly Change[], height: number, width: number): Line[] {
   if (height < 2) return [];
   const nodeWidth = Math.min(10, Math.max(4, ...changes.map((c) => c.node.length)));
-  const labelWidth = Math.min(32, Math.max(12, ...changes.map((c) => c.label.length)));
-  const valueWidth = Math.max(8, Math.floor((width - nodeWidth - labelWidth - 5) / 2));
+  const available = width - nodeWidth - 5;
+  const labelWant = Math.min(48, Math.max(12, ...changes.map((c) => c.label.length)));
+  // Thumbprints first: whole when there is room (40), never under 12 so head…tail still tells two apart.
+  const valueWidth = Math.min(40, Math.max(available >= 60 ? 16 : 12, Math.floor((available - labelWant) / 2)));
+  const labelWidth = Math.min(labelWant, Math.max(8, available - 2 * valueWidth));
   const header = line(`${pad('node', nodeWidth)} ${pad('what', labelWidth)} ${pad('before', valueWidth)}   after`, {bold: true});
   if (!changes.length) return [header, line('  nothing changed yet', {dim: true})];
   const rows = changes.map((c) =>
@@ -159,7 +170,7 @@ function confirmModal(step: StepState, state: ProcedureState, width: number): Li
   if (step.status.kind !== 'awaiting-confirmation') return [];
   const p = step.status.prompt;
   const remaining = state.steps.filter((s) => s.info.kind === step.info.kind && s.status.kind === 'pending').length;
-  const out: Line[] = [line(`Confirm: ${p.title}`, {bold: true, color: 'yellow', inverse: true})];
+  const out: Line[] = [line(`Confirm [${step.info.node}]: ${p.title}`, {bold: true, color: 'yellow', inverse: true})];
   const section = (title: string, items: readonly string[], color?: string) => {
     if (!items.length) return;
     out.push(line(title, {bold: true}));
@@ -171,7 +182,7 @@ function confirmModal(step: StepState, state: ProcedureState, width: number): Li
   section('Warnings:', p.warnings.map((w) => `! ${w}`), 'yellow');
   section('Kept to restore it:', p.restoreWith, 'green');
   return out.concat(
-    line(`y yes, run it · ${remaining ? `a yes to this and the ${remaining} remaining like it · ` : ''}n/Esc no (default: nothing runs)`, {bold: true}),
+    line(remaining ? `y yes · n/Esc no (default) · a yes to this + ${remaining} like it` : 'y yes · n/Esc no (default: nothing runs)', {bold: true}),
   );
 }
 
@@ -191,7 +202,7 @@ function rollbackModal(state: ProcedureState, width: number): Line[] {
 function failurePanel(state: ProcedureState, width: number): Line[] {
   const step = state.current === null ? undefined : state.steps[state.current];
   if (!step || step.status.kind !== 'failed') return [];
-  const out: Line[] = [line(`✘ [${step.info.node}] ${step.info.title}: failed during ${step.status.phase}`, {bold: true, color: 'red'})];
+  const out: Line[] = wrap(`✘ FAILED during ${step.status.phase} · [${step.info.node}] ${step.info.title}`, width, {bold: true, color: 'red'}, '  ');
   const failedChecks = (step.status.checks ?? []).filter((c) => !c.ok);
   if (failedChecks.length) {
     for (const c of failedChecks) out.push(...wrap(`  ✘ ${c.what}: expected ${c.expected}, observed ${c.observed}`, width, {color: 'red'}, '    '));
@@ -205,9 +216,9 @@ function failurePanel(state: ProcedureState, width: number): Line[] {
 
 function footer(state: ProcedureState, mode: RunMode, hint: string | null): Line {
   if (hint) return line(`(${hint})`, {color: 'yellow'});
-  if (mode === 'quit-confirm') return line('Quit and leave the procedure as it is? The journal keeps what is needed to roll back later. y quit · n stay', {bold: true, color: 'yellow'});
+  if (mode === 'quit-confirm') return line('Quit, leaving it as is? y quit · n stay  (the journal keeps what rollback needs)', {bold: true, color: 'yellow'});
   const current = state.current === null ? undefined : state.steps[state.current];
-  if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line('y yes · n/Esc no · ↑↓ scroll the box · r roll back instead · ? help', {dim: true});
+  if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line('answer above · ↑↓ scroll the box · r roll back instead · t transcript · ? help', {dim: true});
   switch (state.phase) {
     case 'idle':
     case 'running':
@@ -215,7 +226,7 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null): Line
     case 'paused':
       return line('PAUSED · p resume · r roll back · t transcript · q quit', {color: 'yellow'});
     case 'failed':
-      return line('e retry · s skip · r roll back · t transcript · q quit', {dim: true});
+      return line(`e retry${current?.info.skippable ? ' · s skip' : ''} · r roll back · t transcript · q quit`, {dim: true});
     case 'rolling-back':
       return line('rolling back… t transcript · ? help', {color: 'magenta'});
     case 'completed':
@@ -247,15 +258,28 @@ function summary(input: RunViewInput, width: number): Line[] {
   return out;
 }
 
-export function runLines(input: RunViewInput): Line[] {
-  const width = Math.max(20, input.columns - 1);
-  return layoutRun(input).map((l) => ({...l, text: fit(l.text, width)}));
+export interface RunView {
+  readonly lines: Line[];
+  /** How far the modal and the step list can scroll, so keys past the end do nothing. */
+  readonly modalMaxTop: number;
+  readonly stepMaxTop: number;
+  /** The first step shown, so manual scrolling starts from what is on screen. */
+  readonly stepFirst: number;
 }
 
-function layoutRun(input: RunViewInput): Line[] {
-  const {snapshot, mode, columns, rows, now} = input;
+export function runLines(input: RunViewInput): Line[] {
+  return runView(input).lines;
+}
+
+export function runView(input: RunViewInput): RunView {
+  const width = Math.max(20, input.columns - 1);
+  const view = layoutRun(input, width);
+  return {...view, lines: view.lines.map((l) => ({...l, text: fit(l.text, width)}))};
+}
+
+function layoutRun(input: RunViewInput, width: number): RunView {
+  const {snapshot, mode, rows, now} = input;
   const {state} = snapshot;
-  const width = Math.max(20, columns - 1);
   const budget = Math.max(8, rows - 1);
   const title = line(`certwalk · ${input.title}`, {bold: true});
   const phase = phaseLabel(state);
@@ -279,23 +303,18 @@ function layoutRun(input: RunViewInput): Line[] {
     const stepsHeight = Math.min(state.steps.length, Math.max(3, body - 1 - modal.length - wantChanges));
     const changesHeight = Math.min(wantChanges, Math.max(0, body - stepsHeight - modal.length - 1));
     const modalHeight = body - stepsHeight - changesHeight - 1;
-    const first = Math.min(Math.max(0, input.modalTop), Math.max(0, modal.length - modalHeight));
-    let shown = modal.slice(first, first + modalHeight);
+    let shown = modal;
+    let modalMaxTop = 0;
     if (modal.length > modalHeight && modalHeight >= 3) {
-      // Keep the answer keys visible whatever the scroll position.
+      // The answer line stays visible whatever the scroll position; the rest scrolls above a marker.
       const room = modalHeight - 2;
-      const start = Math.min(first, modal.length - 1 - room);
-      const hidden = modal.length - 1 - room;
-      shown = [...modal.slice(start, start + room), line(`  ↑↓ scroll: ${hidden} more line(s) in this box`, {dim: true}), modal[modal.length - 1]!];
+      modalMaxTop = modal.length - 1 - room;
+      const start = Math.min(Math.max(0, input.modalTop), modalMaxTop);
+      shown = [...modal.slice(start, start + room), line(`  ↑↓ scroll: ${modalMaxTop} more line(s) in this box`, {dim: true}), modal[modal.length - 1]!];
     }
-    const lines = [
-      ...top,
-      ...stepWindow(state, stepsHeight, input.stepTop, width, now),
-      line('─'.repeat(width), {dim: true}),
-      ...shown,
-      ...(changesHeight ? changesPanel(changes, changesHeight, width) : []),
-    ];
-    return [...lines.slice(0, budget - 1), bottom];
+    const steps = stepWindow(state, stepsHeight, input.stepTop, width, now);
+    const lines = [...top, ...steps.lines, rule(steps.note, width), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width) : [])];
+    return {lines: [...lines.slice(0, budget - 1), bottom], modalMaxTop, stepMaxTop: steps.maxTop, stepFirst: steps.first};
   }
 
   const checked = readBack(state, width);
@@ -303,13 +322,14 @@ function layoutRun(input: RunViewInput): Line[] {
   const changes = changeRows(state);
   const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
   const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - 1);
+  const steps = stepWindow(state, stepsHeight, input.stepTop, width, now);
   const lines = [
     ...top,
-    ...stepWindow(state, stepsHeight, input.stepTop, width, now),
-    line('─'.repeat(width), {dim: true}),
+    ...steps.lines,
+    rule(steps.note, width),
     ...changesPanel(changes, changesHeight, width),
     ...checked,
     ...outputPane(snapshot, outputHeight, width),
   ];
-  return [...lines.slice(0, budget - 1), bottom];
+  return {lines: [...lines.slice(0, budget - 1), bottom], modalMaxTop: 0, stepMaxTop: steps.maxTop, stepFirst: steps.first};
 }

@@ -1,12 +1,12 @@
 // Run: live steps, before/after, output, confirmations, failure choices, rollback. The key hook below is the only
 // place keys become runner events; the view is run-view.ts.
 import {Box, useInput} from 'ink';
-import React, {useEffect, useState, useSyncExternalStore} from 'react';
+import React, {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import {isInFlight, isTerminal} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';
 import {Lines} from './lines.tsx';
-import {runLines, type RunMode} from './run-view.ts';
+import {runView, type RunMode} from './run-view.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface RunProps {
@@ -38,6 +38,8 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const [stepTop, setStepTop] = useState<number | null>(null);
   const [modalTop, setModalTop] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
+  // Scroll limits come from the last layout; key handlers run between renders and read them here.
+  const limits = useRef({modal: 0, steps: 0, stepFirst: 0});
   const current = state.current === null ? undefined : state.steps[state.current];
   const inFlight = current !== undefined && isInFlight(current.status);
   const now = useTicking(inFlight);
@@ -72,7 +74,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
           setMode('main');
         } else if (input === 'n' || key.escape) setMode('main');
         else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
-        else if (has('down')) setModalTop((t) => t + 1);
+        else if (has('down')) setModalTop((t) => Math.min(limits.current.modal, t + 1));
         return;
       }
       if (awaiting) {
@@ -80,7 +82,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
         if (input === 'a') return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'kind'});
         if (input === 'n' || key.escape) return dispatch({type: 'declined', at, stepId: awaiting.info.id});
         if (has('up')) return setModalTop((t) => Math.max(0, t - 1));
-        if (has('down')) return setModalTop((t) => t + 1);
+        if (has('down')) return setModalTop((t) => Math.min(limits.current.modal, t + 1));
         if (has('rollback')) return setMode('rollback-confirm');
         if (key.return) return setHint('Enter alone does not confirm: press y to run this step, n to stop');
         return;
@@ -105,14 +107,14 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
         if (state.phase === 'paused') return dispatch({type: 'resume-requested', at});
         if (state.phase === 'running') return dispatch({type: 'pause-requested', at});
       }
-      if (has('up')) return setStepTop((t) => Math.max(0, (t ?? state.current ?? 0) - 1));
-      if (has('down')) return setStepTop((t) => Math.min(state.steps.length - 1, (t ?? state.current ?? 0) + 1));
+      if (has('up')) return setStepTop((t) => Math.max(0, Math.min(limits.current.steps, t ?? limits.current.stepFirst) - 1));
+      if (has('down')) return setStepTop((t) => Math.min(limits.current.steps, (t ?? limits.current.stepFirst) + 1));
       if (has('back')) return setStepTop(null);
     },
     {isActive: active},
   );
 
-  const lines = runLines({
+  const view = runView({
     title,
     snapshot: hint ? {...snapshot, hint} : snapshot,
     mode,
@@ -124,9 +126,10 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
     transcriptPath: runner.transcriptPath,
     journalPath: runner.journalPath,
   });
+  limits.current = {modal: view.modalMaxTop, steps: view.stepMaxTop, stepFirst: view.stepFirst};
   return (
     <Box flexDirection="column">
-      <Lines lines={lines} width={Math.max(20, columns - 1)} />
+      <Lines lines={view.lines} width={Math.max(20, columns - 1)} />
     </Box>
   );
 }

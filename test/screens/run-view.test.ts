@@ -241,7 +241,7 @@ const STATES: Record<string, () => {snap: RunnerSnapshot; mode?: RunMode}> = {
 };
 
 /** How each footer starts (the rest may be cut on a narrow terminal). */
-const FOOTER = /^(y yes · n\/Esc no|p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit and leave the procedure|\(Enter alone does not confirm)/;
+const FOOTER = /^(answer above · |p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit, leaving it as is\?|\(Enter alone does not confirm)/;
 
 describe('run-view: every state fits every terminal', () => {
   for (const [name, make] of Object.entries(STATES)) {
@@ -262,14 +262,6 @@ describe('run-view: every state fits every terminal', () => {
   }
 });
 
-/** Marks a test TODO where it fails today because of a known app bug (described in `reason`), and only there. */
-function knownBug(failsHere: boolean, reason: string): {todo?: string} {
-  return failsHere ? {todo: `bug: ${reason}`} : {};
-}
-
-const UNFITTED =
-  'runLines fits a line that is too wide by cutting its end (fit → "…"), and these lines put what matters at the end, ' +
-  'so it never reaches the screen';
 
 describe('run-view: no line is wider than the terminal', () => {
   for (const size of SIZES) {
@@ -309,15 +301,15 @@ describe('run-view: the confirmation box', () => {
       const shown = onScreen(lines, size.columns);
       assert.ok(lines.length <= size.rows - 1);
       // Then the box's title, the scroll marker, the answer line and the footer are on screen, in that order
-      const title = shown.findIndex((t) => t.startsWith('Confirm: Delete the SSL binding on 0.0.0.0:8391'));
+      const title = shown.findIndex((t) => t.startsWith('Confirm [master]: Delete the SSL binding on 0.0.0.0:8391'));
       const marker = shown.findIndex((t) => /↑↓ scroll: \d+ more line\(s\) in this box/.test(t));
-      const answer = shown.findIndex((t) => t.startsWith('y yes, run it'));
+      const answer = shown.findIndex((t) => t.startsWith('y yes · n/Esc no'));
       assert.ok(title > 0, `no box title:\n${dump(lines)}`);
       assert.ok(marker > title, `no scroll marker below the title:\n${dump(lines)}`);
       assert.equal(answer, marker + 1, `the answer line must follow the marker:\n${dump(lines)}`);
       assert.match(shown[answer]!, /n\/Esc no/, 'the answer line names the No key');
       assert.equal(shown.length - 1, answer + 1, 'the footer is right below the answer line');
-      assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
+      assert.match(shown.at(-1)!, /^answer above · /);
       // …the step waiting for the answer is in the step list
       assert.ok(shown.some((t) => /^\?\s+2 master\s+Delete the SSL binding/.test(t) && t.includes('confirm?')), dump(lines));
       // …and the marker counts exactly the box lines that are not shown
@@ -328,11 +320,6 @@ describe('run-view: the confirmation box', () => {
 
     test(
       `scrolling the long prompt to its end at ${size.columns}×${size.rows} reaches its last line and keeps the answer keys`,
-      knownBug(
-        true,
-        'the confirm box cannot be scrolled to its last line: run-view.ts clamps modalTop to modal.length − modalHeight, but only modalHeight − 2 ' +
-          'content lines are shown (marker + answer line take two), so the line just above the answer line (the end of "Kept to restore it:") is never on screen',
-      ),
       () => {
         // Given the same prompt, When the user scrolls the box down as far as it goes
         const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
@@ -340,8 +327,8 @@ describe('run-view: the confirmation box', () => {
         const shown = onScreen(lines, size.columns);
         assert.ok(lines.length <= size.rows - 1);
         // Then the answer line and the footer are still there
-        assert.ok(shown.some((t) => t.startsWith('y yes, run it')), dump(lines));
-        assert.match(shown.at(-1)!, /^y yes · n\/Esc no/);
+        assert.ok(shown.some((t) => t.startsWith('y yes · n/Esc no')), dump(lines));
+        assert.match(shown.at(-1)!, /^answer above · /);
         // …and so is the restore command's last part (the box's last line before the answer)
         assert.ok(shown.some((t) => t.trim().endsWith('disablequic=enable')), `the end of the restore command is never shown:\n${dump(lines)}`);
       },
@@ -355,7 +342,7 @@ describe('run-view: the confirmation box', () => {
     const at0 = onScreen(layout(snap, size, {modalTop: 0}), 80);
     const at1 = onScreen(layout(snap, size, {modalTop: 1}), 80);
     // When scrolled by one line, Then the box starts one line later, in the same row of the screen
-    const row = at0.findIndex((t) => t.startsWith('Confirm: '));
+    const row = at0.findIndex((t) => t.startsWith('Confirm ['));
     assert.equal(at0[row + 1], 'Will run:');
     assert.equal(at1[row], 'Will run:');
     assert.equal(at1[row + 1], at0[row + 2]);
@@ -371,23 +358,22 @@ describe('run-view: the confirmation box', () => {
     const play = new Play().runFirst(3).capture();
     const shown = onScreen(layout(snapshot(play.state), {columns: 200, rows: 50}), 200);
     // Then the answer line offers "a" for this and the 3 remaining like it
-    assert.ok(shown.some((t) => t.startsWith('y yes, run it · a yes to this and the 3 remaining like it · n/Esc no')), shown.join('\n'));
+    assert.ok(shown.some((t) => t === 'y yes · n/Esc no (default) · a yes to this + 3 like it'), shown.join('\n'));
     // …and at the last worker setting there is no "a" (nothing of that kind remains)
     const lastOfKind = new Play().runFirst(12).capture();
     const last = onScreen(layout(snapshot(lastOfKind.state), {columns: 200, rows: 50}), 200);
-    assert.ok(last.some((t) => t === 'y yes, run it · n/Esc no (default: nothing runs)'), last.join('\n'));
+    assert.ok(last.some((t) => t === 'y yes · n/Esc no (default: nothing runs)'), last.join('\n'));
   });
 
   for (const size of SIZES) {
     test(
       `at ${size.columns}×${size.rows} the answer line shows every answer key (y, a, n) as the terminal cuts it`,
-      knownBug(size.columns === 60, `${UNFITTED}; at 60 columns the answer line is cut to "y yes, run it · a yes to this and the 3 remaining like it …"`),
       () => {
         // Given a setting confirmation that offers y, a and n
         const play = new Play().runFirst(3).capture();
         // When laid out and fitted to the terminal
         const shown = onScreen(layout(snapshot(play.state), size), size.columns);
-        const answer = shown.find((t) => t.startsWith('y yes, run it'));
+        const answer = shown.find((t) => t.startsWith('y yes · n/Esc no'));
         // Then none of the three answers is cut off
         assert.ok(answer, shown.join('\n'));
         assert.match(answer, /\by yes\b/);
@@ -398,15 +384,14 @@ describe('run-view: the confirmation box', () => {
 
     test(
       `at ${size.columns}×${size.rows} the confirm box title names the node it changes`,
-      knownBug(size.columns < 200, `${UNFITTED}; at 80 columns "Confirm: Overwrite MasterHttpsCertThumbprint in WorkerSettings.config on worker3" (80 cells) shows as "… on worke…"`),
       () => {
         // Given worker3's setting waiting for a yes, When laid out and fitted
         const play = new Play().runFirst(12).capture();
         const shown = onScreen(layout(snapshot(play.state), size), size.columns);
-        const title = shown.find((t) => t.startsWith('Confirm: '));
+        const title = shown.find((t) => t.startsWith('Confirm ['));
         // Then the title says which node is about to change
         assert.ok(title, shown.join('\n'));
-        assert.match(title, /on worker3$/, `the node is cut off: "${title}"`);
+        assert.match(title, /^Confirm \[worker3\]: /, `the node is not named first: "${title}"`);
       },
     );
   }
@@ -416,8 +401,8 @@ describe('run-view: the confirmation box', () => {
 function fullBoxLength(size: {columns: number}): number {
   const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
   const shown = onScreen(layout(snap, {columns: size.columns, rows: 400}), size.columns);
-  const title = shown.findIndex((t) => t.startsWith('Confirm: '));
-  const answer = shown.findIndex((t) => t.startsWith('y yes, run it'));
+  const title = shown.findIndex((t) => t.startsWith('Confirm ['));
+  const answer = shown.findIndex((t) => t.startsWith('y yes · n/Esc no'));
   assert.ok(!shown.some((t) => t.includes('more line(s) in this box')), 'the tall screen should show the box unscrolled');
   return answer - title + 1;
 }
@@ -487,7 +472,6 @@ describe('run-view: before/after thumbprints', () => {
 
   test(
     'at 60 columns thumbprints still keep their last characters',
-    knownBug(true, 'at 60 columns changesPanel gives each value 8 cells (valueWidth = max(8, …) with a 32-cell label), and thumb() below 10 cells falls back to fit(): "5EDA7F4…" / "3883875…" keep only the head (and the 60-cell row is then cut to 59)'),
     () => {
       const {snap} = STATES['completed with 14 change rows']!();
       const lines = layout(snap, {columns: 60, rows: 20});
@@ -514,10 +498,6 @@ describe('run-view: before/after thumbprints', () => {
   });
 });
 
-const STATUS_UNDER_NOTE =
-  'stepWindow() writes the "↑N ↓M" scroll note over the end of the last visible step row (pad(last.text, width − note − 1)), ' +
-  'which is where the status is: when the current step is that row (step 14 of 14) its status is cut: "running … ↑6" at 80×24, "FAILED … ↑4" at 60×20';
-
 describe('run-view: the step window follows the current step', () => {
   test('step 14 of 14 running at 80×24: the current step is in the visible window', () => {
     // Given 13 steps done and the last one running
@@ -528,11 +508,12 @@ describe('run-view: the step window follows the current step', () => {
     // Then step 14 is listed, and the window says how many steps are above it
     const rows = shown.filter((t) => /^[·✔?▶✘↺↶] +\d+ /.test(t));
     assert.ok(rows.some((t) => /^▶ 14 worker3\s+Restart SSISScaleOutWorker140/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
-    assert.match(rows.at(-1)!, /↑\d+$/, 'the window says how many steps are above it');
-    assert.equal(Number(/↑(\d+)$/.exec(rows.at(-1)!)![1]) + rows.length, 14);
+    const note = shown.find((t) => /^─── ↑\d+ above ─/.test(t));
+    assert.ok(note, `the rule under the list says how many steps are above it:\n${dump(lines)}`);
+    assert.equal(Number(/↑(\d+) above/.exec(note)![1]) + rows.length, 14);
   });
 
-  test('step 14 of 14 running at 80×24: its status (running, elapsed time) is readable', knownBug(true, STATUS_UNDER_NOTE), () => {
+  test('step 14 of 14 running at 80×24: its status (running, elapsed time) is readable', () => {
     const {snap} = STATES['step 14 of 14 running']!();
     const shown = onScreen(layout(snap, {columns: 80, rows: 24}), 80);
     const row = shown.find((t) => /^▶ 14 /.test(t));
@@ -549,13 +530,13 @@ describe('run-view: the step window follows the current step', () => {
       // Then step 14 is visible
       assert.ok(shown.some((t) => /^✘ 14 worker3/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
       // …and the failure panel names the step, its error, and the choices (the restart cannot be skipped)
-      assert.ok(shown.some((t) => t.startsWith('✘ [worker3] Restart SSISScaleOutWorker140: failed')), dump(lines));
+      assert.ok(shown.join(' ').replace(/\s+/g, ' ').includes('✘ FAILED during do · [worker3] Restart SSISScaleOutWorker140'), dump(lines));
       assert.ok(shown.join(' ').replace(/\s+/g, ' ').includes('[SC] StartService FAILED 1053: The service did not respond'), dump(lines));
       assert.ok(shown.some((t) => t.startsWith('e retry · r roll back')), dump(lines));
-      assert.match(shown.at(-1)!, /^e retry · s skip · r roll back/);
+      assert.match(shown.at(-1)!, /^e retry · r roll back/, 'the footer offers no skip for a step that cannot be skipped');
     });
 
-    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: its row says FAILED (do)`, knownBug(size.columns === 60, STATUS_UNDER_NOTE), () => {
+    test(`step 14 of 14 failed at ${size.columns}×${size.rows}: its row says FAILED (do)`, () => {
       const shown = onScreen(layout(failedLast(), size), size.columns);
       const row = shown.find((t) => /^✘ 14 worker3/.test(t));
       assert.ok(row);
@@ -570,16 +551,17 @@ describe('run-view: the step window follows the current step', () => {
     assert.match(stepRows[0]!, /^✔  1 master/);
     assert.match(stepRows[1]!, /^\?  2 master/);
     assert.ok(stepRows.length >= 3);
-    assert.match(stepRows.at(-1)!, /↓\d+$/, 'says how many steps are below');
+    assert.ok(shown.some((t) => /^─── ↓\d+ below ─/.test(t)), 'the rule under the list says how many steps are below');
   });
 
   test('a manual scroll (stepTop) is clamped so the window never runs past the first or last step', () => {
     const {snap} = STATES['step 14 of 14 running']!();
     const bottom = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 99}), 80).filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
     assert.match(bottom.at(-1)!, /^▶ 14 /);
-    const top = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 0}), 80).filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
+    const topScreen = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 0}), 80);
+    const top = topScreen.filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
     assert.match(top[0]!, /^✔  1 /);
-    assert.match(top.at(-1)!, /↓\d+$/);
+    assert.ok(topScreen.some((t) => /^─── ↓\d+ below ─/.test(t)), 'the rule says how many steps are below');
   });
 });
 
@@ -608,20 +590,18 @@ describe('run-view: failures and endings', () => {
 
     test(
       `the failure heading at ${size.columns}×${size.rows} says in which phase the step failed`,
-      knownBug(size.columns < 200, `${UNFITTED}; at 80 columns "✘ [master] Add the new certificate on 0.0.0.0:8391 (same appid and options): failed during do" (93 cells) loses "failed during do"`),
       () => {
         const {snap} = STATES['step 3 failed with netsh error 1312']!();
         const shown = onScreen(layout(snap, size), size.columns);
-        const heading = shown.find((t) => t.startsWith('✘ [master] '));
-        assert.ok(heading);
-        assert.match(heading, /failed during do$/, `cut: "${heading}"`);
+        const heading = shown.find((t) => t.startsWith('✘ FAILED during '));
+        assert.ok(heading, shown.join('\n'));
+        assert.match(heading, /^✘ FAILED during do · \[master\] /, `cut: "${heading}"`);
       },
     );
   }
 
   test(
     'a failed step that cannot be skipped: neither the failure panel nor the footer offers s skip',
-    knownBug(true, 'the Run footer for phase "failed" is always "e retry · s skip · r roll back · t transcript · q quit", even when the failed step is not skippable (the failure panel above it correctly says "e retry · r roll back · q quit, leaving it as is"); pressing s then only shows a hint'),
     () => {
       // Given step 3 (add the binding, not skippable) failed
       const {snap} = STATES['step 3 failed with netsh error 1312']!();
@@ -714,18 +694,13 @@ describe('run-view: failures and endings', () => {
   for (const size of SIZES) {
     test(
       `the quit question at ${size.columns}×${size.rows} shows its answer keys`,
-      knownBug(
-        size.columns < 200,
-        `the quit footer "Quit and leave the procedure as it is? The journal keeps what is needed to roll back later. y quit · n stay" is 107 cells and ` +
-          `is cut before "n stay" on any terminal narrower than 108 columns (80×24 shows "…keeps what is needed to rol…")`,
-      ),
       () => {
         // Given a paused run and q pressed, When laid out and fitted to the terminal
         const {snap} = STATES['quit confirmation while paused']!();
         const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
         // Then the question and both answers are on screen
         const footer = shown.at(-1)!;
-        assert.match(footer, /^Quit and leave the procedure as it is\?/);
+        assert.match(footer, /^Quit, leaving it as is\?/);
         assert.match(footer, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
         assert.match(footer, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
       },

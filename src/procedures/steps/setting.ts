@@ -49,7 +49,7 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
       return {
         captured: captured as unknown as Json,
         prompt: {
-          title: `Overwrite ${key} in ${fileName(path)} on ${node}`,
+          title: `Overwrite ${key} in ${fileName(path)}`,
           commands: [describeEdit(oldValue)],
           removes: [`${key} = ${oldValue}`],
           restoreWith: [`the original file (${bytes.length} bytes, sha256 ${captured.sha256.slice(0, 16)}…), kept in the journal`, `a backup copy at ${backupPath}`],
