@@ -9,7 +9,7 @@ Usage
                                                        run unattended (each confirmation given by --yes)
   certwalk rollback --journal FILE --yes               undo every completed step of a session, in reverse
   certwalk sandbox init DIR [--workers N] [--force]    make a demo fleet of simulated Windows nodes
-  certwalk sandbox show DIR [--node NAME] --json       print the simulated nodes' state
+  certwalk sandbox show DIR [--node NAME] [--json]     print the simulated nodes' state (all of it with --json)
   certwalk sandbox fault DIR --program P [--match TEXT] [--node N] [--times N]
                                                        make the next matching command fail
 

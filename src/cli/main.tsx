@@ -8,6 +8,7 @@ import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import {fleetFromJournal, openFleet} from './session.ts';
 import {planCommand, rollbackCommandLine, runCommandLine, type Out} from './unattended.ts';
 import {HELP} from './help.ts';
+import {summarizeSandbox} from './sandbox-summary.ts';
 
 const out: Out = {log: (line) => console.log(line), error: (line) => console.error(line)};
 
@@ -115,7 +116,8 @@ async function sandboxCommand(
     }
     case 'show': {
       const state = await showSandbox(dir, values.node ? {node: values.node} : {});
-      out.log(values.json ? JSON.stringify(state, null, 2) : JSON.stringify(state, null, 2));
+      if (values.json) out.log(JSON.stringify(state, null, 2));
+      else for (const line of summarizeSandbox(state)) out.log(line);
       return 0;
     }
     case 'fault': {

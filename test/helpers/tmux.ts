@@ -15,7 +15,11 @@ export class Tmux {
     const socket = `certwalk-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const tmux = new Tmux(socket);
     const env = Object.entries({NO_COLOR: '1', ...options.env}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const command = `env ${env.join(' ')} ${argv.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 600`;
+    // Ink renders only a final frame when it believes it runs in CI (is-in-ci reads CI and friends), and the tmux
+    // server inherits the test runner's environment: the program must see what a person's terminal has.
+    const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'];
+    const unset = ciVars.map((name) => `-u ${name}`).join(' ');
+    const command = `env ${unset} ${env.join(' ')} ${argv.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 600`;
     tmux.#tmux('new-session', '-d', '-s', tmux.#session, '-x', String(options.width), '-y', String(options.height), ...(options.cwd ? ['-c', options.cwd] : []), command);
     return tmux;
   }
