@@ -15,6 +15,9 @@ Usage
 
 Options
   --sandbox DIR          simulated nodes to work on (default: the demo sandbox in your state directory)
+  --hosts FILE           real Windows nodes: an inventory (JSON); this machine runs locally, others through
+                         PowerShell remoting (Invoke-Command)
+  --user DOMAIN\\NAME     credential for remoting; the password is asked for without echo and kept in memory only
   --transcript-dir DIR   where session transcripts go
   -p, --param key=value  a procedure parameter (see \`certwalk plan PROCEDURE\` for the defaults)
   -y, --yes              confirm every destructive step up front (run, rollback)

@@ -5,7 +5,8 @@ import {addFault} from '../hosts/sandbox/faults.ts';
 import {initSandbox} from '../hosts/sandbox/init.ts';
 import {showSandbox} from '../hosts/sandbox/show.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
-import {fleetFromJournal, openFleet} from './session.ts';
+import {fleetFromJournal, openFleet, type FleetChoice} from './session.ts';
+import {promptSecret} from './prompt-secret.ts';
 import {planCommand, rollbackCommandLine, runCommandLine, type Out} from './unattended.ts';
 import {HELP} from './help.ts';
 import {summarizeSandbox} from './sandbox-summary.ts';
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       sandbox: {type: 'string'},
+      hosts: {type: 'string'},
+      user: {type: 'string'},
       param: {type: 'string', multiple: true, short: 'p'},
       yes: {type: 'boolean', short: 'y', default: false},
       journal: {type: 'string'},
@@ -57,7 +60,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const [commandName, ...rest] = positionals;
   const transcriptDir = values['transcript-dir'];
-  const fleetChoice = values.sandbox ? {sandbox: values.sandbox} : {};
+  if (values.sandbox && values.hosts) throw new UsageError('choose --sandbox DIR or --hosts FILE, not both');
+  if (values.user && !values.hosts) throw new UsageError('--user is for real Windows hosts: add --hosts FILE');
+  const credential = values.user ? {user: values.user, password: await promptSecret(`password for ${values.user}: `)} : undefined;
+  const fleetChoice: FleetChoice = {
+    ...(values.sandbox ? {sandbox: values.sandbox} : {}),
+    ...(values.hosts ? {hosts: values.hosts} : {}),
+    ...(credential ? {credential} : {}),
+  };
 
   switch (commandName) {
     case undefined: {
@@ -90,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'rollback': {
       if (!values.journal) throw new UsageError('certwalk rollback needs --journal FILE (the path is printed when a run starts)');
-      const fleet = await openFleet(fleetFromJournal(values.journal, values.sandbox));
+      const fleet = await openFleet(fleetFromJournal(values.journal, fleetChoice));
       return rollbackCommandLine(fleet, {journal: values.journal, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
     }
     case 'sandbox':

@@ -5,6 +5,8 @@ import {join} from 'node:path';
 import type {Fleet} from '../hosts/host.ts';
 import {SandboxFleet} from '../hosts/sandbox/sandbox-fleet.ts';
 import {initSandbox} from '../hosts/sandbox/init.ts';
+import type {Credential} from '../hosts/windows/remote-host.ts';
+import {WindowsFleet} from '../hosts/windows/windows-fleet.ts';
 import {findProcedure} from '../procedures/index.ts';
 import type {Prepared, ProcedureDefinition} from '../procedures/types.ts';
 import {readJournal} from '../runner/journal.ts';
@@ -13,10 +15,14 @@ import {ProcedureRunner} from '../runner/runner.ts';
 
 export interface FleetChoice {
   readonly sandbox?: string;
+  /** An inventory of real Windows nodes (JSON); the sandbox when absent. */
+  readonly hosts?: string;
+  readonly credential?: Credential;
 }
 
 /** The sandbox is the embedded default: a demo fleet is made on first use. */
 export async function openFleet(choice: FleetChoice): Promise<Fleet> {
+  if (choice.hosts) return WindowsFleet.open(choice.hosts, choice.credential ?? null);
   const dir = choice.sandbox ?? defaultSandboxDir();
   if (!existsSync(join(dir, 'sandbox.json'))) {
     if (choice.sandbox && existsSync(dir)) {
@@ -86,9 +92,9 @@ export function runnerFromJournal(options: {journal: string; fleet: Fleet; trans
   return runner;
 }
 
-export function fleetFromJournal(journal: string, sandbox?: string): FleetChoice {
-  if (sandbox) return {sandbox};
+/** The fleet a journal ran on, unless the command line names one. */
+export function fleetFromJournal(journal: string, given: FleetChoice): FleetChoice {
+  if (given.sandbox || given.hosts) return given;
   const {header} = readJournal(journal);
-  if (header.fleet.kind !== 'sandbox') throw new Error(`${journal} ran on ${header.fleet.kind} hosts; name them again`);
-  return {sandbox: header.fleet.location};
+  return header.fleet.kind === 'sandbox' ? {sandbox: header.fleet.location} : {...given, hosts: header.fleet.location};
 }

@@ -1,0 +1,78 @@
+// Building PowerShell invocations for real Windows hosts. Values travel as data (single-quoted literals or
+// -ArgumentList), never spliced into code unquoted; the script travels as -EncodedCommand so no shell re-parses it.
+
+/** `-NoProfile -NonInteractive -EncodedCommand <base64 of UTF-16LE>`: what powershell.exe expects. */
+export function powershellArgs(script: string): string[] {
+  return ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
+}
+
+/** A PowerShell single-quoted string literal: no expansion; a quote is doubled (typographic quotes too). */
+export function psQuote(value: string): string {
+  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
+}
+
+/** `@('a', 'b')`: a PowerShell array of literal strings. */
+export function psArray(values: readonly string[]): string {
+  return `@(${values.map(psQuote).join(', ')})`;
+}
+
+/**
+ * Runs a program on another node with PowerShell remoting and replays its output and exit code here. The program
+ * and its arguments reach the remote side as -ArgumentList data; `& $exe @argv` passes each as one argument.
+ */
+export function remoteRunScript(computer: string, program: string, args: readonly string[], withCredential: boolean): string {
+  // Windows PowerShell 5.1 passes a native argument holding a double quote to the program mangled; no op needs one.
+  const quoted = args.find((arg) => arg.includes('"'));
+  if (quoted !== undefined) throw new Error(`refusing to pass ${JSON.stringify(quoted)} through PowerShell remoting: it holds a double quote`);
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    ...credentialLines(withCredential),
+    `$r = Invoke-Command -ComputerName ${psQuote(computer)}${withCredential ? ' -Credential $cred' : ''} -ScriptBlock {`,
+    '  param([string]$exe, [string[]]$argv)',
+    '  $out = & $exe @argv 2>&1 | Out-String',
+    '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
+    `} -ArgumentList ${psQuote(program)}, ${psArray(args)}`,
+    '[Console]::Out.Write($r.Output)',
+    'exit $r.ExitCode',
+  ].join('\n');
+}
+
+/** Reads a file on another node as base64 (binary-safe: settings files keep their BOM and line ends). */
+export function remoteReadScript(computer: string, path: string, withCredential: boolean): string {
+  return remoteScriptBlock(computer, withCredential, 'param([string]$p) [Convert]::ToBase64String([IO.File]::ReadAllBytes($p))', [path]);
+}
+
+/** Writes a file on another node from base64, creating its folder. */
+export function remoteWriteScript(computer: string, path: string, base64: string, withCredential: boolean): string {
+  return remoteScriptBlock(
+    computer,
+    withCredential,
+    'param([string]$p, [string]$b) [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p)); [IO.File]::WriteAllBytes($p, [Convert]::FromBase64String($b))',
+    [path, base64],
+  );
+}
+
+export function remoteRemoveScript(computer: string, path: string, withCredential: boolean): string {
+  return remoteScriptBlock(computer, withCredential, 'param([string]$p) if (Test-Path -LiteralPath $p) { Remove-Item -LiteralPath $p -Force }', [path]);
+}
+
+export function remoteExistsScript(computer: string, path: string, withCredential: boolean): string {
+  return remoteScriptBlock(computer, withCredential, 'param([string]$p) if (Test-Path -LiteralPath $p -PathType Leaf) { "yes" } else { "no" }', [path]);
+}
+
+function remoteScriptBlock(computer: string, withCredential: boolean, block: string, args: readonly string[]): string {
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    ...credentialLines(withCredential),
+    `Invoke-Command -ComputerName ${psQuote(computer)}${withCredential ? ' -Credential $cred' : ''} -ScriptBlock { ${block} } -ArgumentList ${args.map(psQuote).join(', ')}`,
+  ].join('\n');
+}
+
+/** The password arrives on standard input, so it is in no command line, no journal and no transcript. */
+function credentialLines(withCredential: boolean): string[] {
+  if (!withCredential) return [];
+  return [
+    '$user = [Console]::In.ReadLine()',
+    '$cred = New-Object System.Management.Automation.PSCredential($user, ([Console]::In.ReadLine() | ConvertTo-SecureString -AsPlainText -Force))',
+  ];
+}

@@ -1,0 +1,115 @@
+// The command lines certwalk builds for real Windows hosts, pinned: what runs on a server is exactly this.
+import assert from 'node:assert/strict';
+import {chmodSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, win32} from 'node:path';
+import {describe, test} from 'node:test';
+import {powershellArgs, psArray, psQuote, remoteReadScript, remoteRunScript} from '../../src/hosts/windows/powershell.ts';
+import {RemoteHost} from '../../src/hosts/windows/remote-host.ts';
+import {resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
+import {parseInventory} from '../../src/hosts/windows/windows-fleet.ts';
+
+describe('PowerShell invocation', () => {
+  test('-EncodedCommand carries the script as UTF-16LE base64, with no profile and no prompts', () => {
+    assert.deepEqual(powershellArgs('Get-Date'), ['-NoProfile', '-NonInteractive', '-EncodedCommand', 'RwBlAHQALQBEAGEAdABlAA==']);
+  });
+
+  test('values are single-quoted literals: no expansion, quotes doubled (typographic ones too), unicode kept', () => {
+    assert.equal(psQuote("O'Brien"), "'O''Brien'");
+    assert.equal(psQuote('WORKER 1 ’s $cert'), "'WORKER 1 ’’s $cert'");
+    assert.equal(psQuote('Sérveur-東京'), "'Sérveur-東京'");
+    assert.equal(psQuote(''), "''");
+    assert.equal(psArray(['a b', "it's"]), "@('a b', 'it''s')");
+  });
+
+  test('a remote program call passes the program and every argument as data, with the password on stdin', () => {
+    const script = remoteRunScript(
+      'worker1.contoso.local',
+      'winhttpcertcfg',
+      ['-g', '-c', 'LOCAL_MACHINE\\My', '-s', 'WORKER 1 ’s $cert', '-a', 'NT Service\\SSISScaleOutWorker140'],
+      true,
+    );
+    assert.equal(
+      script,
+      [
+        "$ErrorActionPreference = 'Stop'",
+        '$user = [Console]::In.ReadLine()',
+        '$cred = New-Object System.Management.Automation.PSCredential($user, ([Console]::In.ReadLine() | ConvertTo-SecureString -AsPlainText -Force))',
+        "$r = Invoke-Command -ComputerName 'worker1.contoso.local' -Credential $cred -ScriptBlock {",
+        '  param([string]$exe, [string[]]$argv)',
+        '  $out = & $exe @argv 2>&1 | Out-String',
+        '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
+        "} -ArgumentList 'winhttpcertcfg', @('-g', '-c', 'LOCAL_MACHINE\\My', '-s', 'WORKER 1 ’’s $cert', '-a', 'NT Service\\SSISScaleOutWorker140')",
+        '[Console]::Out.Write($r.Output)',
+        'exit $r.ExitCode',
+      ].join('\n'),
+    );
+  });
+
+  test('a file read on a node with a space and a quote in its path', () => {
+    assert.equal(
+      remoteReadScript('master', "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\O'Neil.config", false),
+      [
+        "$ErrorActionPreference = 'Stop'",
+        "Invoke-Command -ComputerName 'master' -ScriptBlock { param([string]$p) [Convert]::ToBase64String([IO.File]::ReadAllBytes($p)) } -ArgumentList 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\O''Neil.config'",
+      ].join('\n'),
+    );
+  });
+
+  test('an argument with a double quote is refused rather than mangled by Windows PowerShell', () => {
+    assert.throws(() => remoteRunScript('w1', 'netsh', ['a"b'], false), /double quote/);
+  });
+});
+
+describe('program resolution', () => {
+  const files = new Set(['C:\\Windows\\System32\\netsh.exe', 'C:\\Windows\\System32\\certutil.exe', 'D:\\tools\\winhttpcertcfg.exe']);
+  const exists = (p: string) => files.has(p);
+  const env = {Path: ';.;C:\\Windows\\System32;D:\\tools', PATHEXT: '.COM;.EXE;.BAT'};
+
+  test('skips the current folder (empty and relative PATH entries) and applies PATHEXT', () => {
+    assert.equal(resolveProgram('netsh', env, exists, win32), 'C:\\Windows\\System32\\netsh.exe');
+    assert.equal(resolveProgram('winhttpcertcfg', env, exists, win32), 'D:\\tools\\winhttpcertcfg.exe');
+  });
+
+  test('refuses relative paths and says when a program is missing', () => {
+    assert.throws(() => resolveProgram('.\\netsh.exe', env, exists, win32), /current folder/);
+    assert.throws(() => resolveProgram('makecert', env, exists, win32), /"makecert" was not found on PATH/);
+  });
+});
+
+describe('RemoteHost through a stand-in powershell.exe', () => {
+  test('runs powershell.exe with the encoded script; the credential goes on stdin, never in the arguments', async () => {
+    // Given a fake powershell.exe that reports its arguments and standard input
+    const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+    const fake = join(dir, 'powershell.exe');
+    writeFileSync(
+      fake,
+      `#!${process.execPath}\nlet input='';process.stdin.on('data',d=>input+=d);process.stdin.on('end',()=>{process.stdout.write(JSON.stringify({args:process.argv.slice(2),input}));process.exit(3);});\n`,
+    );
+    chmodSync(fake, 0o755);
+    const host = new RemoteHost(
+      {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.1.1', roles: ['ssis-worker']},
+      {user: 'CONTOSO\\admin', password: 'pa55 w0rd!'},
+      {Path: dir, PATHEXT: '.EXE'},
+    );
+    // When it runs netsh on the node
+    const result = await host.run('netsh', ['http', 'show', 'sslcert', 'ipport=0.0.0.0:8391']);
+    // Then powershell.exe got exactly the encoded script, and the password only on stdin
+    const seen = JSON.parse(result.stdout) as {args: string[]; input: string};
+    assert.deepEqual(seen.args, powershellArgs(remoteRunScript('worker1.contoso.local', 'netsh', ['http', 'show', 'sslcert', 'ipport=0.0.0.0:8391'], true)));
+    assert.ok(!seen.args.join(' ').includes('pa55'));
+    assert.equal(seen.input, 'CONTOSO\\admin\npa55 w0rd!\n');
+    assert.equal(result.exitCode, 3, 'the remote exit code comes back');
+  });
+});
+
+describe('inventory', () => {
+  test('fills defaults and refuses what it cannot use', () => {
+    const inv = parseInventory(JSON.stringify({nodes: [{name: 'master', roles: ['ssis-master'], fqdn: 'master.contoso.local'}]}), 'fleet.json');
+    assert.deepEqual(inv.nodes[0], {name: 'master', machineName: 'MASTER', fqdn: 'master.contoso.local', ip: '', roles: ['ssis-master']});
+    assert.throws(() => parseInventory('{', 'f.json'), /f\.json is not JSON/);
+    assert.throws(() => parseInventory('{"nodes":[]}', 'f.json'), /no "nodes" list/);
+    assert.throws(() => parseInventory('{"nodes":[{"name":"a","roles":[]},{"name":"A","roles":[]}]}', 'f.json'), /"A" is listed twice/);
+    assert.throws(() => parseInventory('{"nodes":[{"name":"a"}]}', 'f.json'), /no "roles" list/);
+  });
+});
