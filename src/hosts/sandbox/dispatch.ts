@@ -7,11 +7,18 @@ import {certmgr} from './tools/certmgr.ts';
 import {certutil} from './tools/certutil.ts';
 import {netsh} from './tools/netsh.ts';
 import {sc} from './tools/sc.ts';
+import {readSqlServer, sqlcmdProgram} from './tools/sqlcmd.ts';
 import {winhttpcertcfg} from './tools/winhttpcertcfg.ts';
 import {lines} from './tools/program.ts';
 import type {SandboxProgram, ToolContext, ToolResult} from './tools/program.ts';
+import type {NodeInfo} from '../host.ts';
 
 const PROGRAMS: Record<string, SandboxProgram> = {netsh, certutil, sc, certmgr, winhttpcertcfg};
+
+/** Programs that see more of the fleet than their own node (sqlcmd reaches the master's SQL Server): built per run. */
+const FLEET_PROGRAMS: Record<string, (dir: string, nodes: readonly NodeInfo[]) => Promise<SandboxProgram>> = {
+  sqlcmd: async (dir, nodes) => sqlcmdProgram(await readSqlServer(dir, nodes)),
+};
 
 export interface SandboxInvocation {
   readonly dir: string;
@@ -31,16 +38,20 @@ export interface SandboxOutput {
 
 export async function runSandboxCommand(invocation: SandboxInvocation): Promise<SandboxOutput> {
   const {dir, program, args} = invocation;
-  const implementation = PROGRAMS[normaliseProgram(program)];
-  if (!implementation) {
+  const fleetProgram = FLEET_PROGRAMS[normaliseProgram(program)];
+  let implementation = PROGRAMS[normaliseProgram(program)];
+  if (!implementation && !fleetProgram) {
     return {stdout: '', stderr: lines(`'${program}' is not recognized as an internal or external command,`, 'operable program or batch file.'), exitCode: 1};
   }
   let node;
+  let manifest;
   try {
-    node = findNode(await readManifest(dir), invocation.node);
+    manifest = await readManifest(dir);
+    node = findNode(manifest, invocation.node);
   } catch (error) {
     return {stdout: '', stderr: lines(`certwalk sandbox: ${(error as Error).message}`), exitCode: 1};
   }
+  implementation ??= await fleetProgram!(dir, manifest.nodes);
   const fault = await takeFault(dir, node.name, program, args, invocation.envFaults);
   const files = nodeFiles(sandboxPaths.nodeDir(dir, node.name));
   return updateNodeState(dir, node.name, (state) => {
