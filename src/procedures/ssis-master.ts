@@ -8,6 +8,7 @@ import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts'
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
 import {parseNodeList, validHostOrIp} from './params.ts';
+import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-catalog.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
 import {restartServiceStep} from './steps/service.ts';
@@ -57,6 +58,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   const master = masters[0];
   const values: Record<string, string> = {master: master?.name ?? '', certificate: 'new', workers: 'all', port: String(DEFAULT_PORT), keyBits: '2048', validDays: '730', commonNames: ''};
   const certChoices: {value: string; label: string}[] = [{value: 'new', label: 'Create a new self-signed certificate'}];
+  let catalog: CatalogWorkers | undefined;
   if (master) {
     const host = await fleet.host(master.name);
     try {
@@ -66,6 +68,10 @@ async function form(fleet: Fleet): Promise<ParamForm> {
       // the Parameters screen shows the default; prepare() reports the unreadable file
     }
     values.commonNames = [...new Set([await endpointHost(fleet, master), master.machineName, master.ip])].join(',');
+    catalog = await catalogWorkers(fleet, master);
+    const inventoryWorkers = (await workerNodes(fleet)).map((w) => w.name);
+    // "all" while the catalog and the inventory agree; the catalog's own list when they differ.
+    if (catalog.ok && catalog.nodes.length && catalog.nodes.join(',') !== inventoryWorkers.join(',')) values.workers = catalog.nodes.join(',');
     for (const cert of await listStore(host, 'Root').catch(() => [])) {
       if (cert.hasPrivateKey) certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${cert.notAfter})`});
     }
@@ -77,7 +83,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
       {key: 'certificate', label: 'Certificate', help: 'new, or the thumbprint of a certificate with a private key in the master\'s LocalMachine\\Root', choices: certChoices},
       {key: 'commonNames', label: 'CN list', help: 'CNs of a new certificate, comma-separated: the master endpoint host first, then machine name and IP (also put in the SAN)'},
       {key: 'port', label: 'Master port', help: 'The master service port (PortNumber in MasterSettings.config); the binding is 0.0.0.0:PORT'},
-      {key: 'workers', label: 'Workers', help: '"all" or a comma-separated list of worker nodes to reconnect'},
+      {key: 'workers', label: 'Workers', help: `"all" or a comma-separated list of worker nodes to reconnect. ${catalog ? describeCatalog(catalog) : ''}`.trim()},
       {key: 'keyBits', label: 'Key size', help: 'RSA key size of a new certificate, at least 2048'},
       {key: 'validDays', label: 'Valid for (days)', help: 'Validity of a new certificate'},
     ],
