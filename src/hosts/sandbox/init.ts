@@ -27,10 +27,19 @@ export interface InitOptions {
   /** Replace an existing sandbox in `dir` (files certwalk did not create are never deleted). */
   readonly force?: boolean;
   /**
-   * Whether the demo private keys may be exported. Default false: MakeCert without -pe, as in the documented
-   * procedure, makes non-exportable keys, so "back up the old certificate as a PFX" fails as it would on a real node.
+   * Whether the master's demo private keys may be exported (the workers': exportableWorkerKeys). Default false:
+   * MakeCert without -pe, as in the documented procedure, makes non-exportable keys, so "back up the old certificate
+   * as a PFX" fails as it would on a real node.
    */
   readonly exportableKeys?: boolean;
+  /**
+   * Whether the workers' certificate keys may be exported. Default true (whatever exportableKeys says): the worker
+   * rotation keeps the old worker certificate as a PFX before deleting it, and the demo worker certificates share
+   * their CN with the one the rotation makes, so with a key that cannot be exported the rotation could not finish
+   * on the demo fleet at all (skipping the delete leaves two certificates winhttpcertcfg -s cannot tell apart).
+   * false gives the MakeCert-without--pe case, for tests of that refusal.
+   */
+  readonly exportableWorkerKeys?: boolean;
 }
 
 /** The appid SSIS Scale Out setup registers its http.sys binding with (the sandbox's fixed stand-in). */
@@ -50,6 +59,7 @@ export async function initSandbox(dir: string, options: InitOptions = {}): Promi
   if (!Number.isInteger(workers) || workers < 0 || workers > 1000) throw new Error(`workers must be 0-1000, got ${workers}`);
   await prepareDirectory(dir, options.force ?? false);
   const exportable = options.exportableKeys ?? false;
+  const workerExportable = options.exportableWorkerKeys ?? true;
 
   const master = masterNode();
   const workerNodes = Array.from({length: workers}, (_, i) => workerNode(i + 1));
@@ -79,7 +89,7 @@ export async function initSandbox(dir: string, options: InitOptions = {}): Promi
   ]);
   for (const [i, node] of workerNodes.entries()) {
     const cert = workerCerts[i]!;
-    await writeNode(dir, node, buildWorker(cert, masterCert!, exportable), [
+    await writeNode(dir, node, buildWorker(cert, masterCert!, workerExportable), [
       [WORKER_SETTINGS_PATH, workerSettings(node, masterCert!.info.thumbprint, cert.info.thumbprint)],
       [`${SCALE_OUT_BINN}\\SSISScaleOutWorker.cer`, cert.der],
     ]);

@@ -1,8 +1,8 @@
-// winhttpcertcfg.exe -g|-l -c LOCAL_MACHINE\STORE -s SUBJECT [-a ACCOUNT]: grants or lists read access to a
-// certificate's private key (the worker service account needs it). Texts from test/fixtures/winhttpcertcfg-*.txt and
-// the tool's C source; the -l listing layout is [unconfirmed]. Like the real tool, -s is a case-insensitive substring
-// of the subject and the FIRST matching certificate wins, so with an old and a new cert sharing a CN it may pick
-// the old one.
+// winhttpcertcfg.exe -g|-r|-l -c LOCAL_MACHINE\STORE -s SUBJECT [-a ACCOUNT]: grants, removes or lists read access to
+// a certificate's private key (the worker service account needs it; -r is how a grant is rolled back). Texts from
+// test/fixtures/winhttpcertcfg-*.txt and the tool's C source; the -l listing layout is [unconfirmed]. Like the real
+// tool, -s is a case-insensitive substring of the subject and the FIRST matching certificate wins, so with an old and
+// a new cert sharing a CN it may pick the old one.
 import type {NodeState, SandboxCert} from '../state.ts';
 import {cloneState, lines} from './program.ts';
 import type {SandboxProgram, ToolResult} from './program.ts';
@@ -23,8 +23,8 @@ export const winhttpcertcfg: SandboxProgram = {
   run(context, args) {
     const options = parseArgs(args);
     const location = /^LOCAL_MACHINE\\(.+)$/i.exec(options.c ?? '');
-    if (!location || options.s === undefined || (!options.g && !options.l)) {
-      return {stdout: '', stderr: lines('Usage: winhttpcertcfg -g|-l -c LOCAL_MACHINE\\STORE -s SUBJECT [-a ACCOUNT]'), exitCode: 1};
+    if (!location || options.s === undefined || (!options.g && !options.l && !options.r)) {
+      return {stdout: '', stderr: lines('Usage: winhttpcertcfg -g|-r|-l -c LOCAL_MACHINE\\STORE -s SUBJECT [-a ACCOUNT]'), exitCode: 1};
     }
     const cert = firstMatch(context.state, location[1]!, options.s);
     if (!cert?.keyPem) return NOT_FOUND;
@@ -35,6 +35,7 @@ export const winhttpcertcfg: SandboxProgram = {
     }
     const account = options.a === undefined ? undefined : resolveAccount(context.state, options.a);
     if (!account) return NO_ACCOUNT;
+    if (options.r) return removeAccess(context.state, location[1]!, cert, account);
     if (cert.keyAcl.some((granted) => sameAccount(granted, account))) {
       return {stdout: lines(...BANNER, 'Matching certificate:', cert.subject, '', '', 'Private key access has already been granted for account:', `    ${account}`), stderr: '', exitCode: 0};
     }
@@ -48,11 +49,25 @@ export const winhttpcertcfg: SandboxProgram = {
   },
 };
 
-function parseArgs(args: readonly string[]): {g: boolean; l: boolean; c?: string; s?: string; a?: string} {
-  const result: {g: boolean; l: boolean; c?: string; s?: string; a?: string} = {g: false, l: false};
+/**
+ * -r, as in the tool's C source (RemovePrivateKeyAccess): every ACE of the account goes; an account without access
+ * is not an error (stderr line, exit code 0).
+ */
+function removeAccess(state: NodeState, storeName: string, cert: SandboxCert, account: string): ToolResult {
+  const head = [...BANNER, 'Matching certificate:', cert.subject, ''];
+  const present = cert.keyAcl.filter((granted) => sameAccount(granted, account));
+  if (present.length === 0) return {stdout: lines(...head), stderr: lines('Account already does not have access to private key.', ''), exitCode: 0};
+  const next = cloneState(state);
+  const stored = next.stores[canonicalStoreName(next, storeName)]!.find((c) => c.thumbprint === cert.thumbprint)!;
+  stored.keyAcl = stored.keyAcl.filter((granted) => !sameAccount(granted, account));
+  return {stdout: lines(...head, ...present.flatMap((granted) => ['Removing private key access for account:', `    ${granted}`])), stderr: '', exitCode: 0, state: next};
+}
+
+function parseArgs(args: readonly string[]): {g: boolean; l: boolean; r: boolean; c?: string; s?: string; a?: string} {
+  const result: {g: boolean; l: boolean; r: boolean; c?: string; s?: string; a?: string} = {g: false, l: false, r: false};
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!.replace(/^[-/]/, '').toLowerCase();
-    if (flag === 'g' || flag === 'l') result[flag] = true;
+    if (flag === 'g' || flag === 'l' || flag === 'r') result[flag] = true;
     else if (flag === 'c' || flag === 's' || flag === 'a') {
       const value = args[++i];
       if (value !== undefined) result[flag] = value;

@@ -1,0 +1,303 @@
+// SSIS Scale Out: change the certificate of ONE worker (MicrosoftDocs sql-docs "Manage certificates for SQL Server
+// Integration Services Scale Out", worker part): new certificate with its key in the worker's My and its public part
+// in the worker's Root, the old one deleted by thumbprint (kept to restore), the worker service account granted
+// its key, WorkerHttpsCertThumbprint set, the master trusting the new certificate, the worker restarted.
+import {randomBytes} from 'node:crypto';
+import {createSelfSigned, describeCertificate, toDer, toPfx} from '../certs/index.ts';
+import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
+import {certmgrDeleteByNameCommand, listStore, type StoreCert} from '../ops/certutil.ts';
+import {command, formatCommand} from '../ops/command.ts';
+import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
+import {firstSubjectMatch, listKeyAccess, simpleNameString, subjectMatches} from '../ops/winhttpcertcfg.ts';
+import type {Json} from '../state/types.ts';
+import {WORKER_SERVICE} from './ssis-master.ts';
+import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
+import {deleteCertificateStep} from './steps/delete-certificate.ts';
+import {grantKeyAccessStep} from './steps/grant-key.ts';
+import {restartServiceStep} from './steps/service.ts';
+import {updateSettingStep} from './steps/setting.ts';
+import {sameThumbprint, shortThumb} from './steps/util.ts';
+import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
+
+// The account SSIS setup runs the worker service as. Read from `sc.exe qc` it would follow a changed account, but
+// the sandbox's sc.exe has no qc; the parameter covers a worker that runs as another account.
+const DEFAULT_ACCOUNT = `NT Service\\${WORKER_SERVICE}`;
+const WORKER_CER_PATH = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\SSISScaleOutWorker.cer';
+
+interface CertSummary {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly notAfter: string;
+}
+
+interface WorkerResolved {
+  readonly worker: string;
+  readonly machineName: string;
+  readonly ip: string;
+  readonly master: string;
+  readonly account: string;
+  readonly old: CertSummary & {readonly exportable: boolean; readonly hasPrivateKey: boolean; readonly keyAccess: readonly string[] | null};
+  readonly oldSetting: string;
+  readonly cert: CertSummary & {readonly sha256: string; readonly derBase64: string; readonly keyBits: number};
+  /** `winhttpcertcfg -s` for the new key (grant) and for the old key (its access list, restored on rollback). */
+  readonly grantSearch: string;
+  readonly oldSearch: string;
+  /** Whether leaving the old certificate in place would make grantSearch find it too. */
+  readonly grantSeesOld: boolean;
+}
+
+async function workerNodes(fleet: Fleet): Promise<NodeInfo[]> {
+  return (await fleet.nodes()).filter((n) => n.roles.includes('ssis-worker'));
+}
+
+async function form(fleet: Fleet): Promise<ParamForm> {
+  const workers = await workerNodes(fleet);
+  return {
+    values: {worker: workers[0]?.name ?? '', account: DEFAULT_ACCOUNT, keyBits: '2048', validDays: '730'},
+    specs: [
+      {key: 'worker', label: 'Worker node', help: 'The node running SSISScaleOutWorker140 whose certificate changes', choices: workers.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`}))},
+      {key: 'account', label: 'Service account', help: `The account SSISScaleOutWorker140 runs as (sc.exe qc SSISScaleOutWorker140, SERVICE_START_NAME); it gets read access to the new key`},
+      {key: 'keyBits', label: 'Key size', help: 'RSA key size of the new certificate, at least 2048'},
+      {key: 'validDays', label: 'Valid for (days)', help: 'Validity of the new certificate'},
+    ],
+  };
+}
+
+/** The CN values of a subject as certutil prints it, in display order. */
+function subjectValues(subject: string): string[] {
+  return simpleNameString(subject).split(', ').map((v) => v.trim()).filter(Boolean);
+}
+
+/**
+ * A `-s` string that makes winhttpcertcfg land on `want` in each of the given store layouts (in order of
+ * preference): found first and alone, else found first. Store order is what certutil lists, the same enumeration
+ * the tool walks; where a new certificate will land on a real node is not known, so the steps check again.
+ */
+function pickSearch(candidates: readonly string[], want: string, layouts: readonly (readonly {thumbprint: string; subject: string}[])[]): string | undefined {
+  for (const layout of layouts) {
+    const unique = candidates.find((c) => {
+      const {first, count} = firstSubjectMatch(layout, c);
+      return count === 1 && sameThumbprint(first?.thumbprint, want);
+    });
+    if (unique) return unique;
+  }
+  for (const layout of layouts) {
+    const first = candidates.find((c) => sameThumbprint(firstSubjectMatch(layout, c).first?.thumbprint, want));
+    if (first) return first;
+  }
+  return undefined;
+}
+
+/** CN values the old and new certificates both have: a delete by name would take both. */
+function sharedCns(r: WorkerResolved): string[] {
+  const fresh = subjectValues(r.cert.subject).map((v) => v.toLowerCase());
+  return subjectValues(r.old.subject).filter((v) => fresh.includes(v.toLowerCase()));
+}
+
+function describeStore(certs: readonly StoreCert[]): string {
+  if (!certs.length) return 'LocalMachine\\My is empty';
+  return `LocalMachine\\My holds ${certs.map((c) => `${c.thumbprint} (${c.subject})`).join('; ')}`;
+}
+
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+  const errors: Record<string, string> = {};
+  const nodes = await fleet.nodes();
+  const workers = nodes.filter((n) => n.roles.includes('ssis-worker'));
+  const worker = nodes.find((n) => n.name === (params.worker ?? '').trim());
+  if (!worker) errors.worker = `no node named "${params.worker ?? ''}"; workers: ${workers.map((n) => n.name).join(', ') || '(none)'}`;
+  else if (!worker.roles.includes('ssis-worker')) errors.worker = `${worker.name} is not an SSIS Scale Out worker; workers: ${workers.map((n) => n.name).join(', ') || '(none)'}`;
+  const master = nodes.find((n) => n.roles.includes('ssis-master'));
+  if (!master) errors.worker ??= 'the fleet has no SSIS Scale Out master (a node with role ssis-master) to trust the new certificate';
+
+  const account = (params.account ?? DEFAULT_ACCOUNT).trim();
+  // Passed as one argument to winhttpcertcfg, which splits DOMAIN\account at the first backslash.
+  if (!account || /[\0-\x1f"]/.test(account) || /^[-/]/.test(account) || account.endsWith('\\')) {
+    errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis`;
+  }
+  const keyBits = Number(params.keyBits ?? 2048);
+  if (!Number.isInteger(keyBits) || keyBits < 2048 || keyBits > 16384) errors.keyBits = `key size must be at least 2048 bits, not "${params.keyBits}"`;
+  const validDays = Number(params.validDays ?? 730);
+  if (!Number.isInteger(validDays) || validDays < 1 || validDays > 3650 * 3) errors.validDays = `validity must be a number of days from 1 to 10950, not "${params.validDays}"`;
+  if (Object.keys(errors).length || !worker || !master) return {ok: false, errors};
+
+  const host = await fleet.host(worker.name);
+  let oldSetting: string;
+  try {
+    // readSetting refuses a missing key and a key written twice: either way nobody knows which value the service uses.
+    oldSetting = readSetting(await host.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
+  } catch (error) {
+    return {ok: false, errors: {worker: `cannot use ${WORKER_SETTINGS_PATH} on ${worker.name}: ${(error as Error).message}`}};
+  }
+  if (!/^[0-9A-Fa-f]{40}$/.test(oldSetting)) {
+    return {ok: false, errors: {worker: `${WORKER_HTTPS_CERT_THUMBPRINT} on ${worker.name} is "${oldSetting}", not a 40-hex-digit thumbprint; fix the file first`}};
+  }
+  const my = await listStore(host, 'My');
+  const old = my.find((c) => sameThumbprint(c.thumbprint, oldSetting));
+  if (!old) {
+    return {ok: false, errors: {worker: `${WORKER_HTTPS_CERT_THUMBPRINT} ${oldSetting.toUpperCase()} is not in LocalMachine\\My on ${worker.name}; ${describeStore(my)}`}};
+  }
+
+  const made = await createSelfSigned({
+    commonNames: [worker.machineName, worker.ip],
+    dnsNames: [...new Set([worker.machineName, worker.fqdn])],
+    ipAddresses: [worker.ip],
+    keyBits,
+    validDays,
+  });
+  const cert = {
+    thumbprint: made.info.thumbprint,
+    sha256: made.info.sha256,
+    subject: made.info.subject,
+    notAfter: made.info.notAfter.toISOString(),
+    derBase64: made.der.toString('base64'),
+    keyBits,
+  };
+  const newEntry = {thumbprint: cert.thumbprint, subject: cert.subject};
+  const withNew = [...my, newEntry];
+  const withoutOld = withNew.filter((c) => c !== old);
+  const grantCandidates = subjectValues(cert.subject).reverse(); // machine name first, as the docs write it
+  const grantSearch = pickSearch(grantCandidates, cert.thumbprint, [withNew, withoutOld]) ?? worker.machineName;
+  const oldSearch = pickSearch(subjectValues(old.subject).reverse(), old.thumbprint, [withNew, my]) ?? subjectValues(old.subject).at(-1) ?? worker.machineName;
+
+  // Read now, while the new certificate is not in the store to be found instead: the delete step falls back on it.
+  let keyAccess: string[] | null = null;
+  if (old.hasPrivateKey && sameThumbprint(firstSubjectMatch(my, oldSearch).first?.thumbprint, old.thumbprint)) {
+    keyAccess = await listKeyAccess(host, 'My', oldSearch).then((r) => [...r.accounts], () => null);
+  }
+
+  const password = randomBytes(18).toString('base64url');
+  const resolved: WorkerResolved = {
+    worker: worker.name,
+    machineName: worker.machineName,
+    ip: worker.ip,
+    master: master.name,
+    account,
+    old: {thumbprint: old.thumbprint, subject: old.subject, notAfter: old.notAfter, exportable: old.exportable, hasPrivateKey: old.hasPrivateKey, keyAccess},
+    oldSetting,
+    cert,
+    grantSearch,
+    oldSearch,
+    grantSeesOld: subjectMatches(old.subject, grantSearch),
+  };
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {pfxPassword: password, pfxBase64: toPfx(made, password).toString('base64')}}};
+}
+
+/** What still points at the old certificate, for the delete confirmation. */
+function referencesOf(r: WorkerResolved): (ctx: StepContext) => Promise<string[]> {
+  const old = r.old.thumbprint;
+  const inStore = async (host: Host, store: string) => (await listStore(host, store)).some((c) => sameThumbprint(c.thumbprint, old));
+  return async (ctx) => {
+    const lines: string[] = [];
+    const worker = await ctx.host(r.worker);
+    try {
+      const value = readSetting(await worker.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
+      if (sameThumbprint(value, old)) lines.push(`${r.worker}: ${WORKER_SETTINGS_PATH}: ${WORKER_HTTPS_CERT_THUMBPRINT} = ${value} (a later step sets it to the new thumbprint)`);
+    } catch {
+      // The settings step reports an unreadable file itself.
+    }
+    if (await inStore(worker, 'Root')) lines.push(`${r.worker}: LocalMachine\\Root holds ${old} too (left in place)`);
+    try {
+      const cer = await worker.readFile(WORKER_CER_PATH);
+      if (sameThumbprint(describeCertificate(toDer(cer)).thumbprint, old)) {
+        lines.push(`${r.worker}: ${WORKER_CER_PATH} is the old certificate (left in place; not used by the service)`);
+      }
+    } catch {
+      // No client certificate file: nothing points at the old certificate from there.
+    }
+    if (await inStore(await ctx.host(r.master), 'Root')) {
+      lines.push(`${r.master}: LocalMachine\\Root holds ${old}, the master's trust in the old worker certificate (left in place; a later step adds the new one)`);
+    }
+    return lines;
+  };
+}
+
+function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
+  const r = resolvedJson as unknown as WorkerResolved;
+  const w = r.worker;
+  const thumb = r.cert.thumbprint;
+  const oldShort = shortThumb(r.old.thumbprint);
+  const shared = sharedCns(r);
+  // The name the documented certmgr line would use: the old certificate's simple name (its first-encoded CN).
+  const oldName = subjectValues(r.old.subject).at(-1) ?? r.machineName;
+  const certmgrTakesNew = subjectMatches(r.cert.subject, oldName);
+
+  const withKey: CertificateMaterial = {
+    thumbprint: thumb,
+    subject: r.cert.subject,
+    derBase64: r.cert.derBase64,
+    ...(secrets.pfxBase64 && secrets.pfxPassword ? {pfx: {base64: secrets.pfxBase64, password: secrets.pfxPassword}} : {}),
+  };
+  const publicPart: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
+
+  const importStep = addCertificateStep({id: `${w}.import-cert`, node: w, store: 'My', cert: withKey, title: 'Add the new worker certificate to LocalMachine\\My (with its private key)'});
+  const makeCert = formatCommand(command('MakeCert.exe', '-n', `CN=${r.machineName};CN=${r.ip}`, 'SSISScaleOutWorker.cer', '-r', '-ss', 'My', '-sr', 'LocalMachine'));
+  const certmgr = formatCommand(certmgrDeleteByNameCommand('My', oldName));
+
+  return [
+    {
+      ...importStep,
+      plan: () => [
+        {node: w, text: `${makeCert}   (the documented manual equivalent, not run: certwalk made the certificate itself, RSA ${r.cert.keyBits}, SHA-256, SANs)`, preview: false},
+        ...importStep.plan(),
+      ],
+    },
+    addCertificateStep({id: `${w}.root`, node: w, store: 'Root', cert: publicPart, title: 'Add the new worker certificate to LocalMachine\\Root (public part)'}),
+    deleteCertificateStep({
+      id: `${w}.delete-old`,
+      node: w,
+      store: 'My',
+      old: r.old,
+      replacement: {thumbprint: thumb, subject: r.cert.subject},
+      keySearch: r.oldSearch,
+      plannedKeyAccess: r.old.keyAccess,
+      references: referencesOf(r),
+      manualEquivalent: {
+        node: w,
+        text: `${certmgr}   (the documented manual equivalent, not run: /n deletes EVERY certificate whose name contains "${oldName}"${certmgrTakesNew ? ', the new one too' : ''}; certwalk deletes by thumbprint)`,
+        preview: false,
+      },
+      skipConsequence: r.grantSeesOld
+        ? `but it has the name "${r.grantSearch}" the next step gives winhttpcertcfg -s, so that step could not be sure to reach the new key and would stop: roll back instead, or grant ${r.account} the new key by hand`
+        : `it stays there unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new certificate; delete it later with certutil -delstore My ${r.old.thumbprint}`,
+      warnings: [
+        ...(shared.length
+          ? [
+              `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
+            ]
+          : []),
+        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (step 5), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
+      ],
+    }),
+    grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),
+    updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting}),
+    addCertificateStep({id: `${r.master}.trust-${w}`, node: r.master, store: 'Root', cert: publicPart, title: `Trust ${w}'s new certificate on the master (LocalMachine\\Root)`}),
+    restartServiceStep({id: `${w}.restart`, node: w, service: WORKER_SERVICE}),
+  ];
+}
+
+function describe(resolvedJson: Json): string[] {
+  const r = resolvedJson as unknown as WorkerResolved;
+  const lines = [
+    `worker   ${r.worker} (${r.machineName}, ${r.ip}); ${WORKER_SERVICE} runs as ${r.account}`,
+    `current  ${r.old.thumbprint} ${r.old.subject}, valid until ${r.old.notAfter}${r.old.hasPrivateKey ? (r.old.exportable ? ', key exportable' : ', key NOT exportable') : ', no private key'}`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, valid until ${r.cert.notAfter.slice(0, 10)} (made now, RSA ${r.cert.keyBits}, SHA-256)`,
+    `         SHA-256 ${r.cert.sha256}`,
+    `master   ${r.master} trusts the new certificate (LocalMachine\\Root)`,
+  ];
+  const shared = sharedCns(r);
+  if (shared.length) lines.push(`note     the old certificate has the same CN (${shared.join(', ')}): certwalk deletes it by thumbprint, never by name`);
+  if (!r.old.hasPrivateKey || !r.old.exportable) {
+    lines.push(`warning  the old key cannot be exported, so certwalk cannot keep the old certificate: the delete step will stop with nothing deleted`);
+  }
+  return lines;
+}
+
+export const ssisWorker: ProcedureDefinition = {
+  id: 'ssis-worker',
+  title: 'SSIS Scale Out: change a Worker certificate',
+  summary: "New certificate for one worker: its My and Root stores, the old one deleted by thumbprint (kept to restore), the service account's key access, WorkerSettings.config, the master's trust, the worker service.",
+  form,
+  prepare,
+  steps,
+  describe,
+};

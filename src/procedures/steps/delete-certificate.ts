@@ -1,0 +1,336 @@
+// Step: delete ONE certificate from a LocalMachine store by thumbprint (confirmed), after keeping it with its private
+// key so rollback can put back the very same certificate (same thumbprint, same key) and the accounts that could
+// read its key. The documented `certmgr /del … /n NAME` deletes every certificate whose name matches, the new one
+// too when the CNs are equal; certwalk never deletes by name.
+//
+// Where the kept copy lives. The runner gives a step no file of its own: the captured value is what rollback gets,
+// and it is written to the journal. A PFX in the journal would put the old private key into a file that admins
+// attach to tickets. So the capture holds the PFX (and its one-time password) encrypted with AES-256-GCM, and the
+// random AES key goes to its own file, STATE/keys/<thumbprint>-<id>.key (mode 0600, directory 0700): the journal
+// alone reveals nothing, the key file alone holds no certificate, and `certwalk rollback --journal` on the same
+// account finds both. The id keeps two sessions that kept the same certificate from overwriting each other's key.
+// The key file is written just before the delete runs (the key waits in memory from capture to then), so a declined
+// confirmation leaves no key behind; a `do` in another process than its capture finds no key and refuses, with
+// nothing deleted. The file is removed once the step is undone; after a completed rotation it stays, because a
+// later rollback needs it. Deleting it gives up that rollback.
+import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto';
+import {existsSync} from 'node:fs';
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
+import type {Host} from '../../hosts/host.ts';
+import {
+  delStore,
+  delStoreCommand,
+  exportPfx,
+  exportPfxCommand,
+  importPfx,
+  importPfxCommand,
+  listStore,
+  listStoreCommand,
+  redactCommand,
+  type StoreCert,
+} from '../../ops/certutil.ts';
+import {formatCommand} from '../../ops/command.ts';
+import {ToolError} from '../../ops/tool-error.ts';
+import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess, listKeyAccessCommand, sameAccount} from '../../ops/winhttpcertcfg.ts';
+import {stateDir} from '../../runner/paths.ts';
+import type {ConfirmPrompt, Json} from '../../state/types.ts';
+import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
+import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+
+/** HRESULT certutil -exportPFX prints for a key that may not be exported. */
+const NTE_BAD_KEY_STATE = '0x8009000b';
+const PLAN_TEMP = 'C:\\Windows\\Temp';
+
+export interface KeptCertificate {
+  readonly algorithm: 'aes-256-gcm';
+  /** Base64: nonce, authentication tag, and the encrypted JSON {password, pfxBase64}. */
+  readonly iv: string;
+  readonly tag: string;
+  readonly ciphertext: string;
+  /** Where the AES key is; absolute, so a rollback started elsewhere still finds it. */
+  readonly keyFile: string;
+  readonly pfxBytes: number;
+}
+
+interface DeleteCapture {
+  readonly thumbprint: string;
+  readonly subject: string;
+  readonly notAfter: string;
+  readonly kept: KeptCertificate;
+  /** Accounts that could read the old key (as `winhttpcertcfg -l` lists them): re-granted after a restore. */
+  readonly keyAccess: readonly string[];
+  readonly keyAccessReadAt: 'capture' | 'plan';
+}
+
+export interface DeleteCertificateOptions {
+  readonly id: string;
+  readonly node: string;
+  readonly store: string;
+  readonly old: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string};
+  /** Must be in the store with its private key before the old one goes, or the node is left without a certificate. */
+  readonly replacement: {readonly thumbprint: string; readonly subject: string};
+  /** The `winhttpcertcfg -s` string that finds the old certificate (reading and restoring who can use its key). */
+  readonly keySearch: string;
+  /** The old key's access list as read when the plan was made, for when a live read could pick another certificate. */
+  readonly plannedKeyAccess: readonly string[] | null;
+  /** Everything that still points at the old thumbprint, read at capture time for the confirmation. */
+  readonly references: (ctx: StepContext) => Promise<string[]>;
+  /** The documented manual command, shown in the plan only. */
+  readonly manualEquivalent?: PlannedCommand;
+  /** Added to the refusal when the key cannot be kept: what skipping this step then means. */
+  readonly skipConsequence?: string;
+  readonly warnings?: readonly string[];
+  readonly title?: string;
+}
+
+function keysDir(): string {
+  return join(stateDir(), 'keys');
+}
+
+/** Keys of captures whose delete has not run yet, by key file path: written to disk only when the delete runs. */
+const pendingKeys = new Map<string, Buffer>();
+
+function seal(thumbprint: string, password: string, pfx: Buffer): KeptCertificate {
+  const key = randomBytes(32);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  // The thumbprint is authenticated, so a key file or ciphertext swapped with another certificate's fails to open.
+  cipher.setAAD(Buffer.from(thumbprint, 'utf8'));
+  const plaintext = Buffer.from(JSON.stringify({password, pfxBase64: pfx.toString('base64')}), 'utf8');
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  plaintext.fill(0);
+  const keyFile = join(keysDir(), `${thumbprint}-${randomBytes(6).toString('hex')}.key`);
+  pendingKeys.set(keyFile, key);
+  return {
+    algorithm: 'aes-256-gcm',
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+    keyFile,
+    pfxBytes: pfx.length,
+  };
+}
+
+/** Puts the key of a kept copy on disk (0600); must succeed before the certificate it protects is deleted. */
+async function persistKey(thumbprint: string, kept: KeptCertificate): Promise<void> {
+  const key = pendingKeys.get(kept.keyFile);
+  if (!key) {
+    if (existsSync(kept.keyFile)) return;
+    throw new Error(
+      `the key of the kept copy of ${thumbprint} was made by an earlier certwalk process and is gone, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`,
+    );
+  }
+  await mkdir(dirname(kept.keyFile), {recursive: true, mode: 0o700});
+  await writeFile(kept.keyFile, `${key.toString('base64')}\n`, {mode: 0o600, flag: 'wx'});
+  pendingKeys.delete(kept.keyFile);
+  key.fill(0);
+}
+
+async function unkeep(thumbprint: string, kept: KeptCertificate): Promise<{password: string; pfx: Buffer}> {
+  let keyText: string;
+  try {
+    keyText = await readFile(kept.keyFile, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `the key that decrypts the kept copy of ${thumbprint} is not readable at ${kept.keyFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); certwalk cannot restore the old certificate without it`,
+    );
+  }
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(keyText.trim(), 'base64'), Buffer.from(kept.iv, 'base64'));
+    decipher.setAAD(Buffer.from(thumbprint, 'utf8'));
+    decipher.setAuthTag(Buffer.from(kept.tag, 'base64'));
+    const plaintext = Buffer.concat([decipher.update(Buffer.from(kept.ciphertext, 'base64')), decipher.final()]);
+    const {password, pfxBase64} = JSON.parse(plaintext.toString('utf8')) as {password: string; pfxBase64: string};
+    plaintext.fill(0);
+    return {password, pfx: Buffer.from(pfxBase64, 'base64')};
+  } catch {
+    throw new Error(`${kept.keyFile} does not open the kept copy of ${thumbprint} (wrong or damaged key file); certwalk cannot restore the old certificate`);
+  }
+}
+
+async function forget(kept: KeptCertificate): Promise<void> {
+  pendingKeys.get(kept.keyFile)?.fill(0);
+  pendingKeys.delete(kept.keyFile);
+  await rm(kept.keyFile, {force: true});
+}
+
+function describeCert(c: {thumbprint: string; subject: string; notAfter: string}): string {
+  return `${c.thumbprint.toUpperCase()} ${c.subject} (valid until ${c.notAfter})`;
+}
+
+function tempPfx(dir: string, thumbprint: string): string {
+  return `${dir}\\certwalk-${thumbprint}-old.pfx`;
+}
+
+async function removeTemp(ctx: StepContext, host: Host, file: string): Promise<void> {
+  try {
+    if (await host.fileExists(file)) await host.removeFile(file);
+  } catch (error) {
+    // The file is a PFX behind a one-time password nobody keeps; still, say where it is.
+    ctx.note(`could not remove ${file} on ${host.node.name}: ${(error as Error).message}; delete it by hand`);
+  }
+}
+
+export function deleteCertificateStep(options: DeleteCertificateOptions): StepDefinition {
+  const {id, node, store, old, replacement, keySearch} = options;
+  const thumb = old.thumbprint.toUpperCase();
+  const short = shortThumb(thumb);
+  const deleteLine = formatCommand(delStoreCommand(store, thumb));
+
+  const readStore = async (host: Host) => {
+    const certs = await listStore(host, store);
+    return {certs, current: certs.find((c) => sameThumbprint(c.thumbprint, thumb)), next: certs.find((c) => sameThumbprint(c.thumbprint, replacement.thumbprint))};
+  };
+  const requireReplacement = (next: StoreCert | undefined) => {
+    if (!next?.hasPrivateKey) {
+      throw new Error(
+        `the new certificate ${replacement.thumbprint} is not in LocalMachine\\${store} with its private key, so deleting ${short} would leave ${node} without a usable certificate; nothing was deleted`,
+      );
+    }
+  };
+  // Who can use the old key: live when -s finds the old certificate first, else as read when the plan was made.
+  const readKeyAccess = async (host: Host, certs: readonly StoreCert[]): Promise<{accounts: readonly string[]; readAt: 'capture' | 'plan'}> => {
+    if (sameThumbprint(firstSubjectMatch(certs, keySearch).first?.thumbprint, thumb)) {
+      return {accounts: (await listKeyAccess(host, store, keySearch)).accounts, readAt: 'capture'};
+    }
+    if (options.plannedKeyAccess) return {accounts: options.plannedKeyAccess, readAt: 'plan'};
+    throw new Error(
+      `cannot tell which accounts may read the key of ${short}: winhttpcertcfg -s "${keySearch}" would pick another certificate first, and none was read when the plan was made; nothing was deleted`,
+    );
+  };
+
+  return {
+    id,
+    title: options.title ?? `Delete the old certificate ${short} from LocalMachine\\${store} (kept to restore)`,
+    node,
+    kind: 'delete-certificate',
+    destructive: true,
+    // Nothing later needs the old certificate gone: skipping leaves it in the store, unused once the settings change.
+    skippable: true,
+    // Undone after the new certificate has left the store again (same CN: winhttpcertcfg -s would otherwise re-grant
+    // on the new key), and before the service restarts are undone (undoLast steps go in their original order).
+    undoLast: true,
+    hasUndo: true,
+    plan: () => [
+      {node, text: `${formatCommand(listStoreCommand(store))}   (the new certificate ${shortThumb(replacement.thumbprint)} and its key are there)`},
+      {node, text: `${formatCommand(redactCommand(exportPfxCommand(store, thumb, tempPfx(PLAN_TEMP, thumb), 'x')))}   (kept to restore: read back, encrypted, removed from the node)`},
+      {node, text: `${formatCommand(listKeyAccessCommand(store, keySearch))}   (who can read the old key, to restore it too)`},
+      {node, text: deleteLine},
+      ...(options.manualEquivalent ? [options.manualEquivalent] : []),
+    ],
+    async capture(ctx) {
+      const host = await ctx.host(node);
+      const {certs, current, next} = await readStore(host);
+      if (!current) {
+        throw new Error(`the old certificate ${thumb} is no longer in LocalMachine\\${store} on ${node}; there is nothing to delete (skip this step)`);
+      }
+      requireReplacement(next);
+      const password = randomBytes(18).toString('base64url');
+      ctx.secret(password);
+      const file = tempPfx(host.tempDir, thumb);
+      let pfx: Buffer;
+      try {
+        await removeTemp(ctx, host, file);
+        try {
+          await exportPfx(host, store, thumb, file, password);
+        } catch (error) {
+          if (error instanceof ToolError && error.details.code === NTE_BAD_KEY_STATE) {
+            throw new Error(
+              `the old certificate ${thumb} (${current.subject}) could not be kept: its private key is not exportable (certutil -exportPFX: NTE_BAD_KEY_STATE), so a rollback could not bring it back. Nothing was deleted. Skipping this step leaves the old certificate in LocalMachine\\${store}${options.skipConsequence ? `; ${options.skipConsequence}` : ''}.`,
+            );
+          }
+          throw new Error(`the old certificate ${thumb} could not be kept (${(error as Error).message}); nothing was deleted`);
+        }
+        pfx = await host.readFile(file);
+      } finally {
+        await removeTemp(ctx, host, file);
+      }
+      const {accounts, readAt} = await readKeyAccess(host, certs);
+      const references = await options.references(ctx);
+      const kept = seal(thumb, password, pfx);
+      pfx.fill(0);
+      const captured: DeleteCapture = {thumbprint: thumb, subject: current.subject, notAfter: current.notAfter, kept, keyAccess: [...accounts], keyAccessReadAt: readAt};
+      const prompt: ConfirmPrompt = {
+        title: `Delete the old certificate ${short} from LocalMachine\\${store} on ${node}`,
+        commands: [deleteLine],
+        removes: [`${describeCert(captured)}, with its private key`],
+        restoreWith: [
+          `an export of ${short} with its private key (PFX, ${kept.pfxBytes} bytes), encrypted (AES-256-GCM) in the journal; its key goes to ${kept.keyFile} (0600) before the delete`,
+          `${formatCommand(redactCommand(importPfxCommand(store, tempPfx(PLAN_TEMP, thumb), 'x')))}: the same certificate, same thumbprint`,
+          ...(accounts.length
+            ? [
+                `read access to its key for ${accounts.join(', ')}${readAt === 'plan' ? ' (as read when the plan was made)' : ''}: ${formatCommand(grantKeyAccessCommand(store, keySearch, 'ACCOUNT'))} for each one the import leaves out`,
+              ]
+            : []),
+        ],
+        references,
+        warnings: [...(options.warnings ?? [])],
+      };
+      return {captured: captured as unknown as Json, prompt};
+    },
+    async do(ctx, captured) {
+      // First, whatever the store holds now: if the certificate is already gone, the kept copy is the only one.
+      await persistKey(thumb, (asRecord(captured) as unknown as DeleteCapture).kept);
+      const host = await ctx.host(node);
+      const {current, next} = await readStore(host);
+      if (!current) {
+        ctx.note(`${short} is not in LocalMachine\\${store} any more; nothing to delete`);
+        return;
+      }
+      requireReplacement(next);
+      await delStore(host, store, thumb);
+    },
+    async verify(ctx) {
+      const host = await ctx.host(node);
+      const {current, next} = await readStore(host);
+      return {
+        checks: [
+          {what: `${thumb} in LocalMachine\\${store}`, expected: 'absent', observed: current ? 'present' : 'absent', ok: !current},
+          {what: `new certificate ${replacement.thumbprint} with its key`, expected: 'present', observed: next ? (next.hasPrivateKey ? 'present' : 'present, no private key') : 'absent', ok: next?.hasPrivateKey === true},
+        ],
+        changes: [{node, label: `LocalMachine\\${store} old certificate`, before: thumb, after: null}],
+      };
+    },
+    async undo(ctx, captured) {
+      const c = asRecord(captured) as unknown as DeleteCapture;
+      const host = await ctx.host(node);
+      let {certs, current} = await readStore(host);
+      let report: string;
+      if (current) {
+        report = `${short} is in LocalMachine\\${store}`;
+      } else {
+        const {password, pfx} = await unkeep(thumb, c.kept);
+        ctx.secret(password);
+        const file = tempPfx(host.tempDir, thumb);
+        try {
+          await host.writeFile(file, pfx);
+          await importPfx(host, store, file, password);
+        } finally {
+          pfx.fill(0);
+          await removeTemp(ctx, host, file);
+        }
+        ({certs, current} = await readStore(host));
+        if (!current?.hasPrivateKey) throw new Error(`the kept copy of ${thumb} was imported, but LocalMachine\\${store} does not list it with its private key`);
+        report = `restored ${short} with its private key to LocalMachine\\${store} (same thumbprint)`;
+      }
+      const granted: string[] = [];
+      if (c.keyAccess.length) {
+        // Re-grant only on the old certificate: -s picks the first match, which must be it.
+        const {first} = firstSubjectMatch(certs, keySearch);
+        if (!sameThumbprint(first?.thumbprint, thumb)) {
+          throw new Error(
+            `${report}, but its key access was not restored: winhttpcertcfg -s "${keySearch}" picks ${first ? `${shortThumb(first.thumbprint)} (${first.subject})` : 'no certificate'} first. Grant ${c.keyAccess.join(', ')} read access to the key of ${thumb} by hand (certlm.msc → Manage Private Keys)`,
+          );
+        }
+        const now = (await listKeyAccess(host, store, keySearch)).accounts;
+        for (const account of c.keyAccess.filter((a) => !now.some((n) => sameAccount(n, a)))) {
+          await grantKeyAccess(host, store, keySearch, account);
+          granted.push(account);
+        }
+      }
+      await forget(c.kept);
+      return `${report}${granted.length ? `; read access to its key for ${granted.join(', ')} again` : c.keyAccess.length ? '; its key access is as before' : ''}`;
+    },
+  };
+}
