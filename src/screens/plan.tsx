@@ -36,7 +36,8 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
   const {columns, rows} = useTerminalSize();
   const width = columns - 1;
   const body = useMemo(() => planLines(steps, width), [steps, width]);
-  const height = Math.max(3, rows - 5 - summary.length);
+  const summaryLines = summary.reduce((n, text) => n + wrap(text, width, {}, '         ').length, 0);
+  const height = Math.max(3, rows - 5 - summaryLines);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, body.length - height);
 
@@ -60,7 +61,7 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
   const head: Line[] = [
     line(`${title} · plan: ${steps.length} steps${more}`, {bold: true}),
     line(Object.entries(params).map(([k, v]) => `${k}=${v}`).join('  '), {dim: true}),
-    ...summary.map((text) => line(text, {color: 'cyan'})),
+    ...summary.flatMap((text) => wrap(text, width, {color: 'cyan'}, '         ')),
   ];
   const foot: Line[] = [
     line('$ exact command · ~ an edit certwalk makes in place · [asks first] = you confirm before it runs', {dim: true}),
