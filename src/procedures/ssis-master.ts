@@ -240,11 +240,13 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
 
 function describe(resolvedJson: Json): string[] {
   const r = resolvedJson as unknown as MasterResolved;
+  // Short lines: the Plan screen shows them above the steps, and at 80 columns every wrapped line costs a step.
   const lines = [
-    `current  ${r.oldThumbprint} on ${r.master} ${r.ipport} (appid ${r.binding.appId}, store ${r.binding.certStoreName ?? '(null)'})`,
-    `new      ${r.cert.thumbprint} ${r.cert.subject}, valid until ${r.cert.notAfter.slice(0, 10)}${r.cert.created ? ' (made now, RSA, SHA-256)' : ' (from LocalMachine\\Root)'}`,
+    `current  ${r.oldThumbprint} (${r.master} ${r.ipport})`,
+    `new      ${r.cert.thumbprint} ${r.cert.created ? '(made now: RSA, SHA-256)' : '(from LocalMachine\\Root)'}`,
+    `subject  ${r.cert.subject} · until ${r.cert.notAfter.slice(0, 10)}`,
   ];
-  if (r.cert.sha256) lines.push(`         SHA-256 ${r.cert.sha256}`);
+  if (r.cert.sha256) lines.push(`SHA-256  ${r.cert.sha256}`);
   lines.push(`workers  ${r.workers.length ? r.workers.map((w) => w.node).join(', ') : '(none)'}`);
   return lines;
 }

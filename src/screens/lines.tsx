@@ -19,8 +19,12 @@ export function line(text: string, style: Omit<Line, 'text'> = {}): Line {
 
 /** Word-wraps `text` to `width`, continuation lines indented by `indent`. */
 export function wrap(text: string, width: number, style: Omit<Line, 'text'> = {}, indent = ''): Line[] {
-  const wrapped = wrapAnsi(text, Math.max(10, width - indent.length), {hard: true, trim: false}).split('\n');
-  return wrapped.map((part, i) => ({text: i === 0 ? part : `${indent}${part}`, ...style}));
+  // The first line has the whole width; only the continuation lines give room to the indent.
+  const [head = '', ...tail] = wrapAnsi(text, Math.max(10, width), {hard: true, trim: false}).split('\n');
+  if (!tail.length) return [{text: head, ...style}];
+  const rest = text.slice(head.length).replace(/^ +/, '');
+  const continued = wrapAnsi(rest, Math.max(10, width - indent.length), {hard: true, trim: false}).split('\n');
+  return [{text: head.trimEnd(), ...style}, ...continued.map((part) => ({text: `${indent}${part.trimEnd()}`, ...style}))];
 }
 
 export function Lines({lines, width}: {lines: readonly Line[]; width: number}) {

@@ -213,7 +213,7 @@ describe('certwalk in a real terminal (tmux)', () => {
       // Then every step with its commands fits on one screen, and the summary names both certificates in full
       assertFits(plan, 200, 50);
       assert.doesNotMatch(plan, /lines \d+-\d+ of/, 'no scrolling needed at 200×50');
-      assert.ok(plan.includes(`current  ${oldThumbprint} on master ${IPPORT}`), plan);
+      assert.ok(plan.includes(`current  ${oldThumbprint} (master ${IPPORT})`), plan);
       const newThumbprint = /^new\s+([0-9A-F]{40}) /m.exec(plan)?.[1];
       assert.ok(newThumbprint, plan);
       for (let n = 1; n <= 8; n++) assert.match(plan, new RegExp(`^ ?${n}\\. \\[(master|worker1)\\] `, 'm'));

@@ -6,7 +6,7 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {useFreshSandboxTool} from '../helpers/sandbox-tool.ts';
 import {createSelfSigned, describeCertificate, fromPfx, toPfx} from '../../src/certs/index.ts';
 import type {Host} from '../../src/hosts/host.ts';
 import {addFault, initSandbox, listFaults, MASTER_SETTINGS_PATH, SandboxFleet, showSandbox, WORKER_SETTINGS_PATH} from '../../src/hosts/sandbox/index.ts';
@@ -22,19 +22,7 @@ let initial: SandboxSnapshot;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'certwalk-sandbox-'));
-  const tool = join(work, 'sandbox-tool.js');
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/hosts/sandbox/tool-main.ts'],
-    outfile: tool,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: {js: "import {createRequire as __r} from 'node:module'; const require = __r(import.meta.url);"},
-  });
-  process.env['CERTWALK_SANDBOX_TOOL'] = tool;
+  await useFreshSandboxTool(work);
   dir = join(work, 'sandbox');
   await initSandbox(dir, {workers: 3});
   fleet = new SandboxFleet(dir);

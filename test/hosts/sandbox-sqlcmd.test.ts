@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {build} from 'esbuild';
+import {useFreshSandboxTool} from '../helpers/sandbox-tool.ts';
 import {addFault, initSandbox, runSandboxCommand, SandboxFleet, WORKER_SETTINGS_PATH} from '../../src/hosts/sandbox/index.ts';
 import {nodeFiles} from '../../src/hosts/sandbox/node-files.ts';
 import {sandboxPaths} from '../../src/hosts/sandbox/state.ts';
@@ -15,7 +14,6 @@ import {replaceSetting} from '../../src/ops/scale-out-settings.ts';
 import {parseSqlcmdErrors, parseWorkerAgents, readWorkerAgents, workerAgentsCommand, WORKER_AGENTS_QUERY} from '../../src/ops/ssisdb.ts';
 import {ToolError} from '../../src/ops/tool-error.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER = 'MASTER\\SQL2017';
 const NOW = new Date('2026-08-03T10:20:30.456Z');
 let work: string;
@@ -23,20 +21,7 @@ let dir: string;
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'certwalk-sqlcmd-'));
-  // The tool SandboxFleet starts, bundled from this checkout (as test/hosts/sandbox-fleet.test.ts does).
-  const tool = join(work, 'sandbox-tool.js');
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/hosts/sandbox/tool-main.ts'],
-    outfile: tool,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: {js: "import {createRequire as __r} from 'node:module'; const require = __r(import.meta.url);"},
-  });
-  process.env['CERTWALK_SANDBOX_TOOL'] = tool;
+  await useFreshSandboxTool(work);
   dir = join(work, 'sandbox');
   await initSandbox(dir, {workers: 3});
 });
