@@ -76,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const fleet = await openFleet(fleetChoice);
+      // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
+      if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       const {startApp} = await import('../screens/start.tsx');
       return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir()});
     }

@@ -80,7 +80,7 @@ function setting(node: Node, path: string, key: string): unknown {
 }
 
 /** A fresh one-worker sandbox and CERTWALK_HOME, and certwalk started on them in a width×height terminal. */
-function launch(width: number, height: number): {tmux: Tmux; dir: string; home: string; before: Snapshot} {
+function launch(width: number, height: number, env: Record<string, string> = {}): {tmux: Tmux; dir: string; home: string; before: Snapshot} {
   requireTmux();
   requireBuild();
   const tmp = mkdtempSync(join(tmpdir(), 'certwalk-e2e-'));
@@ -89,7 +89,7 @@ function launch(width: number, height: number): {tmux: Tmux; dir: string; home: 
   const home = join(tmp, 'home');
   certwalk(home, 'sandbox', 'init', dir, '--workers', '1');
   const before = show(home, dir);
-  const tmux = Tmux.start([process.execPath, 'bin/certwalk.js', '--sandbox', dir], {width, height, env: {CERTWALK_HOME: home}, cwd: root});
+  const tmux = Tmux.start([process.execPath, 'bin/certwalk.js', '--sandbox', dir], {width, height, env: {CERTWALK_HOME: home, ...env}, cwd: root});
   sessions.push(tmux);
   return {tmux, dir, home, before};
 }
@@ -139,6 +139,16 @@ function assertFits(screen: string, width: number, height: number): void {
 }
 
 describe('certwalk in a real terminal (tmux)', () => {
+  test('NO_COLOR turns colour off; without it the home screen is coloured', async () => {
+    const colour = /\u001b\[(?:3[0-7]|9[0-7]|1|2|7)(?:;\d+)*m/;
+    const plain = launch(80, 24).tmux;
+    await plain.waitFor('Choose a procedure:');
+    assert.doesNotMatch(plain.screenWithEscapes(), colour, 'NO_COLOR=1 (the helper\'s default) still coloured the screen');
+    const coloured = launch(80, 24, {NO_COLOR: ''}).tmux;
+    await coloured.waitFor('Choose a procedure:');
+    assert.match(coloured.screenWithEscapes(), colour, 'without NO_COLOR the screen should carry colour or bold');
+  });
+
   test('tmux is installed', () => {
     assert.match(requireTmux(), /^tmux \d/);
   });

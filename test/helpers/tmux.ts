@@ -14,11 +14,15 @@ export class Tmux {
   static start(argv: readonly string[], options: {width: number; height: number; env?: Record<string, string>; cwd?: string}): Tmux {
     const socket = `certwalk-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const tmux = new Tmux(socket);
-    const env = Object.entries({NO_COLOR: '1', ...options.env}).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    const env = Object.entries({NO_COLOR: '1', ...options.env})
+      .filter(([, v]) => v !== '')
+      .map(([k, v]) => `${k}=${shellQuote(v)}`);
     // Ink renders only a final frame when it believes it runs in CI (is-in-ci reads CI and friends), and the tmux
     // server inherits the test runner's environment: the program must see what a person's terminal has.
     const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'];
-    const unset = ciVars.map((name) => `-u ${name}`).join(' ');
+    // An empty value in options.env removes the variable (NO_COLOR: '' for a coloured run).
+    const removed = Object.entries(options.env ?? {}).filter(([, v]) => v === '').map(([k]) => k);
+    const unset = [...ciVars, ...removed].map((name) => `-u ${name}`).join(' ');
     const command = `env ${unset} ${env.join(' ')} ${argv.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 600`;
     tmux.#tmux('new-session', '-d', '-s', tmux.#session, '-x', String(options.width), '-y', String(options.height), ...(options.cwd ? ['-c', options.cwd] : []), command);
     return tmux;
@@ -38,6 +42,11 @@ export class Tmux {
 
   screen(): string {
     return this.#tmux('capture-pane', '-p', '-t', this.#session);
+  }
+
+  /** The screen with its colour and style escapes, to check what the program coloured. */
+  screenWithEscapes(): string {
+    return this.#tmux('capture-pane', '-e', '-p', '-t', this.#session);
   }
 
   async waitFor(test: string | RegExp, timeoutMs = 30_000): Promise<string> {
