@@ -21,5 +21,6 @@ Options
   --transcript-dir DIR   where session transcripts go
   -p, --param key=value  a procedure parameter (see \`certwalk plan PROCEDURE\` for the defaults)
   -y, --yes              confirm every destructive step up front (run, rollback)
+  --concurrency N        workers handled at once in a fan-out (default 1: one after another)
   -h, --help             this text
 `;

@@ -56,8 +56,10 @@ export function newRunner(options: {
   fleet: Fleet;
   paths: SessionPaths;
   autoConfirmAll: boolean;
+  concurrency?: number;
 }): ProcedureRunner {
   return new ProcedureRunner({
+    concurrency: options.concurrency ?? 1,
     definition: options.definition,
     prepared: options.prepared,
     params: options.params,
@@ -83,6 +85,7 @@ export function runnerFromJournal(options: {journal: string; fleet: Fleet; trans
     transcriptPath: paths.transcriptPath,
     sessionId: header.sessionId,
     autoConfirmAll: options.autoConfirmAll,
+    concurrency: header.concurrency ?? 1,
     previousEvents: events,
     writeHeader: false,
   });

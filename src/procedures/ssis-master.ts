@@ -227,12 +227,14 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
     updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting}),
     restartServiceStep({id: 'master.restart', node: r.master, service: MASTER_SERVICE}),
   );
+  // The workers are a fan-out block: each worker's three steps in order, several workers at once (--concurrency).
   for (const worker of r.workers) {
     const publicCert: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
+    const lane = worker.node;
     out.push(
-      addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"}),
-      updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting}),
-      restartServiceStep({id: `${worker.node}.restart`, node: worker.node, service: WORKER_SERVICE}),
+      {...addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"}), lane},
+      {...updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting}), lane},
+      {...restartServiceStep({id: `${worker.node}.restart`, node: worker.node, service: WORKER_SERVICE}), lane},
     );
   }
   return out;

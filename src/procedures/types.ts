@@ -82,6 +82,6 @@ export interface ProcedureDefinition {
 }
 
 export function stepInfo(step: StepDefinition): StepInfo {
-  const {id, title, node, kind, destructive, skippable, undoLast, hasUndo} = step;
-  return {id, title, node, kind, destructive, skippable, undoLast, hasUndo};
+  const {id, title, node, kind, destructive, skippable, undoLast, hasUndo, lane} = step;
+  return {id, title, node, kind, destructive, skippable, undoLast, hasUndo, ...(lane === undefined ? {} : {lane})};
 }

@@ -20,6 +20,8 @@ export interface SessionHeader {
   readonly pid: number;
   readonly startedAt: string;
   readonly autoConfirmAll: boolean;
+  /** Replaying the events needs the same scheduling: which lanes started together depends on it. */
+  readonly concurrency?: number;
   readonly transcript: string;
 }
 

@@ -37,6 +37,8 @@ export interface RunnerOptions {
   readonly transcriptPath: string;
   readonly sessionId: string;
   readonly autoConfirmAll?: boolean;
+  /** Lanes of a fan-out block run at once (worker nodes); 1 runs every step in order. */
+  readonly concurrency?: number;
   /** Events of an earlier session to continue from (rollback or resume from a journal). */
   readonly previousEvents?: readonly ProcedureEvent[];
   /** Whether to write a header record: false when continuing an existing journal. */
@@ -65,7 +67,8 @@ export class ProcedureRunner {
   readonly #clock: () => number;
   readonly #tail: number;
   #snapshot: RunnerSnapshot;
-  #inFlight: Promise<void> | null = null;
+  /** Effects started and not yet reported back: several at once in a fan-out block. */
+  #running = 0;
   #outputTimer: NodeJS.Timeout | null = null;
   #output: {command: string | null; node: string | null; lines: string[]} = {command: null, node: null, lines: []};
   #idleWaiters: (() => void)[] = [];
@@ -79,7 +82,8 @@ export class ProcedureRunner {
     this.#byId = new Map(this.steps.map((step) => [step.id, step]));
     const infos = this.steps.map(stepInfo);
     const autoConfirmAll = options.autoConfirmAll ?? false;
-    const state = options.previousEvents ? replay(infos, options.previousEvents, {autoConfirmAll}) : initialState(infos, {autoConfirmAll});
+    const concurrency = options.concurrency ?? 1;
+    const state = options.previousEvents ? replay(infos, options.previousEvents, {autoConfirmAll, concurrency}) : initialState(infos, {autoConfirmAll, concurrency});
     this.#snapshot = {state, output: this.#output, hint: null, busy: false};
     this.header = {
       version: 1,
@@ -95,6 +99,7 @@ export class ProcedureRunner {
       pid: process.pid,
       startedAt: new Date(this.#clock()).toISOString(),
       autoConfirmAll,
+      concurrency,
       transcript: options.transcriptPath,
     };
     this.#journal = new JournalWriter(options.journalPath);
@@ -144,7 +149,7 @@ export class ProcedureRunner {
 
   /** Resolves once nothing is in flight (the procedure waits on the user, or has ended). */
   idle(): Promise<void> {
-    if (!this.#inFlight && !this.#isWorking()) return Promise.resolve();
+    if (!this.#running && !this.#isWorking()) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -162,18 +167,18 @@ export class ProcedureRunner {
 
   #isWorking(): boolean {
     const {state} = this.#snapshot;
-    return state.current !== null && isInFlight(state.steps[state.current]!.status);
+    return state.steps.some((step) => isInFlight(step.status));
   }
 
   #settle(): void {
-    if (this.#inFlight || this.#isWorking()) return;
+    if (this.#running || this.#isWorking()) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
 
   #publish(patch: Partial<RunnerSnapshot>): void {
-    this.#snapshot = {...this.#snapshot, ...patch, busy: this.#inFlight !== null};
+    this.#snapshot = {...this.#snapshot, ...patch, busy: this.#running > 0};
     for (const listener of this.#listeners) listener();
   }
 
@@ -183,11 +188,11 @@ export class ProcedureRunner {
     this.#journal.append({kind: 'effect', at: this.#clock(), effect});
     const index = this.steps.indexOf(step);
     this.#transcript.line(`▶ step ${index + 1}/${this.steps.length} [${step.node}] ${step.title}: ${EFFECT_WORDS[effect.type]}`);
-    const work = this.#perform(step, effect).then((event) => {
-      this.#inFlight = null;
+    this.#running++;
+    void this.#perform(step, effect).then((event) => {
+      this.#running--;
       this.dispatch(event);
     });
-    this.#inFlight = work;
     this.#publish({});
   }
 

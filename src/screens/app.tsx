@@ -16,6 +16,8 @@ export interface AppProps {
   readonly fleet: Fleet;
   readonly procedures: readonly ProcedureDefinition[];
   readonly transcriptDir: string;
+  /** Workers (lanes of a fan-out block) rotated at once. */
+  readonly concurrency?: number;
   readonly onExit?: (code: number) => void;
 }
 
@@ -40,7 +42,7 @@ type Screen =
     }
   | {readonly name: 'run'; readonly definition: ProcedureDefinition; readonly runner: ProcedureRunner};
 
-export function App({fleet, procedures, transcriptDir, onExit}: AppProps) {
+export function App({fleet, procedures, transcriptDir, concurrency = 1, onExit}: AppProps) {
   const {exit} = useApp();
   const [screen, setScreen] = useState<Screen>({name: 'home'});
   const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
@@ -75,7 +77,7 @@ export function App({fleet, procedures, transcriptDir, onExit}: AppProps) {
 
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
     const paths = sessionPaths(s.definition.id, {transcriptDir});
-    const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false});
+    const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency});
     setScreen({name: 'run', definition: s.definition, runner});
     runner.dispatch({type: 'start', at: runner.now()});
   };

@@ -5,9 +5,9 @@ import type {Fleet} from '../hosts/host.ts';
 import {procedures} from '../procedures/index.ts';
 import {App} from './app.tsx';
 
-export async function startApp(options: {fleet: Fleet; transcriptDir: string}): Promise<number> {
+export async function startApp(options: {fleet: Fleet; transcriptDir: string; concurrency?: number}): Promise<number> {
   let code = 0;
-  const instance = render(<App fleet={options.fleet} procedures={procedures} transcriptDir={options.transcriptDir} onExit={(c) => (code = c)} />, {
+  const instance = render(<App fleet={options.fleet} procedures={procedures} transcriptDir={options.transcriptDir} concurrency={options.concurrency ?? 1} onExit={(c) => (code = c)} />, {
     exitOnCtrlC: false,
   });
   await instance.waitUntilExit();

@@ -2,7 +2,13 @@
 // effects say what the runner must do next. Keyboard and runner events are the only way state changes.
 import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo, StepState, StepStatus, Transition} from './types.ts';
 
-export function initialState(steps: readonly StepInfo[], options: {autoConfirmAll?: boolean} = {}): ProcedureState {
+export interface StateOptions {
+  readonly autoConfirmAll?: boolean;
+  /** How many lanes of a fan-out block run at once (steps with a `lane`); 1 runs everything in order. */
+  readonly concurrency?: number;
+}
+
+export function initialState(steps: readonly StepInfo[], options: StateOptions = {}): ProcedureState {
   return {
     phase: 'idle',
     steps: steps.map((info) => ({info, status: {kind: 'pending'}})),
@@ -12,11 +18,12 @@ export function initialState(steps: readonly StepInfo[], options: {autoConfirmAl
     undoQueue: [],
     autoConfirmAll: options.autoConfirmAll ?? false,
     autoConfirmKinds: [],
+    concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
   };
 }
 
 /** Replays a journal's events; the result is the state the session was in when it wrote its last event. */
-export function replay(steps: readonly StepInfo[], events: readonly ProcedureEvent[], options: {autoConfirmAll?: boolean} = {}): ProcedureState {
+export function replay(steps: readonly StepInfo[], events: readonly ProcedureEvent[], options: StateOptions = {}): ProcedureState {
   let state = initialState(steps, options);
   for (const event of events) state = transition(state, event).state;
   return state;
@@ -56,6 +63,37 @@ function hasCaptured(status: StepStatus): boolean {
 }
 
 export function transition(state: ProcedureState, event: ProcedureEvent): Transition {
+  const result = step(state, event);
+  if (result.ignored || result.state === state) return result;
+  return {...result, state: {...result.state, current: focus(result.state)}};
+}
+
+/**
+ * The step the user must look at: one waiting for an answer, else the failed one, else the first one in flight.
+ * Derived, because with several lanes running there is no single "current" step to keep in step by hand.
+ */
+function focus(state: ProcedureState): number | null {
+  const first = (test: (status: StepStatus) => boolean) => {
+    const index = state.steps.findIndex((s) => test(s.status));
+    return index === -1 ? null : index;
+  };
+  return (
+    first((s) => s.kind === 'awaiting-confirmation') ??
+    (state.phase === 'failed' ? first((s) => s.kind === 'failed') : null) ??
+    first(isInFlight)
+  );
+}
+
+/** Indices of steps in flight or waiting for an answer: the slots a fan-out block fills up to `concurrency`. */
+function busy(state: ProcedureState): number[] {
+  return state.steps.flatMap((s, i) => (isInFlight(s.status) || s.status.kind === 'awaiting-confirmation' ? [i] : []));
+}
+
+function anyInFlight(state: ProcedureState): boolean {
+  return state.steps.some((s) => isInFlight(s.status));
+}
+
+function step(state: ProcedureState, event: ProcedureEvent): Transition {
   switch (event.type) {
     case 'start':
       if (state.phase !== 'idle') return ignore(state, 'already started');
@@ -66,13 +104,11 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
       const step = state.steps[index];
       if (!step || step.status.kind !== 'capturing') return ignore(state, `${event.stepId} is not capturing`);
       const startedAt = step.status.startedAt;
-      if (state.rollbackRequested) return startRollback(setStatus(state, index, {kind: 'pending'}), event.at);
+      if (state.rollbackRequested) return advance(setStatus(state, index, {kind: 'pending'}), event.at);
       const needsConfirmation =
         step.info.destructive && !state.autoConfirmAll && !state.autoConfirmKinds.includes(step.info.kind);
       // A pause asked for while the step was reading takes effect at its prompt: nothing destructive is pending.
-      if (needsConfirmation && state.pauseRequested) {
-        return {state: {...setStatus(state, index, {kind: 'pending'}), phase: 'paused', pauseRequested: false, current: null}, effects: []};
-      }
+      if (needsConfirmation && state.pauseRequested) return advance(setStatus(state, index, {kind: 'pending'}), event.at);
       if (needsConfirmation) {
         const prompt = event.prompt ?? {
           title: step.info.title,
@@ -92,20 +128,25 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
       const step = state.steps[index];
       if (!step || step.status.kind !== 'awaiting-confirmation') return ignore(state, 'nothing is waiting for confirmation');
       const kinds = event.scope === 'kind' ? [...state.autoConfirmKinds, step.info.kind] : state.autoConfirmKinds;
-      // The step's clock restarts at the answer: time spent reading the prompt is not the step's duration.
-      const next = setStatus({...state, autoConfirmKinds: kinds}, index, {
-        kind: 'running',
-        startedAt: event.at,
-        captured: step.status.captured,
-      });
-      return run(next, step, 'do');
+      // "Yes to every step of this kind" also answers the ones of that kind already waiting in other lanes.
+      const answered = state.steps.flatMap((s, i) =>
+        i === index || (event.scope === 'kind' && s.info.kind === step.info.kind && s.status.kind === 'awaiting-confirmation') ? [i] : [],
+      );
+      let next: ProcedureState = {...state, autoConfirmKinds: kinds};
+      for (const i of answered) {
+        const waiting = next.steps[i]!.status as Extract<StepStatus, {kind: 'awaiting-confirmation'}>;
+        // The step's clock restarts at the answer: time spent reading the prompt is not the step's duration.
+        next = setStatus(next, i, {kind: 'running', startedAt: event.at, captured: waiting.captured});
+      }
+      return {state: next, effects: answered.map((i) => ({type: 'do' as const, stepId: state.steps[i]!.info.id}))};
     }
 
     case 'declined': {
       const index = indexOf(state, event.stepId);
       const step = state.steps[index];
       if (!step || step.status.kind !== 'awaiting-confirmation') return ignore(state, 'nothing is waiting for confirmation');
-      return {state: {...setStatus(state, index, {kind: 'pending'}), phase: 'paused', pauseRequested: false, current: null}, effects: []};
+      // No pauses the procedure: other lanes finish what they are doing, nothing new starts.
+      return advance({...setStatus(state, index, {kind: 'pending'}), pauseRequested: true}, event.at);
     }
 
     case 'do-succeeded': {
@@ -147,19 +188,15 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
         ...('captured' in status ? {captured: status.captured} : {}),
         ...(event.checks ? {checks: event.checks} : {}),
       };
+      // Other lanes finish the step they are on; nothing new starts until the user chooses.
       const next = {...setStatus(state, index, failed), phase: 'failed' as const, pauseRequested: false};
-      if (state.rollbackRequested) return startRollback(next, event.at);
-      return {state: next, effects: []};
+      return advance(next, event.at);
     }
 
     case 'pause-requested': {
       if (state.phase !== 'running') return ignore(state, 'nothing is running');
       if (state.pauseRequested) return ignore(state, 'a pause is already requested');
-      const current = state.current === null ? undefined : state.steps[state.current];
-      if (current?.status.kind === 'awaiting-confirmation') {
-        return {state: {...setStatus(state, state.current!, {kind: 'pending'}), phase: 'paused', current: null}, effects: []};
-      }
-      return {state: {...state, pauseRequested: true}, effects: []};
+      return advance({...withdrawQuestions(state), pauseRequested: true}, event.at);
     }
 
     case 'resume-requested':
@@ -167,27 +204,38 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
       return advance({...state, phase: 'running', pauseRequested: false}, event.at);
 
     case 'retry-requested': {
-      if (state.phase !== 'failed' || state.current === null) return ignore(state, 'no failed step to retry');
-      const index = state.current;
-      const step = state.steps[index]!;
-      if (step.status.kind !== 'failed') return ignore(state, 'no failed step to retry');
-      const running = {...state, phase: 'running' as const};
-      // A retry keeps the first capture: it is the only record of the state before the step touched anything.
-      if (step.status.captured === undefined) {
-        return {state: setStatus(running, index, {kind: 'capturing', startedAt: event.at}), effects: [{type: 'capture', stepId: step.info.id}]};
+      const failed = state.steps.flatMap((s, i) => (s.status.kind === 'failed' ? [i] : []));
+      if (state.phase !== 'failed' || !failed.length) return ignore(state, 'no failed step to retry');
+      if (anyInFlight(state)) return ignore(state, 'other steps are still running: wait for them');
+      let next: ProcedureState = {...state, phase: 'running'};
+      const effects: Effect[] = [];
+      for (const index of failed) {
+        const status = next.steps[index]!.status as Extract<StepStatus, {kind: 'failed'}>;
+        const id = next.steps[index]!.info.id;
+        // A retry keeps the first capture: it is the only record of the state before the step touched anything.
+        if (status.captured === undefined) {
+          next = setStatus(next, index, {kind: 'capturing', startedAt: event.at});
+          effects.push({type: 'capture', stepId: id});
+        } else {
+          next = setStatus(next, index, {kind: 'running', startedAt: event.at, captured: status.captured});
+          effects.push({type: 'do', stepId: id});
+        }
       }
-      return run(setStatus(running, index, {kind: 'running', startedAt: event.at, captured: step.status.captured}), step, 'do');
+      return {state: next, effects};
     }
 
     case 'skip-requested': {
-      if (state.phase !== 'failed' || state.current === null) return ignore(state, 'no failed step to skip');
-      const index = state.current;
-      const step = state.steps[index]!;
-      if (step.status.kind !== 'failed') return ignore(state, 'no failed step to skip');
-      if (!step.info.skippable) return ignore(state, `"${step.info.title}" cannot be skipped: later steps depend on it`);
-      const captured = step.status.captured;
-      const skipped: StepStatus = captured === undefined ? {kind: 'skipped', at: event.at} : {kind: 'skipped', at: event.at, captured};
-      return advance({...setStatus(state, index, skipped), phase: 'running'}, event.at);
+      const failed = state.steps.flatMap((s, i) => (s.status.kind === 'failed' ? [i] : []));
+      if (state.phase !== 'failed' || !failed.length) return ignore(state, 'no failed step to skip');
+      if (anyInFlight(state)) return ignore(state, 'other steps are still running: wait for them');
+      const blocked = failed.map((i) => state.steps[i]!).find((s) => !s.info.skippable);
+      if (blocked) return ignore(state, `"${blocked.info.title}" cannot be skipped: later steps depend on it`);
+      let next: ProcedureState = {...state, phase: 'running'};
+      for (const index of failed) {
+        const captured = (next.steps[index]!.status as Extract<StepStatus, {kind: 'failed'}>).captured;
+        next = setStatus(next, index, captured === undefined ? {kind: 'skipped', at: event.at} : {kind: 'skipped', at: event.at, captured});
+      }
+      return advance(next, event.at);
     }
 
     case 'rollback-requested': {
@@ -195,11 +243,7 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
         return ignore(state, 'rollback already done or under way');
       }
       if (state.rollbackRequested) return ignore(state, 'rollback already requested');
-      const current = state.current === null ? undefined : state.steps[state.current];
-      if (current && isInFlight(current.status)) return {state: {...state, rollbackRequested: true}, effects: []};
-      const settled =
-        current?.status.kind === 'awaiting-confirmation' ? setStatus(state, state.current!, {kind: 'pending'}) : state;
-      return startRollback(settled, event.at);
+      return advance({...withdrawQuestions(state), rollbackRequested: true}, event.at);
     }
 
     case 'undo-succeeded':
@@ -216,10 +260,8 @@ export function transition(state: ProcedureState, event: ProcedureEvent): Transi
 
     case 'abort-requested': {
       if (isTerminal(state) || state.phase === 'rolling-back') return ignore(state, 'nothing to abort');
-      const current = state.current === null ? undefined : state.steps[state.current];
-      if (current && isInFlight(current.status)) return ignore(state, 'a step is in flight: wait for it or pause first');
-      const settled = current?.status.kind === 'awaiting-confirmation' ? setStatus(state, state.current!, {kind: 'pending'}) : state;
-      return {state: {...settled, phase: 'aborted', current: null}, effects: []};
+      if (anyInFlight(state)) return ignore(state, 'a step is in flight: wait for it or pause first');
+      return {state: {...withdrawQuestions(state), phase: 'aborted'}, effects: []};
     }
   }
 }
@@ -241,17 +283,65 @@ function run(state: ProcedureState, step: StepState, type: 'do' | 'verify'): Tra
   return {state, effects: [{type, stepId: step.info.id}]};
 }
 
-/** After a step settles: honour a pending rollback or pause, else start the next pending step, else complete. */
+/** Questions nobody answered go back to pending: their steps will capture again when the procedure resumes. */
+function withdrawQuestions(state: ProcedureState): ProcedureState {
+  let next = state;
+  state.steps.forEach((s, i) => {
+    if (s.status.kind === 'awaiting-confirmation') next = setStatus(next, i, {kind: 'pending'});
+  });
+  return next;
+}
+
+/**
+ * After anything settles: a requested rollback starts once nothing is in flight; a failure or a pause lets the
+ * steps in flight finish and starts nothing new; otherwise free slots take the next steps, and with nothing left
+ * the procedure is complete.
+ */
 function advance(state: ProcedureState, at: number): Transition {
-  if (state.rollbackRequested) return startRollback(state, at);
-  const index = state.steps.findIndex((step) => step.status.kind === 'pending');
-  if (index === -1) return {state: {...state, phase: 'completed', pauseRequested: false, current: null}, effects: []};
-  if (state.pauseRequested) return {state: {...state, phase: 'paused', pauseRequested: false, current: null}, effects: []};
-  const step = state.steps[index]!;
-  return {
-    state: setStatus({...state, phase: 'running', current: index}, index, {kind: 'capturing', startedAt: at}),
-    effects: [{type: 'capture', stepId: step.info.id}],
-  };
+  const inFlight = anyInFlight(state);
+  if (state.rollbackRequested) return inFlight ? {state, effects: []} : startRollback(state, at);
+  if (state.phase === 'failed') return {state, effects: []};
+  const pending = state.steps.some((s) => s.status.kind === 'pending');
+  if (!pending && !busy(state).length) return {state: {...state, phase: 'completed', pauseRequested: false}, effects: []};
+  if (state.pauseRequested) {
+    return inFlight ? {state, effects: []} : {state: {...withdrawQuestions(state), phase: 'paused', pauseRequested: false}, effects: []};
+  }
+  let next = state;
+  const effects: Effect[] = [];
+  for (const index of startable(state)) {
+    next = setStatus(next, index, {kind: 'capturing', startedAt: at});
+    effects.push({type: 'capture', stepId: state.steps[index]!.info.id});
+  }
+  return {state: {...next, phase: 'running'}, effects};
+}
+
+/**
+ * Steps that may start now. A step without a lane runs alone, in order. A run of consecutive steps with lanes is a
+ * fan-out block: each lane (node) runs its steps in order, and up to `concurrency` lanes run at once.
+ */
+function startable(state: ProcedureState): number[] {
+  const {steps} = state;
+  const first = steps.findIndex((s) => s.status.kind === 'pending');
+  if (first === -1) return [];
+  const taken = busy(state);
+  if (steps[first]!.info.lane === undefined) return taken.length ? [] : [first];
+  let start = first;
+  while (start > 0 && steps[start - 1]!.info.lane !== undefined) start--;
+  let end = first;
+  while (end < steps.length && steps[end]!.info.lane !== undefined) end++;
+  if (taken.some((i) => i < start || i >= end)) return [];
+  const busyLanes = new Set(taken.map((i) => steps[i]!.info.lane));
+  const seen = new Set<string>();
+  const chosen: number[] = [];
+  for (let i = start; i < end && taken.length + chosen.length < state.concurrency; i++) {
+    const {info, status} = steps[i]!;
+    const lane = info.lane!;
+    if (seen.has(lane) || status.kind === 'done' || status.kind === 'skipped') continue;
+    // The lane's first unfinished step decides: pending and the lane idle, it starts; otherwise the lane waits.
+    seen.add(lane);
+    if (status.kind === 'pending' && !busyLanes.has(lane)) chosen.push(i);
+  }
+  return chosen;
 }
 
 function startRollback(state: ProcedureState, at: number): Transition {

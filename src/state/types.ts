@@ -17,6 +17,11 @@ export interface StepInfo {
   /** Undone after every other step (a service restart must come after the files it reads are restored). */
   readonly undoLast: boolean;
   readonly hasUndo: boolean;
+  /**
+   * Set on steps that may run beside other nodes' steps: consecutive steps with a lane form a fan-out block, each
+   * lane (usually the node) runs its steps in order, and up to `concurrency` lanes run at once.
+   */
+  readonly lane?: string;
 }
 
 export interface ConfirmPrompt {
@@ -96,7 +101,7 @@ export interface StepState {
 export interface ProcedureState {
   readonly phase: ProcedurePhase;
   readonly steps: readonly StepState[];
-  /** The step whose capture/do/verify is in flight or waiting on the user. */
+  /** The step the user must look at (waiting for an answer, failed, or the first in flight); derived each transition. */
   readonly current: number | null;
   readonly pauseRequested: boolean;
   readonly rollbackRequested: boolean;
@@ -106,6 +111,8 @@ export interface ProcedureState {
   readonly autoConfirmAll: boolean;
   /** Kinds the user confirmed "for all remaining steps of this kind". */
   readonly autoConfirmKinds: readonly string[];
+  /** How many lanes of a fan-out block run at once. */
+  readonly concurrency: number;
 }
 
 export type ProcedureEvent =

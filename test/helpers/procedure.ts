@@ -30,7 +30,7 @@ export async function prepare(l: Lab, procedure: string, overrides: Record<strin
   return {definition, params, result};
 }
 
-export function runner(l: Lab, procedure: string, params: Record<string, string>, prepared: Prepared, autoConfirmAll = true): ProcedureRunner {
+export function runner(l: Lab, procedure: string, params: Record<string, string>, prepared: Prepared, autoConfirmAll = true, concurrency = 1): ProcedureRunner {
   const id = `${procedure}-${Math.random().toString(36).slice(2, 8)}`;
   return new ProcedureRunner({
     definition: findProcedure(procedure),
@@ -41,6 +41,7 @@ export function runner(l: Lab, procedure: string, params: Record<string, string>
     transcriptPath: join(l.home, 'transcripts', `${id}.log`),
     sessionId: id,
     autoConfirmAll,
+    concurrency,
   });
 }
 

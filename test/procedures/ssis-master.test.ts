@@ -63,6 +63,34 @@ describe('ssis-master on the sandbox', () => {
     assert.deepEqual(await l.snapshot(), before);
   });
 
+  test('workers run side by side with --concurrency: every worker reconnected, and rollback is exact', async () => {
+    // Given a master and four workers, three handled at once
+    const l = await lab(4);
+    const before = await l.snapshot();
+    const {params, result} = await prepare(l, 'ssis-master');
+    assert.ok(result.ok);
+    const r = runner(l, 'ssis-master', params, result.value, true, 3);
+    const newThumb = (result.value.resolved as {cert: {thumbprint: string}}).cert.thumbprint;
+    // When it runs, Then at some moment several workers are in flight together
+    let widest = 0;
+    r.subscribe(() => {
+      const lanes = new Set(r.snapshot.state.steps.filter((s) => s.info.lane && ['capturing', 'running', 'verifying'].includes(s.status.kind)).map((s) => s.info.lane));
+      widest = Math.max(widest, lanes.size);
+    });
+    await send(r, {type: 'start'});
+    assert.equal(r.snapshot.state.phase, 'completed');
+    assert.equal(widest, 3, 'three workers ran at once');
+    const after = await l.snapshot();
+    for (const worker of ['worker1', 'worker2', 'worker3', 'worker4']) {
+      assert.equal(settingsOf(after.nodes[worker]!, WORKER_SETTINGS).MasterHttpsCertThumbprint, newThumb, worker);
+      assert.equal(after.nodes[worker]!.services.SSISScaleOutWorker140!.status, 'running', worker);
+    }
+    // When rolled back, Then the fleet is exactly as before
+    await send(r, {type: 'rollback-requested'});
+    r.close();
+    assert.deepEqual(await l.snapshot(), before);
+  });
+
   test('netsh add fails after the delete: the failure stops the run, rollback re-adds the original binding', async () => {
     // Given the add of the new binding will fail the way Windows fails (error 1312)
     const l = await lab(1);

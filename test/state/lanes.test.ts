@@ -1,0 +1,156 @@
+// Fan-out blocks: consecutive steps with a lane run lane by lane, up to `concurrency` lanes at once.
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {initialState, rollbackOrder, transition} from '../../src/state/reducer.ts';
+import type {Effect, ProcedureEvent, ProcedureState, StepInfo} from '../../src/state/types.ts';
+
+let clock = 0;
+const at = () => ++clock;
+
+function info(id: string, lane?: string, extra: Partial<StepInfo> = {}): StepInfo {
+  return {id, title: id, node: lane ?? 'master', kind: id.split('.')[1] ?? id, destructive: false, skippable: false, undoLast: false, hasUndo: true, ...(lane ? {lane} : {}), ...extra};
+}
+
+// master step, then three workers with two steps each, then a final master step.
+const STEPS = [info('m.prep'), ...['w1', 'w2', 'w3'].flatMap((w) => [info(`${w}.trust`, w), info(`${w}.settings`, w)]), info('m.done')];
+
+class Driver {
+  state: ProcedureState;
+  effects: Effect[] = [];
+  constructor(steps: StepInfo[], concurrency: number) {
+    this.state = initialState(steps, {autoConfirmAll: true, concurrency});
+  }
+  send(event: Omit<ProcedureEvent, 'at'>): Effect[] {
+    const result = transition(this.state, {...event, at: at()} as ProcedureEvent);
+    assert.equal(result.ignored, undefined, `${event.type} ignored: ${result.ignored}`);
+    this.state = result.state;
+    this.effects = [...result.effects];
+    return this.effects;
+  }
+  /** Answers one effect the way the runner would on success. */
+  complete(effect: Effect): Effect[] {
+    if (effect.type === 'capture') return this.send({type: 'capture-succeeded', stepId: effect.stepId, captured: {}, prompt: null} as never);
+    if (effect.type === 'do') return this.send({type: 'do-succeeded', stepId: effect.stepId} as never);
+    if (effect.type === 'verify') return this.send({type: 'verify-succeeded', stepId: effect.stepId, checks: [], changes: []} as never);
+    return this.send({type: 'undo-succeeded', stepId: effect.stepId, report: 'ok'} as never);
+  }
+  /** Runs a step through capture, do and verify; returns the effects the verify released. */
+  finish(stepId: string): Effect[] {
+    this.complete({type: 'capture', stepId});
+    this.complete({type: 'do', stepId});
+    return this.complete({type: 'verify', stepId});
+  }
+  kinds(): Record<string, string> {
+    return Object.fromEntries(this.state.steps.map((s) => [s.info.id, s.status.kind]));
+  }
+}
+
+const captures = (effects: Effect[]) => effects.filter((e) => e.type === 'capture').map((e) => e.stepId);
+
+describe('fan-out lanes', () => {
+  test('with concurrency 2, two lanes start together, each lane runs in order, the third waits for a free slot', () => {
+    const d = new Driver(STEPS, 2);
+    assert.deepEqual(captures(d.send({type: 'start'})), ['m.prep']);
+    // When the step before the block is done, Then the first two lanes start at once
+    assert.deepEqual(captures(d.finish('m.prep')), ['w1.trust', 'w2.trust']);
+    assert.equal(d.kinds()['w3.trust'], 'pending');
+    // When w1's first step is done, Then w1 goes on with its own next step (its slot stays with it)
+    assert.deepEqual(captures(d.finish('w1.trust')), ['w1.settings']);
+    // When w1 is finished, Then w3 takes the free slot
+    assert.deepEqual(captures(d.finish('w1.settings')), ['w3.trust']);
+    d.finish('w2.trust');
+    d.finish('w2.settings');
+    d.finish('w3.trust');
+    // The step after the block waits for every lane
+    assert.deepEqual(captures(d.finish('w3.settings')), ['m.done']);
+    d.finish('m.done');
+    assert.equal(d.state.phase, 'completed');
+  });
+
+  test('concurrency 1 runs a block exactly in order', () => {
+    const d = new Driver(STEPS, 1);
+    const order: string[] = [];
+    let next = d.send({type: 'start'});
+    while (next.length) {
+      const [effect] = next;
+      order.push(effect!.stepId);
+      next = d.finish(effect!.stepId);
+    }
+    assert.deepEqual(order, STEPS.map((s) => s.id));
+  });
+
+  test('a failed lane stops new lanes; running ones finish; then the procedure is failed and rollback undoes what ran', () => {
+    const d = new Driver(STEPS, 2);
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    // Given w1 fails in do while w2 is still running
+    d.complete({type: 'capture', stepId: 'w1.trust'});
+    d.send({type: 'step-failed', stepId: 'w1.trust', phase: 'do', error: 'boom'} as never);
+    assert.equal(d.state.phase, 'failed');
+    assert.equal(d.state.current, STEPS.findIndex((s) => s.id === 'w1.trust'));
+    // When w2's step completes, Then w2 does not go on and w3 does not start
+    assert.deepEqual(d.finish('w2.trust'), []);
+    assert.equal(d.kinds()['w2.settings'], 'pending');
+    assert.equal(d.kinds()['w3.trust'], 'pending');
+    // Retry waits for nothing in flight and re-runs the failed step with its capture
+    assert.deepEqual(d.send({type: 'retry-requested'}), [{type: 'do', stepId: 'w1.trust'}]);
+    d.send({type: 'step-failed', stepId: 'w1.trust', phase: 'do', error: 'boom again'} as never);
+    // When rollback is requested, Then it undoes w2.trust, w1.trust (captured before failing), m.prep
+    const undos: string[] = [];
+    let next = d.send({type: 'rollback-requested'});
+    while (next.length) {
+      undos.push(next[0]!.stepId);
+      next = d.complete(next[0]!);
+    }
+    assert.deepEqual(undos, ['w2.trust', 'w1.trust', 'm.prep']);
+    assert.equal(d.state.phase, 'rolled-back');
+  });
+
+  test('rollback requested while lanes run waits for every step in flight', () => {
+    const d = new Driver(STEPS, 3);
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    // Given three lanes reading (capturing) and w1 already changing something
+    d.complete({type: 'capture', stepId: 'w1.trust'});
+    // When rollback is requested, Then nothing is undone while steps are in flight
+    assert.deepEqual(d.send({type: 'rollback-requested'}), []);
+    // A capture that comes back now is dropped (nothing changed), w1's change finishes
+    assert.deepEqual(d.complete({type: 'capture', stepId: 'w2.trust'}), []);
+    assert.equal(d.kinds()['w2.trust'], 'pending');
+    assert.deepEqual(d.complete({type: 'do', stepId: 'w1.trust'}), [{type: 'verify', stepId: 'w1.trust'}]);
+    assert.deepEqual(d.complete({type: 'verify', stepId: 'w1.trust'}), [], 'w3 is still reading');
+    // When the last step in flight settles, Then the rollback starts, newest change first
+    assert.deepEqual(d.complete({type: 'capture', stepId: 'w3.trust'}), [{type: 'undo', stepId: 'w1.trust'}]);
+    assert.equal(d.state.phase, 'rolling-back');
+    assert.deepEqual(d.complete({type: 'undo', stepId: 'w1.trust'}), [{type: 'undo', stepId: 'm.prep'}]);
+  });
+
+  test('a destructive step waiting in one lane does not block the other lanes; "yes to all" answers every waiting one', () => {
+    const steps = [info('w1.settings', 'w1', {destructive: true, kind: 'overwrite'}), info('w2.settings', 'w2', {destructive: true, kind: 'overwrite'}), info('w3.trust', 'w3')];
+    const d = new Driver(steps, 3);
+    d.state = {...d.state, autoConfirmAll: false};
+    assert.deepEqual(captures(d.send({type: 'start'})), ['w1.settings', 'w2.settings', 'w3.trust']);
+    d.complete({type: 'capture', stepId: 'w1.settings'});
+    d.complete({type: 'capture', stepId: 'w2.settings'});
+    assert.equal(d.kinds()['w1.settings'], 'awaiting-confirmation');
+    assert.equal(d.kinds()['w2.settings'], 'awaiting-confirmation');
+    // The other lane goes on
+    assert.deepEqual(d.finish('w3.trust'), []);
+    assert.equal(d.kinds()['w3.trust'], 'done');
+    // When the user answers "a" on the first, Then both waiting steps run
+    const effects = d.send({type: 'confirmed', stepId: 'w1.settings', scope: 'kind'} as never);
+    assert.deepEqual(effects, [{type: 'do', stepId: 'w1.settings'}, {type: 'do', stepId: 'w2.settings'}]);
+  });
+
+  test('pause lets the running steps finish and starts nothing new', () => {
+    const d = new Driver(STEPS, 2);
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    d.send({type: 'pause-requested'});
+    assert.deepEqual(d.finish('w1.trust'), []);
+    assert.equal(d.state.phase, 'running');
+    assert.deepEqual(d.finish('w2.trust'), []);
+    assert.equal(d.state.phase, 'paused');
+    assert.deepEqual(captures(d.send({type: 'resume-requested'})), ['w1.settings', 'w2.settings']);
+  });
+});
