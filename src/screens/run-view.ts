@@ -144,6 +144,31 @@ function changesPanel(changes: readonly Change[], height: number, width: number)
   return [header, line(`  … ${rows.length - room + 1} earlier change(s) in the transcript`, {dim: true}), ...rows.slice(rows.length - room + 1)];
 }
 
+/** One line per fan-out: how many nodes are done, running, failed, waiting; failed nodes named first. */
+export function laneSummary(state: ProcedureState, width: number): Line[] {
+  const lanes = new Map<string, StepStatus['kind'][]>();
+  for (const step of state.steps) {
+    if (step.info.lane === undefined) continue;
+    lanes.set(step.info.lane, [...(lanes.get(step.info.lane) ?? []), step.status.kind]);
+  }
+  if (lanes.size < 2) return [];
+  const counts = {done: 0, running: 0, failed: 0, waiting: 0, undone: 0};
+  const failed: string[] = [];
+  for (const [lane, kinds] of lanes) {
+    if (kinds.some((k) => k === 'failed' || k === 'undo-failed')) {
+      counts.failed++;
+      failed.push(lane);
+    } else if (kinds.some((k) => k === 'capturing' || k === 'running' || k === 'verifying' || k === 'undoing' || k === 'awaiting-confirmation')) counts.running++;
+    else if (kinds.every((k) => k === 'done' || k === 'skipped')) counts.done++;
+    else if (kinds.some((k) => k === 'undone')) counts.undone++;
+    else counts.waiting++;
+  }
+  const parts = [`nodes ${lanes.size}:`, `✘ ${counts.failed} failed`, `▶ ${counts.running} running`, `✔ ${counts.done} done`, `· ${counts.waiting} waiting`];
+  if (counts.undone) parts.push(`↺ ${counts.undone} undone`);
+  const text = `${parts.join('  ')}${failed.length ? `  · failed: ${failed.join(', ')}` : ''}`;
+  return [line(fit(text, width), {color: counts.failed ? 'red' : undefined, bold: counts.failed > 0})];
+}
+
 /** The most recent read-back: expected against observed, so green means the node confirmed it. */
 function readBack(state: ProcedureState, width: number): Line[] {
   let latest: StepState | undefined;
@@ -312,8 +337,9 @@ function layoutRun(input: RunViewInput, width: number): RunView {
       const start = Math.min(Math.max(0, input.modalTop), modalMaxTop);
       shown = [...modal.slice(start, start + room), line(`  ↑↓ scroll: ${modalMaxTop} more line(s) in this box`, {dim: true}), modal[modal.length - 1]!];
     }
-    const steps = stepWindow(state, stepsHeight, input.stepTop, width, now);
-    const lines = [...top, ...steps.lines, rule(steps.note, width), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width) : [])];
+    const lanes = laneSummary(state, width);
+    const steps = stepWindow(state, stepsHeight - lanes.length, input.stepTop, width, now);
+    const lines = [...top, ...lanes, ...steps.lines, rule(steps.note, width), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width) : [])];
     return {lines: [...lines.slice(0, budget - 1), bottom], modalMaxTop, stepMaxTop: steps.maxTop, stepFirst: steps.first};
   }
 
@@ -321,10 +347,12 @@ function layoutRun(input: RunViewInput, width: number): RunView {
   const outputHeight = Math.min(Math.max(3, Math.floor(body / 4)), 12);
   const changes = changeRows(state);
   const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
-  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - 1);
+  const lanes = laneSummary(state, width);
+  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - lanes.length - 1);
   const steps = stepWindow(state, stepsHeight, input.stepTop, width, now);
   const lines = [
     ...top,
+    ...lanes,
     ...steps.lines,
     rule(steps.note, width),
     ...changesPanel(changes, changesHeight, width),
