@@ -194,7 +194,9 @@ function outputPane(snapshot: RunnerSnapshot, height: number, width: number): Li
 function confirmModal(step: StepState, state: ProcedureState, width: number): Line[] {
   if (step.status.kind !== 'awaiting-confirmation') return [];
   const p = step.status.prompt;
-  const remaining = state.steps.filter((s) => s.info.kind === step.info.kind && s.status.kind === 'pending').length;
+  const remaining = state.steps.filter(
+    (s) => s !== step && s.info.kind === step.info.kind && (s.status.kind === 'pending' || s.status.kind === 'awaiting-confirmation'),
+  ).length;
   const out: Line[] = [line(`Confirm [${step.info.node}]: ${p.title}`, {bold: true, color: 'yellow', inverse: true})];
   const section = (title: string, items: readonly string[], color?: string) => {
     if (!items.length) return;
