@@ -1,5 +1,6 @@
 // Parameter checks shared by procedures: each returns a sentence an admin can act on.
 import {isIP} from 'node:net';
+import type {Fleet, NodeInfo} from '../hosts/host.ts';
 
 export type Parsed<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly error: string};
 
@@ -29,4 +30,21 @@ export function validHostOrIp(value: string): boolean {
   if (isIP(value)) return true;
   if (value.length > 253) return false;
   return value.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+/** RSA key size of a new certificate: at least 2048 bits, as every procedure here requires. */
+export function parseKeyBits(input: string | undefined): Parsed<number> {
+  const bits = Number(input ?? 2048);
+  return Number.isInteger(bits) && bits >= 2048 && bits <= 16384 ? {ok: true, value: bits} : {ok: false, error: `key size must be at least 2048 bits, not "${input}"`};
+}
+
+/** Validity of a new certificate in days. */
+export function parseValidDays(input: string | undefined): Parsed<number> {
+  const days = Number(input ?? 730);
+  return Number.isInteger(days) && days >= 1 && days <= 3650 * 3 ? {ok: true, value: days} : {ok: false, error: `validity must be a number of days from 1 to 10950, not "${input}"`};
+}
+
+/** The fleet's nodes that carry a role (`ssis-master`, `ssis-worker`, …), in inventory order. */
+export async function nodesWithRole(fleet: Fleet, role: string): Promise<NodeInfo[]> {
+  return (await fleet.nodes()).filter((n) => n.roles.includes(role));
 }

@@ -7,7 +7,7 @@ import {exportCertificate, listStore} from '../ops/certutil.ts';
 import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
-import {parseNodeList, validHostOrIp} from './params.ts';
+import {nodesWithRole, parseKeyBits, parseNodeList, parseValidDays, validHostOrIp} from './params.ts';
 import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-catalog.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
@@ -30,17 +30,9 @@ interface MasterResolved {
   readonly workers: readonly {readonly node: string; readonly oldSetting: string}[];
 }
 
-async function masterNodes(fleet: Fleet): Promise<NodeInfo[]> {
-  return (await fleet.nodes()).filter((n) => n.roles.includes('ssis-master'));
-}
-
-async function workerNodes(fleet: Fleet): Promise<NodeInfo[]> {
-  return (await fleet.nodes()).filter((n) => n.roles.includes('ssis-worker'));
-}
-
 /** The master endpoint host as the workers know it: the host of a worker's MasterEndpoint setting. */
 async function endpointHost(fleet: Fleet, master: NodeInfo): Promise<string> {
-  const [worker] = await workerNodes(fleet);
+  const [worker] = await nodesWithRole(fleet, 'ssis-worker');
   if (worker) {
     try {
       const {values} = await readSettingsFile(await fleet.host(worker.name), WORKER_SETTINGS_PATH);
@@ -54,7 +46,7 @@ async function endpointHost(fleet: Fleet, master: NodeInfo): Promise<string> {
 }
 
 async function form(fleet: Fleet): Promise<ParamForm> {
-  const masters = await masterNodes(fleet);
+  const masters = await nodesWithRole(fleet, 'ssis-master');
   const master = masters[0];
   const values: Record<string, string> = {master: master?.name ?? '', certificate: 'new', workers: 'all', port: String(DEFAULT_PORT), keyBits: '2048', validDays: '730', commonNames: ''};
   const certChoices: {value: string; label: string}[] = [{value: 'new', label: 'Create a new self-signed certificate'}];
@@ -69,7 +61,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
     }
     values.commonNames = [...new Set([await endpointHost(fleet, master), master.machineName, master.ip])].join(',');
     catalog = await catalogWorkers(fleet, master);
-    const inventoryWorkers = (await workerNodes(fleet)).map((w) => w.name);
+    const inventoryWorkers = (await nodesWithRole(fleet, 'ssis-worker')).map((w) => w.name);
     // "all" while the catalog and the inventory agree; the catalog's own list when they differ.
     if (catalog.ok && catalog.nodes.length && catalog.nodes.join(',') !== inventoryWorkers.join(',')) values.workers = catalog.nodes.join(',');
     for (const cert of await listStore(host, 'Root').catch(() => [])) {
@@ -99,12 +91,14 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
 
   const port = Number(params.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) errors.port = `port must be a whole number from 1 to 65535, not "${params.port}"`;
-  const keyBits = Number(params.keyBits ?? 2048);
-  if (!Number.isInteger(keyBits) || keyBits < 2048 || keyBits > 16384) errors.keyBits = `key size must be at least 2048 bits, not "${params.keyBits}"`;
-  const validDays = Number(params.validDays ?? 730);
-  if (!Number.isInteger(validDays) || validDays < 1 || validDays > 3650 * 3) errors.validDays = `validity must be a number of days from 1 to 10950, not "${params.validDays}"`;
+  const keyBitsParsed = parseKeyBits(params.keyBits);
+  if (!keyBitsParsed.ok) errors.keyBits = keyBitsParsed.error;
+  const keyBits = keyBitsParsed.ok ? keyBitsParsed.value : 2048;
+  const validDaysParsed = parseValidDays(params.validDays);
+  if (!validDaysParsed.ok) errors.validDays = validDaysParsed.error;
+  const validDays = validDaysParsed.ok ? validDaysParsed.value : 730;
 
-  const workers = await workerNodes(fleet);
+  const workers = await nodesWithRole(fleet, 'ssis-worker');
   const chosen = parseNodeList(params.workers ?? 'all', workers.map((w) => w.name));
   if (!chosen.ok) errors.workers = chosen.error;
 

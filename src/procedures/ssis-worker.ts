@@ -4,7 +4,7 @@
 // its key, WorkerHttpsCertThumbprint set, the master trusting the new certificate, the worker restarted.
 import {randomBytes} from 'node:crypto';
 import {createSelfSigned, describeCertificate, toDer, toPfx} from '../certs/index.ts';
-import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
+import type {Fleet, Host} from '../hosts/host.ts';
 import {certmgrDeleteByNameCommand, listStore, type StoreCert} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
 import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
@@ -17,6 +17,7 @@ import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
+import {nodesWithRole, parseKeyBits, parseValidDays} from './params.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
 
 // The account SSIS setup runs the worker service as. Read from `sc.exe qc` it would follow a changed account, but
@@ -46,12 +47,8 @@ interface WorkerResolved {
   readonly grantSeesOld: boolean;
 }
 
-async function workerNodes(fleet: Fleet): Promise<NodeInfo[]> {
-  return (await fleet.nodes()).filter((n) => n.roles.includes('ssis-worker'));
-}
-
 async function form(fleet: Fleet): Promise<ParamForm> {
-  const workers = await workerNodes(fleet);
+  const workers = await nodesWithRole(fleet, 'ssis-worker');
   return {
     values: {worker: workers[0]?.name ?? '', account: DEFAULT_ACCOUNT, keyBits: '2048', validDays: '730'},
     specs: [
@@ -114,10 +111,12 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!account || /[\0-\x1f"]/.test(account) || /^[-/]/.test(account) || account.endsWith('\\')) {
     errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis`;
   }
-  const keyBits = Number(params.keyBits ?? 2048);
-  if (!Number.isInteger(keyBits) || keyBits < 2048 || keyBits > 16384) errors.keyBits = `key size must be at least 2048 bits, not "${params.keyBits}"`;
-  const validDays = Number(params.validDays ?? 730);
-  if (!Number.isInteger(validDays) || validDays < 1 || validDays > 3650 * 3) errors.validDays = `validity must be a number of days from 1 to 10950, not "${params.validDays}"`;
+  const keyBitsParsed = parseKeyBits(params.keyBits);
+  if (!keyBitsParsed.ok) errors.keyBits = keyBitsParsed.error;
+  const keyBits = keyBitsParsed.ok ? keyBitsParsed.value : 2048;
+  const validDaysParsed = parseValidDays(params.validDays);
+  if (!validDaysParsed.ok) errors.validDays = validDaysParsed.error;
+  const validDays = validDaysParsed.ok ? validDaysParsed.value : 730;
   if (Object.keys(errors).length || !worker || !master) return {ok: false, errors};
 
   const host = await fleet.host(worker.name);

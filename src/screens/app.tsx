@@ -1,6 +1,6 @@
 // The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
 import {Box, Text, useApp} from 'ink';
-import React, {useState} from 'react';
+import {useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';

@@ -1,6 +1,5 @@
 // The `?` overlay, generated from the key-binding table.
 import {Box, useInput} from 'ink';
-import React from 'react';
 import {BINDINGS} from './keys.ts';
 import {line, Lines, type Line} from './lines.tsx';
 import {pad} from './format.ts';

@@ -1,7 +1,6 @@
 // Home: pick a procedure.
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
-import React from 'react';
 import type {ProcedureDefinition} from '../procedures/types.ts';
 import {commandsFor} from './keys.ts';
 import {fit} from './format.ts';

@@ -1,7 +1,6 @@
 // Full-screen views are built as an exact list of lines, so a frame never grows past the terminal's height
 // (Ink clears the whole screen on every frame once output is taller than the terminal).
 import {Text} from 'ink';
-import React from 'react';
 import wrapAnsi from 'wrap-ansi';
 import {fit} from './format.ts';
 

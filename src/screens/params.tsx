@@ -2,7 +2,7 @@
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
-import React, {useState} from 'react';
+import {useState} from 'react';
 import type {ParamForm, ParamSpec} from '../procedures/types.ts';
 import {fit, pad} from './format.ts';
 import {commandsFor} from './keys.ts';

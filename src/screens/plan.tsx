@@ -1,6 +1,6 @@
 // Plan: every step and the exact commands it will run, before anything runs.
 import {Box, useInput} from 'ink';
-import React, {useMemo, useState} from 'react';
+import {useMemo, useState} from 'react';
 import type {StepDefinition} from '../procedures/types.ts';
 import {commandsFor} from './keys.ts';
 import {line, Lines, wrap, type Line} from './lines.tsx';

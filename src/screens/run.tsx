@@ -1,7 +1,7 @@
 // Run: live steps, before/after, output, confirmations, failure choices, rollback. The key hook below is the only
 // place keys become runner events; the view is run-view.ts.
 import {Box, useInput} from 'ink';
-import React, {useEffect, useRef, useState, useSyncExternalStore} from 'react';
+import {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import {isInFlight, isTerminal} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';

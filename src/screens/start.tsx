@@ -1,6 +1,5 @@
 // Starts the Ink app on the terminal and resolves with the exit code when it ends.
 import {render} from 'ink';
-import React from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import {procedures} from '../procedures/index.ts';
 import {App} from './app.tsx';

@@ -1,6 +1,6 @@
 // `t`: the session transcript, scrollable, newest at the bottom.
 import {Box, useInput} from 'ink';
-import React, {useMemo, useState} from 'react';
+import {useMemo, useState} from 'react';
 import {readTranscript} from '../runner/transcript.ts';
 import {commandsFor} from './keys.ts';
 import {line, Lines} from './lines.tsx';

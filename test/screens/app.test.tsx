@@ -8,7 +8,6 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {render} from 'ink-testing-library';
-import React from 'react';
 
 import {addFault, initSandbox, MASTER_SETTINGS_PATH, SandboxFleet, showSandbox, WORKER_SETTINGS_PATH} from '../../src/hosts/sandbox/index.ts';
 import type {NodeSnapshot, SandboxSnapshot} from '../../src/hosts/sandbox/index.ts';

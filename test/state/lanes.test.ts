@@ -1,7 +1,7 @@
 // Fan-out blocks: consecutive steps with a lane run lane by lane, up to `concurrency` lanes at once.
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {initialState, rollbackOrder, transition} from '../../src/state/reducer.ts';
+import {initialState, transition} from '../../src/state/reducer.ts';
 import type {Effect, ProcedureEvent, ProcedureState, StepInfo} from '../../src/state/types.ts';
 
 let clock = 0;
