@@ -22,5 +22,6 @@ Options
   -p, --param key=value  a procedure parameter (see \`certwalk plan PROCEDURE\` for the defaults)
   -y, --yes              confirm every destructive step up front (run, rollback)
   --concurrency N        workers handled at once in a fan-out (default 1: one after another)
+  --on-failure MODE      when a worker fails: stop (start no other worker; default) or continue (the others go on)
   -h, --help             this text
 `;

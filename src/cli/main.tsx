@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       param: {type: 'string', multiple: true, short: 'p'},
       yes: {type: 'boolean', short: 'y', default: false},
       concurrency: {type: 'string'},
+      'on-failure': {type: 'string'},
       journal: {type: 'string'},
       'transcript-dir': {type: 'string'},
       workers: {type: 'string'},
@@ -63,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
   const transcriptDir = values['transcript-dir'];
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a number from 1 to 64, not "${values.concurrency}"`);
+  const onFailure = values['on-failure'] ?? 'stop';
+  if (onFailure !== 'stop' && onFailure !== 'continue') throw new UsageError(`--on-failure takes stop or continue, not "${onFailure}"`);
   if (values.sandbox && values.hosts) throw new UsageError('choose --sandbox DIR or --hosts FILE, not both');
   if (values.user && !values.hosts) throw new UsageError('--user is for real Windows hosts: add --hosts FILE');
   const credential = values.user ? {user: values.user, password: await promptSecret(`password for ${values.user}: `)} : undefined;
@@ -82,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
       // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       const {startApp} = await import('../screens/start.tsx');
-      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency});
+      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure});
     }
     case 'list':
       for (const p of procedures) out.log(`${p.id.padEnd(14)} ${p.title}`);
@@ -99,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
         definition,
         fleet,
         params,
-        {yes: values.yes, concurrency, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
+        {yes: values.yes, concurrency, onLaneFailure: onFailure, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
         out,
       );
     }

@@ -57,9 +57,11 @@ export function newRunner(options: {
   paths: SessionPaths;
   autoConfirmAll: boolean;
   concurrency?: number;
+  onLaneFailure?: 'stop' | 'continue';
 }): ProcedureRunner {
   return new ProcedureRunner({
     concurrency: options.concurrency ?? 1,
+    onLaneFailure: options.onLaneFailure ?? 'stop',
     definition: options.definition,
     prepared: options.prepared,
     params: options.params,
@@ -86,6 +88,7 @@ export function runnerFromJournal(options: {journal: string; fleet: Fleet; trans
     sessionId: header.sessionId,
     autoConfirmAll: options.autoConfirmAll,
     concurrency: header.concurrency ?? 1,
+    onLaneFailure: header.onLaneFailure ?? 'stop',
     previousEvents: events,
     writeHeader: false,
   });

@@ -58,7 +58,7 @@ export async function runCommandLine(
   definition: ProcedureDefinition,
   fleet: Fleet,
   overrides: Record<string, string>,
-  options: {yes: boolean; concurrency: number; journal?: string; transcriptDir?: string},
+  options: {yes: boolean; concurrency: number; onLaneFailure: 'stop' | 'continue'; journal?: string; transcriptDir?: string},
   out: Out,
 ): Promise<number> {
   if (!options.yes) {
@@ -71,7 +71,7 @@ export async function runCommandLine(
     ...(options.journal ? {journal: options.journal} : {}),
     ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
   });
-  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency});
+  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure});
   out.log(`${definition.title} on ${fleet.description}`);
   for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
   out.log(`journal    ${paths.journalPath}`);

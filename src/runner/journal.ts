@@ -22,6 +22,7 @@ export interface SessionHeader {
   readonly autoConfirmAll: boolean;
   /** Replaying the events needs the same scheduling: which lanes started together depends on it. */
   readonly concurrency?: number;
+  readonly onLaneFailure?: 'stop' | 'continue';
   readonly transcript: string;
 }
 

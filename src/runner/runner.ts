@@ -39,6 +39,8 @@ export interface RunnerOptions {
   readonly autoConfirmAll?: boolean;
   /** Lanes of a fan-out block run at once (worker nodes); 1 runs every step in order. */
   readonly concurrency?: number;
+  /** What a failed worker does to the others: stop starting them (default), or let them go on. */
+  readonly onLaneFailure?: 'stop' | 'continue';
   /** Events of an earlier session to continue from (rollback or resume from a journal). */
   readonly previousEvents?: readonly ProcedureEvent[];
   /** Whether to write a header record: false when continuing an existing journal. */
@@ -83,7 +85,9 @@ export class ProcedureRunner {
     const infos = this.steps.map(stepInfo);
     const autoConfirmAll = options.autoConfirmAll ?? false;
     const concurrency = options.concurrency ?? 1;
-    const state = options.previousEvents ? replay(infos, options.previousEvents, {autoConfirmAll, concurrency}) : initialState(infos, {autoConfirmAll, concurrency});
+    const onLaneFailure = options.onLaneFailure ?? 'stop';
+    const scheduling = {autoConfirmAll, concurrency, onLaneFailure};
+    const state = options.previousEvents ? replay(infos, options.previousEvents, scheduling) : initialState(infos, scheduling);
     this.#snapshot = {state, output: this.#output, hint: null, busy: false};
     this.header = {
       version: 1,
@@ -100,6 +104,7 @@ export class ProcedureRunner {
       startedAt: new Date(this.#clock()).toISOString(),
       autoConfirmAll,
       concurrency,
+      onLaneFailure,
       transcript: options.transcriptPath,
     };
     this.#journal = new JournalWriter(options.journalPath);

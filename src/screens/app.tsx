@@ -18,6 +18,8 @@ export interface AppProps {
   readonly transcriptDir: string;
   /** Workers (lanes of a fan-out block) rotated at once. */
   readonly concurrency?: number;
+  /** What a failed worker does to the others (--on-failure). */
+  readonly onLaneFailure?: 'stop' | 'continue';
   readonly onExit?: (code: number) => void;
 }
 
@@ -42,7 +44,7 @@ type Screen =
     }
   | {readonly name: 'run'; readonly definition: ProcedureDefinition; readonly runner: ProcedureRunner};
 
-export function App({fleet, procedures, transcriptDir, concurrency = 1, onExit}: AppProps) {
+export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit}: AppProps) {
   const {exit} = useApp();
   const [screen, setScreen] = useState<Screen>({name: 'home'});
   const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
@@ -77,7 +79,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onExit}:
 
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
     const paths = sessionPaths(s.definition.id, {transcriptDir});
-    const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency});
+    const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency, onLaneFailure});
     setScreen({name: 'run', definition: s.definition, runner});
     runner.dispatch({type: 'start', at: runner.now()});
   };

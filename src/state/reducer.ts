@@ -6,6 +6,8 @@ export interface StateOptions {
   readonly autoConfirmAll?: boolean;
   /** How many lanes of a fan-out block run at once (steps with a `lane`); 1 runs everything in order. */
   readonly concurrency?: number;
+  /** When a lane fails: stop starting lanes (default), or let the other lanes go on and stop once they are done. */
+  readonly onLaneFailure?: 'stop' | 'continue';
 }
 
 export function initialState(steps: readonly StepInfo[], options: StateOptions = {}): ProcedureState {
@@ -19,6 +21,7 @@ export function initialState(steps: readonly StepInfo[], options: StateOptions =
     autoConfirmAll: options.autoConfirmAll ?? false,
     autoConfirmKinds: [],
     concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
+    onLaneFailure: options.onLaneFailure ?? 'stop',
   };
 }
 
@@ -188,7 +191,9 @@ function step(state: ProcedureState, event: ProcedureEvent): Transition {
         ...('captured' in status ? {captured: status.captured} : {}),
         ...(event.checks ? {checks: event.checks} : {}),
       };
-      // Other lanes finish the step they are on; nothing new starts until the user chooses.
+      // With "continue" the other lanes go on and the procedure fails once they are done; otherwise the other lanes
+      // finish the step they are on and nothing new starts until the user chooses.
+      if (step.info.lane !== undefined && state.onLaneFailure === 'continue') return advance(setStatus(state, index, failed), event.at);
       const next = {...setStatus(state, index, failed), phase: 'failed' as const, pauseRequested: false};
       return advance(next, event.at);
     }
@@ -302,13 +307,19 @@ function advance(state: ProcedureState, at: number): Transition {
   if (state.rollbackRequested) return inFlight ? {state, effects: []} : startRollback(state, at);
   if (state.phase === 'failed') return {state, effects: []};
   const pending = state.steps.some((s) => s.status.kind === 'pending');
-  if (!pending && !busy(state).length) return {state: {...state, phase: 'completed', pauseRequested: false}, effects: []};
+  const failedSteps = state.steps.some((s) => s.status.kind === 'failed');
+  if (!pending && !busy(state).length) {
+    return {state: {...state, phase: failedSteps ? 'failed' : 'completed', pauseRequested: false}, effects: []};
+  }
   if (state.pauseRequested) {
     return inFlight ? {state, effects: []} : {state: {...withdrawQuestions(state), phase: 'paused', pauseRequested: false}, effects: []};
   }
+  const chosen = startable(state);
+  // Lanes that failed under "continue" hold the rest of the block: once nothing else can run, the procedure fails.
+  if (!chosen.length && !busy(state).length && failedSteps) return {state: {...state, phase: 'failed', pauseRequested: false}, effects: []};
   let next = state;
   const effects: Effect[] = [];
-  for (const index of startable(state)) {
+  for (const index of chosen) {
     next = setStatus(next, index, {kind: 'capturing', startedAt: at});
     effects.push({type: 'capture', stepId: state.steps[index]!.info.id});
   }

@@ -113,6 +113,8 @@ export interface ProcedureState {
   readonly autoConfirmKinds: readonly string[];
   /** How many lanes of a fan-out block run at once. */
   readonly concurrency: number;
+  /** What a lane's failure does to the other lanes: stop starting them, or let them go on. */
+  readonly onLaneFailure: 'stop' | 'continue';
 }
 
 export type ProcedureEvent =

@@ -30,7 +30,15 @@ export async function prepare(l: Lab, procedure: string, overrides: Record<strin
   return {definition, params, result};
 }
 
-export function runner(l: Lab, procedure: string, params: Record<string, string>, prepared: Prepared, autoConfirmAll = true, concurrency = 1): ProcedureRunner {
+export function runner(
+  l: Lab,
+  procedure: string,
+  params: Record<string, string>,
+  prepared: Prepared,
+  autoConfirmAll = true,
+  concurrency = 1,
+  onLaneFailure: 'stop' | 'continue' = 'stop',
+): ProcedureRunner {
   const id = `${procedure}-${Math.random().toString(36).slice(2, 8)}`;
   return new ProcedureRunner({
     definition: findProcedure(procedure),
@@ -42,6 +50,7 @@ export function runner(l: Lab, procedure: string, params: Record<string, string>
     sessionId: id,
     autoConfirmAll,
     concurrency,
+    onLaneFailure,
   });
 }
 

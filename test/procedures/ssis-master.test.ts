@@ -91,6 +91,36 @@ describe('ssis-master on the sandbox', () => {
     assert.deepEqual(await l.snapshot(), before);
   });
 
+  test('a fault on one worker with --on-failure continue: the others are reconnected, that one is named failed, rollback is exact', async () => {
+    // Given three workers, two at once, and worker2's settings write failing
+    const l = await lab(3);
+    const before = await l.snapshot();
+    await addFault(l.dir, {node: 'worker2', program: 'certutil', match: '-addstore'});
+    const {params, result} = await prepare(l, 'ssis-master');
+    assert.ok(result.ok);
+    const r = runner(l, 'ssis-master', params, result.value, true, 2, 'continue');
+    const newThumb = (result.value.resolved as {cert: {thumbprint: string}}).cert.thumbprint;
+    // When it runs
+    await send(r, {type: 'start'});
+    // Then the procedure ends failed, worker2's trust step failed and its later steps never ran
+    const {state} = r.snapshot;
+    assert.equal(state.phase, 'failed');
+    const status = (id: string) => state.steps.find((s) => s.info.id === id)!.status.kind;
+    assert.equal(status('worker2.trust-master'), 'failed');
+    assert.equal(status('worker2.settings'), 'pending');
+    // And workers 1 and 3 are reconnected
+    const after = await l.snapshot();
+    for (const worker of ['worker1', 'worker3']) {
+      assert.equal(status(`${worker}.restart`), 'done', worker);
+      assert.equal(settingsOf(after.nodes[worker]!, WORKER_SETTINGS).MasterHttpsCertThumbprint, newThumb, worker);
+    }
+    assert.notEqual(settingsOf(after.nodes.worker2!, WORKER_SETTINGS).MasterHttpsCertThumbprint, newThumb);
+    // When rolled back, Then everything is as before
+    await send(r, {type: 'rollback-requested'});
+    r.close();
+    assert.deepEqual(await l.snapshot(), before);
+  });
+
   test('netsh add fails after the delete: the failure stops the run, rollback re-adds the original binding', async () => {
     // Given the add of the new binding will fail the way Windows fails (error 1312)
     const l = await lab(1);

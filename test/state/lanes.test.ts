@@ -17,8 +17,8 @@ const STEPS = [info('m.prep'), ...['w1', 'w2', 'w3'].flatMap((w) => [info(`${w}.
 class Driver {
   state: ProcedureState;
   effects: Effect[] = [];
-  constructor(steps: StepInfo[], concurrency: number) {
-    this.state = initialState(steps, {autoConfirmAll: true, concurrency});
+  constructor(steps: StepInfo[], concurrency: number, onLaneFailure: 'stop' | 'continue' = 'stop') {
+    this.state = initialState(steps, {autoConfirmAll: true, concurrency, onLaneFailure});
   }
   send(event: Omit<ProcedureEvent, 'at'>): Effect[] {
     const result = transition(this.state, {...event, at: at()} as ProcedureEvent);
@@ -140,6 +140,41 @@ describe('fan-out lanes', () => {
     // When the user answers "a" on the first, Then both waiting steps run
     const effects = d.send({type: 'confirmed', stepId: 'w1.settings', scope: 'kind'} as never);
     assert.deepEqual(effects, [{type: 'do', stepId: 'w1.settings'}, {type: 'do', stepId: 'w2.settings'}]);
+  });
+
+  test('with "continue", the other lanes go on after a failure; the procedure fails once they are done', () => {
+    const d = new Driver(STEPS, 2, 'continue');
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    // Given w1 fails while w2 runs
+    d.complete({type: 'capture', stepId: 'w1.trust'});
+    assert.deepEqual(captures(d.send({type: 'step-failed', stepId: 'w1.trust', phase: 'do', error: 'boom'} as never)), ['w3.trust']);
+    // Then the procedure is still running and w3 took w1's slot
+    assert.equal(d.state.phase, 'running');
+    d.finish('w2.trust');
+    d.finish('w2.settings');
+    d.finish('w3.trust');
+    // When the last other lane is done, Then the procedure is failed, w1's rest and the step after the block pending
+    assert.deepEqual(d.finish('w3.settings'), []);
+    assert.equal(d.state.phase, 'failed');
+    assert.equal(d.kinds()['w1.settings'], 'pending');
+    assert.equal(d.kinds()['m.done'], 'pending');
+    assert.equal(d.state.current, STEPS.findIndex((s) => s.id === 'w1.trust'));
+    // And a retry that succeeds finishes w1 and goes on after the block
+    d.send({type: 'retry-requested'});
+    d.complete({type: 'do', stepId: 'w1.trust'});
+    assert.deepEqual(captures(d.complete({type: 'verify', stepId: 'w1.trust'})), ['w1.settings']);
+    assert.deepEqual(captures(d.finish('w1.settings')), ['m.done']);
+  });
+
+  test('with "continue", a failure in the last lane step still ends failed, never completed', () => {
+    const steps = [info('w1.a', 'w1'), info('w2.a', 'w2')];
+    const d = new Driver(steps, 2, 'continue');
+    d.send({type: 'start'});
+    d.finish('w1.a');
+    d.complete({type: 'capture', stepId: 'w2.a'});
+    d.send({type: 'step-failed', stepId: 'w2.a', phase: 'do', error: 'boom'} as never);
+    assert.equal(d.state.phase, 'failed');
   });
 
   test('pause lets the running steps finish and starts nothing new', () => {
