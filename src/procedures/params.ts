@@ -32,14 +32,23 @@ export function validHostOrIp(value: string): boolean {
   return value.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
 
+/** Key size and validity of a new certificate; each refusal goes into `errors` under its parameter's name. */
+export function newCertificateParams(params: Readonly<Record<string, string>>, errors: Record<string, string>): {keyBits: number; validDays: number} {
+  const keyBits = parseKeyBits(params.keyBits);
+  if (!keyBits.ok) errors.keyBits = keyBits.error;
+  const validDays = parseValidDays(params.validDays);
+  if (!validDays.ok) errors.validDays = validDays.error;
+  return {keyBits: keyBits.ok ? keyBits.value : 2048, validDays: validDays.ok ? validDays.value : 730};
+}
+
 /** RSA key size of a new certificate: at least 2048 bits, as every procedure here requires. */
-export function parseKeyBits(input: string | undefined): Parsed<number> {
+function parseKeyBits(input: string | undefined): Parsed<number> {
   const bits = Number(input ?? 2048);
   return Number.isInteger(bits) && bits >= 2048 && bits <= 16384 ? {ok: true, value: bits} : {ok: false, error: `key size must be at least 2048 bits, not "${input}"`};
 }
 
 /** Validity of a new certificate in days. */
-export function parseValidDays(input: string | undefined): Parsed<number> {
+function parseValidDays(input: string | undefined): Parsed<number> {
   const days = Number(input ?? 730);
   return Number.isInteger(days) && days >= 1 && days <= 3650 * 3 ? {ok: true, value: days} : {ok: false, error: `validity must be a number of days from 1 to 10950, not "${input}"`};
 }

@@ -7,7 +7,7 @@ import {exportCertificate, listStore} from '../ops/certutil.ts';
 import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
-import {nodesWithRole, parseKeyBits, parseNodeList, parseValidDays, validHostOrIp} from './params.ts';
+import {newCertificateParams, nodesWithRole, parseNodeList, validHostOrIp} from './params.ts';
 import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-catalog.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
@@ -91,12 +91,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
 
   const port = Number(params.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535) errors.port = `port must be a whole number from 1 to 65535, not "${params.port}"`;
-  const keyBitsParsed = parseKeyBits(params.keyBits);
-  if (!keyBitsParsed.ok) errors.keyBits = keyBitsParsed.error;
-  const keyBits = keyBitsParsed.ok ? keyBitsParsed.value : 2048;
-  const validDaysParsed = parseValidDays(params.validDays);
-  if (!validDaysParsed.ok) errors.validDays = validDaysParsed.error;
-  const validDays = validDaysParsed.ok ? validDaysParsed.value : 730;
+  const {keyBits, validDays} = newCertificateParams(params, errors);
 
   const workers = await nodesWithRole(fleet, 'ssis-worker');
   const chosen = parseNodeList(params.workers ?? 'all', workers.map((w) => w.name));

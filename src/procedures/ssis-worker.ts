@@ -17,7 +17,7 @@ import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
-import {nodesWithRole, parseKeyBits, parseValidDays} from './params.ts';
+import {newCertificateParams, nodesWithRole} from './params.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
 
 // The account SSIS setup runs the worker service as. Read from `sc.exe qc` it would follow a changed account, but
@@ -111,12 +111,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!account || /[\0-\x1f"]/.test(account) || /^[-/]/.test(account) || account.endsWith('\\')) {
     errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis`;
   }
-  const keyBitsParsed = parseKeyBits(params.keyBits);
-  if (!keyBitsParsed.ok) errors.keyBits = keyBitsParsed.error;
-  const keyBits = keyBitsParsed.ok ? keyBitsParsed.value : 2048;
-  const validDaysParsed = parseValidDays(params.validDays);
-  if (!validDaysParsed.ok) errors.validDays = validDaysParsed.error;
-  const validDays = validDaysParsed.ok ? validDaysParsed.value : 730;
+  const {keyBits, validDays} = newCertificateParams(params, errors);
   if (Object.keys(errors).length || !worker || !master) return {ok: false, errors};
 
   const host = await fleet.host(worker.name);
