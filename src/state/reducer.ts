@@ -66,7 +66,7 @@ function hasCaptured(status: StepStatus): boolean {
 }
 
 export function transition(state: ProcedureState, event: ProcedureEvent): Transition {
-  const result = step(state, event);
+  const result = apply(state, event);
   if (result.ignored || result.state === state) return result;
   return {...result, state: {...result.state, current: focus(result.state)}};
 }
@@ -96,7 +96,7 @@ function anyInFlight(state: ProcedureState): boolean {
   return state.steps.some((s) => isInFlight(s.status));
 }
 
-function step(state: ProcedureState, event: ProcedureEvent): Transition {
+function apply(state: ProcedureState, event: ProcedureEvent): Transition {
   switch (event.type) {
     case 'start':
       if (state.phase !== 'idle') return ignore(state, 'already started');
@@ -357,16 +357,16 @@ function startable(state: ProcedureState): number[] {
 
 function startRollback(state: ProcedureState, at: number): Transition {
   const queue = rollbackOrder(state);
-  return nextUndo({...state, phase: 'rolling-back', rollbackRequested: false, pauseRequested: false, current: null, undoQueue: queue}, at);
+  return nextUndo({...state, phase: 'rolling-back', rollbackRequested: false, pauseRequested: false, undoQueue: queue}, at);
 }
 
 function nextUndo(state: ProcedureState, at: number): Transition {
   const [index, ...rest] = state.undoQueue;
-  if (index === undefined) return {state: {...state, phase: 'rolled-back', current: null, undoQueue: []}, effects: []};
+  if (index === undefined) return {state: {...state, phase: 'rolled-back', undoQueue: []}, effects: []};
   const step = state.steps[index]!;
   const captured = capturedOf(step.status);
   return {
-    state: setStatus({...state, current: index, undoQueue: rest}, index, {kind: 'undoing', startedAt: at, captured}),
+    state: setStatus({...state, undoQueue: rest}, index, {kind: 'undoing', startedAt: at, captured}),
     effects: [{type: 'undo', stepId: step.info.id}],
   };
 }
