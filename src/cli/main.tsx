@@ -4,6 +4,7 @@ import {findProcedure, procedures} from '../procedures/index.ts';
 import {addFault} from '../hosts/sandbox/faults.ts';
 import {initSandbox} from '../hosts/sandbox/init.ts';
 import {showSandbox} from '../hosts/sandbox/show.ts';
+import {readJournal} from '../runner/journal.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import {fleetFromJournal, openFleet, type FleetChoice} from './session.ts';
 import {promptSecret} from './prompt-secret.ts';
@@ -108,8 +109,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'rollback': {
       if (!values.journal) throw new UsageError('certwalk rollback needs --journal FILE (the path is printed when a run starts)');
-      const fleet = await openFleet(fleetFromJournal(values.journal, fleetChoice));
-      return rollbackCommandLine(fleet, {journal: values.journal, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
+      const read = readJournal(values.journal);
+      const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
+      return rollbackCommandLine(fleet, {journal: values.journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
     }
     case 'sandbox':
       return sandboxCommand(rest, values);

@@ -9,7 +9,7 @@ import type {Credential} from '../hosts/windows/remote-host.ts';
 import {WindowsFleet} from '../hosts/windows/windows-fleet.ts';
 import {findProcedure} from '../procedures/index.ts';
 import type {Prepared, ProcedureDefinition} from '../procedures/types.ts';
-import {readJournal} from '../runner/journal.ts';
+import type {ReadJournal, SessionHeader} from '../runner/journal.ts';
 import {defaultSandboxDir, defaultTranscriptDir, sessionStamp, stateDir} from '../runner/paths.ts';
 import {ProcedureRunner} from '../runner/runner.ts';
 
@@ -74,12 +74,11 @@ export function newRunner(options: {
 }
 
 /** Re-opens a journal to continue it (rollback): steps are rebuilt from the resolved parameters it recorded. */
-export function runnerFromJournal(options: {journal: string; fleet: Fleet; transcriptDir?: string; autoConfirmAll: boolean}): ProcedureRunner {
-  const {header, events} = readJournal(options.journal);
-  const definition = findProcedure(header.procedure);
+export function runnerFromJournal(options: {journal: string; read: ReadJournal; fleet: Fleet; transcriptDir?: string; autoConfirmAll: boolean}): ProcedureRunner {
+  const {header, events} = options.read;
   const paths = sessionPaths(header.procedure, {journal: options.journal, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
-  const runner = new ProcedureRunner({
-    definition,
+  return new ProcedureRunner({
+    definition: findProcedure(header.procedure),
     prepared: {resolved: header.resolved, secrets: {}},
     params: header.params,
     fleet: options.fleet,
@@ -90,17 +89,13 @@ export function runnerFromJournal(options: {journal: string; fleet: Fleet; trans
     concurrency: header.concurrency ?? 1,
     onLaneFailure: header.onLaneFailure ?? 'stop',
     previousEvents: events,
+    previousSteps: header.steps,
     writeHeader: false,
   });
-  const expected = header.steps.map((s) => s.id).join(',');
-  const rebuilt = runner.steps.map((s) => s.id).join(',');
-  if (expected !== rebuilt) throw new Error(`${options.journal} was written by a different version of ${header.procedure}: its steps do not match`);
-  return runner;
 }
 
 /** The fleet a journal ran on, unless the command line names one. */
-export function fleetFromJournal(journal: string, given: FleetChoice): FleetChoice {
+export function fleetFromJournal(header: SessionHeader, given: FleetChoice): FleetChoice {
   if (given.sandbox || given.hosts) return given;
-  const {header} = readJournal(journal);
   return header.fleet.kind === 'sandbox' ? {sandbox: header.fleet.location} : {...given, hosts: header.fleet.location};
 }

@@ -2,6 +2,7 @@
 // transcript; progress goes to stdout one line per event.
 import type {Fleet} from '../hosts/host.ts';
 import type {ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
+import type {ReadJournal} from '../runner/journal.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
 import {rollbackOrder} from '../state/reducer.ts';
@@ -87,8 +88,18 @@ export async function runCommandLine(
   return 1;
 }
 
-export async function rollbackCommandLine(fleet: Fleet, options: {journal: string; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
-  const runner = runnerFromJournal({journal: options.journal, fleet, autoConfirmAll: true, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
+export async function rollbackCommandLine(
+  fleet: Fleet,
+  options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string},
+  out: Out,
+): Promise<number> {
+  const runner = runnerFromJournal({
+    journal: options.journal,
+    read: options.read,
+    fleet,
+    autoConfirmAll: true,
+    ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
+  });
   const before = runner.snapshot.state;
   const order = rollbackOrder(before);
   out.log(`rollback of ${runner.header.title} (session ${runner.header.sessionId}, ${before.phase})`);

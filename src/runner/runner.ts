@@ -6,7 +6,7 @@ import {formatCommand} from '../ops/command.ts';
 import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '../procedures/types.ts';
 import {stepInfo} from '../procedures/types.ts';
 import {initialState, isInFlight, replay, transition} from '../state/reducer.ts';
-import type {Effect, Json, ProcedureEvent, ProcedureState} from '../state/types.ts';
+import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo} from '../state/types.ts';
 import {JournalWriter, type SessionHeader} from './journal.ts';
 import {Redactor} from './redactor.ts';
 import {TranscriptWriter} from './transcript.ts';
@@ -43,6 +43,8 @@ export interface RunnerOptions {
   readonly onLaneFailure?: 'stop' | 'continue';
   /** Events of an earlier session to continue from (rollback or resume from a journal). */
   readonly previousEvents?: readonly ProcedureEvent[];
+  /** The steps that session recorded: continuing is refused, before any file is opened, when they differ. */
+  readonly previousSteps?: readonly StepInfo[];
   /** Whether to write a header record: false when continuing an existing journal. */
   readonly writeHeader?: boolean;
   readonly outputTail?: number;
@@ -83,6 +85,9 @@ export class ProcedureRunner {
     this.steps = options.definition.steps(options.prepared.resolved, options.prepared.secrets);
     this.#byId = new Map(this.steps.map((step) => [step.id, step]));
     const infos = this.steps.map(stepInfo);
+    if (options.previousSteps && options.previousSteps.map((s) => s.id).join(',') !== infos.map((s) => s.id).join(',')) {
+      throw new Error(`${options.journalPath} was written by a different version of ${options.definition.id}: its steps do not match`);
+    }
     const autoConfirmAll = options.autoConfirmAll ?? false;
     const concurrency = options.concurrency ?? 1;
     const onLaneFailure = options.onLaneFailure ?? 'stop';
