@@ -5,7 +5,7 @@ import type {ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ReadJournal} from '../runner/journal.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
-import {rollbackOrder} from '../state/reducer.ts';
+import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import {newRunner, runnerFromJournal, sessionPaths} from './session.ts';
 
 export interface Out {
@@ -163,7 +163,7 @@ function reportStep(step: StepState, index: number, total: number, out: Out): vo
 }
 
 function printChanges(state: ProcedureState, out: Out): void {
-  const rows = state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
+  const rows = changeRows(state);
   if (!rows.length) return;
   out.log('');
   out.log('before → after');

@@ -1,7 +1,7 @@
 // The Run screen as lines: step list, before/after panel, output pane or a modal. Pure, so it is tested without a
 // terminal and always fits the given height.
 import type {RunnerSnapshot} from '../runner/runner.ts';
-import {rollbackOrder} from '../state/reducer.ts';
+import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
 import {fit, pad, seconds, thumb} from './format.ts';
 import {line, wrap, type Line} from './lines.tsx';
@@ -119,10 +119,6 @@ function rule(note: string, width: number): Line {
   if (!note) return line('─'.repeat(width), {dim: true});
   const label = ` ${note} `;
   return line(`${'─'.repeat(3)}${label}${'─'.repeat(Math.max(0, width - 3 - label.length))}`, {dim: true});
-}
-
-export function changeRows(state: ProcedureState): Change[] {
-  return state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
 }
 
 function changesPanel(changes: readonly Change[], height: number, width: number): Line[] {

@@ -1,6 +1,6 @@
 // The procedure state machine: (state, event) → (state, effects). Pure: time arrives inside events, and the
 // effects say what the runner must do next. Keyboard and runner events are the only way state changes.
-import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo, StepState, StepStatus, Transition} from './types.ts';
+import type {Change, Effect, Json, ProcedureEvent, ProcedureState, StepInfo, StepState, StepStatus, Transition} from './types.ts';
 
 export interface StateOptions {
   readonly autoConfirmAll?: boolean;
@@ -30,6 +30,11 @@ export function replay(steps: readonly StepInfo[], events: readonly ProcedureEve
   let state = initialState(steps, options);
   for (const event of events) state = transition(state, event).state;
   return state;
+}
+
+/** The before/after rows of every step done so far, in step order. */
+export function changeRows(state: ProcedureState): Change[] {
+  return state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
 }
 
 export function isInFlight(status: StepStatus): boolean {
