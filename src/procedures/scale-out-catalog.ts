@@ -1,20 +1,17 @@
 // The workers the SSISDB catalog knows ([catalog].[worker_agents] on the master's SQL Server), matched to the
 // fleet's nodes by machine name: the catalog is the Scale Out's own list, the fleet is what certwalk can reach.
 import type {Fleet, NodeInfo} from '../hosts/host.ts';
-import {MASTER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import {readWorkerAgents} from '../ops/ssisdb.ts';
 
 export type CatalogWorkers =
   | {readonly ok: true; readonly server: string; readonly nodes: readonly string[]; readonly unreachable: readonly string[]}
   | {readonly ok: false; readonly error: string};
 
-export async function catalogWorkers(fleet: Fleet, master: NodeInfo): Promise<CatalogWorkers> {
+/** `sqlServer` is MasterSettings.config's SqlServerName, which the caller has already read. */
+export async function catalogWorkers(fleet: Fleet, master: NodeInfo, sqlServer: unknown): Promise<CatalogWorkers> {
+  if (typeof sqlServer !== 'string' || !sqlServer) return {ok: false, error: 'MasterSettings.config names no SqlServerName'};
   try {
-    const host = await fleet.host(master.name);
-    const {values} = await readSettingsFile(host, MASTER_SETTINGS_PATH);
-    const server = values.SqlServerName;
-    if (typeof server !== 'string' || !server) return {ok: false, error: 'MasterSettings.config names no SqlServerName'};
-    const agents = await readWorkerAgents(host, server);
+    const agents = await readWorkerAgents(await fleet.host(master.name), sqlServer);
     const byMachine = new Map((await fleet.nodes()).map((n) => [n.machineName.toLowerCase(), n.name]));
     const nodes: string[] = [];
     const unreachable: string[] = [];
@@ -23,7 +20,7 @@ export async function catalogWorkers(fleet: Fleet, master: NodeInfo): Promise<Ca
       if (node) nodes.push(node);
       else unreachable.push(agent.machineName);
     }
-    return {ok: true, server, nodes, unreachable};
+    return {ok: true, server: sqlServer, nodes, unreachable};
   } catch (error) {
     return {ok: false, error: (error as Error).message};
   }

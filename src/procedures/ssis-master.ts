@@ -53,14 +53,14 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   let catalog: CatalogWorkers | undefined;
   if (master) {
     const host = await fleet.host(master.name);
-    try {
-      const {values: settings} = await readSettingsFile(host, MASTER_SETTINGS_PATH);
-      if (typeof settings.PortNumber === 'number' || typeof settings.PortNumber === 'string') values.port = String(settings.PortNumber);
-    } catch {
-      // the Parameters screen shows the default; prepare() reports the unreadable file
-    }
+    // Read once: the port default and the catalog's SQL Server both come from it.
+    const settings = await readSettingsFile(host, MASTER_SETTINGS_PATH).then(
+      (file) => file.values,
+      () => ({}) as Record<string, unknown>, // the Parameters screen shows the defaults; prepare() reports the unreadable file
+    );
+    if (typeof settings.PortNumber === 'number' || typeof settings.PortNumber === 'string') values.port = String(settings.PortNumber);
     values.commonNames = [...new Set([await endpointHost(fleet, master), master.machineName, master.ip])].join(',');
-    catalog = await catalogWorkers(fleet, master);
+    catalog = await catalogWorkers(fleet, master, settings.SqlServerName);
     const inventoryWorkers = (await nodesWithRole(fleet, 'ssis-worker')).map((w) => w.name);
     // "all" while the catalog and the inventory agree; the catalog's own list when they differ.
     if (catalog.ok && catalog.nodes.length && catalog.nodes.join(',') !== inventoryWorkers.join(',')) values.workers = catalog.nodes.join(',');
