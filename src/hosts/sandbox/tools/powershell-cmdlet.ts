@@ -1,0 +1,55 @@
+// The contract between the sandbox's simulated powershell.exe (tools/powershell.ts: decodes -EncodedCommand,
+// parses the small PowerShell subset certwalk's ops emit, runs pipelines, prints objects and errors the way
+// Windows PowerShell 5.1 does) and the modules that simulate one product's cmdlets (Lync, AzureRM). A cmdlet is a
+// pure function of the node's state and its bound parameters, like every other sandbox program.
+import type {NodeState} from '../state.ts';
+import type {ToolContext} from './program.ts';
+
+/** A value as the interpreter hands it to a cmdlet: literals, arrays, hashtables, [DateTime] as a Date, objects. */
+export type PsValue = string | number | boolean | null | Date | readonly PsValue[] | PsObject;
+
+/** A PSObject / PSCustomObject: property names in output order (ConvertTo-Json keeps this order). */
+export interface PsObject {
+  readonly [property: string]: PsValue;
+}
+
+export interface CmdletInvocation {
+  /** The cmdlet name as written (`Get-CsCertificate`); lookup is case-insensitive. */
+  readonly name: string;
+  /** Named parameters by canonical name as the cmdlet declares it; a switch given without value is `true`. */
+  readonly parameters: Readonly<Record<string, PsValue>>;
+  /** Objects piped in from the previous pipeline element (empty for the first element). */
+  readonly input: readonly PsValue[];
+}
+
+/** A terminating error as PowerShell prints it (`Name : message` / `+ CategoryInfo … ` / `+ FullyQualifiedErrorId …`). */
+export interface CmdletError {
+  readonly message: string;
+  /** e.g. `InvalidArgument`, `InvalidOperation`, `ObjectNotFound`, `NotSpecified`. */
+  readonly category: string;
+  /** The target shown in `(target:type)`; `''` prints `(:)`. */
+  readonly target?: string;
+  /** e.g. `Microsoft.Rtc.Management.Deployment.SetCertificateCmdlet`; printed after the cmdlet's error id. */
+  readonly errorId: string;
+}
+
+export type CmdletResult =
+  | {readonly output: readonly PsValue[]; readonly state?: NodeState}
+  | {readonly error: CmdletError; readonly state?: NodeState};
+
+export interface CmdletContext extends ToolContext {
+  /** Lines the script reads with `[Console]::In.ReadLine()` (secrets arrive this way, never on a command line). */
+  readonly stdin: readonly string[];
+}
+
+export interface CmdletDefinition {
+  /** Canonical parameter names, with aliases (`EffectiveTime` → `EffectiveDate`); matching is case-insensitive. */
+  readonly parameters: readonly string[];
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Parameters that take no value (`-Roll`, `-Previous`, `-Force`). */
+  readonly switches?: readonly string[];
+  run(context: CmdletContext, invocation: CmdletInvocation): CmdletResult;
+}
+
+/** A product's cmdlets by name, e.g. `{'Get-CsCertificate': …}`; the interpreter merges every module's table. */
+export type CmdletTable = Readonly<Record<string, CmdletDefinition>>;
