@@ -16,12 +16,22 @@ export interface Out {
 export async function resolveParams(definition: ProcedureDefinition, fleet: Fleet, overrides: Record<string, string>, out: Out) {
   const form = await definition.form(fleet);
   const known = new Set(form.specs.map((s) => s.key));
-  const unknown = Object.keys(overrides).filter((k) => !known.has(k));
+  const canonical = new Map(form.specs.flatMap((s) => (s.aliases ?? []).map((alias) => [alias, s.key] as const)));
+  const unknown = Object.keys(overrides).filter((k) => !known.has(k) && !canonical.has(k));
   if (unknown.length) {
     out.error(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for ${definition.id}; known: ${[...known].join(', ')}`);
     return null;
   }
-  const params = {...form.values, ...overrides};
+  const given: Record<string, string> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const name = canonical.get(key) ?? key;
+    if (name in given && given[name] !== value) {
+      out.error(`${key} is another name for ${name}, which is given twice with different values`);
+      return null;
+    }
+    given[name] = value;
+  }
+  const params = {...form.values, ...given};
   const prepared = await definition.prepare(fleet, params);
   if (!prepared.ok) {
     out.error(`${definition.id}: the parameters were refused; nothing was changed:`);

@@ -45,6 +45,12 @@ export function queryServiceCommand(name: string): Command {
   return command('sc.exe', 'query', name);
 }
 
+// The command that prints a service's configuration (its account is SERVICE_START_NAME).
+export function queryServiceConfigCommand(name: string): Command {
+  assertServiceName(name);
+  return command('sc.exe', 'qc', name);
+}
+
 // The command that asks a service to stop (returns while it is still stopping).
 export function stopServiceCommand(name: string): Command {
   assertServiceName(name);
@@ -80,6 +86,24 @@ export function parseScOutput(text: string): ServiceStatus {
     ...(serviceExitCode === undefined ? {} : {serviceExitCode: Number(serviceExitCode)}),
     ...(pid === undefined ? {} : {pid: Number(pid)}),
   };
+}
+
+export interface ServiceConfig {
+  readonly serviceName: string;
+  readonly displayName: string;
+  readonly binaryPath: string;
+  /** The account the service runs as: `LocalSystem`, `NT Service\\X`, `CONTOSO\\svc-ssis`. */
+  readonly account: string;
+}
+
+// Parse `sc qc`: `[SC] QueryServiceConfig SUCCESS`, then `SERVICE_NAME:` and indented `LABEL : value` lines.
+export function parseServiceConfig(text: string): ServiceConfig {
+  const serviceName = field(text, 'SERVICE_NAME');
+  const account = field(text, 'SERVICE_START_NAME');
+  if (serviceName === undefined || account === undefined || account === '') {
+    throw new ToolError(TOOL, 'sc.exe qc printed no service configuration (SERVICE_NAME and SERVICE_START_NAME)', {output: text});
+  }
+  return {serviceName, account, displayName: field(text, 'DISPLAY_NAME') ?? '', binaryPath: field(text, 'BINARY_PATH_NAME') ?? ''};
 }
 
 // The Win32 error sc.exe printed (`[SC] OpenService FAILED 1060:` + its message), or null.
@@ -129,6 +153,14 @@ export async function queryService(host: Host, name: string): Promise<ServiceSta
   const run = await runSc(host, cmd);
   if (run.error || run.exitCode !== 0) throw scFailure(cmd, run);
   return parseScOutput(run.output);
+}
+
+// The service's configuration; ToolError code 1060 when it is not installed.
+export async function queryServiceConfig(host: Host, name: string): Promise<ServiceConfig> {
+  const cmd = queryServiceConfigCommand(name);
+  const run = await runSc(host, cmd);
+  if (run.error || run.exitCode !== 0) throw scFailure(cmd, run);
+  return parseServiceConfig(run.output);
 }
 
 // Query until `done` says so; the time limit counts both wall time and time slept, so an injected sleep still ends.

@@ -57,3 +57,17 @@ function parseValidDays(input: string | undefined): Parsed<number> {
 export async function nodesWithRole(fleet: Fleet, role: string): Promise<NodeInfo[]> {
   return (await fleet.nodes()).filter((n) => n.roles.includes(role));
 }
+
+/** `f` over every item, at most `limit` at once; results in the items' order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await f(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+  return results;
+}

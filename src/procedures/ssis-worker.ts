@@ -1,13 +1,15 @@
-// SSIS Scale Out: change the certificate of ONE worker (MicrosoftDocs sql-docs "Manage certificates for SQL Server
-// Integration Services Scale Out", worker part): new certificate with its key in the worker's My and its public part
-// in the worker's Root, the old one deleted by thumbprint (kept to restore), the worker service account granted
-// its key, WorkerHttpsCertThumbprint set, the master trusting the new certificate, the worker restarted.
+// SSIS Scale Out: change the certificate of one or many workers (MicrosoftDocs sql-docs "Manage certificates for SQL
+// Server Integration Services Scale Out", worker part): new certificate with its key in the worker's My and its public
+// part in the worker's Root, the old one deleted by thumbprint (kept to restore), the worker service account granted
+// its key, WorkerHttpsCertThumbprint set, the master trusting the new certificate, the worker restarted. Each worker is
+// a lane of one fan-out block, so --concurrency rotates several at once.
 import {randomBytes} from 'node:crypto';
 import {createSelfSigned, describeCertificate, toDer, toPfx} from '../certs/index.ts';
-import type {Fleet, Host} from '../hosts/host.ts';
+import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
 import {certmgrDeleteByNameCommand, listStore, type StoreCert} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
 import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
+import {queryServiceConfig} from '../ops/service.ts';
 import {firstSubjectMatch, listKeyAccess, simpleNameString, subjectMatches} from '../ops/winhttpcertcfg.ts';
 import type {Json} from '../state/types.ts';
 import {WORKER_SERVICE} from './ssis-master.ts';
@@ -17,12 +19,15 @@ import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
-import {newCertificateParams, nodesWithRole} from './params.ts';
+import {mapLimit, newCertificateParams, nodesWithRole, parseNodeList} from './params.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
 
-// The account SSIS setup runs the worker service as. Read from `sc.exe qc` it would follow a changed account, but
-// the sandbox's sc.exe has no qc; the parameter covers a worker that runs as another account.
+// The account SSIS setup runs the worker service as; admins often change it to a domain account, so by default each
+// worker's account is read from the service itself (`sc.exe qc`, SERVICE_START_NAME).
 const DEFAULT_ACCOUNT = `NT Service\\${WORKER_SERVICE}`;
+const ACCOUNT_FROM_SERVICE = 'auto';
+// Each worker's reads (settings, store, key access, service account) are a few remoting calls: this many at once.
+const PREPARE_CONCURRENCY = 8;
 const WORKER_CER_PATH = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\SSISScaleOutWorker.cer';
 
 interface CertSummary {
@@ -31,7 +36,8 @@ interface CertSummary {
   readonly notAfter: string;
 }
 
-interface WorkerResolved {
+/** One worker's rotation, read and made by prepare. */
+interface WorkerPlan {
   readonly worker: string;
   readonly machineName: string;
   readonly ip: string;
@@ -47,13 +53,31 @@ interface WorkerResolved {
   readonly grantSeesOld: boolean;
 }
 
+interface WorkersResolved {
+  readonly master: string;
+  readonly workers: readonly WorkerPlan[];
+}
+
 async function form(fleet: Fleet): Promise<ParamForm> {
   const workers = await nodesWithRole(fleet, 'ssis-worker');
   return {
-    values: {worker: workers[0]?.name ?? '', account: DEFAULT_ACCOUNT, keyBits: '2048', validDays: '730'},
+    values: {workers: workers[0]?.name ?? '', account: ACCOUNT_FROM_SERVICE, keyBits: '2048', validDays: '730'},
     specs: [
-      {key: 'worker', label: 'Worker node', help: 'The node running SSISScaleOutWorker140 whose certificate changes', choices: workers.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`}))},
-      {key: 'account', label: 'Service account', help: `The account SSISScaleOutWorker140 runs as (sc.exe qc SSISScaleOutWorker140, SERVICE_START_NAME); it gets read access to the new key`},
+      {
+        key: 'workers',
+        aliases: ['worker'],
+        label: 'Workers',
+        help: 'The worker nodes whose certificate changes: one, several separated by commas, or all (each is a lane: --concurrency runs several at once)',
+        choices: [
+          ...(workers.length > 1 ? [{value: 'all', label: `all (${workers.length} workers)`}] : []),
+          ...workers.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`})),
+        ],
+      },
+      {
+        key: 'account',
+        label: 'Service account',
+        help: `Gets read access to the new key. auto: each worker's own SSISScaleOutWorker140 account (sc.exe qc, SERVICE_START_NAME); or one account for every worker, e.g. ${DEFAULT_ACCOUNT}`,
+      },
       {key: 'keyBits', label: 'Key size', help: 'RSA key size of the new certificate, at least 2048'},
       {key: 'validDays', label: 'Valid for (days)', help: 'Validity of the new certificate'},
     ],
@@ -86,7 +110,7 @@ function pickSearch(candidates: readonly string[], want: string, layouts: readon
 }
 
 /** CN values the old and new certificates both have: a delete by name would take both. */
-function sharedCns(r: WorkerResolved): string[] {
+function sharedCns(r: WorkerPlan): string[] {
   const fresh = subjectValues(r.cert.subject).map((v) => v.toLowerCase());
   return subjectValues(r.old.subject).filter((v) => fresh.includes(v.toLowerCase()));
 }
@@ -96,40 +120,94 @@ function describeStore(certs: readonly StoreCert[]): string {
   return `LocalMachine\\My holds ${certs.map((c) => `${c.thumbprint} (${c.subject})`).join('; ')}`;
 }
 
+interface Material {
+  readonly pfxBase64: string;
+}
+
 async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
   const errors: Record<string, string> = {};
   const nodes = await fleet.nodes();
-  const workers = nodes.filter((n) => n.roles.includes('ssis-worker'));
-  const worker = nodes.find((n) => n.name === (params.worker ?? '').trim());
-  if (!worker) errors.worker = `no node named "${params.worker ?? ''}"; workers: ${workers.map((n) => n.name).join(', ') || '(none)'}`;
-  else if (!worker.roles.includes('ssis-worker')) errors.worker = `${worker.name} is not an SSIS Scale Out worker; workers: ${workers.map((n) => n.name).join(', ') || '(none)'}`;
+  const workerNodes = nodes.filter((n) => n.roles.includes('ssis-worker'));
+  const selection = (params.workers ?? '').trim();
+  // A name of another kind of node deserves its own sentence, not "no node named …".
+  const notWorker = selection
+    .split(',')
+    .map((name) => nodes.find((n) => n.name.toLowerCase() === name.trim().toLowerCase()))
+    .find((n) => n && !n.roles.includes('ssis-worker'));
+  const chosen = parseNodeList(selection, workerNodes.map((n) => n.name));
+  if (selection === '') errors.workers = `name the workers to change: one, a comma-separated list, or all; workers: ${workerNodes.map((n) => n.name).join(', ') || '(none)'}`;
+  else if (notWorker) errors.workers = `${notWorker.name} is not an SSIS Scale Out worker; workers: ${workerNodes.map((n) => n.name).join(', ') || '(none)'}`;
+  else if (!chosen.ok) errors.workers = chosen.error;
   const master = nodes.find((n) => n.roles.includes('ssis-master'));
-  if (!master) errors.worker ??= 'the fleet has no SSIS Scale Out master (a node with role ssis-master) to trust the new certificate';
+  if (!master) errors.workers ??= 'the fleet has no SSIS Scale Out master (a node with role ssis-master) to trust the new certificate';
 
-  const account = (params.account ?? DEFAULT_ACCOUNT).trim();
-  // Passed as one argument to winhttpcertcfg, which splits DOMAIN\account at the first backslash.
-  if (!account || /[\0-\x1f"]/.test(account) || /^[-/]/.test(account) || account.endsWith('\\')) {
-    errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis`;
+  const accountParam = (params.account ?? ACCOUNT_FROM_SERVICE).trim();
+  const fromService = accountParam.toLowerCase() === ACCOUNT_FROM_SERVICE;
+  if (!fromService && !validAccount(accountParam)) {
+    errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis (or auto: each worker's own)`;
   }
   const {keyBits, validDays} = newCertificateParams(params, errors);
-  if (Object.keys(errors).length || !worker || !master) return {ok: false, errors};
+  if (Object.keys(errors).length || !chosen.ok || !master) return {ok: false, errors};
 
+  const selected = chosen.value.map((name) => workerNodes.find((n) => n.name === name)!);
+  const password = randomBytes(18).toString('base64url');
+  const results = await mapLimit(selected, PREPARE_CONCURRENCY, (worker) =>
+    planWorker(fleet, worker, master.name, fromService ? null : accountParam, keyBits, validDays, password).catch((error: Error) => `cannot read ${worker.name}: ${error.message}`),
+  );
+  const refusals = results.flatMap((r, i) => (typeof r === 'string' ? [`${selected[i]!.name}: ${r}`] : []));
+  if (refusals.length) {
+    const shown = refusals.slice(0, 5).join('; ');
+    return {ok: false, errors: {workers: refusals.length > 5 ? `${shown}; and ${refusals.length - 5} more workers` : shown}};
+  }
+  const planned = results as {plan: WorkerPlan; material: Material}[];
+  const secrets: Record<string, string> = {pfxPassword: password};
+  for (const {plan, material} of planned) secrets[pfxKey(plan.worker)] = material.pfxBase64;
+  const resolved: WorkersResolved = {master: master.name, workers: planned.map((p) => p.plan)};
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+}
+
+function pfxKey(worker: string): string {
+  return `pfx:${worker}`;
+}
+
+/** Passed as one argument to winhttpcertcfg, which splits DOMAIN\\account at the first backslash. */
+function validAccount(account: string): boolean {
+  return account !== '' && !/[\0-\x1f"]/.test(account) && !/^[-/]/.test(account) && !account.endsWith('\\');
+}
+
+/** Reads one worker and makes its certificate; a string is the reason the worker cannot be rotated as it stands. */
+async function planWorker(
+  fleet: Fleet,
+  worker: NodeInfo,
+  master: string,
+  givenAccount: string | null,
+  keyBits: number,
+  validDays: number,
+  password: string,
+): Promise<{plan: WorkerPlan; material: Material} | string> {
   const host = await fleet.host(worker.name);
+  let account = givenAccount;
+  if (account === null) {
+    try {
+      account = (await queryServiceConfig(host, WORKER_SERVICE)).account;
+    } catch (error) {
+      return `cannot read the ${WORKER_SERVICE} account (sc.exe qc): ${(error as Error).message}; give the account parameter instead of auto`;
+    }
+    if (!validAccount(account)) return `${WORKER_SERVICE} runs as "${account}", which winhttpcertcfg cannot take; give the account parameter`;
+  }
   let oldSetting: string;
   try {
     // readSetting refuses a missing key and a key written twice: either way nobody knows which value the service uses.
     oldSetting = readSetting(await host.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
   } catch (error) {
-    return {ok: false, errors: {worker: `cannot use ${WORKER_SETTINGS_PATH} on ${worker.name}: ${(error as Error).message}`}};
+    return `cannot use ${WORKER_SETTINGS_PATH}: ${(error as Error).message}`;
   }
   if (!/^[0-9A-Fa-f]{40}$/.test(oldSetting)) {
-    return {ok: false, errors: {worker: `${WORKER_HTTPS_CERT_THUMBPRINT} on ${worker.name} is "${oldSetting}", not a 40-hex-digit thumbprint; fix the file first`}};
+    return `${WORKER_HTTPS_CERT_THUMBPRINT} is "${oldSetting}", not a 40-hex-digit thumbprint; fix the file first`;
   }
   const my = await listStore(host, 'My');
   const old = my.find((c) => sameThumbprint(c.thumbprint, oldSetting));
-  if (!old) {
-    return {ok: false, errors: {worker: `${WORKER_HTTPS_CERT_THUMBPRINT} ${oldSetting.toUpperCase()} is not in LocalMachine\\My on ${worker.name}; ${describeStore(my)}`}};
-  }
+  if (!old) return `${WORKER_HTTPS_CERT_THUMBPRINT} ${oldSetting.toUpperCase()} is not in LocalMachine\\My; ${describeStore(my)}`;
 
   const made = await createSelfSigned({
     commonNames: [worker.machineName, worker.ip],
@@ -159,12 +237,11 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     keyAccess = await listKeyAccess(host, 'My', oldSearch).then((r) => [...r.accounts], () => null);
   }
 
-  const password = randomBytes(18).toString('base64url');
-  const resolved: WorkerResolved = {
+  const plan: WorkerPlan = {
     worker: worker.name,
     machineName: worker.machineName,
     ip: worker.ip,
-    master: master.name,
+    master,
     account,
     old: {thumbprint: old.thumbprint, subject: old.subject, notAfter: old.notAfter, exportable: old.exportable, hasPrivateKey: old.hasPrivateKey, keyAccess},
     oldSetting,
@@ -173,11 +250,11 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     oldSearch,
     grantSeesOld: subjectMatches(old.subject, grantSearch),
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {pfxPassword: password, pfxBase64: toPfx(made, password).toString('base64')}}};
+  return {plan, material: {pfxBase64: toPfx(made, password).toString('base64')}};
 }
 
 /** What still points at the old certificate, for the delete confirmation. */
-function referencesOf(r: WorkerResolved): (ctx: StepContext) => Promise<string[]> {
+function referencesOf(r: WorkerPlan): (ctx: StepContext) => Promise<string[]> {
   const old = r.old.thumbprint;
   const inStore = async (host: Host, store: string) => (await listStore(host, store)).some((c) => sameThumbprint(c.thumbprint, old));
   return async (ctx) => {
@@ -206,7 +283,12 @@ function referencesOf(r: WorkerResolved): (ctx: StepContext) => Promise<string[]
 }
 
 function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
-  const r = resolvedJson as unknown as WorkerResolved;
+  const r = resolvedJson as unknown as WorkersResolved;
+  // One lane per worker: its seven steps in order, several workers at once with --concurrency.
+  return r.workers.flatMap((plan) => workerSteps(plan, secrets).map((step) => ({...step, lane: plan.worker})));
+}
+
+function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
   const w = r.worker;
   const thumb = r.cert.thumbprint;
   const oldShort = shortThumb(r.old.thumbprint);
@@ -219,7 +301,7 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
     thumbprint: thumb,
     subject: r.cert.subject,
     derBase64: r.cert.derBase64,
-    ...(secrets.pfxBase64 && secrets.pfxPassword ? {pfx: {base64: secrets.pfxBase64, password: secrets.pfxPassword}} : {}),
+    ...(secrets[pfxKey(w)] && secrets.pfxPassword ? {pfx: {base64: secrets[pfxKey(w)]!, password: secrets.pfxPassword}} : {}),
   };
   const publicPart: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
 
@@ -270,7 +352,12 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
 }
 
 function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as WorkerResolved;
+  const r = resolvedJson as unknown as WorkersResolved;
+  const only = r.workers.length === 1 ? r.workers[0] : undefined;
+  return only ? describeOne(only) : describeMany(r);
+}
+
+function describeOne(r: WorkerPlan): string[] {
   const lines = [
     `worker   ${r.worker} (${r.machineName}, ${r.ip}); ${WORKER_SERVICE} runs as ${r.account}`,
     `current  ${r.old.thumbprint} ${r.old.subject}, valid until ${r.old.notAfter}${r.old.hasPrivateKey ? (r.old.exportable ? ', key exportable' : ', key NOT exportable') : ', no private key'}`,
@@ -286,10 +373,36 @@ function describe(resolvedJson: Json): string[] {
   return lines;
 }
 
+/** Counts, not a line per worker: the Plan screen lists every step already. */
+function describeMany(r: WorkersResolved): string[] {
+  const names = r.workers.map((w) => w.worker);
+  const accounts = countBy(r.workers.map((w) => w.account));
+  const expiries = r.workers.map((w) => w.old.notAfter).sort();
+  const first = r.workers[0]!;
+  const lines = [
+    `workers  ${names.length}: ${names.length > 6 ? `${names.slice(0, 6).join(', ')}, …` : names.join(', ')}`,
+    `accounts ${[...accounts].map(([account, n]) => `${account} (${n})`).join(', ')}`,
+    `current  ${names.length} certificates, valid until ${expiries[0]!.slice(0, 10)}${expiries.at(-1)!.slice(0, 10) === expiries[0]!.slice(0, 10) ? '' : ` to ${expiries.at(-1)!.slice(0, 10)}`}`,
+    `new      ${names.length} certificates made now (RSA ${first.cert.keyBits}, SHA-256), valid until ${first.cert.notAfter.slice(0, 10)}`,
+    `master   ${first.master} trusts each new certificate (LocalMachine\\Root)`,
+  ];
+  const sameCn = r.workers.filter((w) => sharedCns(w).length).length;
+  if (sameCn) lines.push(`note     ${sameCn} old certificate(s) have the new one's CN: certwalk deletes each by thumbprint, never by name`);
+  const stuck = r.workers.filter((w) => !w.old.hasPrivateKey || !w.old.exportable).map((w) => w.worker);
+  if (stuck.length) lines.push(`warning  old keys that cannot be exported (${stuck.join(', ')}): their delete step will stop with nothing deleted`);
+  return lines;
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
 export const ssisWorker: ProcedureDefinition = {
   id: 'ssis-worker',
   title: 'SSIS Scale Out: change a Worker certificate',
-  summary: "New certificate for one worker: its My and Root stores, the old one deleted by thumbprint (kept to restore), the service account's key access, WorkerSettings.config, the master's trust, the worker service.",
+  summary: "New certificate for one worker or many at once: its My and Root stores, the old one deleted by thumbprint (kept to restore), the service account's key access, WorkerSettings.config, the master's trust, the worker service.",
   form,
   prepare,
   steps,

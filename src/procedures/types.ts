@@ -45,6 +45,8 @@ export interface ParamSpec {
   readonly key: string;
   readonly label: string;
   readonly help: string;
+  /** Other names the command line accepts for it (`worker` for `workers`). */
+  readonly aliases?: readonly string[];
   /** Offered choices (the Parameters screen shows a picker); free text when absent. */
   readonly choices?: readonly {readonly value: string; readonly label: string}[];
 }

@@ -64,6 +64,8 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
       return `skip requested by ${user}`;
     case 'rollback-requested':
       return `ROLLBACK requested by ${user}`;
+    case 'lane-rollback-requested':
+      return `ROLLBACK of ${event.lane} only requested by ${user} (the other nodes keep what was done)`;
     case 'undo-succeeded':
       return `${name}: undone: ${event.report}`;
     case 'undo-failed':

@@ -18,6 +18,7 @@ export function initialState(steps: readonly StepInfo[], options: StateOptions =
     pauseRequested: false,
     rollbackRequested: false,
     undoQueue: [],
+    rollbackLane: null,
     autoConfirmAll: options.autoConfirmAll ?? false,
     autoConfirmKinds: [],
     concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
@@ -47,12 +48,14 @@ export function isTerminal(state: ProcedureState): boolean {
 
 /**
  * Steps rollback would undo, in the order it would undo them: newest first, then the `undoLast` steps (service
- * restarts) in their original order, so a master restarts on its restored files before its workers do.
+ * restarts) in their original order, so a master restarts on its restored files before its workers do. Within a
+ * fan-out block the lanes are undone side by side (see undoStage), each lane in this order. With `lane`, only that
+ * lane's steps.
  */
-export function rollbackOrder(state: ProcedureState): number[] {
+export function rollbackOrder(state: ProcedureState, lane?: string): number[] {
   const undoable = state.steps
     .map((step, index) => ({step, index}))
-    .filter(({step}) => step.info.hasUndo && hasCaptured(step.status));
+    .filter(({step}) => step.info.hasUndo && hasCaptured(step.status) && (lane === undefined || step.info.lane === lane));
   const plain = undoable.filter(({step}) => !step.info.undoLast).reverse();
   const last = undoable.filter(({step}) => step.info.undoLast);
   return [...plain, ...last].map(({index}) => index);
@@ -256,6 +259,18 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
       return advance({...withdrawQuestions(state), rollbackRequested: true}, event.at);
     }
 
+    case 'lane-rollback-requested': {
+      if (state.phase !== 'failed' && state.phase !== 'paused' && state.phase !== 'completed') {
+        return ignore(state, 'a node can be rolled back on its own only while the procedure is stopped (failed, paused or completed)');
+      }
+      if (anyInFlight(state)) return ignore(state, 'other steps are still running: wait for them');
+      if (!state.steps.some((s) => s.info.lane === event.lane)) return ignore(state, `${event.lane} is not a node of a fan-out`);
+      const queue = rollbackOrder(state, event.lane);
+      if (!queue.length) return ignore(state, `nothing to undo on ${event.lane}`);
+      const next: ProcedureState = {...withdrawQuestions(state), phase: 'rolling-back', rollbackLane: event.lane, pauseRequested: false, undoQueue: queue};
+      return nextUndo(next, event.at);
+    }
+
     case 'undo-succeeded':
     case 'undo-failed': {
       const index = indexOf(state, event.stepId);
@@ -340,7 +355,8 @@ function startable(state: ProcedureState): number[] {
   const first = steps.findIndex((s) => s.status.kind === 'pending');
   if (first === -1) return [];
   const taken = busy(state);
-  if (steps[first]!.info.lane === undefined) return taken.length ? [] : [first];
+  // A step after a fan-out block waits for every lane: one that failed (under "continue") holds it.
+  if (steps[first]!.info.lane === undefined) return taken.length || steps.slice(0, first).some((s) => s.status.kind === 'failed') ? [] : [first];
   let start = first;
   while (start > 0 && steps[start - 1]!.info.lane !== undefined) start--;
   let end = first;
@@ -362,18 +378,63 @@ function startable(state: ProcedureState): number[] {
 
 function startRollback(state: ProcedureState, at: number): Transition {
   const queue = rollbackOrder(state);
-  return nextUndo({...state, phase: 'rolling-back', rollbackRequested: false, pauseRequested: false, undoQueue: queue}, at);
+  return nextUndo({...state, phase: 'rolling-back', rollbackRequested: false, pauseRequested: false, undoQueue: queue, rollbackLane: null}, at);
 }
 
+/**
+ * Which undos may run together: a step without a lane alone; the laned steps of one fan-out block side by side, one
+ * step per lane at a time, up to `concurrency` lanes (the undoLast ones of a block after all its other steps).
+ */
+function undoStage(state: ProcedureState, index: number): string {
+  const {info} = state.steps[index]!;
+  if (info.lane === undefined) return `step ${index}`;
+  let start = index;
+  while (start > 0 && state.steps[start - 1]!.info.lane !== undefined) start--;
+  return `block ${start}${info.undoLast ? ' last' : ''}`;
+}
+
+/** Starts the undos that may run now (the queue's first stage), or ends the rollback once nothing is left. */
 function nextUndo(state: ProcedureState, at: number): Transition {
-  const [index, ...rest] = state.undoQueue;
-  if (index === undefined) return {state: {...state, phase: 'rolled-back', undoQueue: []}, effects: []};
-  const step = state.steps[index]!;
-  const captured = capturedOf(step.status);
-  return {
-    state: setStatus({...state, undoQueue: rest}, index, {kind: 'undoing', startedAt: at, captured}),
-    effects: [{type: 'undo', stepId: step.info.id}],
-  };
+  const undoing = state.steps.flatMap((s, i) => (s.status.kind === 'undoing' ? [i] : []));
+  const [head] = state.undoQueue;
+  if (head === undefined) return undoing.length ? {state, effects: []} : finishRollback(state);
+  const stage = undoStage(state, head);
+  if (undoing.some((i) => undoStage(state, i) !== stage)) return {state, effects: []};
+  const solo = state.steps[head]!.info.lane === undefined;
+  const busyLanes = new Set(undoing.map((i) => state.steps[i]!.info.lane));
+  const seen = new Set<string>();
+  const chosen: number[] = [];
+  for (const index of state.undoQueue) {
+    if (undoStage(state, index) !== stage) break;
+    if (solo) {
+      if (!undoing.length) chosen.push(index);
+      break;
+    }
+    if (undoing.length + chosen.length >= state.concurrency) break;
+    const lane = state.steps[index]!.info.lane!;
+    // A lane's undos keep their order: only the first one still queued may start, and only when the lane is idle.
+    if (seen.has(lane)) continue;
+    seen.add(lane);
+    if (!busyLanes.has(lane)) chosen.push(index);
+  }
+  let next: ProcedureState = {...state, undoQueue: state.undoQueue.filter((i) => !chosen.includes(i))};
+  for (const index of chosen) next = setStatus(next, index, {kind: 'undoing', startedAt: at, captured: capturedOf(state.steps[index]!.status)});
+  return {state: next, effects: chosen.map((i) => ({type: 'undo' as const, stepId: state.steps[i]!.info.id}))};
+}
+
+/**
+ * The whole procedure ends rolled back. A node rolled back on its own goes back to "not started" when every undo
+ * succeeded (resume runs it again), and the procedure waits: failed if another step still is, else paused.
+ */
+function finishRollback(state: ProcedureState): Transition {
+  const lane = state.rollbackLane;
+  if (lane === null) return {state: {...state, phase: 'rolled-back', undoQueue: []}, effects: []};
+  const laneSteps = state.steps.map((s, i) => ({s, i})).filter(({s}) => s.info.lane === lane);
+  const clean = !laneSteps.some(({s}) => s.status.kind === 'undo-failed');
+  let next: ProcedureState = {...state, undoQueue: [], rollbackLane: null};
+  if (clean) for (const {i} of laneSteps) next = setStatus(next, i, {kind: 'pending'});
+  const failed = !clean || next.steps.some((s) => s.status.kind === 'failed');
+  return {state: {...next, phase: failed ? 'failed' : 'paused'}, effects: []};
 }
 
 function capturedOf(status: StepStatus): Json {

@@ -105,8 +105,10 @@ export interface ProcedureState {
   readonly current: number | null;
   readonly pauseRequested: boolean;
   readonly rollbackRequested: boolean;
-  /** Steps still to undo, in order. */
+  /** Steps still to undo (not started yet), in rollback order. */
   readonly undoQueue: readonly number[];
+  /** The lane (node) a per-node rollback is undoing, or null when the rollback covers the whole procedure. */
+  readonly rollbackLane: string | null;
   /** `--yes`: destructive steps run without asking (each confirmation is still journaled). */
   readonly autoConfirmAll: boolean;
   /** Kinds the user confirmed "for all remaining steps of this kind". */
@@ -143,6 +145,8 @@ export type ProcedureEvent =
   | {readonly type: 'retry-requested'; readonly at: number}
   | {readonly type: 'skip-requested'; readonly at: number}
   | {readonly type: 'rollback-requested'; readonly at: number}
+  /** Undo one lane's (node's) steps only; the other nodes keep what was done. */
+  | {readonly type: 'lane-rollback-requested'; readonly at: number; readonly lane: string}
   | {readonly type: 'undo-succeeded'; readonly at: number; readonly stepId: string; readonly report: string}
   | {readonly type: 'undo-failed'; readonly at: number; readonly stepId: string; readonly error: string}
   | {readonly type: 'abort-requested'; readonly at: number};

@@ -47,16 +47,29 @@ function certIn(node: Snapshot['nodes'][string], store: string, thumbprint: stri
   return node.stores[store]?.find((c) => c.thumbprint === thumbprint);
 }
 
-interface Resolved {
+interface Plan {
+  worker: string;
+  account: string;
   old: {thumbprint: string; subject: string};
   cert: {thumbprint: string; subject: string};
   grantSearch: string;
 }
 
+interface Resolved {
+  workers: Plan[];
+}
+
+/** The plan of the only worker of a one-worker run. */
+function only(prepared: {resolved: unknown}): Plan {
+  const {workers} = prepared.resolved as Resolved;
+  assert.equal(workers.length, 1);
+  return workers[0]!;
+}
+
 async function start(l: Lab, overrides: Record<string, string> = {}, autoConfirmAll = true) {
   const {params, result} = await prepare(l, 'ssis-worker', overrides);
   assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
-  const resolved = result.value.resolved as unknown as Resolved;
+  const resolved = only(result.value);
   const r = runner(l, 'ssis-worker', params, result.value, autoConfirmAll);
   await send(r, {type: 'start'});
   return {r, resolved, prepared: result.value};
@@ -92,7 +105,7 @@ describe('ssis-worker on the sandbox', () => {
     // Given a master and two workers, rotating worker2
     const l = await labWith(2);
     const before = await l.snapshot();
-    const {r, resolved} = await start(l, {worker: 'worker2'});
+    const {r, resolved} = await start(l, {workers: 'worker2'});
     assert.equal(r.snapshot.state.phase, 'completed', JSON.stringify(r.snapshot.state.steps.map((s) => [s.info.id, s.status.kind, failure(s.status)])));
     const oldThumb = resolved.old.thumbprint;
     const newThumb = resolved.cert.thumbprint;
@@ -174,7 +187,7 @@ describe('ssis-worker on the sandbox', () => {
     // When the plan is made: the documented certmgr line is shown, not run, with its trap spelled out
     const {params, result} = await prepare(l, 'ssis-worker');
     assert.ok(result.ok);
-    const resolved = result.value.resolved as unknown as Resolved;
+    const resolved = only(result.value);
     const r = runner(l, 'ssis-worker', params, result.value);
     const [makeCert] = r.steps[0]!.plan();
     assert.equal(makeCert?.preview, false);
@@ -295,8 +308,9 @@ describe('ssis-worker on the sandbox', () => {
     const l = await labWith(1);
     const before = await l.snapshot();
     const cases: [Record<string, string>, string, RegExp][] = [
-      [{worker: 'worker9'}, 'worker', /no node named "worker9"; workers: worker1/],
-      [{worker: 'master'}, 'worker', /master is not an SSIS Scale Out worker/],
+      [{workers: 'worker9'}, 'workers', /no node named "worker9"; known: worker1/],
+      [{workers: 'master'}, 'workers', /master is not an SSIS Scale Out worker/],
+      [{workers: ''}, 'workers', /name the workers to change/],
       [{keyBits: '1024'}, 'keyBits', /at least 2048/],
       [{keyBits: 'big'}, 'keyBits', /at least 2048/],
       [{validDays: '0'}, 'validDays', /number of days/],
@@ -317,14 +331,14 @@ describe('ssis-worker on the sandbox', () => {
     const files: [string, RegExp][] = [
       [text.replace(line[0], ''), /WorkerSettings\.config has no WorkerHttpsCertThumbprint/],
       [text.replace(line[0], `${line[0]}${line[0]}`), /WorkerSettings\.config has WorkerHttpsCertThumbprint 2 times/],
-      [text.replace(oldThumb, 'A'.repeat(40)), new RegExp(`${'A'.repeat(40)} is not in LocalMachine\\\\My on worker1; LocalMachine\\\\My holds ${oldThumb} \\(CN=10\\.0\\.1\\.1, CN=WORKER1\\)`)],
+      [text.replace(oldThumb, 'A'.repeat(40)), new RegExp(`${'A'.repeat(40)} is not in LocalMachine\\\\My; LocalMachine\\\\My holds ${oldThumb} \\(CN=10\\.0\\.1\\.1, CN=WORKER1\\)`)],
       [text.replace(oldThumb, `\u200e${oldThumb}`), /not a 40-hex-digit thumbprint/],
     ];
     for (const [content, message] of files) {
       await host.writeFile(WORKER_SETTINGS, Buffer.from(content, 'utf8'));
       const {result} = await prepare(l, 'ssis-worker');
       assert.equal(result.ok, false, String(message));
-      assert.match(!result.ok ? (result.errors.worker ?? '') : '', message);
+      assert.match(!result.ok ? (result.errors.workers ?? '') : '', new RegExp(`^worker1: .*${message.source}`));
     }
     await host.writeFile(WORKER_SETTINGS, original);
     assert.deepEqual(await l.snapshot(), before);
@@ -359,7 +373,7 @@ describe('ssis-worker on the sandbox', () => {
       assert.equal(statSync(file).mode & 0o777, 0o600);
       for (const [what, value] of [
         ['the new PFX password', secrets.pfxPassword!],
-        ['the new PFX', secrets.pfxBase64!.slice(0, 64)],
+        ['the new PFX', secrets['pfx:worker1']!.slice(0, 64)],
         ['the export password', inside.password],
         ['the old PFX', inside.pfxBase64.slice(0, 64)],
         ['the old PFX (middle)', inside.pfxBase64.slice(1000, 1064)],

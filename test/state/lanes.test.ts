@@ -34,6 +34,20 @@ class Driver {
     if (effect.type === 'verify') return this.send({type: 'verify-succeeded', stepId: effect.stepId, checks: [], changes: []} as never);
     return this.send({type: 'undo-succeeded', stepId: effect.stepId, report: 'ok'} as never);
   }
+  /**
+   * Completes undo effects wave by wave: each wave is the undos running at once (sorted), in the order they started.
+   */
+  undoWaves(first: Effect[]): string[][] {
+    const waves: string[][] = [];
+    let wave = first;
+    while (wave.length) {
+      waves.push(wave.map((e) => e.stepId).sort());
+      const released: Effect[] = [];
+      for (const effect of wave) released.push(...this.complete(effect));
+      wave = released;
+    }
+    return waves;
+  }
   /** Runs a step through capture, do and verify; returns the effects the verify released. */
   finish(stepId: string): Effect[] {
     this.complete({type: 'capture', stepId});
@@ -95,14 +109,8 @@ describe('fan-out lanes', () => {
     // Retry waits for nothing in flight and re-runs the failed step with its capture
     assert.deepEqual(d.send({type: 'retry-requested'}), [{type: 'do', stepId: 'w1.trust'}]);
     d.send({type: 'step-failed', stepId: 'w1.trust', phase: 'do', error: 'boom again'} as never);
-    // When rollback is requested, Then it undoes w2.trust, w1.trust (captured before failing), m.prep
-    const undos: string[] = [];
-    let next = d.send({type: 'rollback-requested'});
-    while (next.length) {
-      undos.push(next[0]!.stepId);
-      next = d.complete(next[0]!);
-    }
-    assert.deepEqual(undos, ['w2.trust', 'w1.trust', 'm.prep']);
+    // When rollback is requested, Then it undoes w2.trust and w1.trust (captured before failing) side by side, then m.prep
+    assert.deepEqual(d.undoWaves(d.send({type: 'rollback-requested'})), [['w1.trust', 'w2.trust'], ['m.prep']]);
     assert.equal(d.state.phase, 'rolled-back');
   });
 
@@ -187,5 +195,104 @@ describe('fan-out lanes', () => {
     assert.deepEqual(d.finish('w2.trust'), []);
     assert.equal(d.state.phase, 'paused');
     assert.deepEqual(captures(d.send({type: 'resume-requested'})), ['w1.settings', 'w2.settings']);
+  });
+
+  test('rollback undoes the lanes side by side (concurrency bounds it, each lane newest first), restarts after, then the steps before the block', () => {
+    // Given three workers, each with settings then a restart (undoLast), after a master step
+    const steps = [info('m.prep'), ...['w1', 'w2', 'w3'].flatMap((w) => [info(`${w}.settings`, w), info(`${w}.restart`, w, {undoLast: true})])];
+    const d = new Driver(steps, 2);
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    for (const w of ['w1', 'w2', 'w3']) {
+      d.finish(`${w}.settings`);
+      d.finish(`${w}.restart`);
+    }
+    assert.equal(d.state.phase, 'completed');
+    // When rollback is requested
+    const first = d.send({type: 'rollback-requested'});
+    // Then two lanes' settings are undone at once (concurrency 2), never two steps of one lane
+    assert.deepEqual(first.map((e) => e.stepId), ['w3.settings', 'w2.settings']);
+    // And the third lane takes the first free slot
+    assert.deepEqual(d.complete(first[0]!).map((e) => e.stepId), ['w1.settings']);
+    assert.deepEqual(d.complete(first[1]!), []);
+    // And the step before the block is undone alone once every lane is done; the restarts (undoLast) come after
+    // everything else, side by side, in their original order
+    assert.deepEqual(d.complete({type: 'undo', stepId: 'w1.settings'}).map((e) => e.stepId), ['m.prep']);
+    const restarts = d.complete({type: 'undo', stepId: 'm.prep'});
+    assert.deepEqual(restarts.map((e) => e.stepId), ['w1.restart', 'w2.restart']);
+    assert.deepEqual(d.complete(restarts[0]!).map((e) => e.stepId), ['w3.restart']);
+    assert.deepEqual(d.complete(restarts[1]!), []);
+    d.complete({type: 'undo', stepId: 'w3.restart'});
+    assert.equal(d.state.phase, 'rolled-back');
+  });
+
+  test('with "continue", a failed lane holds the step after the block: the procedure fails instead of going on', () => {
+    const d = new Driver(STEPS, 3, 'continue');
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    d.complete({type: 'capture', stepId: 'w2.trust'});
+    d.send({type: 'step-failed', stepId: 'w2.trust', phase: 'do', error: 'boom'} as never);
+    d.finish('w1.trust');
+    d.finish('w1.settings');
+    d.finish('w3.trust');
+    assert.deepEqual(d.finish('w3.settings'), []);
+    assert.equal(d.kinds()['m.done'], 'pending');
+    assert.equal(d.state.phase, 'failed');
+  });
+
+  test('one node rolled back on its own: only its steps are undone, in order; it goes back to not started and resume runs it again', () => {
+    // Given w2 failed under "continue" while w1 and w3 completed
+    const d = new Driver(STEPS, 3, 'continue');
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    d.finish('w1.trust');
+    d.finish('w1.settings');
+    d.finish('w2.trust');
+    d.complete({type: 'capture', stepId: 'w2.settings'});
+    d.send({type: 'step-failed', stepId: 'w2.settings', phase: 'do', error: 'boom'} as never);
+    d.finish('w3.trust');
+    d.finish('w3.settings');
+    assert.equal(d.state.phase, 'failed');
+    // When w2 alone is rolled back
+    const undos = d.undoWaves(d.send({type: 'lane-rollback-requested', lane: 'w2'} as never));
+    // Then its failed-after-capture step and its done step are undone, newest first, and nothing else
+    assert.deepEqual(undos, [['w2.settings'], ['w2.trust']]);
+    assert.equal(d.kinds()['w1.settings'], 'done');
+    assert.equal(d.kinds()['w3.trust'], 'done');
+    // And w2 is back to not started, the procedure paused; resume runs w2 again and then the step after the block
+    assert.equal(d.kinds()['w2.trust'], 'pending');
+    assert.equal(d.state.phase, 'paused');
+    assert.deepEqual(captures(d.send({type: 'resume-requested'})), ['w2.trust']);
+    d.finish('w2.trust');
+    assert.deepEqual(captures(d.finish('w2.settings')), ['m.done']);
+  });
+
+  test('a node rollback is refused while steps run, for a node that is not a lane, and with nothing to undo', () => {
+    const d = new Driver(STEPS, 2);
+    d.send({type: 'start'});
+    const refused = (event: Omit<ProcedureEvent, 'at'>) => transition(d.state, {...event, at: at()} as ProcedureEvent).ignored;
+    assert.match(refused({type: 'lane-rollback-requested', lane: 'w1'} as never) ?? '', /only while the procedure is stopped/);
+    d.finish('m.prep');
+    d.complete({type: 'capture', stepId: 'w1.trust'});
+    d.send({type: 'step-failed', stepId: 'w1.trust', phase: 'do', error: 'boom'} as never);
+    assert.match(refused({type: 'lane-rollback-requested', lane: 'w2'} as never) ?? '', /still running/);
+    d.finish('w2.trust');
+    assert.match(refused({type: 'lane-rollback-requested', lane: 'master'} as never) ?? '', /not a node of a fan-out/);
+    assert.match(refused({type: 'lane-rollback-requested', lane: 'w3'} as never) ?? '', /nothing to undo on w3/);
+  });
+
+  test('an undo that fails during a node rollback leaves the node as it is and the procedure failed', () => {
+    const d = new Driver(STEPS, 2);
+    d.send({type: 'start'});
+    d.finish('m.prep');
+    d.send({type: 'pause-requested'});
+    d.finish('w1.trust');
+    d.finish('w2.trust');
+    assert.equal(d.state.phase, 'paused');
+    const [undo] = d.send({type: 'lane-rollback-requested', lane: 'w1'} as never);
+    d.send({type: 'undo-failed', stepId: undo!.stepId, error: 'access denied'} as never);
+    assert.equal(d.kinds()['w1.trust'], 'undo-failed');
+    assert.equal(d.state.phase, 'failed');
+    assert.equal(d.state.rollbackLane, null);
   });
 });

@@ -48,6 +48,12 @@ export const SSIS_MASTER_APPID = '{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}';
 const OTHER_APP_APPID = '{4dc3e181-e14b-4a21-b022-59fc669b0914}';
 const MASTER_PORT = 8391;
 const WORKER_ACCOUNT = `NT Service\\${WORKER_SERVICE}`;
+// Worker 3 runs as a domain account, as admins often set it up: the account the new key is granted to must be read
+// from the service (sc.exe qc), not assumed.
+const DOMAIN_WORKER_ACCOUNT = 'CONTOSO\\svc-ssis-worker';
+const DOMAIN_ACCOUNT_WORKER = 3;
+const MASTER_BINARY = `"${SCALE_OUT_BINN}\\ScaleOut\\MasterService\\Microsoft.SqlServer.IntegrationServices.Scaleout.MasterService.exe"`;
+const WORKER_BINARY = `"${SCALE_OUT_BINN}\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe"`;
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Distinct keys up to this many workers; beyond it workers share keys round-robin (sandbox only: every certificate
 // is still unique, and 200 native 2048-bit key generations would take most of a minute).
@@ -89,7 +95,7 @@ export async function initSandbox(dir: string, options: InitOptions = {}): Promi
   ]);
   for (const [i, node] of workerNodes.entries()) {
     const cert = workerCerts[i]!;
-    await writeNode(dir, node, buildWorker(cert, masterCert!, workerExportable), [
+    await writeNode(dir, node, buildWorker(cert, masterCert!, workerExportable, i + 1 === DOMAIN_ACCOUNT_WORKER ? DOMAIN_WORKER_ACCOUNT : WORKER_ACCOUNT), [
       [WORKER_SETTINGS_PATH, workerSettings(node, masterCert!.info.thumbprint, cert.info.thumbprint)],
       [`${SCALE_OUT_BINN}\\SSISScaleOutWorker.cer`, cert.der],
     ]);
@@ -141,6 +147,7 @@ function buildMaster(masterCert: MadeCert, otherAppCert: MadeCert, workerCerts: 
   ];
   state.services[MASTER_SERVICE] = {
     displayName: 'SQL Server Integration Services Scale Out Master 14.0',
+    binaryPath: MASTER_BINARY,
     account: `NT Service\\${MASTER_SERVICE}`,
     status: 'running',
     win32ExitCode: 0,
@@ -149,13 +156,14 @@ function buildMaster(masterCert: MadeCert, otherAppCert: MadeCert, workerCerts: 
   return state;
 }
 
-function buildWorker(cert: MadeCert, masterCert: MadeCert, exportable: boolean): NodeState {
+function buildWorker(cert: MadeCert, masterCert: MadeCert, exportable: boolean, account: string): NodeState {
   const state = emptyNodeState();
-  state.stores['My'] = [sandboxCertFromDer(cert.der, {keyPem: cert.keyPem, exportable, keyAcl: [WORKER_ACCOUNT]})];
+  state.stores['My'] = [sandboxCertFromDer(cert.der, {keyPem: cert.keyPem, exportable, keyAcl: [account]})];
   state.stores['Root'] = [sandboxCertFromDer(masterCert.der)];
   state.services[WORKER_SERVICE] = {
     displayName: 'SQL Server Integration Services Scale Out Worker 14.0',
-    account: WORKER_ACCOUNT,
+    binaryPath: WORKER_BINARY,
+    account,
     status: 'running',
     win32ExitCode: 0,
     startType: 'auto',

@@ -83,6 +83,8 @@ export interface SandboxBinding {
 
 export interface SandboxService {
   displayName: string;
+  /** As `sc qc` prints BINARY_PATH_NAME (quoted when it holds spaces). */
+  binaryPath?: string;
   account: string;
   status: 'running' | 'stopped';
   /** 0, or 1067 after the service process died during start. */

@@ -27,10 +27,11 @@ export const sc: SandboxProgram = {
   run(context, args) {
     const verb = args[0]?.toLowerCase();
     const given = args[1];
-    if (!verb || !given || !['query', 'stop', 'start'].includes(verb)) return {stdout: USAGE, stderr: '', exitCode: 1};
+    if (!verb || !given || !['query', 'qc', 'stop', 'start'].includes(verb)) return {stdout: USAGE, stderr: '', exitCode: 1};
     const name = serviceKey(context.state, given);
     if (!name) return error('OpenService', 1060, 'The specified service does not exist as an installed service.');
     if (verb === 'query') return {stdout: statusBlock(name, context.state.services[name]!), stderr: '', exitCode: 0};
+    if (verb === 'qc') return {stdout: configBlock(name, context.state.services[name]!), stderr: '', exitCode: 0};
     if (verb === 'stop') return stop(context.state, name);
     return start(context, name);
   },
@@ -74,6 +75,24 @@ function start(context: ToolContext, name: string): ToolResult {
   const pid = 1000 + Math.floor(Math.random() * 9000);
   const stdout = block(name, STATES.startPending, IGNORES, 0, '0x7d0', [`        PID                : ${pid}`, '        FLAGS              :']);
   return {stdout, stderr: '', exitCode: 0, state: next};
+}
+
+// `sc qc` as Windows prints it; the sandbox keeps no binary path, so the Scale Out services' install path stands in.
+function configBlock(name: string, service: SandboxService): string {
+  return lines(
+    '[SC] QueryServiceConfig SUCCESS',
+    '',
+    `SERVICE_NAME: ${name}`,
+    '        TYPE               : 10  WIN32_OWN_PROCESS',
+    '        START_TYPE         : 2   AUTO_START',
+    '        ERROR_CONTROL      : 1   NORMAL',
+    `        BINARY_PATH_NAME   : ${service.binaryPath ?? `C:\\Windows\\System32\\${name}.exe`}`,
+    '        LOAD_ORDER_GROUP   :',
+    '        TAG                : 0',
+    `        DISPLAY_NAME       : ${service.displayName}`,
+    '        DEPENDENCIES       :',
+    `        SERVICE_START_NAME : ${service.account}`,
+  );
 }
 
 function statusBlock(name: string, service: SandboxService): string {
