@@ -5,6 +5,7 @@ import type {ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ReadJournal} from '../runner/journal.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
+import {byAttention, laneProgress} from '../state/progress.ts';
 import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import {newRunner, runnerFromJournal, sessionPaths} from './session.ts';
 
@@ -90,6 +91,7 @@ export async function runCommandLine(
   const state = await drive(runner, {type: 'start', at: runner.now()}, out);
   runner.close();
   printChanges(state, out);
+  printNodes(state, out);
   if (state.phase === 'completed') {
     out.log(`completed: ${state.steps.length} steps verified`);
     return 0;
@@ -169,6 +171,21 @@ function reportStep(step: StepState, index: number, total: number, out: Out): vo
       return;
     default:
       return;
+  }
+}
+
+/** With several nodes at once, a line of counts and each failed node with its reason. */
+function printNodes(state: ProcedureState, out: Out): void {
+  const lanes = laneProgress(state);
+  if (lanes.length < 2) return;
+  const failed = byAttention(lanes).filter((l) => l.condition === 'failed' || l.condition === 'undo-failed');
+  const done = lanes.filter((l) => l.condition === 'done').length;
+  const other = lanes.length - done - failed.length;
+  out.log('');
+  out.log(`nodes: ${done} done, ${failed.length} failed${failed.length ? ` (${failed.map((l) => l.name).join(', ')})` : ''}${other ? `, ${other} not finished` : ''}`);
+  for (const lane of failed) {
+    const step = state.steps[lane.focus]!;
+    if (step.status.kind === 'failed') out.error(`  ✘ ${lane.name}: [${step.info.node}] ${step.info.title}: ${step.status.error}`);
   }
 }
 

@@ -15,7 +15,6 @@ export function Help({onClose}: {onClose: () => void}) {
     line('certwalk keys', {bold: true}),
     line('Letters, arrows, Enter and Esc only: nothing an RDP console swallows.', {dim: true}),
     ...BINDINGS.map((b) => line(`${pad(b.keys.join(' / '), 12)} ${pad(b.help, Math.max(20, width - 36))} ${b.where}`)),
-    line(''),
     line('Destructive steps always ask first; No is the default and Enter alone never confirms.', {dim: true}),
     line('Esc / ? / q close this help', {bold: true}),
   ];

@@ -15,6 +15,8 @@ export type KeyCommand =
   | 'start'
   | 'pause'
   | 'rollback'
+  | 'rollback-node'
+  | 'nodes'
   | 'retry'
   | 'skip'
   | 'transcript'
@@ -33,7 +35,7 @@ export const BINDINGS: readonly Binding[] = [
   {command: 'down', keys: ['↓', 'j'], help: 'move down / scroll down', where: 'everywhere'},
   {command: 'page-up', keys: ['PgUp', 'u'], help: 'scroll a page up', where: 'plan, run, transcript'},
   {command: 'page-down', keys: ['PgDn', 'd'], help: 'scroll a page down', where: 'plan, run, transcript'},
-  {command: 'select', keys: ['Enter'], help: 'choose / edit / continue', where: 'home, parameters'},
+  {command: 'select', keys: ['Enter'], help: "choose / edit / continue; a node's steps", where: 'menus, node list'},
   {command: 'back', keys: ['Esc', 'b'], help: 'back / close', where: 'everywhere'},
   {command: 'start', keys: ['s'], help: 'start the procedure', where: 'plan'},
   {command: 'confirm', keys: ['y'], help: 'yes: run this destructive step', where: 'confirmation'},
@@ -41,6 +43,8 @@ export const BINDINGS: readonly Binding[] = [
   {command: 'decline', keys: ['n', 'Esc'], help: 'no (the default): pause, nothing runs', where: 'confirmation'},
   {command: 'pause', keys: ['p'], help: 'pause after the current step / resume', where: 'run'},
   {command: 'rollback', keys: ['r'], help: 'roll back: undo every completed step, newest first', where: 'run'},
+  {command: 'nodes', keys: ['g'], help: 'node list (failed first) or step list', where: 'run, many nodes'},
+  {command: 'rollback-node', keys: ['x'], help: 'roll back this node only (others keep theirs)', where: 'run, when stopped'},
   {command: 'retry', keys: ['e'], help: 'retry the failed step (keeps what was captured first)', where: 'run, after a failure'},
   {command: 'skip', keys: ['s'], help: 'skip the failed step, when that is safe', where: 'run, after a failure'},
   {command: 'transcript', keys: ['t'], help: 'show the session transcript', where: 'run, done'},

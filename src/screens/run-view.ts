@@ -1,12 +1,21 @@
 // The Run screen as lines: step list, before/after panel, output pane or a modal. Pure, so it is tested without a
 // terminal and always fits the given height.
 import type {RunnerSnapshot} from '../runner/runner.ts';
+import {byAttention, countConditions, laneProgress, nodeProgress, type NodeCondition, type NodeProgress} from '../state/progress.ts';
 import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
 import {fit, pad, seconds, thumb} from './format.ts';
 import {line, wrap, type Line} from './lines.tsx';
 
-export type RunMode = 'main' | 'rollback-confirm' | 'quit-confirm';
+export type RunMode = 'main' | 'rollback-confirm' | 'node-rollback-confirm' | 'quit-confirm';
+
+/** The node list: one row per node, failed first; a node opened shows its own steps. */
+export interface NodeListView {
+  /** The selected node's name (kept across re-sorting), or null for the first row. */
+  readonly selected: string | null;
+  /** The node whose steps are shown instead of the list, or null. */
+  readonly open: string | null;
+}
 
 export interface RunViewInput {
   readonly title: string;
@@ -20,6 +29,10 @@ export interface RunViewInput {
   readonly modalTop: number;
   readonly transcriptPath: string;
   readonly journalPath: string;
+  /** Present when the node list is shown instead of the step list. */
+  readonly nodes?: NodeListView | null;
+  /** The node the node-rollback-confirm box is about. */
+  readonly laneToRollBack?: string | null;
 }
 
 const ICON: Record<StepStatus['kind'], string> = {
@@ -100,18 +113,99 @@ interface StepWindow {
   readonly first: number;
 }
 
-function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number): StepWindow {
-  const total = state.steps.length;
+function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number, only?: readonly number[]): StepWindow {
+  const indices = only ?? state.steps.map((_, i) => i);
+  const total = indices.length;
   const maxTop = Math.max(0, total - Math.max(0, height));
   if (height <= 0) return {lines: [], note: '', maxTop, first: 0};
-  const nodeWidth = Math.min(12, Math.max(...state.steps.map((s) => s.info.node.length), 4));
-  const focus = state.current ?? Math.max(0, state.steps.findIndex((s) => s.status.kind === 'pending'));
+  const nodeWidth = Math.min(12, Math.max(...indices.map((i) => state.steps[i]!.info.node.length), 4));
+  const focusStep = state.current ?? Math.max(0, state.steps.findIndex((s) => s.status.kind === 'pending'));
+  const focus = Math.max(0, indices.indexOf(focusStep));
   const follow = Math.min(Math.max(0, focus - Math.floor(height / 3)), maxTop);
   const first = top === null ? follow : Math.min(Math.max(0, top), maxTop);
-  const lines = state.steps.slice(first, first + height).map((s, i) => stepLine(s, first + i, width, now, nodeWidth));
+  const lines = indices.slice(first, first + height).map((i) => stepLine(state.steps[i]!, i, width, now, nodeWidth));
   const below = total - first - lines.length;
   const note = [first ? `↑${first} above` : '', below > 0 ? `↓${below} below` : ''].filter(Boolean).join(' · ');
   return {lines, note, maxTop, first};
+}
+
+const NODE_ICON: Record<NodeCondition, string> = {
+  'undo-failed': '✘',
+  failed: '✘',
+  asking: '?',
+  undoing: '↶',
+  running: '▶',
+  stopped: '‖',
+  waiting: '·',
+  undone: '↺',
+  done: '✔',
+};
+
+const NODE_COLOR: Partial<Record<NodeCondition, string>> = {
+  'undo-failed': 'red',
+  failed: 'red',
+  asking: 'yellow',
+  undoing: 'magenta',
+  running: 'cyan',
+  stopped: 'yellow',
+  undone: 'magenta',
+  done: 'green',
+};
+
+function nodeLine(node: NodeProgress, state: ProcedureState, width: number, now: number, nameWidth: number, selected: boolean): Line {
+  const step = state.steps[node.focus]!;
+  const progress = `${node.done}/${node.steps.length}`.padStart(5);
+  const status = node.condition === 'stopped' ? 'stopped' : node.condition === 'waiting' ? '' : statusText(step.status, now);
+  const head = `${selected ? '›' : ' '}${NODE_ICON[node.condition]} ${pad(node.name, nameWidth)} ${progress} `;
+  // A failed node shows why, not just which step: with two hundred nodes nobody opens each one.
+  const what = step.status.kind === 'failed' ? step.status.error : step.status.kind === 'undo-failed' ? `undo: ${step.status.error}` : step.info.title;
+  const whatWidth = Math.max(8, width - head.length - status.length - 1);
+  return line(`${head}${pad(what, whatWidth)} ${status}`, {
+    color: NODE_COLOR[node.condition],
+    dim: node.condition === 'waiting',
+    bold: node.condition === 'failed' || node.condition === 'asking' || node.condition === 'undo-failed',
+    inverse: selected,
+  });
+}
+
+interface NodeWindow {
+  readonly lines: Line[];
+  readonly note: string;
+  /** Node names in list order, so keys move the selection through what is shown. */
+  readonly order: readonly string[];
+}
+
+function nodeWindow(state: ProcedureState, view: NodeListView, height: number, width: number, now: number): NodeWindow {
+  const nodes = byAttention(nodeProgress(state));
+  const order = nodes.map((n) => n.name);
+  if (height <= 0) return {lines: [], note: '', order};
+  const index = Math.max(0, view.selected === null ? 0 : order.indexOf(view.selected));
+  const maxTop = Math.max(0, nodes.length - height);
+  const first = Math.min(Math.max(0, index - Math.floor(height / 3)), maxTop);
+  const nameWidth = Math.min(16, Math.max(4, ...nodes.map((n) => n.name.length)));
+  const lines = nodes.slice(first, first + height).map((n, i) => nodeLine(n, state, width, now, nameWidth, first + i === index));
+  const below = nodes.length - first - lines.length;
+  const note = [`node ${index + 1}/${nodes.length}`, first ? `↑${first} above` : '', below > 0 ? `↓${below} below` : ''].filter(Boolean).join(' · ');
+  return {lines, note, order};
+}
+
+/** The list region: the node list, one node's steps, or every step. */
+function listRegion(input: RunViewInput, height: number, width: number): {lines: Line[]; note: string; steps: StepWindow | null; order: readonly string[]} {
+  const {state} = input.snapshot;
+  const view = input.nodes;
+  const summary = laneSummary(state, width);
+  if (!view) {
+    const steps = stepWindow(state, height - summary.length, input.stepTop, width, input.now);
+    return {lines: [...summary, ...steps.lines], note: steps.note, steps, order: []};
+  }
+  if (view.open !== null) {
+    const node = nodeProgress(state).find((n) => n.name === view.open);
+    const heading = line(`${view.open}: ${node ? `${node.done}/${node.steps.length} steps done` : 'no such node'} · Esc back to the node list`, {bold: true});
+    const steps = stepWindow(state, height - 1, input.stepTop, width, input.now, node?.steps ?? []);
+    return {lines: [heading, ...steps.lines], note: steps.note, steps, order: []};
+  }
+  const nodes = nodeWindow(state, view, height - summary.length, width, input.now);
+  return {lines: [...summary, ...nodes.lines], note: nodes.note, steps: null, order: nodes.order};
 }
 
 /** The rule under the step list carries its scroll position, so no step's status is ever covered. */
@@ -142,27 +236,15 @@ function changesPanel(changes: readonly Change[], height: number, width: number)
 
 /** One line per fan-out: how many nodes are done, running, failed, waiting; failed nodes named first. */
 export function laneSummary(state: ProcedureState, width: number): Line[] {
-  const lanes = new Map<string, StepStatus['kind'][]>();
-  for (const step of state.steps) {
-    if (step.info.lane === undefined) continue;
-    lanes.set(step.info.lane, [...(lanes.get(step.info.lane) ?? []), step.status.kind]);
-  }
-  if (lanes.size < 2) return [];
-  const counts = {done: 0, running: 0, failed: 0, waiting: 0, undone: 0};
-  const failed: string[] = [];
-  for (const [lane, kinds] of lanes) {
-    if (kinds.some((k) => k === 'failed' || k === 'undo-failed')) {
-      counts.failed++;
-      failed.push(lane);
-    } else if (kinds.some((k) => k === 'capturing' || k === 'running' || k === 'verifying' || k === 'undoing' || k === 'awaiting-confirmation')) counts.running++;
-    else if (kinds.every((k) => k === 'done' || k === 'skipped')) counts.done++;
-    else if (kinds.some((k) => k === 'undone')) counts.undone++;
-    else counts.waiting++;
-  }
-  const parts = [`nodes ${lanes.size}:`, `✘ ${counts.failed} failed`, `▶ ${counts.running} running`, `✔ ${counts.done} done`, `· ${counts.waiting} waiting`];
-  if (counts.undone) parts.push(`↺ ${counts.undone} undone`);
+  const lanes = laneProgress(state);
+  if (lanes.length < 2) return [];
+  const counts = countConditions(lanes);
+  const n = (...conditions: NodeCondition[]) => conditions.reduce((sum, c) => sum + (counts.get(c) ?? 0), 0);
+  const failed = lanes.filter((l) => l.condition === 'failed' || l.condition === 'undo-failed').map((l) => l.name);
+  const parts = [`nodes ${lanes.length}:`, `✘ ${failed.length} failed`, `▶ ${n('running', 'asking', 'undoing')} running`, `✔ ${n('done')} done`, `· ${n('waiting', 'stopped')} waiting`];
+  if (n('undone')) parts.push(`↺ ${n('undone')} undone`);
   const text = `${parts.join('  ')}${failed.length ? `  · failed: ${failed.join(', ')}` : ''}`;
-  return [line(fit(text, width), {color: counts.failed ? 'red' : undefined, bold: counts.failed > 0})];
+  return [line(fit(text, width), {color: failed.length ? 'red' : undefined, bold: failed.length > 0})];
 }
 
 /** The most recent read-back: expected against observed, so green means the node confirmed it. */
@@ -222,6 +304,19 @@ function rollbackModal(state: ProcedureState, width: number): Line[] {
   return out;
 }
 
+function nodeRollbackModal(state: ProcedureState, node: string | null): Line[] {
+  const order = node === null ? [] : rollbackOrder(state, node);
+  const out: Line[] = [line(`Roll back ${node ?? '(no node selected)'} only: the other nodes keep their changes`, {bold: true, color: 'magenta', inverse: true})];
+  if (!order.length) out.push(line('  nothing to undo on this node', {dim: true}));
+  order.forEach((index, n) => {
+    const s = state.steps[index]!;
+    out.push(line(`  ${String(n + 1).padStart(2)}. undo [${s.info.node}] ${s.info.title}`));
+  });
+  out.push(line('Afterwards the node is back to not started: p runs it again, r rolls back everything.', {dim: true}));
+  out.push(line(order.length ? 'y roll back this node · n/Esc cancel' : 'n/Esc close', {bold: true}));
+  return out;
+}
+
 function failurePanel(state: ProcedureState, width: number): Line[] {
   const step = state.current === null ? undefined : state.steps[state.current];
   if (!step || step.status.kind !== 'failed') return [];
@@ -232,13 +327,25 @@ function failurePanel(state: ProcedureState, width: number): Line[] {
   } else {
     out.push(...wrap(`  ${step.status.error}`, width, {color: 'red'}, '  '));
   }
+  const others = state.steps.filter((s) => s !== step && s.status.kind === 'failed').length;
+  if (others) out.push(line(`${others} other step(s) failed too (g: the node list shows each node's reason)`, {color: 'red'}));
   out.push(line('Nothing after this step runs until you choose.', {dim: true}));
-  out.push(line(`e retry${step.info.skippable ? ' · s skip' : ''} · r roll back · q quit, leaving it as is`, {bold: true}));
+  const laned = step.info.lane !== undefined;
+  out.push(line(`e retry${step.info.skippable ? ' · s skip' : ''} · r roll back${laned ? ' · x this node only' : ''} · q quit, leaving it as is`, {bold: true}));
   return out;
 }
 
-function footer(state: ProcedureState, mode: RunMode, hint: string | null): Line {
+function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes: NodeListView | null | undefined): Line {
   if (hint) return line(`(${hint})`, {color: 'yellow'});
+  if (nodes && mode === 'main' && state.phase !== 'rolling-back') {
+    const current = state.current === null ? undefined : state.steps[state.current];
+    if (current?.status.kind !== 'awaiting-confirmation') {
+      const stopped = state.phase === 'failed' || state.phase === 'paused' || state.phase === 'completed';
+      const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
+      const open = nodes.open === null ? (ended ? 'Enter home' : "↑↓ node · Enter its steps") : 'Esc nodes';
+      return line(`${open} · g steps${stopped ? ' · x roll back this node' : ''}${state.phase === 'failed' ? ' · e retry' : ''} · p pause/resume · r roll back all · ? help`, {dim: true});
+    }
+  }
   if (mode === 'quit-confirm') return line('Quit, leaving it as is? y quit · n stay  (the journal keeps what rollback needs)', {bold: true, color: 'yellow'});
   const current = state.current === null ? undefined : state.steps[state.current];
   if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line('answer above · ↑↓ scroll the box · r roll back instead · t transcript · ? help', {dim: true});
@@ -283,6 +390,8 @@ function summary(input: RunViewInput, width: number): Line[] {
 
 export interface RunView {
   readonly lines: Line[];
+  /** The node list's order (failed first), for moving the selection; empty when no list is shown. */
+  readonly nodeOrder: readonly string[];
   /** How far the modal and the step list can scroll, so keys past the end do nothing. */
   readonly modalMaxTop: number;
   readonly stepMaxTop: number;
@@ -301,17 +410,18 @@ export function runView(input: RunViewInput): RunView {
 }
 
 function layoutRun(input: RunViewInput, width: number): RunView {
-  const {snapshot, mode, rows, now} = input;
+  const {snapshot, mode, rows} = input;
   const {state} = snapshot;
   const budget = Math.max(8, rows - 1);
   const title = line(`certwalk · ${input.title}`, {bold: true});
   const phase = phaseLabel(state);
   const top: Line[] = [{...title, text: `${pad(title.text, width - phase.length - 1)} ${phase}`}];
-  const bottom = footer(state, mode, snapshot.hint);
+  const bottom = footer(state, mode, snapshot.hint, input.nodes);
 
   const current = state.current === null ? undefined : state.steps[state.current];
   let modal: Line[] = [];
   if (mode === 'rollback-confirm') modal = rollbackModal(state, width);
+  else if (mode === 'node-rollback-confirm') modal = nodeRollbackModal(state, input.laneToRollBack ?? null);
   else if (current?.status.kind === 'awaiting-confirmation') modal = confirmModal(current, state, width);
   else if (state.phase === 'failed') modal = failurePanel(state, width);
   const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
@@ -335,27 +445,24 @@ function layoutRun(input: RunViewInput, width: number): RunView {
       const start = Math.min(Math.max(0, input.modalTop), modalMaxTop);
       shown = [...modal.slice(start, start + room), line(`  ↑↓ scroll: ${modalMaxTop} more line(s) in this box`, {dim: true}), modal[modal.length - 1]!];
     }
-    const lanes = laneSummary(state, width);
-    const steps = stepWindow(state, stepsHeight - lanes.length, input.stepTop, width, now);
-    const lines = [...top, ...lanes, ...steps.lines, rule(steps.note, width), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width) : [])];
-    return {lines: [...lines.slice(0, budget - 1), bottom], modalMaxTop, stepMaxTop: steps.maxTop, stepFirst: steps.first};
+    const list = listRegion(input, stepsHeight, width);
+    const lines = [...top, ...list.lines, rule(list.note, width), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width) : [])];
+    return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
   }
 
   const checked = readBack(state, width);
   const outputHeight = Math.min(Math.max(3, Math.floor(body / 4)), 12);
   const changes = changeRows(state);
   const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
-  const lanes = laneSummary(state, width);
-  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - lanes.length - 1);
-  const steps = stepWindow(state, stepsHeight, input.stepTop, width, now);
+  const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - 1);
+  const list = listRegion(input, stepsHeight, width);
   const lines = [
     ...top,
-    ...lanes,
-    ...steps.lines,
-    rule(steps.note, width),
+    ...list.lines,
+    rule(list.note, width),
     ...changesPanel(changes, changesHeight, width),
     ...checked,
     ...outputPane(snapshot, outputHeight, width),
   ];
-  return {lines: [...lines.slice(0, budget - 1), bottom], modalMaxTop: 0, stepMaxTop: steps.maxTop, stepFirst: steps.first};
+  return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
 }

@@ -3,10 +3,11 @@
 import {Box, useInput} from 'ink';
 import {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import type {ProcedureRunner} from '../runner/runner.ts';
+import {laneProgress} from '../state/progress.ts';
 import {isInFlight, isTerminal} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';
 import {Lines} from './lines.tsx';
-import {runView, type RunMode} from './run-view.ts';
+import {runView, type NodeListView, type RunMode} from './run-view.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface RunProps {
@@ -18,6 +19,9 @@ export interface RunProps {
   readonly onHelp: () => void;
   readonly onTranscript: () => void;
 }
+
+// More steps than an 80x24 screen can list, spread over several nodes: the node list reads better than the steps.
+const NODE_LIST_FROM_STEPS = 24;
 
 /** Re-renders twice a second while a step is in flight, so its elapsed time moves. */
 function useTicking(enabled: boolean): number {
@@ -38,8 +42,11 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const [stepTop, setStepTop] = useState<number | null>(null);
   const [modalTop, setModalTop] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
+  const fanOut = laneProgress(state).length >= 2;
+  const [nodes, setNodes] = useState<NodeListView | null>(() => (fanOut && state.steps.length > NODE_LIST_FROM_STEPS ? {selected: null, open: null} : null));
+  const [laneToRollBack, setLaneToRollBack] = useState<string | null>(null);
   // Scroll limits come from the last layout; key handlers run between renders and read them here.
-  const limits = useRef({modal: 0, steps: 0, stepFirst: 0});
+  const limits = useRef<{modal: number; steps: number; stepFirst: number; nodeOrder: readonly string[]}>({modal: 0, steps: 0, stepFirst: 0, nodeOrder: []});
   const current = state.current === null ? undefined : state.steps[state.current];
   const inFlight = current !== undefined && isInFlight(current.status);
   const now = useTicking(inFlight);
@@ -66,6 +73,15 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
           if (!isTerminal(state)) runner.dispatch({type: 'abort-requested', at});
           onQuit();
         } else if (input === 'n' || key.escape) setMode('main');
+        return;
+      }
+      if (mode === 'node-rollback-confirm') {
+        if (input === 'y' && laneToRollBack) {
+          dispatch({type: 'lane-rollback-requested', at, lane: laneToRollBack});
+          setMode('main');
+        } else if (input === 'n' || key.escape) setMode('main');
+        else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
+        else if (has('down')) setModalTop((t) => Math.min(limits.current.modal, t + 1));
         return;
       }
       if (mode === 'rollback-confirm') {
@@ -99,6 +115,36 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
       if (isTerminal(state)) {
         if (key.return) return onHome();
       }
+      if (has('nodes')) {
+        if (!fanOut) return setHint('one node at a time here: the step list shows everything');
+        setStepTop(null);
+        return setNodes((n) => (n ? null : {selected: null, open: null}));
+      }
+      if (has('rollback-node')) {
+        // The node in view: the one opened or selected in the node list, else the failed (current) step's lane.
+        const lane = nodes ? (nodes.open ?? nodes.selected ?? limits.current.nodeOrder[0]) : current?.info.lane;
+        if (!lane) return setHint('no node to roll back on its own here: g shows the node list');
+        if (!['failed', 'paused', 'completed'].includes(state.phase)) return setHint('a node can be rolled back on its own once the procedure is stopped: p pause first');
+        setLaneToRollBack(lane);
+        return setMode('node-rollback-confirm');
+      }
+      if (nodes && nodes.open === null) {
+        const order = limits.current.nodeOrder;
+        const index = Math.max(0, nodes.selected === null ? 0 : order.indexOf(nodes.selected));
+        const move = (to: number) => setNodes({...nodes, selected: order[Math.min(Math.max(0, to), order.length - 1)] ?? null});
+        if (has('up')) return move(index - 1);
+        if (has('down')) return move(index + 1);
+        if (has('page-up')) return move(index - 10);
+        if (has('page-down')) return move(index + 10);
+        if (key.return) {
+          setStepTop(null);
+          return setNodes({...nodes, selected: order[index] ?? null, open: order[index] ?? null});
+        }
+      }
+      if (nodes && nodes.open !== null && has('back')) {
+        setStepTop(null);
+        return setNodes({...nodes, open: null});
+      }
       if (state.phase === 'failed') {
         if (has('retry')) return dispatch({type: 'retry-requested', at});
         if (has('skip')) return dispatch({type: 'skip-requested', at});
@@ -125,8 +171,10 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
     modalTop,
     transcriptPath: runner.transcriptPath,
     journalPath: runner.journalPath,
+    nodes,
+    laneToRollBack,
   });
-  limits.current = {modal: view.modalMaxTop, steps: view.stepMaxTop, stepFirst: view.stepFirst};
+  limits.current = {modal: view.modalMaxTop, steps: view.stepMaxTop, stepFirst: view.stepFirst, nodeOrder: view.nodeOrder};
   return (
     <Box flexDirection="column">
       <Lines lines={view.lines} width={Math.max(20, columns - 1)} />

@@ -55,7 +55,9 @@ export function runner(
 }
 
 /** Dispatches an event and waits until nothing is in flight. */
-export async function send(r: ProcedureRunner, event: Omit<ProcedureEvent, 'at'> & {type: ProcedureEvent['type']}): Promise<void> {
+type WithoutTime<E> = E extends unknown ? Omit<E, 'at'> : never;
+
+export async function send(r: ProcedureRunner, event: WithoutTime<ProcedureEvent>): Promise<void> {
   r.dispatch({...event, at: r.now()} as ProcedureEvent);
   await r.idle();
 }

@@ -14,6 +14,7 @@ import {exitCodeFor} from '../../src/hosts/sandbox/tools/program.ts';
 import type {NodeFiles, SandboxProgram, ToolResult} from '../../src/hosts/sandbox/tools/program.ts';
 import {sc} from '../../src/hosts/sandbox/tools/sc.ts';
 import {sandboxCertFromDer} from '../../src/hosts/sandbox/tools/stores.ts';
+import {parseServiceConfig} from '../../src/ops/service.ts';
 import {winhttpcertcfg} from '../../src/hosts/sandbox/tools/winhttpcertcfg.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, formatSettingsJson, json} from '../../src/hosts/sandbox/scale-out-files.ts';
 
@@ -276,6 +277,16 @@ test('sc query / stop / start print the documented blocks and errors', () => {
   const unknown = run(sc, state, ['query', 'Nope'], files);
   assert.equal(unknown.stdout, '[SC] OpenService FAILED 1060:\n\nThe specified service does not exist as an installed service.\n\n');
   assert.equal(unknown.exitCode, 1060 & 0xff);
+});
+
+test('sc qc prints the configuration sc.exe prints, the account the service runs as last, and parses back', () => {
+  const {state, files} = serviceState();
+  const printed = run(sc, state, ['qc', 'ssisscaleoutmaster140'], files);
+  assert.equal(printed.exitCode, 0);
+  assert.match(printed.stdout, /^\[SC\] QueryServiceConfig SUCCESS\n\nSERVICE_NAME: SSISScaleOutMaster140\n/);
+  const config = parseServiceConfig(printed.stdout);
+  assert.equal(config.account, state.services.SSISScaleOutMaster140!.account);
+  assert.match(run(sc, state, ['qc', 'Nope'], files).stdout, /\[SC\] OpenService FAILED 1060:/);
 });
 
 test('sc start of the master fails (STOPPED, 1067 on the next query) when the binding does not match the settings', () => {

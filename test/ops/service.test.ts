@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import {
   parseScError,
   parseScOutput,
+  parseServiceConfig,
   queryService,
+  queryServiceConfig,
+  queryServiceConfigCommand,
   queryServiceCommand,
   restartService,
   startService,
@@ -236,5 +239,42 @@ describe('restartService', () => {
     const host = new FakeHost([{command: 'sc.exe', args: ['stop', NAME], stdout: STOP_PENDING}, query(STOP_PENDING, false)]);
     await assert.rejects(restartService(host, NAME, noSleep), /did not stop/);
     assert.ok(!host.calls.some((c) => c.args[0] === 'start'));
+  });
+});
+
+// `sc qc` as Windows Server prints it (the layout of docs/TOOL-OUTPUT.md; CRLF, the account last).
+const QC = crlf(`[SC] QueryServiceConfig SUCCESS
+
+SERVICE_NAME: SSISScaleOutWorker140
+        TYPE               : 10  WIN32_OWN_PROCESS
+        START_TYPE         : 2   AUTO_START
+        ERROR_CONTROL      : 1   NORMAL
+        BINARY_PATH_NAME   : "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe"
+        LOAD_ORDER_GROUP   :
+        TAG                : 0
+        DISPLAY_NAME       : SQL Server Integration Services Scale Out Worker 14.0
+        DEPENDENCIES       :
+        SERVICE_START_NAME : CONTOSO\\svc-ssis worker
+`);
+
+describe('sc qc', () => {
+  test('parses the account (SERVICE_START_NAME, spaces kept), display name and binary path', () => {
+    const config = parseServiceConfig(QC);
+    assert.equal(config.serviceName, 'SSISScaleOutWorker140');
+    assert.equal(config.account, 'CONTOSO\\svc-ssis worker');
+    assert.equal(config.displayName, 'SQL Server Integration Services Scale Out Worker 14.0');
+    assert.match(config.binaryPath, /^"C:\\Program Files\\.*WorkerAgent\.exe"$/);
+  });
+
+  test('a block without SERVICE_START_NAME is refused, not read as an empty account', () => {
+    assert.throws(() => parseServiceConfig(QC.replace(/ {8}SERVICE_START_NAME.*\r\n/, '')), ToolError);
+  });
+
+  test('queryServiceConfig runs sc.exe qc NAME and reports a missing service with its Win32 error', async () => {
+    assert.deepEqual(queryServiceConfigCommand('SSISScaleOutWorker140'), {command: 'sc.exe', args: ['qc', 'SSISScaleOutWorker140']});
+    const host = new FakeHost([{command: 'sc.exe', args: ['qc', 'SSISScaleOutWorker140'], stdout: QC}]);
+    assert.equal((await queryServiceConfig(host, 'SSISScaleOutWorker140')).account, 'CONTOSO\\svc-ssis worker');
+    const missing = new FakeHost([{command: 'sc.exe', args: ['qc', 'Nope'], stdout: scError('OpenService', 1060, 'The specified service does not exist as an installed service.'), exitCode: 36}]);
+    await assert.rejects(queryServiceConfig(missing, 'Nope'), (e: ToolError) => e.details.code === 1060 && /does not exist/.test(e.message));
   });
 });
