@@ -340,10 +340,15 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes
   if (nodes && mode === 'main' && state.phase !== 'rolling-back') {
     const current = state.current === null ? undefined : state.steps[state.current];
     if (current?.status.kind !== 'awaiting-confirmation') {
-      const stopped = state.phase === 'failed' || state.phase === 'paused' || state.phase === 'completed';
-      const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
-      const open = nodes.open === null ? (ended ? 'Enter home' : "↑↓ node · Enter its steps") : 'Esc nodes';
-      return line(`${open} · g steps${stopped ? ' · x roll back this node' : ''}${state.phase === 'failed' ? ' · e retry' : ''} · p pause/resume · r roll back all · ? help`, {dim: true});
+      const move = nodes.open !== null ? 'Esc node list' : state.phase === 'completed' ? 'Enter home · ↑↓ node' : '↑↓/Enter node';
+      const byPhase: Partial<Record<ProcedureState['phase'], string>> = {
+        running: 'p pause · r roll back',
+        paused: 'x undo node · p resume · r undo all',
+        failed: 'x undo node · e retry · r undo all',
+        completed: 'x undo node · r undo all',
+      };
+      const keys = byPhase[state.phase];
+      if (keys) return line(`${move} · g steps · ${keys} · ? help`, {dim: state.phase !== 'paused', color: state.phase === 'paused' ? 'yellow' : undefined});
     }
   }
   if (mode === 'quit-confirm') return line('Quit, leaving it as is? y quit · n stay  (the journal keeps what rollback needs)', {bold: true, color: 'yellow'});

@@ -1,0 +1,176 @@
+// End to end, the worker procedure through the real binary in tmux: one worker at 80×24 (run, rollback, exact
+// sandbox), and six workers at once with a failing worker: the node list, that node rolled back alone, then all.
+import {after, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import stringWidth from 'string-width';
+import {Tmux} from '../helpers/tmux.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'certwalk.js');
+const WORKER_TITLE = 'SSIS Scale Out: change a Worker certificate';
+
+const sessions: Tmux[] = [];
+const temps: string[] = [];
+after(() => {
+  for (const tmux of sessions.splice(0)) tmux.kill();
+  for (const dir of temps) rmSync(dir, {recursive: true, force: true});
+});
+
+function certwalk(home: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: home}});
+}
+
+interface Snapshot {
+  nodes: Record<string, {stores: Record<string, {thumbprint: string}[]>}>;
+}
+
+function show(home: string, dir: string): Snapshot {
+  return JSON.parse(certwalk(home, 'sandbox', 'show', dir, '--json')) as Snapshot;
+}
+
+function launch(workers: number, width: number, height: number, extra: string[] = []) {
+  execFileSync('tmux', ['-V']);
+  assert.ok(existsSync(join(root, 'dist', 'certwalk.js')), 'dist/ is missing: run `node scripts/build.mjs` first');
+  const tmp = mkdtempSync(join(tmpdir(), 'certwalk-e2e-worker-'));
+  temps.push(tmp);
+  const dir = join(tmp, 'sandbox');
+  const home = join(tmp, 'home');
+  certwalk(home, 'sandbox', 'init', dir, '--workers', String(workers));
+  const tmux = Tmux.start([process.execPath, 'bin/certwalk.js', '--sandbox', dir, ...extra], {width, height, env: {CERTWALK_HOME: home}, cwd: root});
+  sessions.push(tmux);
+  return {tmux, dir, home};
+}
+
+function assertFits(screen: string, width: number, height: number): void {
+  const lines = screen.replace(/\n$/, '').split('\n');
+  assert.ok(lines.length <= height, `${lines.length} lines on a ${height}-row terminal`);
+  for (const line of lines) assert.ok(stringWidth(line) <= width, `${stringWidth(line)} columns on a ${width}-column terminal: ${line}`);
+}
+
+async function pressUntil(tmux: Tmux, key: string, test: (screen: string) => boolean, what: string, tries = 12): Promise<string> {
+  for (let i = 0; i < tries; i++) {
+    const screen = tmux.screen();
+    if (test(screen)) return screen;
+    await tmux.keys(key);
+  }
+  assert.fail(`never reached ${what}:\n${tmux.screen()}`);
+}
+
+/** Home → the worker procedure's Parameters screen. */
+async function openWorkerProcedure(tmux: Tmux): Promise<void> {
+  await tmux.waitFor('Choose a procedure:');
+  await pressUntil(tmux, 'Down', (s) => s.split('\n').some((l) => l.includes('❯') && l.includes(WORKER_TITLE)), 'the worker procedure on Home');
+  await tmux.keys('Enter');
+  await tmux.waitFor('Continue to the plan →');
+}
+
+async function continueToPlan(tmux: Tmux, steps: number): Promise<string> {
+  await pressUntil(tmux, 'Down', (s) => s.includes('› Continue to the plan →'), 'Continue to the plan');
+  await tmux.keys('Enter');
+  return tmux.waitFor(`plan: ${steps} steps`, 120_000);
+}
+
+async function waitUntilGone(tmux: Tmux, text: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (tmux.screen().includes(text)) {
+    if (Date.now() > deadline) assert.fail(`"${text}" is still on screen:\n${tmux.screen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the worker procedure in a real terminal (tmux)', () => {
+  test('80×24, one worker: plan, both Confirm boxes, completed with the before/after thumbprints; r y restores the exact sandbox', async () => {
+    const {tmux, dir, home} = launch(1, 80, 24);
+    const before = show(home, dir);
+    try {
+      await openWorkerProcedure(tmux);
+      const plan = await continueToPlan(tmux, 7);
+      assertFits(plan, 80, 24);
+      await tmux.keys('s');
+      // The delete of the old certificate asks first, naming it by thumbprint; then the settings value
+      const deleteBox = await tmux.waitFor('Confirm [worker1]: Delete the old certificate', 60_000);
+      assertFits(deleteBox, 80, 24);
+      assert.match(deleteBox, /certutil -delstore My [0-9A-F]{40}/);
+      await tmux.keys('y');
+      await waitUntilGone(tmux, 'Confirm [worker1]: Delete the old certificate');
+      await tmux.waitFor('Confirm [worker1]: Overwrite WorkerHttpsCertThumbprint', 60_000);
+      await tmux.keys('y');
+      const done = await tmux.waitFor('✔ Completed: all 7 steps done and read back', 60_000);
+      assertFits(done, 80, 24);
+      assert.match(done.split('\n')[0]!, /COMPLETED 7\/7$/);
+      assert.match(done, /^worker1 +WorkerSettings\.config WorkerHttpsC.* [0-9A-F]{6,}…[0-9A-F]{4} → [0-9A-F]{6,}…[0-9A-F]{4}$/m);
+      const oldThumb = before.nodes.worker1!.stores.My![0]!.thumbprint;
+      assert.ok(!show(home, dir).nodes.worker1!.stores.My!.some((c) => c.thumbprint === oldThumb), 'the old certificate is gone after the run');
+
+      await tmux.keys('r');
+      await tmux.waitFor('Roll back: undo every step that changed something');
+      await tmux.keys('y');
+      const rolled = await tmux.waitFor('↺ Rolled back', 60_000);
+      assertFits(rolled, 80, 24);
+      assert.deepEqual(show(home, dir), before);
+      await tmux.keys('q');
+      await tmux.waitFor('[exited 0]');
+    } finally {
+      tmux.kill();
+    }
+  });
+
+  test('80×24, six workers three at a time with a fault on worker4: the node list puts it first with its reason; x rolls it back alone; r the rest', async () => {
+    const {tmux, dir, home} = launch(6, 80, 24, ['--concurrency', '3']);
+    const before = show(home, dir);
+    certwalk(home, 'sandbox', 'fault', dir, '--node', 'worker4', '--program', 'winhttpcertcfg', '--match=-g');
+    try {
+      await openWorkerProcedure(tmux);
+      // Workers: pick "all (6 workers)"
+      await tmux.keys('Enter');
+      await tmux.waitFor('all (6 workers)');
+      await tmux.keys('Enter');
+      await tmux.waitFor(/Workers\s+all/);
+      const plan = await continueToPlan(tmux, 42);
+      assertFits(plan, 80, 24);
+      await tmux.keys('s');
+      // "a" answers each kind of question once for every worker
+      await tmux.waitFor('Confirm [worker1]: Delete the old certificate', 120_000);
+      await tmux.keys('a');
+      await tmux.waitFor(/Confirm \[worker\d\]: Overwrite WorkerHttpsCertThumbprint/, 120_000);
+      await tmux.keys('a');
+      // The node list: counts, then worker4 first with the reason it failed; the lanes running then stopped after
+      // their step (no new step starts after a failure), the others completed
+      const list = await tmux.waitFor(/nodes 6: {2}✘ 1 failed {2}▶ 0 running {2}✔ 3 done {2}· 2 waiting/, 180_000);
+      assertFits(list, 80, 24);
+      assert.match(list.split('\n')[0]!, /FAILED 32\/42$/);
+      const rows = list.split('\n');
+      const counts = rows.findIndex((l) => l.startsWith('nodes 6:'));
+      assert.match(rows[counts + 1]!, /^›✘ worker4 +3\/7 winhttpcertcfg -g .*FAILED \(do\)$/, list);
+      assert.match(rows[counts + 2]!, /^ ‖ worker5 +4\/7 .*stopped$/);
+      assert.match(rows[counts + 4]!, /^ ✔ worker1 +7\/7/);
+      assert.ok(rows.some((l) => /^↑↓\/Enter node · g steps · x undo node · e retry · r undo all · \? help$/.test(l)), list);
+
+      // x on worker4 asks, then rolls back worker4 only: the procedure is paused with worker4 not started
+      await tmux.keys('x');
+      await tmux.waitFor('Roll back worker4 only');
+      await tmux.keys('y');
+      const paused = await tmux.waitFor(/PAUSED 29\/42/, 60_000);
+      assertFits(paused, 80, 24);
+      const partly = show(home, dir);
+      assert.deepEqual(partly.nodes.worker4, before.nodes.worker4);
+      assert.notDeepEqual(partly.nodes.worker1, before.nodes.worker1);
+
+      // r y rolls back the rest: the sandbox is exactly as before
+      await tmux.keys('r');
+      await tmux.waitFor('Roll back: undo every step that changed something');
+      await tmux.keys('y');
+      await tmux.waitFor('↺ Rolled back', 120_000);
+      assert.deepEqual(show(home, dir), before);
+      await tmux.keys('q');
+      await tmux.waitFor('[exited 0]');
+    } finally {
+      tmux.kill();
+    }
+  });
+});
