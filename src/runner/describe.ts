@@ -70,6 +70,8 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
       return `${name}: undone: ${event.report}`;
     case 'undo-failed':
       return `${name}: UNDO FAILED: ${event.error}`;
+    case 'recovered':
+      return `journal re-opened by ${user} after certwalk stopped without closing it; steps that were in flight are marked interrupted`;
     case 'abort-requested':
       return `left as is by ${user}`;
   }

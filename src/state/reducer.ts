@@ -190,6 +190,8 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
         return ignore(state, `${event.stepId} is not in flight`);
       }
       const status = step.status as Extract<StepStatus, {kind: 'capturing' | 'running' | 'verifying'}>;
+      // The read-back of a resumed step found the change missing: it never happened, so make it now.
+      if (status.kind === 'verifying' && status.recheck) return run(setStatus(state, index, {kind: 'running', startedAt: status.startedAt, captured: status.captured}), step, 'do');
       const failed: StepStatus = {
         kind: 'failed',
         startedAt: status.startedAt,
@@ -229,6 +231,10 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
         if (status.captured === undefined) {
           next = setStatus(next, index, {kind: 'capturing', startedAt: event.at});
           effects.push({type: 'capture', stepId: id});
+        } else if (status.interrupted && status.phase !== 'capture') {
+          // Whether the change happened is unknown: read it back first, and make it only if it is not there.
+          next = setStatus(next, index, {kind: 'verifying', startedAt: event.at, captured: status.captured, recheck: true});
+          effects.push({type: 'verify', stepId: id});
         } else {
           next = setStatus(next, index, {kind: 'running', startedAt: event.at, captured: status.captured});
           effects.push({type: 'do', stepId: id});
@@ -281,6 +287,29 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
           ? {kind: 'undone', finishedAt: event.at, report: event.report}
           : {kind: 'undo-failed', finishedAt: event.at, error: event.error, captured: step.status.captured};
       return nextUndo(setStatus(state, index, status), event.at);
+    }
+
+    case 'recovered': {
+      if (isTerminal(state) || state.phase === 'idle') return ignore(state, 'nothing to recover: the procedure had not started or has ended');
+      let next: ProcedureState = {...state, pauseRequested: false, rollbackRequested: false, undoQueue: [], rollbackLane: null};
+      let interrupted = false;
+      state.steps.forEach((step, index) => {
+        const status = step.status;
+        if (status.kind === 'awaiting-confirmation') next = setStatus(next, index, {kind: 'pending'});
+        if (!isInFlight(status)) return;
+        const flying = status as Extract<StepStatus, {kind: 'capturing' | 'running' | 'verifying' | 'undoing'}>;
+        interrupted = true;
+        const phase = status.kind === 'capturing' ? 'capture' : status.kind === 'verifying' ? 'verify' : 'do';
+        const captured = 'captured' in status ? {captured: status.captured} : {};
+        const error =
+          status.kind === 'undoing'
+            ? 'interrupted while it was being undone: certwalk stopped before recording the result; roll back again (each undo re-reads the node first)'
+            : `interrupted during ${phase === 'capture' ? 'its read of the current state (nothing was changed)' : phase === 'do' ? 'the change' : 'the read-back'}: certwalk stopped before recording the result; resuming reads the node back first`;
+        next = setStatus(next, index, {kind: 'failed', startedAt: flying.startedAt, finishedAt: event.at, phase, error, interrupted: true, ...captured});
+      });
+      const pending = next.steps.some((s) => s.status.kind === 'pending');
+      const phase = interrupted || state.phase === 'failed' || state.phase === 'rolling-back' ? 'failed' : pending ? 'paused' : 'completed';
+      return {state: {...next, phase}, effects: []};
     }
 
     case 'abort-requested': {

@@ -59,7 +59,13 @@ export type StepStatus =
   | {readonly kind: 'capturing'; readonly startedAt: number}
   | {readonly kind: 'awaiting-confirmation'; readonly startedAt: number; readonly captured: Json; readonly prompt: ConfirmPrompt}
   | {readonly kind: 'running'; readonly startedAt: number; readonly captured: Json}
-  | {readonly kind: 'verifying'; readonly startedAt: number; readonly captured: Json}
+  | {
+      readonly kind: 'verifying';
+      readonly startedAt: number;
+      readonly captured: Json;
+      /** A resumed step whose change may or may not have happened: a failed read-back runs the change, not a failure. */
+      readonly recheck?: boolean;
+    }
   | {
       readonly kind: 'done';
       readonly startedAt: number;
@@ -77,6 +83,8 @@ export type StepStatus =
       /** Present when capture had succeeded: the step may have changed something, so rollback undoes it too. */
       readonly captured?: Json;
       readonly checks?: readonly Check[];
+      /** certwalk stopped (crash, closed window) while the step was in flight: its result was never recorded. */
+      readonly interrupted?: boolean;
     }
   | {readonly kind: 'skipped'; readonly at: number; readonly captured?: Json}
   | {readonly kind: 'undoing'; readonly startedAt: number; readonly captured: Json}
@@ -149,7 +157,12 @@ export type ProcedureEvent =
   | {readonly type: 'lane-rollback-requested'; readonly at: number; readonly lane: string}
   | {readonly type: 'undo-succeeded'; readonly at: number; readonly stepId: string; readonly report: string}
   | {readonly type: 'undo-failed'; readonly at: number; readonly stepId: string; readonly error: string}
-  | {readonly type: 'abort-requested'; readonly at: number};
+  | {readonly type: 'abort-requested'; readonly at: number}
+  /**
+   * A journal re-opened after certwalk stopped without closing it: steps that were in flight become failed
+   * ("interrupted"), unanswered questions are withdrawn, and the procedure waits for the admin's choice.
+   */
+  | {readonly type: 'recovered'; readonly at: number};
 
 export type Effect = {readonly type: 'capture' | 'do' | 'verify' | 'undo'; readonly stepId: string};
 
