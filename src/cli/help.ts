@@ -8,6 +8,12 @@ Usage
   certwalk run PROCEDURE --yes [--param key=value …] [--journal FILE]
                                                        run unattended (each confirmation given by --yes)
   certwalk rollback --journal FILE --yes               undo every completed step of a session, in reverse
+  certwalk resume [JOURNAL] [--yes]                    without JOURNAL: the sessions that did not finish;
+                                                       with it: continue where it stopped (uncertain steps
+                                                       are read back first)
+  certwalk unlock NODE [--yes]                         who holds a node's lock; --yes breaks it
+  certwalk transcripts [--json] [--transcript-dir DIR]  past sessions, newest first: time, procedure, user,
+                                                       final state, transcript path
   certwalk sandbox init DIR [--workers N] [--force]    make a demo fleet of simulated Windows nodes
   certwalk sandbox show DIR [--node NAME] [--json]     print the simulated nodes' state (all of it with --json)
   certwalk sandbox fault DIR --program P [--match TEXT] [--node N] [--times N]
@@ -18,7 +24,7 @@ Options
   --hosts FILE           real Windows nodes: an inventory (JSON); this machine runs locally, others through
                          PowerShell remoting (Invoke-Command)
   --user DOMAIN\\NAME     credential for remoting; the password is asked for without echo and kept in memory only
-  --transcript-dir DIR   where session transcripts go
+  --transcript-dir DIR   where session transcripts (.log) and screen recordings (.cast) go
   -p, --param key=value  a procedure parameter (see \`certwalk plan PROCEDURE\` for the defaults)
   -y, --yes              confirm every destructive step up front (run, rollback)
   --concurrency N        workers handled at once in a fan-out (default 1: one after another)

@@ -5,12 +5,14 @@ import {addFault} from '../hosts/sandbox/faults.ts';
 import {initSandbox} from '../hosts/sandbox/init.ts';
 import {showSandbox} from '../hosts/sandbox/show.ts';
 import {readJournal} from '../runner/journal.ts';
+import {breakLock, isStale, readLock} from '../runner/node-locks.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import {fleetFromJournal, openFleet, type FleetChoice} from './session.ts';
 import {promptSecret} from './prompt-secret.ts';
-import {planCommand, rollbackCommandLine, runCommandLine, type Out} from './unattended.ts';
+import {listUnfinished, planCommand, resumeCommandLine, rollbackCommandLine, runCommandLine, type Out} from './unattended.ts';
 import {HELP} from './help.ts';
 import {summarizeSandbox} from './sandbox-summary.ts';
+import {transcriptsCommand} from './transcripts.ts';
 
 const out: Out = {log: (line) => console.log(line), error: (line) => console.error(line)};
 
@@ -112,6 +114,33 @@ async function main(argv: string[]): Promise<number> {
       const read = readJournal(values.journal);
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
       return rollbackCommandLine(fleet, {journal: values.journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
+    }
+    case 'transcripts':
+      return transcriptsCommand(transcriptDir ?? defaultTranscriptDir(), {json: values.json ?? false}, out);
+    case 'resume': {
+      const journal = rest[0] ?? values.journal;
+      if (!journal) return listUnfinished(out);
+      const read = readJournal(journal);
+      const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
+      return resumeCommandLine(fleet, {journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
+    }
+    case 'unlock': {
+      const node = rest[0];
+      if (!node) throw new UsageError('certwalk unlock NODE [--yes] (--sandbox DIR or --hosts FILE as for the session that locked it)');
+      const fleet = await openFleet(fleetChoice);
+      const holder = await readLock(await fleet.host(node));
+      if (!holder) {
+        out.log(`${node} is not locked`);
+        return 0;
+      }
+      out.log(`${node} is locked by ${holder.procedure} (session ${holder.session}), process ${holder.pid} of ${holder.user} on ${holder.machine}, since ${holder.startedAt}${isStale(holder) ? ' (that process is no longer running)' : ''}`);
+      if (!values.yes) {
+        out.error('add --yes to break the lock: only once that certwalk is gone and the node has been checked (certwalk resume lists unfinished sessions)');
+        return 2;
+      }
+      await breakLock(fleet, node);
+      out.log(`lock on ${node} broken`);
+      return 0;
     }
     case 'sandbox':
       return sandboxCommand(rest, values);

@@ -8,10 +8,11 @@ import {initSandbox} from '../hosts/sandbox/init.ts';
 import type {Credential} from '../hosts/windows/remote-host.ts';
 import {WindowsFleet} from '../hosts/windows/windows-fleet.ts';
 import {findProcedure} from '../procedures/index.ts';
-import type {Prepared, ProcedureDefinition} from '../procedures/types.ts';
+import type {Prepared, ProcedureDefinition, Secrets} from '../procedures/types.ts';
 import type {ReadJournal, SessionHeader} from '../runner/journal.ts';
 import {defaultSandboxDir, defaultTranscriptDir, sessionStamp, stateDir} from '../runner/paths.ts';
 import {ProcedureRunner} from '../runner/runner.ts';
+import {lockHolder, lockNodes, type HeldLocks} from '../runner/node-locks.ts';
 
 export interface FleetChoice {
   readonly sandbox?: string;
@@ -58,8 +59,10 @@ export function newRunner(options: {
   autoConfirmAll: boolean;
   concurrency?: number;
   onLaneFailure?: 'stop' | 'continue';
+  onClose?: () => Promise<void>;
 }): ProcedureRunner {
   return new ProcedureRunner({
+    ...(options.onClose ? {onClose: options.onClose} : {}),
     concurrency: options.concurrency ?? 1,
     onLaneFailure: options.onLaneFailure ?? 'stop',
     definition: options.definition,
@@ -73,24 +76,38 @@ export function newRunner(options: {
   });
 }
 
-/** Re-opens a journal to continue it (rollback): steps are rebuilt from the resolved parameters it recorded. */
-export function runnerFromJournal(options: {journal: string; read: ReadJournal; fleet: Fleet; transcriptDir?: string; autoConfirmAll: boolean}): ProcedureRunner {
+/**
+ * Re-opens a journal to continue it (rollback, resume): steps are rebuilt from the resolved parameters it recorded,
+ * with its sealed secrets when `secrets` is given (a resume may still have a certificate to import).
+ */
+export function runnerFromJournal(options: {
+  journal: string;
+  read: ReadJournal;
+  fleet: Fleet;
+  transcriptDir?: string;
+  autoConfirmAll: boolean;
+  secrets?: Secrets;
+  onClose?: () => Promise<void>;
+}): ProcedureRunner {
   const {header, events} = options.read;
   const paths = sessionPaths(header.procedure, {journal: options.journal, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
   return new ProcedureRunner({
     definition: findProcedure(header.procedure),
-    prepared: {resolved: header.resolved, secrets: {}},
+    prepared: {resolved: header.resolved, secrets: options.secrets ?? {}},
     params: header.params,
     fleet: options.fleet,
     journalPath: options.journal,
     transcriptPath: paths.transcriptPath,
     sessionId: header.sessionId,
-    autoConfirmAll: options.autoConfirmAll,
+    // Replaying a --yes session without --yes would stop at its first confirmation and no longer match its events.
+    autoConfirmAll: options.autoConfirmAll || header.autoConfirmAll,
     concurrency: header.concurrency ?? 1,
     onLaneFailure: header.onLaneFailure ?? 'stop',
     previousEvents: events,
     previousSteps: header.steps,
     writeHeader: false,
+    ...(options.onClose ? {onClose: options.onClose} : {}),
+    ...(header.sealedSecrets ? {sealedSecrets: header.sealedSecrets} : {}),
   });
 }
 
@@ -98,4 +115,9 @@ export function runnerFromJournal(options: {journal: string; read: ReadJournal; 
 export function fleetFromJournal(header: SessionHeader, given: FleetChoice): FleetChoice {
   if (given.sandbox || given.hosts) return given;
   return header.fleet.kind === 'sandbox' ? {sandbox: header.fleet.location} : {...given, hosts: header.fleet.location};
+}
+
+/** The node locks a session needs: every node its steps touch, held under the session's id. */
+export function lockSession(fleet: Fleet, procedure: string, sessionId: string, nodes: readonly string[]): Promise<HeldLocks> {
+  return lockNodes(fleet, nodes, lockHolder(procedure, sessionId));
 }

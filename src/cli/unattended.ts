@@ -7,7 +7,11 @@ import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
 import {byAttention, laneProgress} from '../state/progress.ts';
 import {changeRows, rollbackOrder} from '../state/reducer.ts';
-import {newRunner, runnerFromJournal, sessionPaths} from './session.ts';
+import {promptSecret} from './prompt-secret.ts';
+import {openSecrets} from '../runner/sealed-secrets.ts';
+import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
+import {NodeLockedError, type HeldLocks} from '../runner/node-locks.ts';
+import {lockSession, newRunner, runnerFromJournal, sessionPaths} from './session.ts';
 
 export interface Out {
   log(line: string): void;
@@ -31,6 +35,15 @@ export async function resolveParams(definition: ProcedureDefinition, fleet: Flee
       return null;
     }
     given[name] = value;
+  }
+  for (const spec of form.specs.filter((s) => s.secret)) {
+    if (spec.key in given) {
+      out.error(`${spec.key} is a secret: it is never given on a command line (other processes can read it there); ${spec.env ? `set ${spec.env} or ` : ''}answer the prompt`);
+      return null;
+    }
+    const fromEnv = spec.env ? process.env[spec.env] : undefined;
+    if (fromEnv !== undefined && fromEnv !== '') given[spec.key] = fromEnv;
+    else if (process.stdin.isTTY) given[spec.key] = await promptSecret(`${spec.label}: `);
   }
   const params = {...form.values, ...given};
   const prepared = await definition.prepare(fleet, params);
@@ -58,7 +71,8 @@ export async function planCommand(definition: ProcedureDefinition, fleet: Fleet,
   if (!resolved) return 2;
   const steps = definition.steps(resolved.prepared.resolved, resolved.prepared.secrets);
   out.log(`${definition.title}`);
-  out.log(`parameters: ${Object.entries(resolved.params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  const secretKeys = new Set((await definition.form(fleet)).specs.filter((s) => s.secret).map((s) => s.key));
+  out.log(`parameters: ${Object.entries(resolved.params).map(([k, v]) => `${k}=${secretKeys.has(k) && v ? '********' : v}`).join(' ')}`);
   for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
   if (resolved.params.certificate === 'new') out.log('(a new certificate is made each time parameters are checked: `run` makes its own)');
   out.log('');
@@ -83,20 +97,28 @@ export async function runCommandLine(
     ...(options.journal ? {journal: options.journal} : {}),
     ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
   });
-  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure});
+  const locks = await lockOrSay(fleet, definition.id, paths.sessionId, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
+  if (!locks) return 2;
+  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
   out.log(`${definition.title} on ${fleet.description}`);
   for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
   out.log(`journal    ${paths.journalPath}`);
   out.log(`transcript ${paths.transcriptPath}`);
   const state = await drive(runner, {type: 'start', at: runner.now()}, out);
+  return finish(runner, state, out, 'Nothing after the failed step ran. ');
+}
+
+/** Closes the session (releasing its node locks) and prints how it ended; the exit code. */
+async function finish(runner: ProcedureRunner, state: ProcedureState, out: Out, stoppedNote = ''): Promise<number> {
   runner.close();
+  await runner.closed();
   printChanges(state, out);
   printNodes(state, out);
   if (state.phase === 'completed') {
     out.log(`completed: ${state.steps.length} steps verified`);
     return 0;
   }
-  out.error(`stopped: ${state.phase}. Nothing after the failed step ran. To undo what ran: certwalk rollback --journal ${paths.journalPath} --yes`);
+  out.error(`stopped: ${state.phase}. ${stoppedNote}To undo what ran: certwalk rollback --journal ${runner.journalPath} --yes`);
   return 1;
 }
 
@@ -105,13 +127,19 @@ export async function rollbackCommandLine(
   options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string},
   out: Out,
 ): Promise<number> {
+  const {header} = options.read;
+  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, header.steps.map((s) => s.node), out);
+  if (!locks) return 2;
   const runner = runnerFromJournal({
     journal: options.journal,
     read: options.read,
     fleet,
     autoConfirmAll: true,
+    onClose: locks.release,
     ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
   });
+  // A session cut off mid-step: its steps in flight become "interrupted" first, so their undo is not forgotten.
+  if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
   const before = runner.snapshot.state;
   const order = rollbackOrder(before);
   out.log(`rollback of ${runner.header.title} (session ${runner.header.sessionId}, ${before.phase})`);
@@ -119,12 +147,14 @@ export async function rollbackCommandLine(
   for (const index of order) out.log(`  will undo: [${before.steps[index]!.info.node}] ${before.steps[index]!.info.title}`);
   if (!options.yes) {
     runner.close();
+    await runner.closed();
     out.error('add --yes to undo these steps');
     return 2;
   }
   out.log(`transcript ${runner.transcriptPath}`);
   const state = await drive(runner, {type: 'rollback-requested', at: runner.now()}, out);
   runner.close();
+  await runner.closed();
   const failures = state.steps.filter((s) => s.status.kind === 'undo-failed');
   if (state.phase === 'rolled-back' && !failures.length) {
     out.log('rolled back: every completed step was undone');
@@ -132,6 +162,80 @@ export async function rollbackCommandLine(
   }
   out.error(`rollback ended ${state.phase} with ${failures.length} undo failure(s); see the transcript`);
   return 1;
+}
+
+/** The session's node locks, or null after saying who holds one. */
+async function lockOrSay(fleet: Fleet, procedure: string, sessionId: string, nodes: readonly string[], out: Out): Promise<HeldLocks | null> {
+  try {
+    return await lockSession(fleet, procedure, sessionId, nodes);
+  } catch (error) {
+    if (!(error instanceof NodeLockedError)) throw error;
+    out.error(`certwalk: ${error.message}`);
+    return null;
+  }
+}
+
+/** `certwalk resume` without a journal: the sessions that did not finish, with what to do about each. */
+export function listUnfinished(out: Out): number {
+  const sessions = unfinishedSessions();
+  if (!sessions.length) {
+    out.log('no unfinished session: every journal in the state directory ended (completed, rolled back or left as is)');
+    return 0;
+  }
+  for (const s of sessions) {
+    for (const line of describeUnfinished(s)) out.log(line);
+    out.log('');
+  }
+  return 0;
+}
+
+export function describeUnfinished(s: UnfinishedSession): string[] {
+  const {header} = s.read;
+  return [
+    `${s.journal}`,
+    `  ${header.procedure} on ${header.fleet.kind} ${header.fleet.location}, started ${header.startedAt} by ${header.user} on ${header.machine}`,
+    `  ${s.crashed ? 'certwalk stopped without closing it' : `ended ${s.state.phase}`}; ${s.done}/${s.state.steps.length} steps done${s.inUseBy ? `; STILL OPEN in process ${s.inUseBy}` : ''}`,
+    ...s.uncertain.map((u) => `  uncertain: ${u}`),
+    `  ${s.canResume ? `certwalk resume ${s.journal} --yes  ·  ` : ''}certwalk rollback --journal ${s.journal} --yes (${s.undoCount} step(s) to undo)`,
+  ];
+}
+
+/** `certwalk resume JOURNAL --yes`: continues an unfinished session where it stopped, re-reading what is uncertain. */
+export async function resumeCommandLine(fleet: Fleet, options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
+  const session = describeSession(options.journal, options.read);
+  for (const line of describeUnfinished(session)) out.log(line);
+  if (session.inUseBy) {
+    out.error(`process ${session.inUseBy} on this machine still has this session open: stop it first (certwalk never runs one session twice)`);
+    return 2;
+  }
+  if (!session.canResume) {
+    out.error('a rollback of this session had started: it can only be rolled back (certwalk rollback --journal FILE --yes)');
+    return 2;
+  }
+  if (!options.yes) {
+    out.error('add --yes to resume: every remaining destructive step runs without asking, as with run --yes');
+    return 2;
+  }
+  const {header} = options.read;
+  let secrets = {};
+  if (header.sealedSecrets) {
+    const opened = openSecrets(header.sessionId, header.sealedSecrets);
+    if (!opened.ok) {
+      out.error(`cannot resume: ${opened.reason}. The new certificate's private key was only there; roll back instead`);
+      return 1;
+    }
+    secrets = opened.secrets;
+  }
+  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, header.steps.map((s) => s.node), out);
+  if (!locks) return 2;
+  const runner = runnerFromJournal({journal: options.journal, read: options.read, fleet, autoConfirmAll: true, secrets, onClose: locks.release, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
+  if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
+  out.log(`transcript ${runner.transcriptPath}`);
+  const {phase} = runner.snapshot.state;
+  // Killed before its first step: start it; failed (or interrupted): retry; paused: resume.
+  const first = phase === 'idle' ? ({type: 'start', at: runner.now()} as const) : phase === 'failed' ? ({type: 'retry-requested', at: runner.now()} as const) : ({type: 'resume-requested', at: runner.now()} as const);
+  const state = phase === 'completed' ? runner.snapshot.state : await drive(runner, first, out);
+  return finish(runner, state, out);
 }
 
 async function drive(runner: ProcedureRunner, first: Parameters<ProcedureRunner['dispatch']>[0], out: Out): Promise<ProcedureState> {

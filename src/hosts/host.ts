@@ -12,6 +12,11 @@ export interface RunOptions {
   /** Called for every output line as it arrives (no trailing newline). */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   readonly signal?: AbortSignal;
+  /**
+   * Written to the program's standard input, then closed: how a password reaches a program without appearing on
+   * a command line. Never recorded in a journal or transcript.
+   */
+  readonly input?: string;
 }
 
 /** A node of the fleet as the inventory knows it. */

@@ -5,8 +5,6 @@ import type {RunOptions, RunResult} from './host.ts';
 export interface ProcessOptions extends RunOptions {
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
-  /** Bytes or text written to the child's stdin (e.g. a password), then stdin is closed. */
-  readonly input?: string;
 }
 
 export async function runProcess(file: string, args: readonly string[], options: ProcessOptions = {}): Promise<RunResult> {

@@ -47,6 +47,10 @@ export interface ParamSpec {
   readonly help: string;
   /** Other names the command line accepts for it (`worker` for `workers`). */
   readonly aliases?: readonly string[];
+  /** A password: typed without echo, never shown, journaled or given on a command line (`run` reads it elsewhere). */
+  readonly secret?: boolean;
+  /** For a secret: the environment variable `certwalk run` reads it from (else it asks without echo). */
+  readonly env?: string;
   /** Offered choices (the Parameters screen shows a picker); free text when absent. */
   readonly choices?: readonly {readonly value: string; readonly label: string}[];
 }

@@ -1,5 +1,6 @@
 // Renders journal material as transcript text: one readable line per event.
-import type {ProcedureEvent, ProcedureState} from '../state/types.ts';
+import {changeRows} from '../state/reducer.ts';
+import type {ProcedureEvent, ProcedureState, StepStatus} from '../state/types.ts';
 import type {SessionHeader} from './journal.ts';
 
 export function describeHeader(header: SessionHeader, mode: 'new' | 'continued'): string {
@@ -75,4 +76,45 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
     case 'abort-requested':
       return `left as is by ${user}`;
   }
+}
+
+/** The last entry: the procedure's final phase, where every step ended, and every before/after value. */
+export function describeEnd(state: ProcedureState): string {
+  const counts = new Map<string, number>();
+  for (const step of state.steps) counts.set(step.status.kind, (counts.get(step.status.kind) ?? 0) + 1);
+  const rows = changeRows(state);
+  return [
+    `session closed: procedure ${state.phase}`,
+    `  final state: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}`,
+    ...state.steps.map((step, i) => `  ${i + 1}. [${step.info.node}] ${step.info.title}: ${describeStatus(step.status)}`),
+    ...(rows.length ? ['  before -> after', ...rows.map((c) => `  [${c.node}] ${c.label}: ${c.before ?? '(none)'} -> ${c.after ?? '(none)'}`)] : []),
+  ].join('\n');
+}
+
+function describeStatus(status: StepStatus): string {
+  switch (status.kind) {
+    case 'pending':
+      return 'not run';
+    case 'done':
+      return `done and read back (${seconds(status.finishedAt - status.startedAt)})`;
+    case 'failed':
+      return `FAILED during ${status.phase}${status.interrupted ? ' (interrupted)' : ''}: ${status.error}`;
+    case 'skipped':
+      return 'skipped';
+    case 'undone':
+      return `undone: ${status.report}`;
+    case 'undo-failed':
+      return `UNDO FAILED: ${status.error}`;
+    case 'awaiting-confirmation':
+      return 'was waiting for a confirmation (not given)';
+    case 'capturing':
+    case 'running':
+    case 'verifying':
+    case 'undoing':
+      return `still in flight (${status.kind}): its result was not recorded`;
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,8 +1,9 @@
 // The journal: one JSON record per line, appended and fsync'd before the effect it announces runs, so a closed
 // RDP window at any moment leaves enough on disk to explain, resume or roll back the session.
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 import type {Effect, Json, ProcedureEvent, StepInfo} from '../state/types.ts';
+import type {SealedSecrets} from './sealed-secrets.ts';
 
 export interface SessionHeader {
   readonly version: 1;
@@ -24,6 +25,8 @@ export interface SessionHeader {
   readonly concurrency?: number;
   readonly onLaneFailure?: 'stop' | 'continue';
   readonly transcript: string;
+  /** The steps' secrets, encrypted, for a resume after a crash; the key file is removed when the session ends. */
+  readonly sealedSecrets?: SealedSecrets;
 }
 
 export interface CommandRecord {
@@ -42,21 +45,36 @@ export type JournalRecord =
   | {readonly kind: 'command'; readonly at: number; readonly command: CommandRecord}
   | {readonly kind: 'end'; readonly at: number; readonly phase: string};
 
+// Test hook for the crash tests: SIGKILL this process right after the Nth record is on disk, to stop it at every
+// point a real crash could (the record written, the effect it announces not yet run).
+const CRASH_AFTER = Number(process.env.CERTWALK_CRASH_AFTER_RECORD ?? 0);
+let recordsWritten = 0;
+
 export class JournalWriter {
   readonly #fd: number;
   constructor(readonly path: string) {
     mkdirSync(dirname(path), {recursive: true, mode: 0o700});
+    dropTornTail(path);
     this.#fd = openSync(path, 'a', 0o600);
   }
 
   append(record: JournalRecord): void {
     writeSync(this.#fd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.#fd);
+    if (CRASH_AFTER && ++recordsWritten === CRASH_AFTER) process.kill(process.pid, 'SIGKILL');
   }
 
   close(): void {
     closeSync(this.#fd);
   }
+}
+
+/** A journal continued after a crash must not keep a half-written last line: records appended after it would follow it. */
+function dropTornTail(path: string): void {
+  if (!existsSync(path)) return;
+  const text = readFileSync(path);
+  if (!text.length || text[text.length - 1] === 0x0a) return;
+  truncateSync(path, text.lastIndexOf(0x0a) + 1);
 }
 
 export interface ReadJournal {

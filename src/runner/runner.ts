@@ -5,12 +5,13 @@ import type {Fleet, Host, RunOptions, RunResult} from '../hosts/host.ts';
 import {formatCommand} from '../ops/command.ts';
 import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '../procedures/types.ts';
 import {stepInfo} from '../procedures/types.ts';
-import {initialState, isInFlight, replay, transition} from '../state/reducer.ts';
+import {initialState, isInFlight, isTerminal, replay, transition} from '../state/reducer.ts';
 import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo} from '../state/types.ts';
 import {JournalWriter, type SessionHeader} from './journal.ts';
 import {Redactor} from './redactor.ts';
 import {TranscriptWriter} from './transcript.ts';
-import {describeEvent, describeHeader} from './describe.ts';
+import {discardSecrets, sealSecrets, type SealedSecrets} from './sealed-secrets.ts';
+import {describeEnd, describeEvent, describeHeader} from './describe.ts';
 
 export interface OutputPane {
   /** The command running now (or last run), as displayed. */
@@ -47,6 +48,10 @@ export interface RunnerOptions {
   readonly previousSteps?: readonly StepInfo[];
   /** Whether to write a header record: false when continuing an existing journal. */
   readonly writeHeader?: boolean;
+  /** A continued session's sealed secrets (from its header): discarded when the session ends. */
+  readonly sealedSecrets?: SealedSecrets;
+  /** Run once when the session closes (releasing the node locks); `closed()` waits for it. */
+  readonly onClose?: () => Promise<void>;
   readonly outputTail?: number;
   readonly clock?: () => number;
 }
@@ -77,6 +82,7 @@ export class ProcedureRunner {
   #output: {command: string | null; node: string | null; lines: string[]} = {command: null, node: null, lines: []};
   #idleWaiters: (() => void)[] = [];
   #closed = false;
+  #onClosed: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RunnerOptions) {
     this.#clock = options.clock ?? Date.now;
@@ -99,7 +105,8 @@ export class ProcedureRunner {
       sessionId: options.sessionId,
       procedure: options.definition.id,
       title: options.definition.title,
-      params: options.params,
+      // A secret typed as a parameter (a PFX password) never reaches the journal header or the transcript.
+      params: Object.fromEntries(Object.entries(options.params).map(([k, v]) => [k, v !== '' && Object.values(options.prepared.secrets).includes(v) ? '********' : v])),
       resolved: options.prepared.resolved,
       steps: infos,
       fleet: {kind: options.fleet.kind, location: options.fleet.location},
@@ -112,6 +119,8 @@ export class ProcedureRunner {
       onLaneFailure,
       transcript: options.transcriptPath,
     };
+    const sealed = options.sealedSecrets ?? (options.writeHeader === false ? undefined : sealSecrets(options.sessionId, options.prepared.secrets));
+    if (sealed) this.header = {...this.header, sealedSecrets: sealed};
     this.#journal = new JournalWriter(options.journalPath);
     this.#transcript = new TranscriptWriter(options.transcriptPath, this.#redactor);
     if (options.writeHeader !== false) this.#journal.append({kind: 'header', at: this.#clock(), header: this.header});
@@ -152,6 +161,11 @@ export class ProcedureRunner {
     if (!result.effects.length) this.#settle();
   }
 
+  /** Masks this session's secrets in text shown or recorded outside the runner (the screen recording). */
+  redact(text: string): string {
+    return this.#redactor.redact(text);
+  }
+
   /** The runner's clock, so keyboard events carry the same time base as runner events. */
   now(): number {
     return this.#clock();
@@ -163,14 +177,22 @@ export class ProcedureRunner {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** Resolves once close() has run its onClose (the node locks are released). */
+  closed(): Promise<void> {
+    return this.#onClosed;
+  }
+
   /** Writes the end record and closes the files. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#onClosed = (this.options.onClose?.() ?? Promise.resolve()).catch(() => undefined);
     if (this.#outputTimer) clearTimeout(this.#outputTimer);
     const at = this.#clock();
     this.#journal.append({kind: 'end', at, phase: this.#snapshot.state.phase});
-    this.#transcript.line(`session closed: procedure ${this.#snapshot.state.phase}`, new Date(at));
+    // Once the procedure has ended nothing will make its certificates again: their secrets go.
+    if (isTerminal(this.#snapshot.state)) discardSecrets(this.header.sealedSecrets);
+    this.#transcript.line(describeEnd(this.#snapshot.state), new Date(at));
     this.#journal.close();
     this.#transcript.close();
   }

@@ -4,13 +4,18 @@ import {useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
-import {newRunner, sessionPaths} from '../cli/session.ts';
+import {lockSession, newRunner, runnerFromJournal, sessionPaths} from '../cli/session.ts';
+import {findProcedure} from '../procedures/index.ts';
+import {needsRecovery, type UnfinishedSession} from '../runner/recovery.ts';
+import {openSecrets} from '../runner/sealed-secrets.ts';
+import {Recovery} from './recovery.tsx';
+import {castPathFor, type ScreenRecorder} from '../runner/cast.ts';
 import {Help} from './help.tsx';
 import {Home} from './home.tsx';
 import {Params} from './params.tsx';
 import {Plan} from './plan.tsx';
 import {Run} from './run.tsx';
-import {TranscriptView} from './transcript-view.tsx';
+import {TranscriptList, TranscriptView} from './transcript-view.tsx';
 
 export interface AppProps {
   readonly fleet: Fleet;
@@ -21,10 +26,15 @@ export interface AppProps {
   /** What a failed worker does to the others (--on-failure). */
   readonly onLaneFailure?: 'stop' | 'continue';
   readonly onExit?: (code: number) => void;
+  /** Records the screen of each procedure session next to its transcript (asciicast). */
+  readonly screenRecorder?: ScreenRecorder;
+  /** Sessions on this fleet that did not finish: the Recovery screen comes first when there are any. */
+  readonly unfinished?: readonly UnfinishedSession[];
 }
 
 type Screen =
   | {readonly name: 'home'; readonly error?: string}
+  | {readonly name: 'recovery'}
   | {readonly name: 'loading'; readonly message: string}
   | {
       readonly name: 'params';
@@ -44,15 +54,20 @@ type Screen =
     }
   | {readonly name: 'run'; readonly definition: ProcedureDefinition; readonly runner: ProcedureRunner};
 
-export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit}: AppProps) {
+export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit, screenRecorder, unfinished = []}: AppProps) {
   const {exit} = useApp();
-  const [screen, setScreen] = useState<Screen>({name: 'home'});
+  const [recoverable, setRecoverable] = useState<readonly UnfinishedSession[]>(unfinished);
+  const [screen, setScreen] = useState<Screen>(unfinished.length ? {name: 'recovery'} : {name: 'home'});
   const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
+  // Home's `t`: past sessions, and the one opened from that list.
+  const [pastSessions, setPastSessions] = useState(false);
+  const [pastTranscript, setPastTranscript] = useState<string | null>(null);
   const active = overlay === null;
   const help = () => setOverlay('help');
 
   const quit = (code = 0) => {
     if (screen.name === 'run') screen.runner.close();
+    screenRecorder?.end();
     onExit?.(code);
     exit();
   };
@@ -79,19 +94,58 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
 
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
     const paths = sessionPaths(s.definition.id, {transcriptDir});
-    const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency, onLaneFailure});
-    setScreen({name: 'run', definition: s.definition, runner});
-    runner.dispatch({type: 'start', at: runner.now()});
+    setScreen({name: 'loading', message: 'Locking the nodes (one certwalk at a time per node)…'});
+    lockSession(fleet, s.definition.id, paths.sessionId, s.steps.map((step) => step.node)).then(
+      (locks) => {
+        const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency, onLaneFailure, onClose: locks.release});
+        screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${s.definition.id} ${paths.sessionId}`, redact: (text) => runner.redact(text)});
+        setScreen({name: 'run', definition: s.definition, runner});
+        runner.dispatch({type: 'start', at: runner.now()});
+      },
+      (error: unknown) => setScreen({name: 'home', error: `Nothing was changed: ${(error as Error).message}`}),
+    );
+  };
+
+  // An unfinished session continues in the Run screen: its in-flight steps marked interrupted, e resumes, r rolls back.
+  const openSession = (session: UnfinishedSession) => {
+    const {header} = session.read;
+    const opened = header.sealedSecrets ? openSecrets(header.sessionId, header.sealedSecrets) : null;
+    setScreen({name: 'loading', message: 'Locking the nodes (one certwalk at a time per node)…'});
+    lockSession(fleet, header.procedure, header.sessionId, header.steps.map((step) => step.node)).then(
+      (locks) => {
+        const runner = runnerFromJournal({journal: session.journal, read: session.read, fleet, autoConfirmAll: false, transcriptDir, onClose: locks.release, ...(opened?.ok ? {secrets: opened.secrets} : {})});
+        screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${header.procedure} ${header.sessionId} (continued)`, redact: (text) => runner.redact(text)});
+        if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
+        // Killed before its first step: it starts now (its destructive steps still ask).
+        if (runner.snapshot.state.phase === 'idle') runner.dispatch({type: 'start', at: runner.now()});
+        setRecoverable(recoverable.filter((s) => s !== session));
+        setScreen({name: 'run', definition: procedures.find((p) => p.id === header.procedure) ?? findProcedure(header.procedure), runner});
+      },
+      (error: unknown) => setScreen({name: 'home', error: (error as Error).message}),
+    );
   };
 
   if (overlay === 'help') return <Help onClose={() => setOverlay(null)} />;
+  if (pastTranscript) return <TranscriptView path={pastTranscript} onClose={() => setPastTranscript(null)} />;
+  if (pastSessions) return <TranscriptList dir={transcriptDir} onOpen={setPastTranscript} onClose={() => setPastSessions(false)} />;
   if (overlay === 'transcript' && screen.name === 'run') return <TranscriptView path={screen.runner.transcriptPath} onClose={() => setOverlay(null)} />;
 
   switch (screen.name) {
+    case 'recovery':
+      return (
+        <Recovery
+          sessions={recoverable}
+          onOpen={openSession}
+          onSkip={() => setScreen({name: 'home'})}
+          onHelp={help}
+          onQuit={() => quit(0)}
+          active={active}
+        />
+      );
     case 'home':
       return (
         <Box flexDirection="column">
-          <Home procedures={procedures} target={fleet.description} onChoose={choose} onHelp={help} onQuit={() => quit(0)} active={active} />
+          <Home procedures={procedures} target={fleet.description} onChoose={choose} onHelp={help} onQuit={() => quit(0)} onTranscripts={() => setPastSessions(true)} active={active} />
           {screen.error ? <Text color="red">{screen.error}</Text> : null}
         </Box>
       );
@@ -118,7 +172,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
         <Plan
           title={screen.definition.title}
           steps={screen.steps}
-          params={screen.values}
+          params={Object.fromEntries(Object.entries(screen.values).map(([k, v]) => [k, v && screen.form.specs.find((s) => s.key === k)?.secret ? '********' : v]))}
           summary={screen.definition.describe(screen.prepared.resolved)}
           active={active}
           onStart={() => start(screen)}
@@ -135,6 +189,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
           active={active}
           onHome={() => {
             screen.runner.close();
+            screenRecorder?.end();
             setScreen({name: 'home'});
           }}
           onQuit={() => quit(0)}

@@ -47,10 +47,20 @@ export const BINDINGS: readonly Binding[] = [
   {command: 'rollback-node', keys: ['x'], help: 'roll back this node only (others keep theirs)', where: 'run, when stopped'},
   {command: 'retry', keys: ['e'], help: 'retry the failed step (keeps what was captured first)', where: 'run, after a failure'},
   {command: 'skip', keys: ['s'], help: 'skip the failed step, when that is safe', where: 'run, after a failure'},
-  {command: 'transcript', keys: ['t'], help: 'show the session transcript', where: 'run, done'},
+  {command: 'transcript', keys: ['t'], help: 'session transcript; past sessions on Home', where: 'home, run, done'},
   {command: 'help', keys: ['?'], help: 'this help', where: 'everywhere'},
   {command: 'quit', keys: ['q'], help: 'quit (asks when a procedure is not finished)', where: 'everywhere'},
 ];
+
+/**
+ * The transcript viewer's search, its own screen: `n` is "next match" there, not "decline". Kept out of BINDINGS
+ * because the help overlay shows one line per binding in 24 rows; the viewer's footer names these keys.
+ */
+export const SEARCH_KEYS: Readonly<Record<'search' | 'next' | 'previous', readonly string[]>> = {
+  search: ['/', 'f'],
+  next: ['n'],
+  previous: ['N'],
+};
 
 /** Maps an Ink key event to the commands it may mean; the screen decides which one applies. */
 export function commandsFor(input: string, key: Key): KeyCommand[] {

@@ -70,7 +70,7 @@ export function Params({title, form, values, errors, checking, active, onChange,
         return (
           <Box key={spec.key} flexDirection="column">
             <Text inverse={selected && !editing} color={error ? 'red' : undefined}>
-              {fit(`${selected ? '›' : ' '} ${pad(spec.label, labelWidth)} ${value || '(empty)'}`, columns - 1)}
+              {fit(`${selected ? '›' : ' '} ${pad(spec.label, labelWidth)} ${spec.secret && value ? '********' : value || '(empty)'}`, columns - 1)}
             </Text>
             {error ? <Text color="red">{fit(`    ✘ ${error}`, columns - 1)}</Text> : null}
           </Box>
@@ -127,7 +127,7 @@ function Editor(props: {
       <Text bold>{fit(`${spec.label}: ${spec.help}`, width)}</Text>
       <Box>
         <Text>› </Text>
-        <TextInput value={draft} onChange={props.onDraft} onSubmit={(value) => props.onDone(value.trim())} />
+        <TextInput value={draft} onChange={props.onDraft} onSubmit={(value) => props.onDone(spec.secret ? value : value.trim())} {...(spec.secret ? {mask: '*'} : {})} />
       </Box>
     </Box>
   );

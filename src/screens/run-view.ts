@@ -76,7 +76,7 @@ function statusText(status: StepStatus, now: number): string {
     case 'done':
       return seconds(status.finishedAt - status.startedAt);
     case 'failed':
-      return `FAILED (${status.phase})`;
+      return status.interrupted ? 'INTERRUPTED' : `FAILED (${status.phase})`;
     case 'skipped':
       return 'skipped';
     case 'undoing':
@@ -320,7 +320,8 @@ function nodeRollbackModal(state: ProcedureState, node: string | null): Line[] {
 function failurePanel(state: ProcedureState, width: number): Line[] {
   const step = state.current === null ? undefined : state.steps[state.current];
   if (!step || step.status.kind !== 'failed') return [];
-  const out: Line[] = wrap(`✘ FAILED during ${step.status.phase} · [${step.info.node}] ${step.info.title}`, width, {bold: true, color: 'red'}, '  ');
+  const what = step.status.interrupted ? 'INTERRUPTED (certwalk stopped) during' : 'FAILED during';
+  const out: Line[] = wrap(`✘ ${what} ${step.status.phase} · [${step.info.node}] ${step.info.title}`, width, {bold: true, color: 'red'}, '  ');
   const failedChecks = (step.status.checks ?? []).filter((c) => !c.ok);
   if (failedChecks.length) {
     for (const c of failedChecks) out.push(...wrap(`  ✘ ${c.what}: expected ${c.expected}, observed ${c.observed}`, width, {color: 'red'}, '    '));
@@ -331,7 +332,8 @@ function failurePanel(state: ProcedureState, width: number): Line[] {
   if (others) out.push(line(`${others} other step(s) failed too (g: the node list shows each node's reason)`, {color: 'red'}));
   out.push(line('Nothing after this step runs until you choose.', {dim: true}));
   const laned = step.info.lane !== undefined;
-  out.push(line(`e retry${step.info.skippable ? ' · s skip' : ''} · r roll back${laned ? ' · x this node only' : ''} · q quit, leaving it as is`, {bold: true}));
+  const retry = step.status.interrupted ? 'e resume (reads it back first)' : 'e retry';
+  out.push(line(`${retry}${step.info.skippable ? ' · s skip' : ''} · r roll back${laned ? ' · x this node only' : ''} · q quit, leaving it as is`, {bold: true}));
   return out;
 }
 

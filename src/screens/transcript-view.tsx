@@ -1,37 +1,160 @@
-// `t`: the session transcript, scrollable, newest at the bottom.
-import {Box, useInput} from 'ink';
-import {useMemo, useState} from 'react';
-import {readTranscript} from '../runner/transcript.ts';
-import {commandsFor} from './keys.ts';
+// `t`: a session transcript, scrollable and searchable, newest at the bottom; from Home, the list of past sessions.
+import {Box, Text, useInput} from 'ink';
+import {useMemo, useRef, useState} from 'react';
+import {listSessions, readTranscript, type SessionSummary} from '../runner/transcript.ts';
+import {fit, pad} from './format.ts';
+import {commandsFor, SEARCH_KEYS} from './keys.ts';
 import {line, Lines} from './lines.tsx';
 import {useTerminalSize} from './use-terminal-size.ts';
+
+/** Indexes of the lines containing `query`, case-insensitively. */
+export function findMatches(lines: readonly string[], query: string): number[] {
+  if (!query) return [];
+  const needle = query.toLowerCase();
+  return lines.flatMap((text, i) => (text.toLowerCase().includes(needle) ? [i] : []));
+}
+
+/** The first match after `from` (before it, backwards), wrapping around; null when there is none. */
+export function nextMatch(matches: readonly number[], from: number, direction: 1 | -1): number | null {
+  if (!matches.length) return null;
+  if (direction === 1) return matches.find((m) => m > from) ?? matches[0]!;
+  return [...matches].reverse().find((m) => m < from) ?? matches.at(-1)!;
+}
 
 export function TranscriptView({path, onClose}: {path: string; onClose: () => void}) {
   const {columns, rows} = useTerminalSize();
   const all = useMemo(() => readTranscript(path), [path]);
   const height = Math.max(3, rows - 3);
   const maxTop = Math.max(0, all.length - height);
-  const [top, setTop] = useState(maxTop);
+  const [{top, current}, setView] = useState<{top: number; current: number | null}>({top: maxTop, current: null});
+  // The search being typed (null: no prompt open) and the search in force. Refs as well as state: keys typed faster
+  // than frames are drawn must each see the previous key's effect, not the last frame's.
+  const typingRef = useRef<string | null>(null);
+  const queryRef = useRef('');
+  const [typing, setTyping] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const matches = useMemo(() => findMatches(all, query), [all, query]);
+
+  const editSearch = (text: string | null) => {
+    typingRef.current = text;
+    setTyping(text);
+  };
+  /** To the next (previous) match after the current one, or after the top of the screen when there is none yet. */
+  const jump = (direction: 1 | -1) => {
+    const found = findMatches(all, queryRef.current);
+    setView((view) => {
+      const start = view.current ?? (direction === 1 ? view.top - 1 : view.top + height);
+      const target = nextMatch(found, start, direction);
+      // The match lands a third of the way down, with context above it.
+      return target === null ? {...view, current: null} : {current: target, top: Math.max(0, Math.min(maxTop, target - Math.floor(height / 3)))};
+    });
+  };
+  const scroll = (by: (top: number) => number) => setView((view) => ({...view, top: Math.max(0, Math.min(maxTop, by(view.top)))}));
+
+  useInput((input, key) => {
+    const typed = typingRef.current;
+    if (typed !== null) {
+      if (key.escape) editSearch(null);
+      else if (key.return) {
+        editSearch(null);
+        queryRef.current = typed;
+        setQuery(typed);
+        // A new search starts from the top of the screen: the first match at or below what is shown comes first.
+        setView((view) => ({...view, current: null}));
+        jump(1);
+      } else if (key.backspace || key.delete) editSearch(typed.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) editSearch(typed + input);
+      return;
+    }
+    if (SEARCH_KEYS.search.includes(input)) return editSearch('');
+    if (queryRef.current && SEARCH_KEYS.next.includes(input)) return jump(1);
+    if (queryRef.current && SEARCH_KEYS.previous.includes(input)) return jump(-1);
+    const commands = commandsFor(input, key);
+    if (commands.includes('back') || commands.includes('quit') || commands.includes('transcript')) onClose();
+    else if (commands.includes('up')) scroll((t) => t - 1);
+    else if (commands.includes('down')) scroll((t) => t + 1);
+    else if (commands.includes('page-up')) scroll((t) => t - height);
+    else if (commands.includes('page-down')) scroll((t) => t + height);
+  });
+
+  const width = columns - 1;
+  const visible = all.slice(top, top + height);
+  const position = current === null ? 0 : matches.indexOf(current) + 1;
+  const searchState = !query ? '' : matches.length ? `"${query}" ${position || '-'}/${matches.length} · n N next/prev · ` : `"${query}": no match · `;
+  const footer =
+    typing !== null
+      ? `/${typing}▏  Enter search · Esc cancel`
+      : `lines ${top + 1}-${Math.min(all.length, top + height)} of ${all.length} · ${searchState}/ search · ↑↓ PgUp/PgDn · Esc close`;
+  return (
+    <Box flexDirection="column">
+      <Lines lines={[line(`transcript ${path}`, {bold: true})]} width={width} />
+      {visible.map((text, i) => (
+        <Highlighted key={i} text={fit(text, width)} query={query} current={top + i === current} />
+      ))}
+      {Array.from({length: height - visible.length}, (_, i) => (
+        <Text key={`blank-${i}`}> </Text>
+      ))}
+      <Lines lines={[line(footer, {dim: typing === null, bold: typing !== null})]} width={width} />
+    </Box>
+  );
+}
+
+/** One transcript line with every occurrence of the search inverted; the current match's line also in yellow. */
+function Highlighted({text, query, current}: {text: string; query: string; current: boolean}) {
+  if (!query) return <Text wrap="truncate-end">{text || ' '}</Text>;
+  const parts: {text: string; hit: boolean}[] = [];
+  const lower = text.toLowerCase();
+  const needle = query.toLowerCase();
+  let at = 0;
+  for (let found = lower.indexOf(needle); found !== -1; found = lower.indexOf(needle, at)) {
+    if (found > at) parts.push({text: text.slice(at, found), hit: false});
+    parts.push({text: text.slice(found, found + needle.length), hit: true});
+    at = found + needle.length;
+  }
+  if (at < text.length) parts.push({text: text.slice(at), hit: false});
+  return (
+    <Text wrap="truncate-end" color={current ? 'yellow' : undefined}>
+      {parts.length ? parts.map((p, i) => (p.hit ? <Text key={i} inverse>{p.text}</Text> : p.text)) : ' '}
+    </Text>
+  );
+}
+
+/** Past sessions, newest first: Enter opens one in the viewer. */
+export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (path: string) => void; onClose: () => void}) {
+  const {columns, rows} = useTerminalSize();
+  const sessions = useMemo(() => listSessions(dir), [dir]);
+  const [selected, setSelected] = useState(0);
+  const height = Math.max(3, rows - 4);
+  const top = Math.max(0, Math.min(selected - Math.floor(height / 2), sessions.length - height));
   useInput((input, key) => {
     const commands = commandsFor(input, key);
     if (commands.includes('back') || commands.includes('quit') || commands.includes('transcript')) onClose();
-    else if (commands.includes('up')) setTop((t) => Math.max(0, t - 1));
-    else if (commands.includes('down')) setTop((t) => Math.min(maxTop, t + 1));
-    else if (commands.includes('page-up')) setTop((t) => Math.max(0, t - height));
-    else if (commands.includes('page-down')) setTop((t) => Math.min(maxTop, t + height));
+    else if (commands.includes('select') && sessions[selected]) onOpen(sessions[selected].path);
+    else if (commands.includes('up')) setSelected((s) => Math.max(0, s - 1));
+    else if (commands.includes('down')) setSelected((s) => Math.min(sessions.length - 1, s + 1));
+    else if (commands.includes('page-up')) setSelected((s) => Math.max(0, s - height));
+    else if (commands.includes('page-down')) setSelected((s) => Math.max(0, Math.min(sessions.length - 1, s + height)));
   });
-  const visible = all.slice(top, top + height).map((text) => line(text));
+  const width = columns - 1;
+  const visible = sessions.slice(top, top + height);
   return (
     <Box flexDirection="column">
       <Lines
         lines={[
-          line(`transcript ${path}`, {bold: true}),
-          ...visible,
-          ...Array.from({length: height - visible.length}, () => line('')),
-          line(`lines ${top + 1}-${Math.min(all.length, top + height)} of ${all.length} · ↑↓ PgUp/PgDn scroll · Esc close`, {dim: true}),
+          line(`past sessions in ${dir}`, {bold: true}),
+          line(`${pad('started (UTC)', 17)} ${pad('procedure', 22)} ${pad('user', 12)} final state`, {dim: true}),
+          ...(sessions.length ? [] : [line('no sessions yet: each procedure run writes a transcript here')]),
+          ...visible.map((s, i) => line(sessionRow(s), top + i === selected ? {inverse: true} : {})),
+          ...Array.from({length: Math.max(0, height - Math.max(1, visible.length))}, () => line('')),
+          line(`${sessions.length} session${sessions.length === 1 ? '' : 's'} · ↑↓ move · Enter open · Esc close`, {dim: true}),
         ]}
-        width={columns - 1}
+        width={width}
       />
     </Box>
   );
+}
+
+export function sessionRow(s: SessionSummary): string {
+  const when = s.startedAt.replace('T', ' ').slice(0, 16);
+  return `${pad(when, 17)} ${pad(`${s.procedure}${s.continues ? ' (cont.)' : ''}`, 22)} ${pad(s.user, 12)} ${s.state}`;
 }

@@ -24,7 +24,7 @@ describe('certwalk command line', () => {
     const init = certwalk(['sandbox', 'init', dir, '--workers', '2'], home);
     assert.equal(init.code, 0, init.stderr);
     const shown = JSON.parse(certwalk(['sandbox', 'show', dir, '--json'], home).stdout);
-    assert.deepEqual(Object.keys(shown.nodes), ['master', 'worker1', 'worker2']);
+    assert.deepEqual(Object.keys(shown.nodes), ['master', 'worker1', 'worker2', 'mlclient', 'fe1', 'fe2', 'fe3']);
     const again = certwalk(['sandbox', 'init', dir], home);
     assert.notEqual(again.code, 0, 'refuses to overwrite a sandbox without --force');
   });

@@ -1,64 +1,23 @@
 // End to end, the worker procedure through the real binary in tmux: one worker at 80×24 (run, rollback, exact
 // sandbox), and six workers at once with a failing worker: the node list, that node rolled back alone, then all.
-import {after, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import stringWidth from 'string-width';
-import {Tmux} from '../helpers/tmux.ts';
+import type {Tmux} from '../helpers/tmux.ts';
+import {assertFits, certwalkText, open, pressUntil, waitUntilGone, world} from '../helpers/e2e.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'certwalk.js');
 const WORKER_TITLE = 'SSIS Scale Out: change a Worker certificate';
-
-const sessions: Tmux[] = [];
-const temps: string[] = [];
-after(() => {
-  for (const tmux of sessions.splice(0)) tmux.kill();
-  for (const dir of temps) rmSync(dir, {recursive: true, force: true});
-});
-
-function certwalk(home: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: home}});
-}
 
 interface Snapshot {
   nodes: Record<string, {stores: Record<string, {thumbprint: string}[]>}>;
 }
 
 function show(home: string, dir: string): Snapshot {
-  return JSON.parse(certwalk(home, 'sandbox', 'show', dir, '--json')) as Snapshot;
+  return JSON.parse(certwalkText(home, 'sandbox', 'show', dir, '--json')) as Snapshot;
 }
 
 function launch(workers: number, width: number, height: number, extra: string[] = []) {
-  execFileSync('tmux', ['-V']);
-  assert.ok(existsSync(join(root, 'dist', 'certwalk.js')), 'dist/ is missing: run `node scripts/build.mjs` first');
-  const tmp = mkdtempSync(join(tmpdir(), 'certwalk-e2e-worker-'));
-  temps.push(tmp);
-  const dir = join(tmp, 'sandbox');
-  const home = join(tmp, 'home');
-  certwalk(home, 'sandbox', 'init', dir, '--workers', String(workers));
-  const tmux = Tmux.start([process.execPath, 'bin/certwalk.js', '--sandbox', dir, ...extra], {width, height, env: {CERTWALK_HOME: home}, cwd: root});
-  sessions.push(tmux);
-  return {tmux, dir, home};
-}
-
-function assertFits(screen: string, width: number, height: number): void {
-  const lines = screen.replace(/\n$/, '').split('\n');
-  assert.ok(lines.length <= height, `${lines.length} lines on a ${height}-row terminal`);
-  for (const line of lines) assert.ok(stringWidth(line) <= width, `${stringWidth(line)} columns on a ${width}-column terminal: ${line}`);
-}
-
-async function pressUntil(tmux: Tmux, key: string, test: (screen: string) => boolean, what: string, tries = 12): Promise<string> {
-  for (let i = 0; i < tries; i++) {
-    const screen = tmux.screen();
-    if (test(screen)) return screen;
-    await tmux.keys(key);
-  }
-  assert.fail(`never reached ${what}:\n${tmux.screen()}`);
+  const w = world('worker', '--workers', String(workers));
+  return {tmux: open(w, width, height, ...extra), dir: w.dir, home: w.home};
 }
 
 /** Home → the worker procedure's Parameters screen. */
@@ -73,14 +32,6 @@ async function continueToPlan(tmux: Tmux, steps: number): Promise<string> {
   await pressUntil(tmux, 'Down', (s) => s.includes('› Continue to the plan →'), 'Continue to the plan');
   await tmux.keys('Enter');
   return tmux.waitFor(`plan: ${steps} steps`, 120_000);
-}
-
-async function waitUntilGone(tmux: Tmux, text: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (tmux.screen().includes(text)) {
-    if (Date.now() > deadline) assert.fail(`"${text}" is still on screen:\n${tmux.screen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('the worker procedure in a real terminal (tmux)', () => {
@@ -123,7 +74,7 @@ describe('the worker procedure in a real terminal (tmux)', () => {
   test('80×24, six workers three at a time with a fault on worker4: the node list puts it first with its reason; x rolls it back alone; r the rest', async () => {
     const {tmux, dir, home} = launch(6, 80, 24, ['--concurrency', '3']);
     const before = show(home, dir);
-    certwalk(home, 'sandbox', 'fault', dir, '--node', 'worker4', '--program', 'winhttpcertcfg', '--match=-g');
+    certwalkText(home, 'sandbox', 'fault', dir, '--node', 'worker4', '--program', 'winhttpcertcfg', '--match=-g');
     try {
       await openWorkerProcedure(tmux);
       // Workers: pick "all (6 workers)"

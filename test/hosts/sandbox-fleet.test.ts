@@ -45,7 +45,7 @@ async function freshSandbox(): Promise<{fleet: SandboxFleet; dir: string; master
 
 test('the fleet lists the master and the workers with their addresses', async () => {
   const nodes = await fleet.nodes();
-  assert.deepEqual(nodes.map((n) => n.name), ['master', 'worker1', 'worker2', 'worker3']);
+  assert.deepEqual(nodes.map((n) => n.name), ['master', 'worker1', 'worker2', 'worker3', 'mlclient', 'fe1', 'fe2', 'fe3']);
   assert.deepEqual(nodes[1], {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.1.1', roles: ['ssis-worker']});
   assert.equal(fleet.kind, 'sandbox');
   assert.equal(fleet.description, `sandbox ${dir}`);
@@ -84,7 +84,8 @@ test('init: every worker trusts the master certificate, and the master trusts ev
     assert.ok(w.stores['Root']!.some((c) => c.thumbprint === masterThumbprint && !c.hasPrivateKey));
     const own = w.stores['My']!.find((c) => c.thumbprint === settings['WorkerHttpsCertThumbprint'])!;
     assert.equal(own.hasPrivateKey, true);
-    assert.deepEqual(own.keyAcl, ['NT Service\\SSISScaleOutWorker140']);
+    // The service's own account can read the key (worker3 runs as a domain account, the others as the default)
+    assert.deepEqual(own.keyAcl, [name === 'worker3' ? 'CONTOSO\\svc-ssis-worker' : 'NT Service\\SSISScaleOutWorker140']);
     assert.ok(masterRoot.includes(own.thumbprint), `${name}'s certificate is in the master's Root`);
     assert.equal(w.services['SSISScaleOutWorker140']?.status, 'running');
   }

@@ -72,7 +72,7 @@ describe('the catalog query', () => {
       [
         'MachineName|UserAccount|Tags',
         '-----------|-----------|----',
-        'WORKER3|NT Service\\SSISScaleOutWorker140|NULL',
+        'WORKER3|CONTOSO\\svc-ssis-worker|NULL',
         'WORKER2|NT Service\\SSISScaleOutWorker140|NULL',
         'WORKER1|NT Service\\SSISScaleOutWorker140|NULL',
         '',

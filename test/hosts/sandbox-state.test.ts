@@ -86,7 +86,7 @@ test('initSandbox refuses a non-empty directory, and force never deletes foreign
   await assert.rejects(initSandbox(dir, {workers: 1}), /is not empty; use force/);
   await initSandbox(dir, {workers: 2, force: true});
   const after = await showSandbox(dir);
-  assert.deepEqual(Object.keys(after.nodes), ['master', 'worker1', 'worker2']);
+  assert.deepEqual(Object.keys(after.nodes), ['master', 'worker1', 'worker2', 'mlclient', 'fe1', 'fe2', 'fe3']);
   assert.notEqual(after.nodes['master']!.bindings[0]!.certhash, before.nodes['master']!.bindings[0]!.certhash, 'new certificates');
   await writeFile(join(dir, 'my-notes.txt'), 'precious');
   await assert.rejects(initSandbox(dir, {force: true}), /not part of a sandbox \(my-notes\.txt\)/);
@@ -119,7 +119,8 @@ test('a fleet of 251 workers initialises quickly; addresses roll over past .250'
   const snapshot = await showSandbox(dir);
   assert.equal(snapshot.nodes['worker250']!.ip, '10.0.1.250');
   assert.equal(snapshot.nodes['worker251']!.ip, '10.0.2.1');
-  const thumbprints = new Set(Object.values(snapshot.nodes).map((n) => n.stores['My']![0]!.thumbprint));
+  const ssisNodes = Object.values(snapshot.nodes).filter((n) => n.roles.some((r) => r.startsWith('ssis-')));
+  const thumbprints = new Set(ssisNodes.map((n) => n.stores['My']![0]!.thumbprint));
   assert.equal(thumbprints.size, 252, 'every node has its own certificate');
   assert.equal(snapshot.nodes['master']!.stores['Root']!.length, 252);
 });

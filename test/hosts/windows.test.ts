@@ -1,10 +1,10 @@
 // The command lines certwalk builds for real Windows hosts, pinned: what runs on a server is exactly this.
 import assert from 'node:assert/strict';
-import {chmodSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, win32} from 'node:path';
 import {describe, test} from 'node:test';
-import {powershellArgs, psArray, psQuote, remoteReadScript, remoteRunScript} from '../../src/hosts/windows/powershell.ts';
+import {powershellArgs, psArray, psQuote, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/powershell.ts';
 import {RemoteHost} from '../../src/hosts/windows/remote-host.ts';
 import {resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
 import {parseInventory} from '../../src/hosts/windows/windows-fleet.ts';
@@ -56,6 +56,26 @@ describe('PowerShell invocation', () => {
     );
   });
 
+  test('input for the remote program: read after the credential lines, handed over as data and piped to its stdin', () => {
+    const script = remoteRunScript('fe2.contoso.com', 'powershell', ['-NoProfile', '-NonInteractive', '-EncodedCommand', 'AAAA'], true, true);
+    assert.equal(
+      script,
+      [
+        "$ErrorActionPreference = 'Stop'",
+        '$user = [Console]::In.ReadLine()',
+        '$cred = New-Object System.Management.Automation.PSCredential($user, ([Console]::In.ReadLine() | ConvertTo-SecureString -AsPlainText -Force))',
+        '$payload = [Console]::In.ReadToEnd()',
+        "$r = Invoke-Command -ComputerName 'fe2.contoso.com' -Credential $cred -ScriptBlock {",
+        '  param([string]$exe, [string[]]$argv, [string]$payload)',
+        '  $out = $payload | & $exe @argv 2>&1 | Out-String',
+        '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
+        "} -ArgumentList 'powershell', @('-NoProfile', '-NonInteractive', '-EncodedCommand', 'AAAA'), $payload",
+        '[Console]::Out.Write($r.Output)',
+        'exit $r.ExitCode',
+      ].join('\n'),
+    );
+  });
+
   test('an argument with a double quote is refused rather than mangled by Windows PowerShell', () => {
     assert.throws(() => remoteRunScript('w1', 'netsh', ['a"b'], false), /double quote/);
   });
@@ -100,6 +120,52 @@ describe('RemoteHost through a stand-in powershell.exe', () => {
     assert.ok(!seen.args.join(' ').includes('pa55'));
     assert.equal(seen.input, 'CONTOSO\\admin\npa55 w0rd!\n');
     assert.equal(result.exitCode, 3, 'the remote exit code comes back');
+  });
+});
+
+describe('RemoteHost with input for the remote program', () => {
+  test('the credential lines come first, then the input; neither is in the arguments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+    const fake = join(dir, 'powershell.exe');
+    writeFileSync(
+      fake,
+      `#!${process.execPath}\nlet input='';process.stdin.on('data',d=>input+=d);process.stdin.on('end',()=>{process.stdout.write(JSON.stringify({args:process.argv.slice(2),input}));});\n`,
+    );
+    chmodSync(fake, 0o755);
+    const node = {name: 'fe2', machineName: 'FE2', fqdn: 'fe2.contoso.com', ip: '10.0.2.12', roles: ['lync-fe']};
+    const withCredential = new RemoteHost(node, {user: 'CONTOSO\\admin', password: 'pa55'}, {Path: dir, PATHEXT: '.EXE'});
+    const seen = JSON.parse((await withCredential.run('powershell', ['-EncodedCommand', 'AAAA'], {input: 'pfx-secret\n'})).stdout) as {args: string[]; input: string};
+    assert.deepEqual(seen.args, powershellArgs(remoteRunScript('fe2.contoso.com', 'powershell', ['-EncodedCommand', 'AAAA'], true, true)));
+    assert.equal(seen.input, 'CONTOSO\\admin\npa55\npfx-secret\n');
+    assert.ok(!seen.args.join(' ').includes('pfx-secret'));
+    const withoutCredential = new RemoteHost(node, null, {Path: dir, PATHEXT: '.EXE'});
+    const alone = JSON.parse((await withoutCredential.run('powershell', ['-EncodedCommand', 'AAAA'], {input: 'pfx-secret\n'})).stdout) as {args: string[]; input: string};
+    assert.deepEqual(alone.args, powershellArgs(remoteRunScript('fe2.contoso.com', 'powershell', ['-EncodedCommand', 'AAAA'], false, true)));
+    assert.equal(alone.input, 'pfx-secret\n');
+  });
+});
+
+describe('RemoteHost.writeFile', () => {
+  test('the file content (a key, a PFX) goes on stdin after the credential, never in the arguments', async () => {
+    // Given a stand-in powershell.exe that records its arguments and standard input in a file
+    const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+    const fake = join(dir, 'powershell.exe');
+    const seenFile = join(dir, 'seen.json');
+    writeFileSync(
+      fake,
+      `#!${process.execPath}\nlet input='';process.stdin.on('data',d=>input+=d);process.stdin.on('end',()=>{require('node:fs').writeFileSync(${JSON.stringify(seenFile)},JSON.stringify({args:process.argv.slice(2),input}));});\n`,
+    );
+    chmodSync(fake, 0o755);
+    const node = {name: 'mlclient', machineName: 'MLCLIENT', fqdn: 'mlclient.contoso.com', ip: '10.0.3.10', roles: ['azureml-client']};
+    const host = new RemoteHost(node, {user: 'CONTOSO\\admin', password: 'pa55'}, {Path: dir, PATHEXT: '.EXE'});
+    const key = Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n');
+    // When a private key is written to the node
+    await host.writeFile('C:\\Users\\admin\\key.pem', key);
+    // Then the script is the pinned one, without the content; the content arrives on stdin after the credential
+    const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as {args: string[]; input: string};
+    assert.deepEqual(seen.args, powershellArgs(remoteWriteScript('mlclient.contoso.com', 'C:\\Users\\admin\\key.pem', true)));
+    assert.ok(!Buffer.from(seen.args.at(-1)!, 'base64').toString('utf16le').includes(key.toString('base64')));
+    assert.equal(seen.input, `CONTOSO\\admin\npa55\n${key.toString('base64')}\n`);
   });
 });
 

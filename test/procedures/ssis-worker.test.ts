@@ -236,7 +236,10 @@ describe('ssis-worker on the sandbox', () => {
     await send(r, {type: 'declined', stepId: 'worker1.delete-old'} as never);
     assert.equal(r.snapshot.state.phase, 'paused');
     assert.deepEqual(await l.snapshot(), beforeDecline);
-    assert.deepEqual(keyFiles().filter((f) => f.startsWith(resolved.old.thumbprint)), [], 'no key kept for a delete that did not run');
+    // The key of the kept copy was written when it was captured (a crash after the answer must not lose it), 0600
+    const kept = keyFiles().filter((f) => f.startsWith(resolved.old.thumbprint));
+    assert.equal(kept.length, 1);
+    assert.equal(statSync(join(HOME, 'keys', kept[0]!)).mode & 0o777, 0o600);
     r.close();
   });
 

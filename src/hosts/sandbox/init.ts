@@ -8,6 +8,7 @@ import {createSelfSigned, generateKeyPem} from '../../certs/create.ts';
 import type {MadeCert} from '../../certs/create.ts';
 import type {NodeInfo} from '../host.ts';
 import {nodeFiles} from './node-files.ts';
+import {azuremlClientNode, buildAzureMlClient} from './azureml-demo.ts';
 import {
   MASTER_SERVICE,
   MASTER_SETTINGS_PATH,
@@ -20,6 +21,7 @@ import {
 import {DEFAULT_BINDING_OPTIONS, emptyNodeState, sandboxPaths, writeManifest, writeNodeState} from './state.ts';
 import type {NodeState} from './state.ts';
 import {sandboxCertFromDer} from './tools/stores.ts';
+import {buildLyncPool} from './lync-demo.ts';
 
 export interface InitOptions {
   /** Default 3. */
@@ -40,6 +42,14 @@ export interface InitOptions {
    * false gives the MakeCert-without--pe case, for tests of that refusal.
    */
   readonly exportableWorkerKeys?: boolean;
+  /** Add the Azure ML admin node (`mlclient`, role azureml-client) with its simulated cluster. Default true. */
+  readonly azureml?: boolean;
+  /** Front Ends of the demo Lync Server 2013 pool (fe1…, role lync-fe; see lync-demo.ts). Default 3; 0 = no pool. */
+  readonly lyncFrontEnds?: number;
+  /** Replication delay step of the Lync pool: fe1 0 s, fe2 this, fe3 twice this. Default 3. */
+  readonly lyncReplicationDelaySeconds?: number;
+  /** Whether the pool has an OAuthTokenIssuer certificate already. Default true. */
+  readonly lyncOAuthAssigned?: boolean;
 }
 
 /** The appid SSIS Scale Out setup registers its http.sys binding with (the sandbox's fixed stand-in). */
@@ -100,8 +110,16 @@ export async function initSandbox(dir: string, options: InitOptions = {}): Promi
       [`${SCALE_OUT_BINN}\\SSISScaleOutWorker.cer`, cert.der],
     ]);
   }
+  const azuremlNodes = options.azureml === false ? [] : [azuremlClientNode()];
+  for (const node of azuremlNodes) await writeNode(dir, node, buildAzureMlClient(new Date()), []);
+  const lyncPool = await buildLyncPool({
+    frontEnds: options.lyncFrontEnds ?? 3,
+    ...(options.lyncReplicationDelaySeconds === undefined ? {} : {replicationDelaySeconds: options.lyncReplicationDelaySeconds}),
+    ...(options.lyncOAuthAssigned === undefined ? {} : {oauthAssigned: options.lyncOAuthAssigned}),
+  });
+  for (const fe of lyncPool) await writeNode(dir, fe.node, fe.state, fe.files);
   // Last, so that a directory whose init was interrupted is not mistaken for a sandbox.
-  await writeManifest(dir, {version: 1, nodes: [master, ...workerNodes]});
+  await writeManifest(dir, {version: 1, nodes: [master, ...workerNodes, ...azuremlNodes, ...lyncPool.map((fe) => fe.node)]});
 }
 
 async function prepareDirectory(dir: string, force: boolean): Promise<void> {

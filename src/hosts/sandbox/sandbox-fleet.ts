@@ -47,9 +47,11 @@ class SandboxHost implements Host {
 
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     return runProcess(process.execPath, [sandboxToolPath(), command, ...args], {
-      env: {CERTWALK_SANDBOX_DIR: this.#dir, CERTWALK_SANDBOX_NODE: this.node.name},
+      // The flag tells the tool to read stdin: without it, it must not wait on a stdin nobody writes to.
+      env: {CERTWALK_SANDBOX_DIR: this.#dir, CERTWALK_SANDBOX_NODE: this.node.name, ...(options.input === undefined ? {} : {CERTWALK_SANDBOX_STDIN: '1'})},
       onLine: options.onLine,
       signal: options.signal,
+      ...(options.input === undefined ? {} : {input: options.input}),
     });
   }
 

@@ -5,6 +5,9 @@ import {readdir, readFile} from 'node:fs/promises';
 import {join, relative} from 'node:path';
 import type {NodeInfo} from '../host.ts';
 import {parseSettingsJson} from './scale-out-files.ts';
+import {snapshotAzureMl, type AzureMlSnapshot} from './azureml-snapshot.ts';
+import {snapshotLync, type LyncSnapshot} from './lync-snapshot.ts';
+import type {LyncNodeState} from './lync-state.ts';
 import {findNode, readManifest, readNodeState, sandboxPaths} from './state.ts';
 import type {OnOff, SandboxBindingOptions} from './state.ts';
 import {sandboxRelativeToWindows} from './windows-path.ts';
@@ -50,6 +53,10 @@ export interface NodeSnapshot {
   /** Keyed by Windows path, for every *.config file on the node. */
   readonly settings: Record<string, SettingsSnapshot>;
   readonly services: Record<string, ServiceSnapshot>;
+  /** On an Azure ML admin node: its resource groups' clusters, current environment and DNS answers. */
+  readonly azureml?: AzureMlSnapshot;
+  /** On a Lync Front End: its assignments, its CMS replica's token issuer and (CMS node) the global one. */
+  readonly lync?: LyncSnapshot;
 }
 
 export interface SandboxSnapshot {
@@ -91,7 +98,14 @@ async function snapshotNode(dir: string, node: NodeInfo): Promise<NodeSnapshot> 
     bindings,
     settings: await snapshotSettings(sandboxPaths.nodeFs(dir, node.name)),
     services,
+    ...(state.azureml ? {azureml: snapshotAzureMl(state.azureml)} : {}),
+    ...(state.lync ? {lync: await lyncOf(dir, node.name, state.lync)} : {}),
   };
+}
+
+async function lyncOf(dir: string, node: string, lync: LyncNodeState): Promise<LyncSnapshot> {
+  const cms = lync.cms ?? (await readNodeState(dir, lync.cmsNode).catch(() => undefined))?.lync?.cms;
+  return snapshotLync(node, lync, cms, new Date());
 }
 
 async function snapshotSettings(fsRoot: string): Promise<Record<string, SettingsSnapshot>> {

@@ -14,8 +14,10 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {NodeInfo} from '../host.ts';
+import type {AzureMlState} from './azureml-state.ts';
 import {writeFileAtomic} from './atomic-write.ts';
 import {withLock} from './lock.ts';
+import type {LyncNodeState} from './lync-state.ts';
 
 export interface SandboxManifest {
   readonly version: 1;
@@ -99,6 +101,10 @@ export interface NodeState {
   stores: Record<string, SandboxCert[]>;
   bindings: SandboxBinding[];
   services: Record<string, SandboxService>;
+  /** On an Azure ML admin node (role azureml-client): the Azure resources its `az` and AzureRM cmdlets reach. */
+  azureml?: AzureMlState;
+  /** On a Lync Server Front End: the pool, its certificate assignments and (on one FE) the CMS; see lync-state.ts. */
+  lync?: LyncNodeState;
 }
 
 export const DEFAULT_BINDING_OPTIONS: Readonly<SandboxBindingOptions> = Object.freeze({

@@ -14,10 +14,17 @@ async function main(): Promise<number> {
     process.stderr.write('usage: sandbox-tool <program> [arguments...]\n');
     return 1;
   }
-  const result = await runSandboxCommand({dir, node, program, args, envFaults: process.env['CERTWALK_SANDBOX_FAULT']});
+  const stdin = process.env['CERTWALK_SANDBOX_STDIN'] === '1' ? await readStdin() : undefined;
+  const result = await runSandboxCommand({dir, node, program, args, envFaults: process.env['CERTWALK_SANDBOX_FAULT'], ...(stdin === undefined ? {} : {stdin})});
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 main().then(

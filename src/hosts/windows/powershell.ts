@@ -19,19 +19,22 @@ export function psArray(values: readonly string[]): string {
 /**
  * Runs a program on another node with PowerShell remoting and replays its output and exit code here. The program
  * and its arguments reach the remote side as -ArgumentList data; `& $exe @argv` passes each as one argument.
+ * `withInput`: the rest of this process's stdin (after the credential lines) is read here and piped to the remote
+ * program's stdin, as -ArgumentList data too, so a password given as input never appears on a command line.
  */
-export function remoteRunScript(computer: string, program: string, args: readonly string[], withCredential: boolean): string {
+export function remoteRunScript(computer: string, program: string, args: readonly string[], withCredential: boolean, withInput = false): string {
   // Windows PowerShell 5.1 passes a native argument holding a double quote to the program mangled; no op needs one.
   const quoted = args.find((arg) => arg.includes('"'));
   if (quoted !== undefined) throw new Error(`refusing to pass ${JSON.stringify(quoted)} through PowerShell remoting: it holds a double quote`);
   return [
     "$ErrorActionPreference = 'Stop'",
     ...credentialLines(withCredential),
+    ...(withInput ? ['$payload = [Console]::In.ReadToEnd()'] : []),
     `$r = Invoke-Command -ComputerName ${psQuote(computer)}${withCredential ? ' -Credential $cred' : ''} -ScriptBlock {`,
-    '  param([string]$exe, [string[]]$argv)',
-    '  $out = & $exe @argv 2>&1 | Out-String',
+    withInput ? '  param([string]$exe, [string[]]$argv, [string]$payload)' : '  param([string]$exe, [string[]]$argv)',
+    withInput ? '  $out = $payload | & $exe @argv 2>&1 | Out-String' : '  $out = & $exe @argv 2>&1 | Out-String',
     '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
-    `} -ArgumentList ${psQuote(program)}, ${psArray(args)}`,
+    `} -ArgumentList ${psQuote(program)}, ${psArray(args)}${withInput ? ', $payload' : ''}`,
     '[Console]::Out.Write($r.Output)',
     'exit $r.ExitCode',
   ].join('\n');
@@ -42,14 +45,17 @@ export function remoteReadScript(computer: string, path: string, withCredential:
   return remoteScriptBlock(computer, withCredential, 'param([string]$p) [Convert]::ToBase64String([IO.File]::ReadAllBytes($p))', [path]);
 }
 
-/** Writes a file on another node from base64, creating its folder. */
-export function remoteWriteScript(computer: string, path: string, base64: string, withCredential: boolean): string {
-  return remoteScriptBlock(
-    computer,
-    withCredential,
-    'param([string]$p, [string]$b) [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p)); [IO.File]::WriteAllBytes($p, [Convert]::FromBase64String($b))',
-    [path, base64],
-  );
+/**
+ * Writes a file on another node, creating its folder. The content arrives on standard input (base64, after the
+ * credential lines): a private key or PFX never sits on a command line, and no size limit of one applies.
+ */
+export function remoteWriteScript(computer: string, path: string, withCredential: boolean): string {
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    ...credentialLines(withCredential),
+    '$b = [Console]::In.ReadToEnd().Trim()',
+    `Invoke-Command -ComputerName ${psQuote(computer)}${withCredential ? ' -Credential $cred' : ''} -ScriptBlock { param([string]$p, [string]$b) [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p)); [IO.File]::WriteAllBytes($p, [Convert]::FromBase64String($b)) } -ArgumentList ${psQuote(path)}, $b`,
+  ].join('\n');
 }
 
 export function remoteRemoveScript(computer: string, path: string, withCredential: boolean): string {

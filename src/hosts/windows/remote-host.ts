@@ -33,7 +33,8 @@ export class RemoteHost implements Host {
   }
 
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult> {
-    return this.#powershell(remoteRunScript(this.computer, command, args, this.credential !== null), options);
+    const withInput = options?.input !== undefined;
+    return this.#powershell(remoteRunScript(this.computer, command, args, this.credential !== null, withInput), options);
   }
 
   async readFile(path: string): Promise<Buffer> {
@@ -42,7 +43,7 @@ export class RemoteHost implements Host {
   }
 
   async writeFile(path: string, data: Buffer): Promise<void> {
-    await this.#checked(remoteWriteScript(this.computer, path, data.toString('base64'), this.credential !== null), `write ${path}`);
+    await this.#checked(remoteWriteScript(this.computer, path, this.credential !== null), `write ${path}`, `${data.toString('base64')}\n`);
   }
 
   async removeFile(path: string): Promise<void> {
@@ -55,12 +56,14 @@ export class RemoteHost implements Host {
   }
 
   #powershell(script: string, options?: RunOptions): Promise<RunResult> {
-    const input = this.credential ? `${this.credential.user}\n${this.credential.password}\n` : undefined;
+    // Credential lines first (the script reads them first), then the caller's own input for the remote program.
+    const credential = this.credential ? `${this.credential.user}\n${this.credential.password}\n` : '';
+    const input = credential + (options?.input ?? '');
     return runProcess(resolveProgram('powershell.exe', this.env), powershellArgs(script), {...options, ...(input ? {input} : {})});
   }
 
-  async #checked(script: string, what: string): Promise<RunResult> {
-    const result = await this.#powershell(script);
+  async #checked(script: string, what: string, input?: string): Promise<RunResult> {
+    const result = await this.#powershell(script, input === undefined ? undefined : {input});
     if (result.exitCode !== 0) {
       throw new Error(`${this.computer}: could not ${what}: ${(result.stderr || result.stdout).trim().split(/\r?\n/)[0] ?? `exit ${result.exitCode}`}`);
     }

@@ -88,10 +88,11 @@ function keysDir(): string {
   return join(stateDir(), 'keys');
 }
 
-/** Keys of captures whose delete has not run yet, by key file path: written to disk only when the delete runs. */
-const pendingKeys = new Map<string, Buffer>();
-
-function seal(thumbprint: string, password: string, pfx: Buffer): KeptCertificate {
+/**
+ * Encrypts the kept copy and writes its key (0600) at once: the capture is journaled before the delete is even asked
+ * for, and a certwalk killed between the answer and the delete must still find the key when it resumes or rolls back.
+ */
+async function seal(thumbprint: string, password: string, pfx: Buffer): Promise<KeptCertificate> {
   const key = randomBytes(32);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -101,7 +102,9 @@ function seal(thumbprint: string, password: string, pfx: Buffer): KeptCertificat
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   plaintext.fill(0);
   const keyFile = join(keysDir(), `${thumbprint}-${randomBytes(6).toString('hex')}.key`);
-  pendingKeys.set(keyFile, key);
+  await mkdir(dirname(keyFile), {recursive: true, mode: 0o700});
+  await writeFile(keyFile, `${key.toString('base64')}\n`, {mode: 0o600, flag: 'wx'});
+  key.fill(0);
   return {
     algorithm: 'aes-256-gcm',
     iv: iv.toString('base64'),
@@ -112,19 +115,11 @@ function seal(thumbprint: string, password: string, pfx: Buffer): KeptCertificat
   };
 }
 
-/** Puts the key of a kept copy on disk (0600); must succeed before the certificate it protects is deleted. */
-async function persistKey(thumbprint: string, kept: KeptCertificate): Promise<void> {
-  const key = pendingKeys.get(kept.keyFile);
-  if (!key) {
-    if (existsSync(kept.keyFile)) return;
-    throw new Error(
-      `the key of the kept copy of ${thumbprint} was made by an earlier certwalk process and is gone, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`,
-    );
+/** The key of the kept copy must be on disk before the certificate it protects is deleted. */
+function requireKey(thumbprint: string, kept: KeptCertificate): void {
+  if (!existsSync(kept.keyFile)) {
+    throw new Error(`the key of the kept copy of ${thumbprint} is not at ${kept.keyFile} any more, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`);
   }
-  await mkdir(dirname(kept.keyFile), {recursive: true, mode: 0o700});
-  await writeFile(kept.keyFile, `${key.toString('base64')}\n`, {mode: 0o600, flag: 'wx'});
-  pendingKeys.delete(kept.keyFile);
-  key.fill(0);
 }
 
 async function unkeep(thumbprint: string, kept: KeptCertificate): Promise<{password: string; pfx: Buffer}> {
@@ -150,8 +145,6 @@ async function unkeep(thumbprint: string, kept: KeptCertificate): Promise<{passw
 }
 
 async function forget(kept: KeptCertificate): Promise<void> {
-  pendingKeys.get(kept.keyFile)?.fill(0);
-  pendingKeys.delete(kept.keyFile);
   await rm(kept.keyFile, {force: true});
 }
 
@@ -248,7 +241,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
       }
       const {accounts, readAt} = await readKeyAccess(host, certs);
       const references = await options.references(ctx);
-      const kept = seal(thumb, password, pfx);
+      const kept = await seal(thumb, password, pfx);
       pfx.fill(0);
       const captured: DeleteCapture = {thumbprint: thumb, subject: current.subject, notAfter: current.notAfter, kept, keyAccess: [...accounts], keyAccessReadAt: readAt};
       const prompt: ConfirmPrompt = {
@@ -256,7 +249,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         commands: [deleteLine],
         removes: [`${describeCert(captured)}, with its private key`],
         restoreWith: [
-          `an export of ${short} with its private key (PFX, ${kept.pfxBytes} bytes), encrypted (AES-256-GCM) in the journal; its key goes to ${kept.keyFile} (0600) before the delete`,
+          `an export of ${short} with its private key (PFX, ${kept.pfxBytes} bytes), encrypted (AES-256-GCM) in the journal; its key is in ${kept.keyFile} (0600)`,
           `${formatCommand(redactCommand(importPfxCommand(store, tempPfx(PLAN_TEMP, thumb), 'x')))}: the same certificate, same thumbprint`,
           ...(accounts.length
             ? [
@@ -271,7 +264,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
     },
     async do(ctx, captured) {
       // First, whatever the store holds now: if the certificate is already gone, the kept copy is the only one.
-      await persistKey(thumb, (asRecord(captured) as unknown as DeleteCapture).kept);
+      requireKey(thumb, (asRecord(captured) as unknown as DeleteCapture).kept);
       const host = await ctx.host(node);
       const {current, next} = await readStore(host);
       if (!current) {

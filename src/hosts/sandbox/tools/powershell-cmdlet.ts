@@ -31,6 +31,10 @@ export interface CmdletError {
   readonly target?: string;
   /** e.g. `Microsoft.Rtc.Management.Deployment.SetCertificateCmdlet`; printed after the cmdlet's error id. */
   readonly errorId: string;
+  /** The cmdlet's own error id before the comma in FullyQualifiedErrorId; the category when absent. */
+  readonly id?: string;
+  /** The exception type after the `]` in CategoryInfo; derived from the category when absent. */
+  readonly reason?: string;
 }
 
 export type CmdletResult =
@@ -40,6 +44,8 @@ export type CmdletResult =
 export interface CmdletContext extends ToolContext {
   /** Lines the script reads with `[Console]::In.ReadLine()` (secrets arrive this way, never on a command line). */
   readonly stdin: readonly string[];
+  /** Nodes a `lync-replication` fault cuts off from Central Management Store replication right now (dispatch.ts). */
+  readonly replicationFaults?: readonly string[];
 }
 
 export interface CmdletDefinition {
@@ -48,8 +54,26 @@ export interface CmdletDefinition {
   readonly aliases?: Readonly<Record<string, string>>;
   /** Parameters that take no value (`-Roll`, `-Previous`, `-Force`). */
   readonly switches?: readonly string[];
+  /** The .NET class, e.g. `Microsoft.Rtc.Management.Deployment.SetCertificateCmdlet`: parameter binding errors name it. */
+  readonly typeName?: string;
+  /** Parameters bound by position, in order (`Select-Object *` binds `*` to Property). */
+  readonly positional?: readonly string[];
   run(context: CmdletContext, invocation: CmdletInvocation): CmdletResult;
 }
 
 /** A product's cmdlets by name, e.g. `{'Get-CsCertificate': …}`; the interpreter merges every module's table. */
 export type CmdletTable = Readonly<Record<string, CmdletDefinition>>;
+
+/** What PowerShell says for a cmdlet whose module is not on this node (the Lync or AzureRM module missing). */
+export function commandNotFound(name: string): CmdletResult {
+  return {
+    error: {
+      message: `The term '${name}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`,
+      category: 'ObjectNotFound',
+      target: name,
+      reason: 'CommandNotFoundException',
+      id: 'CommandNotFoundException',
+      errorId: '',
+    },
+  };
+}

@@ -16,6 +16,8 @@ export interface ToolContext {
   readonly state: NodeState;
   readonly files: NodeFiles;
   readonly now: Date;
+  /** Standard input as lines, when the caller piped any (RunOptions.input): how a password reaches powershell. */
+  readonly stdin?: readonly string[];
 }
 
 export interface ToolResult {

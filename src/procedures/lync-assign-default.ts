@@ -1,0 +1,89 @@
+// Lync Server 2013: make the Front End's Default certificate the global OAuthTokenIssuer (server-to-server
+// authentication doc): `$x = (Get-CsCertificate -Type Default).Thumbprint; Set-CsCertificate -Identity global
+// -Type OAuthTokenIssuer -Thumbprint $x`. The thumbprint is read when the parameters are checked and passed as a
+// literal, so the plan shows exactly which certificate becomes the token issuer. Rollback sets the previous back.
+import type {Fleet} from '../hosts/host.ts';
+import {assignOAuth, assignOAuthCommand, getDefaultCertificateCommand, readDefaultCertificate, readOAuthState} from '../ops/lync.ts';
+import type {Json} from '../state/types.ts';
+import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf} from './lync-common.ts';
+import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {sameThumbprint} from './steps/util.ts';
+import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+
+interface AssignResolved {
+  readonly frontEnd: string;
+  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
+  readonly before: OAuthSnapshot;
+  readonly timeoutSeconds: number;
+}
+
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+  const errors: Record<string, string> = {};
+  const fes = await resolveFrontEnd(fleet, params, errors);
+  const timeoutSeconds = parseTimeout(params, errors);
+  if (Object.keys(errors).length || !fes) return {ok: false, errors};
+  const host = await fleet.host(fes.frontEnd.name);
+  const name = fes.frontEnd.name;
+  const reference = await readDefaultCertificate(host);
+  if (!reference) return {ok: false, errors: {frontEnd: `Get-CsCertificate -Type Default returns nothing on ${name}: assign its Default certificate (Deployment Wizard) first`}};
+  const mine = await readMyCertificate(host, reference.thumbprint);
+  if (!mine) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} is not in LocalMachine\\My on ${name}`}};
+  if (!mine.store.hasPrivateKey) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} on ${name} has no private key: the token issuer signs with it`}};
+  const problems = certificateProblems(mine.info, await sipDomainsOf(host), new Date());
+  if (problems.length) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
+  const before = snapshotOf(await readOAuthState(host, new Date()));
+  if (sameThumbprint(before.current, reference.thumbprint)) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} is already the current OAuthTokenIssuer`}};
+  const resolved: AssignResolved = {
+    frontEnd: name,
+    frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})),
+    cert: {thumbprint: mine.info.thumbprint, subject: mine.info.subject, notAfter: mine.info.notAfter.toISOString(), keyBits: mine.info.keyBits},
+    before,
+    timeoutSeconds,
+  };
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+}
+
+function steps(resolvedJson: Json): StepDefinition[] {
+  const r = resolvedJson as unknown as AssignResolved;
+  const expectation = expectCurrent(r.cert.thumbprint);
+  const change = oauthChangeStep({
+    id: `${r.frontEnd}.assign-oauth`,
+    node: r.frontEnd,
+    title: `Assign the Default certificate ${r.cert.thumbprint.slice(0, 8)}… as the global OAuthTokenIssuer`,
+    kind: 'lync-assign-oauth',
+    change: assignOAuthCommand(r.cert.thumbprint),
+    act: (_ctx, host) => assignOAuth(host, r.cert.thumbprint),
+    expectation,
+    timeoutSeconds: r.timeoutSeconds,
+    removes: (before) => (before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : []),
+  });
+  return [
+    {
+      ...change,
+      // The documented first line, read when the parameters were checked: its answer is the literal below.
+      plan: () => [...planScript(r.frontEnd, getDefaultCertificateCommand()).map((p) => ({...p, text: `${p.text}   (read when the parameters were checked: ${r.cert.thumbprint})`, preview: false})), ...change.plan()],
+    },
+    replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
+  ];
+}
+
+function describe(resolvedJson: Json): string[] {
+  const r = resolvedJson as unknown as AssignResolved;
+  return [
+    `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
+    `before   ${describeSnapshot(r.before)}`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${r.cert.notAfter.slice(0, 10)} (${r.frontEnd}'s Default certificate)`,
+    `after    current ${r.cert.thumbprint}${r.before.previous ? `; previous ${r.before.previous} (unchanged)` : ''}`,
+  ];
+}
+
+export const lyncAssignDefault: ProcedureDefinition = {
+  id: 'lync-assign-default',
+  title: 'Lync Server 2013: assign the Default certificate as OAuthTokenIssuer',
+  summary: "(Get-CsCertificate -Type Default).Thumbprint becomes the global OAuthTokenIssuer with Set-CsCertificate; then the tool watches every Front End receive it.",
+  form: frontEndForm,
+  prepare,
+  steps,
+  describe,
+};

@@ -1,0 +1,137 @@
+// Lync Server 2013: import a PFX as the global OAuthTokenIssuer certificate (server-to-server authentication doc):
+// `Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path {pfx} -Password {password}`, run once on one
+// Front End; the CMS replicates it to the others. The password is read without echo, reaches PowerShell on stdin and
+// is masked everywhere certwalk writes. Rollback sets the previously current certificate back.
+import {describeCertificate, fromPfx, PfxPasswordError, toDer} from '../certs/index.ts';
+import type {Fleet} from '../hosts/host.ts';
+import {importOAuth, importOAuthCommand, readOAuthState} from '../ops/lync.ts';
+import type {Json} from '../state/types.ts';
+import {
+  certificateProblems,
+  defaultTimeout,
+  frontEndSpec,
+  LYNC_ROLE,
+  parseTimeout,
+  PFX_PASSWORD_ENV,
+  resolveFrontEnd,
+  sipDomainsOf,
+  timeoutSpec,
+} from './lync-common.ts';
+import {nodesWithRole} from './params.ts';
+import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {sameThumbprint} from './steps/util.ts';
+import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+
+const DEFAULT_PFX = 'C:\\Certificates\\ServerToServerAuth.pfx';
+
+interface ImportResolved {
+  readonly frontEnd: string;
+  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly pfx: string;
+  readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
+  readonly before: OAuthSnapshot;
+  readonly timeoutSeconds: number;
+}
+
+async function form(fleet: Fleet): Promise<ParamForm> {
+  const frontEnds = await nodesWithRole(fleet, LYNC_ROLE);
+  return {
+    values: {frontEnd: frontEnds[0]?.name ?? '', pfx: DEFAULT_PFX, password: '', replicationTimeout: defaultTimeout(fleet)},
+    specs: [
+      frontEndSpec(frontEnds),
+      {key: 'pfx', label: 'PFX file', help: 'Path of the PFX on that Front End (certificate with its private key)'},
+      {key: 'password', label: 'PFX password', help: `The PFX password (typed without echo; for certwalk run, set ${PFX_PASSWORD_ENV})`, secret: true, env: PFX_PASSWORD_ENV},
+      timeoutSpec(),
+    ],
+  };
+}
+
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+  const errors: Record<string, string> = {};
+  const fes = await resolveFrontEnd(fleet, params, errors);
+  const timeoutSeconds = parseTimeout(params, errors);
+  const pfx = (params.pfx ?? '').trim();
+  if (!/^[A-Za-z]:\\|^\\\\/.test(pfx) || /[\0\r\n]/.test(pfx)) errors.pfx = `"${pfx}" is not a full Windows path such as ${DEFAULT_PFX}`;
+  const password = params.password ?? '';
+  if (password === '') errors.password = `type the PFX password (for certwalk run: set ${PFX_PASSWORD_ENV})`;
+  else if (/[\r\n]/.test(password)) errors.password = 'a PFX password cannot hold a line break';
+  if (Object.keys(errors).length || !fes) return {ok: false, errors};
+
+  const host = await fleet.host(fes.frontEnd.name);
+  let bytes: Buffer;
+  try {
+    bytes = await host.readFile(pfx);
+  } catch (error) {
+    return {ok: false, errors: {pfx: `cannot read ${pfx} on ${fes.frontEnd.name}: ${(error as Error).message}`}};
+  }
+  let contents;
+  try {
+    contents = fromPfx(bytes, password);
+  } catch (error) {
+    // Never the password itself, and no hint of it: only that it does not open this file.
+    if (error instanceof PfxPasswordError) return {ok: false, errors: {password: `this password does not open ${pfx}`}};
+    return {ok: false, errors: {pfx: `${pfx} is not a PFX file certwalk can read: ${(error as Error).message}`}};
+  }
+  if (!contents.keyPem) return {ok: false, errors: {pfx: `${pfx} holds no private key: the token issuer signs with it, so export the certificate again with its private key`}};
+  const info = describeCertificate(toDer(contents.certPem));
+  const problems = certificateProblems(info, await sipDomainsOf(host), new Date());
+  if (problems.length) return {ok: false, errors: {pfx: `${info.thumbprint} (${info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
+  const before = snapshotOf(await readOAuthState(host, new Date()));
+  if (sameThumbprint(before.current, info.thumbprint)) return {ok: false, errors: {pfx: `${info.thumbprint} is already the current OAuthTokenIssuer certificate`}};
+
+  const resolved: ImportResolved = {
+    frontEnd: fes.frontEnd.name,
+    frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})),
+    pfx,
+    cert: {thumbprint: info.thumbprint, subject: info.subject, notAfter: info.notAfter.toISOString(), keyBits: info.keyBits},
+    before,
+    timeoutSeconds,
+  };
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {password}}};
+}
+
+function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
+  const r = resolvedJson as unknown as ImportResolved;
+  const expectation = expectCurrent(r.cert.thumbprint);
+  return [
+    oauthChangeStep({
+      id: `${r.frontEnd}.import-oauth`,
+      node: r.frontEnd,
+      title: `Import ${r.pfx} as the global OAuthTokenIssuer certificate`,
+      kind: 'lync-import-oauth',
+      change: importOAuthCommand(r.pfx),
+      async act(ctx, host) {
+        const password = secrets.password;
+        // A rollback from the journal has no password, and needs none: undo assigns the captured certificate.
+        if (!password) throw new Error(`the PFX password is not known in this session; run lync-import-pfx again to import ${r.pfx}`);
+        ctx.secret(password);
+        await importOAuth(host, r.pfx, password);
+      },
+      expectation,
+      timeoutSeconds: r.timeoutSeconds,
+      removes: (before) => (before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : []),
+      notes: ['(the password is the first line of PowerShell\'s standard input, never part of the command)'],
+    }),
+    replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
+  ];
+}
+
+function describe(resolvedJson: Json): string[] {
+  const r = resolvedJson as unknown as ImportResolved;
+  return [
+    `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
+    `before   ${describeSnapshot(r.before)}`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${r.cert.notAfter.slice(0, 10)} (from ${r.pfx})`,
+    `after    current ${r.cert.thumbprint}${r.before.previous ? `; previous ${r.before.previous} (unchanged)` : ''}`,
+  ];
+}
+
+export const lyncImportPfx: ProcedureDefinition = {
+  id: 'lync-import-pfx',
+  title: 'Lync Server 2013: import a PFX as the OAuthTokenIssuer certificate',
+  summary: 'Import-CsCertificate -Identity global -Type OAuthTokenIssuer on one Front End (password without echo, on stdin), then watch the CMS replicate it to every Front End.',
+  form,
+  prepare,
+  steps,
+  describe,
+};

@@ -1,0 +1,70 @@
+// Lync Server 2013: after a roll, once the old (previous) token issuer certificate has expired, remove it:
+// `Remove-CsCertificate -Type OAuthTokenIssuer -Previous`. Refused while it is still valid (tokens signed with it are
+// still accepted until then). The cmdlets cannot put a removed previous certificate back, so there is no undo.
+import type {Fleet} from '../hosts/host.ts';
+import {readOAuthState, removePreviousOAuth, removePreviousOAuthCommand} from '../ops/lync.ts';
+import type {Json} from '../state/types.ts';
+import {frontEndForm, parseTimeout, resolveFrontEnd} from './lync-common.ts';
+import {describeSnapshot, expectNoPrevious, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+
+interface RemoveResolved {
+  readonly frontEnd: string;
+  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly before: OAuthSnapshot;
+  readonly timeoutSeconds: number;
+}
+
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+  const errors: Record<string, string> = {};
+  const fes = await resolveFrontEnd(fleet, params, errors);
+  const timeoutSeconds = parseTimeout(params, errors);
+  if (Object.keys(errors).length || !fes) return {ok: false, errors};
+  const now = new Date();
+  const before = snapshotOf(await readOAuthState(await fleet.host(fes.frontEnd.name), now));
+  if (!before.previous) return {ok: false, errors: {frontEnd: `there is no previous OAuthTokenIssuer certificate to remove (${describeSnapshot(before)})`}};
+  if (before.previousNotAfter && Date.parse(before.previousNotAfter) > now.getTime()) {
+    return {
+      ok: false,
+      errors: {frontEnd: `the previous certificate ${before.previous} is valid until ${before.previousNotAfter}: tokens it signed are accepted until then, so remove it after it expires`},
+    };
+  }
+  const resolved: RemoveResolved = {frontEnd: fes.frontEnd.name, frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})), before, timeoutSeconds};
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+}
+
+function steps(resolvedJson: Json): StepDefinition[] {
+  const r = resolvedJson as unknown as RemoveResolved;
+  const expectation = expectNoPrevious();
+  return [
+    oauthChangeStep({
+      id: `${r.frontEnd}.remove-previous`,
+      node: r.frontEnd,
+      title: `Remove the expired previous OAuthTokenIssuer certificate ${r.before.previous?.slice(0, 8) ?? ''}…`,
+      kind: 'lync-remove-previous',
+      change: removePreviousOAuthCommand(),
+      act: (_ctx, host) => removePreviousOAuth(host),
+      expectation,
+      timeoutSeconds: r.timeoutSeconds,
+      removes: (before) => [`previous OAuthTokenIssuer ${before.previous ?? '(none)'}${before.previousNotAfter ? ` (expired ${before.previousNotAfter})` : ''}`],
+      warnings: ['the Lync cmdlets cannot put a removed previous certificate back: this step has no undo'],
+      undoable: false,
+    }),
+    replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
+  ];
+}
+
+function describe(resolvedJson: Json): string[] {
+  const r = resolvedJson as unknown as RemoveResolved;
+  return [`before   ${describeSnapshot(r.before)}`, `after    current ${r.before.current ?? '(none)'}; no previous certificate`];
+}
+
+export const lyncRemovePrevious: ProcedureDefinition = {
+  id: 'lync-remove-previous',
+  title: 'Lync Server 2013: remove the expired previous OAuthTokenIssuer certificate',
+  summary: 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous, once the certificate a roll replaced has expired.',
+  form: frontEndForm,
+  prepare,
+  steps,
+  describe,
+};

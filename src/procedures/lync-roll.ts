@@ -1,0 +1,172 @@
+// Lync Server 2013: roll the OAuthTokenIssuer certificate at an effective date ("Staged AV and OAuth certificates"):
+// `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint {new} -EffectiveDate {date} -Roll`. At the
+// date the new certificate becomes current and the old one previous (tokens are still validated with it until it
+// expires; then lync-remove-previous). Enforced before anything changes: -Roll needs -EffectiveDate (always given),
+// the new certificate has an exportable private key, a key of at least 2048 bits, the SIP domain in subject or SAN,
+// is valid at the date, and the date is in the future; a date less than 24 hours before the current certificate
+// expires is allowed with a warning. The date is built inside PowerShell from ISO 8601 (-EffectiveDate is otherwise
+// parsed in the server's regional format). Undone before the date by setting the captured current one again.
+import type {Fleet} from '../hosts/host.ts';
+import {listStore} from '../ops/certutil.ts';
+import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
+import type {Json} from '../state/types.ts';
+import {certificateProblems, defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, timeoutSpec} from './lync-common.ts';
+import {nodesWithRole} from './params.ts';
+import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {sameThumbprint, shortThumb} from './steps/util.ts';
+import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+
+const HOUR_MS = 3_600_000;
+/** The documented minimum between the effective date and the current certificate's expiry. */
+const MIN_OVERLAP_MS = 24 * HOUR_MS;
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+interface RollResolved {
+  readonly frontEnd: string;
+  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notBefore: string; readonly notAfter: string; readonly keyBits: number};
+  readonly effectiveDate: string;
+  readonly before: OAuthSnapshot;
+  readonly warnings: readonly string[];
+  readonly timeoutSeconds: number;
+}
+
+/** Two days before the current certificate expires (the docs ask for at least one), but never in the past. */
+function suggestedDate(currentNotAfter: string | null, now: Date): string {
+  const target = currentNotAfter ? Date.parse(currentNotAfter) - 2 * MIN_OVERLAP_MS : now.getTime() + 7 * MIN_OVERLAP_MS;
+  const date = new Date(Math.max(target, now.getTime() + HOUR_MS));
+  date.setUTCMinutes(0, 0, 0);
+  return isoSeconds(date);
+}
+
+async function form(fleet: Fleet): Promise<ParamForm> {
+  const frontEnds = await nodesWithRole(fleet, LYNC_ROLE);
+  const first = frontEnds[0];
+  const values: Record<string, string> = {frontEnd: first?.name ?? '', thumbprint: '', effectiveDate: '', replicationTimeout: defaultTimeout(fleet)};
+  let choices: {value: string; label: string}[] = [];
+  if (first) {
+    try {
+      const host = await fleet.host(first.name);
+      const state = snapshotOf(await readOAuthState(host, new Date()));
+      values.effectiveDate = suggestedDate(state.currentNotAfter, new Date());
+      // Offer the certificates that could be rolled to: a key that can travel, not the current one, newest first.
+      const candidates = (await listStore(host, 'My')).filter((c) => c.hasPrivateKey && c.exportable && !sameThumbprint(c.thumbprint, state.current));
+      choices = candidates.map((c) => ({value: c.thumbprint, label: `${c.thumbprint} ${c.subject} (until ${c.notAfter})`}));
+      values.thumbprint = candidates.find((c) => /s2s|oauth/i.test(c.subject))?.thumbprint ?? candidates[0]?.thumbprint ?? '';
+    } catch {
+      // Defaults are a convenience: prepare reports an unreachable Front End properly.
+    }
+  }
+  return {
+    values,
+    specs: [
+      frontEndSpec(frontEnds),
+      {key: 'thumbprint', label: 'New certificate', help: "Thumbprint of the new certificate in that Front End's LocalMachine\\My (exportable private key)", choices},
+      {key: 'effectiveDate', label: 'Effective date', help: 'When the new certificate becomes current: ISO 8601 with a zone (2026-12-01T13:00:00Z), at least 24 h before the current one expires'},
+      timeoutSpec(),
+    ],
+  };
+}
+
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+  const errors: Record<string, string> = {};
+  const fes = await resolveFrontEnd(fleet, params, errors);
+  const timeoutSeconds = parseTimeout(params, errors);
+  const thumbprint = (params.thumbprint ?? '').replace(/\s/g, '').toUpperCase();
+  if (!/^[0-9A-F]{40}$/.test(thumbprint)) errors.thumbprint = `"${params.thumbprint ?? ''}" is not a 40-hex-digit thumbprint`;
+  const dateText = (params.effectiveDate ?? '').trim();
+  const now = new Date();
+  let effective: Date | null = null;
+  if (!dateText) {
+    // The documented rule: Set-CsCertificate -Roll fails without -EffectiveDate.
+    errors.effectiveDate = 'a roll needs an effective date (Set-CsCertificate -Roll fails without -EffectiveDate)';
+  } else if (!ISO_WITH_ZONE.test(dateText) || Number.isNaN(Date.parse(dateText))) {
+    errors.effectiveDate = `"${dateText}" is not ISO 8601 with a time zone (e.g. 2026-12-01T13:00:00Z): certwalk never passes a date in a regional format, which -EffectiveDate would read in the server's culture`;
+  } else {
+    effective = new Date(dateText);
+    if (effective.getTime() <= now.getTime()) errors.effectiveDate = `${isoSeconds(effective)} is not in the future (now ${isoSeconds(now)})`;
+  }
+  if (Object.keys(errors).length || !fes || !effective) return {ok: false, errors};
+
+  const name = fes.frontEnd.name;
+  const host = await fleet.host(name);
+  const before = snapshotOf(await readOAuthState(host, now));
+  if (!before.current) return {ok: false, errors: {thumbprint: 'no OAuthTokenIssuer certificate is assigned, so there is nothing to roll: use lync-import-pfx or lync-assign-default'}};
+  if (sameThumbprint(before.current, thumbprint)) return {ok: false, errors: {thumbprint: `${thumbprint} is already the current OAuthTokenIssuer certificate`}};
+  if (before.staged) return {ok: false, errors: {thumbprint: `a roll to ${before.staged} is already staged for ${before.stagedDate}; it must take effect (or be undone) first`}};
+  const mine = await readMyCertificate(host, thumbprint);
+  if (!mine) {
+    const mys = await listStore(host, 'My');
+    return {ok: false, errors: {thumbprint: `${thumbprint} is not in LocalMachine\\My on ${name}; it holds ${mys.map((c) => `${c.thumbprint} (${c.subject})`).join('; ') || 'nothing'}`}};
+  }
+  if (!mine.store.hasPrivateKey) return {ok: false, errors: {thumbprint: `${thumbprint} has no private key on ${name}: the token issuer signs with it`}};
+  if (!mine.store.exportable) {
+    return {ok: false, errors: {thumbprint: `the private key of ${thumbprint} is not exportable: a rolled certificate is replicated with its key to every Front End, so request or import it with an exportable key`}};
+  }
+  const problems = certificateProblems(mine.info, await sipDomainsOf(host), effective, 'at the effective date');
+  if (problems.length) return {ok: false, errors: {thumbprint: `${thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
+
+  const warnings: string[] = [];
+  const expiry = before.currentNotAfter ? Date.parse(before.currentNotAfter) : null;
+  if (expiry !== null && effective.getTime() >= expiry) {
+    warnings.push(`the effective date is after the current certificate expires (${before.currentNotAfter}): until then no valid certificate signs tokens and server-to-server authentication fails`);
+  } else if (expiry !== null && expiry - effective.getTime() < MIN_OVERLAP_MS) {
+    warnings.push(`the effective date is less than 24 hours before the current certificate expires (${before.currentNotAfter}); the documented rule is at least 24 hours, so that tokens issued with the old certificate stay valid while servers switch`);
+  }
+  const resolved: RollResolved = {
+    frontEnd: name,
+    frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})),
+    cert: {thumbprint, subject: mine.info.subject, notBefore: mine.info.notBefore.toISOString(), notAfter: mine.info.notAfter.toISOString(), keyBits: mine.info.keyBits},
+    effectiveDate: isoSeconds(effective),
+    before,
+    warnings,
+    timeoutSeconds,
+  };
+  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+}
+
+function steps(resolvedJson: Json): StepDefinition[] {
+  const r = resolvedJson as unknown as RollResolved;
+  const expectation = expectStaged(r.cert.thumbprint, r.effectiveDate);
+  return [
+    oauthChangeStep({
+      id: `${r.frontEnd}.roll-oauth`,
+      node: r.frontEnd,
+      title: `Roll the OAuthTokenIssuer to ${r.cert.thumbprint.slice(0, 8)}… at ${r.effectiveDate}`,
+      kind: 'lync-roll-oauth',
+      change: rollOAuthCommand(r.cert.thumbprint, new Date(r.effectiveDate)),
+      act: (_ctx, host) => rollOAuth(host, r.cert.thumbprint, new Date(r.effectiveDate)),
+      expectation,
+      timeoutSeconds: r.timeoutSeconds,
+      removes: (before) => [`at ${r.effectiveDate}: current ${before.current ?? '(none)'} becomes previous${before.previous ? `, and the previous ${before.previous} is dropped` : ''}`],
+      warnings: r.warnings,
+      notes: ['(the date is built inside PowerShell from ISO 8601: -EffectiveDate as text would be read in the server\'s regional format)'],
+    }),
+    replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
+  ];
+}
+
+function describe(resolvedJson: Json): string[] {
+  const r = resolvedJson as unknown as RollResolved;
+  // Short thumbprints so that "now" and "from the date" sit side by side at 80 columns; `new` has the full one.
+  const col = (a: string | null, b: string | null) => `${(a ? shortThumb(a) : '(none)').padEnd(20)} ${b ? shortThumb(b) : '(none)'}`;
+  return [
+    `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
+    `         ${'now'.padEnd(20)} from ${r.effectiveDate}`,
+    `current  ${col(r.before.current, r.cert.thumbprint)}`,
+    `previous ${col(r.before.previous, r.before.current)}`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, exportable key, valid ${r.cert.notBefore.slice(0, 10)} – ${r.cert.notAfter.slice(0, 10)}`,
+    `old      expires ${r.before.currentNotAfter ?? '(unknown)'}; then remove it: lync-remove-previous`,
+    ...r.warnings.map((w) => `warning  ${w}`),
+  ];
+}
+
+export const lyncRoll: ProcedureDefinition = {
+  id: 'lync-roll',
+  title: 'Lync Server 2013: roll the OAuthTokenIssuer certificate at a date',
+  summary: 'Set-CsCertificate -Roll -EffectiveDate (date built in PowerShell from ISO 8601): the new certificate becomes current at the date, the old one previous; every Front End is watched until it has the change.',
+  form,
+  prepare,
+  steps,
+  describe,
+};

@@ -1,0 +1,273 @@
+// Steps around the global OAuthTokenIssuer certificate of a Lync Server 2013 pool: a change through one Front End
+// (import, assign, roll, remove previous), and a wait that shows per Front End whether the change has arrived.
+// Capture keeps the configuration before the change; undo sets the captured current certificate back with
+// Set-CsCertificate (no -Roll: current at once, a staged roll dropped, the previous one left as it is).
+import type {Host} from '../../hosts/host.ts';
+import {
+  assignOAuth,
+  isoSeconds,
+  readOAuthState,
+  readReplicationStatus,
+  removeOAuthAssignment,
+  type OAuthState,
+  type PsCommand,
+} from '../../ops/lync.ts';
+import type {Change, Check, Json} from '../../state/types.ts';
+import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
+import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+
+/** The token issuer configuration as captured: JSON-safe, thumbprints uppercase, dates ISO. */
+export interface OAuthSnapshot {
+  readonly current: string | null;
+  readonly currentNotAfter: string | null;
+  readonly previous: string | null;
+  readonly previousNotAfter: string | null;
+  readonly staged: string | null;
+  readonly stagedDate: string | null;
+}
+
+export function snapshotOf(state: OAuthState): OAuthSnapshot {
+  return {
+    current: state.current?.thumbprint ?? null,
+    currentNotAfter: state.current?.notAfter?.toISOString() ?? null,
+    previous: state.previousThumbprint,
+    previousNotAfter: state.previousNotAfter?.toISOString() ?? null,
+    staged: state.staged?.thumbprint ?? null,
+    stagedDate: state.staged?.effectiveDate?.toISOString() ?? null,
+  };
+}
+
+/** What a change should leave behind, checked on the read-back configuration. */
+export interface OAuthExpectation {
+  /** e.g. `current = 1A2B…` */
+  readonly describe: string;
+  holds(snapshot: OAuthSnapshot): boolean;
+}
+
+export function expectCurrent(thumbprint: string): OAuthExpectation {
+  return {describe: `current ${thumbprint}`, holds: (s) => sameThumbprint(s.current, thumbprint)};
+}
+
+/** Staged for its date, or (once the date has passed) current with the old one as previous. */
+export function expectStaged(thumbprint: string, effectiveDate: string): OAuthExpectation {
+  return {
+    describe: `${thumbprint} staged for ${effectiveDate}`,
+    holds: (s) => (sameThumbprint(s.staged, thumbprint) && s.stagedDate !== null && Date.parse(s.stagedDate) === Date.parse(effectiveDate)) || sameThumbprint(s.current, thumbprint),
+  };
+}
+
+export function expectNoPrevious(): OAuthExpectation {
+  return {describe: 'no previous certificate', holds: (s) => s.previous === null};
+}
+
+export function oauthRows(node: string, before: OAuthSnapshot, after: OAuthSnapshot): Change[] {
+  const at = (s: OAuthSnapshot) => (s.stagedDate ? s.stagedDate.replace(/\.\d{3}Z$/, 'Z') : null);
+  return [
+    {node, label: 'OAuthTokenIssuer current', before: before.current, after: after.current},
+    {node, label: 'OAuthTokenIssuer previous', before: before.previous, after: after.previous},
+    {node, label: 'OAuthTokenIssuer staged roll', before: before.staged, after: after.staged},
+    {node, label: 'staged roll effective at', before: at(before), after: at(after)},
+  ];
+}
+
+/** The script lines as the Plan screen shows them (the command itself carries them base64-encoded). */
+export function planScript(node: string, cmd: PsCommand): PlannedCommand[] {
+  return cmd.script.split('\n').map((line) => ({node, text: `PS> ${line}`}));
+}
+
+export function describeSnapshot(s: OAuthSnapshot): string {
+  if (!s.current && !s.staged) return 'no OAuthTokenIssuer certificate';
+  const parts = [`current ${s.current ?? '(none)'}${s.currentNotAfter ? ` (expires ${s.currentNotAfter.slice(0, 16)}Z)` : ''}`];
+  if (s.previous) parts.push(`previous ${s.previous}`);
+  if (s.staged) parts.push(`staged ${s.staged} from ${s.stagedDate}`);
+  return parts.join('; ');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reads the configuration until `expectation` holds or `timeoutSeconds` pass; returns the last read. */
+async function readUntil(host: Host, ctx: StepContext, expectation: OAuthExpectation, timeoutSeconds: number): Promise<OAuthSnapshot> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const snapshot = snapshotOf(await readOAuthState(host, ctx.now()));
+    if (expectation.holds(snapshot) || Date.now() >= deadline) return snapshot;
+    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+  }
+}
+
+export interface OAuthChangeOptions {
+  readonly id: string;
+  readonly node: string;
+  readonly title: string;
+  readonly kind: string;
+  readonly change: PsCommand;
+  /** Runs the change (with its secrets registered first). */
+  act(ctx: StepContext, host: Host): Promise<void>;
+  readonly expectation: OAuthExpectation;
+  /** How long the read-back waits for this Front End's own view to show the change. */
+  readonly timeoutSeconds: number;
+  readonly removes: (before: OAuthSnapshot) => string[];
+  readonly warnings?: readonly string[];
+  /** Lines for the plan that are not commands (why, what it means). */
+  readonly notes?: readonly string[];
+  /** false: the change cannot be taken back with the cmdlets (Remove-CsCertificate -Previous). */
+  readonly undoable?: boolean;
+}
+
+export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
+  const {id, node, change, expectation} = options;
+  const undoable = options.undoable ?? true;
+  return {
+    id,
+    title: options.title,
+    node,
+    kind: options.kind,
+    destructive: true,
+    skippable: false,
+    undoLast: false,
+    hasUndo: undoable,
+    plan: () => [...planScript(node, change), ...(options.notes ?? []).map((text) => ({node, text, preview: false}))],
+    async capture(ctx) {
+      const host = await ctx.host(node);
+      const before = snapshotOf(await readOAuthState(host, ctx.now()));
+      const restore = before.current
+        ? `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint ${before.current} (the captured current certificate; drops a staged roll, keeps the previous one)`
+        : 'Remove-CsCertificate -Type OAuthTokenIssuer (nothing was assigned before)';
+      return {
+        captured: before as unknown as Json,
+        prompt: {
+          title: options.title,
+          commands: change.script.split('\n'),
+          removes: options.removes(before),
+          restoreWith: undoable ? [`captured before: ${describeSnapshot(before)}`, restore] : ['nothing: this cannot be undone with the Lync cmdlets'],
+          references: ['every Front End of the pool receives the global certificate by CMS replication (the next step shows when)'],
+          warnings: [...(options.warnings ?? []), ...(expectation.holds(before) ? ['the configuration already looks like this'] : [])],
+        },
+      };
+    },
+    async do(ctx) {
+      const host = await ctx.host(node);
+      await options.act(ctx, host);
+    },
+    async verify(ctx, captured) {
+      const host = await ctx.host(node);
+      const before = asRecord(captured) as unknown as OAuthSnapshot;
+      const after = await readUntil(host, ctx, expectation, options.timeoutSeconds);
+      const checks: Check[] = [{what: `OAuthTokenIssuer on ${node}`, expected: expectation.describe, observed: describeSnapshot(after), ok: expectation.holds(after)}];
+      return {checks, changes: oauthRows(node, before, after)};
+    },
+    async undo(ctx, captured) {
+      const host = await ctx.host(node);
+      const before = asRecord(captured) as unknown as OAuthSnapshot;
+      const now = snapshotOf(await readOAuthState(host, ctx.now()));
+      if (sameSnapshot(now, before)) return `the OAuthTokenIssuer configuration is as captured (${describeSnapshot(before)})`;
+      if (before.current && !sameThumbprint(now.current, before.current) && sameThumbprint(now.previous, before.current) && !sameOrNull(now.previous, before.previous)) {
+        // A roll that already took effect: tokens are being issued with the new certificate and the old one is the
+        // fallback; setting the old one back now is a new decision for the admin, not an undo.
+        throw new Error(`the roll already took effect (current ${now.current}, previous ${now.previous}); roll back to ${before.current} with a new roll, or assign it, deliberately`);
+      }
+      if (!before.current) {
+        await removeOAuthAssignment(host);
+        return 'removed the OAuthTokenIssuer assignment (there was none before)';
+      }
+      await assignOAuth(host, before.current);
+      const after = snapshotOf(await readOAuthState(host, ctx.now()));
+      return `set ${shortThumb(before.current)} back as the current OAuthTokenIssuer (${describeSnapshot(after)})`;
+    },
+  };
+}
+
+function sameSnapshot(a: OAuthSnapshot, b: OAuthSnapshot): boolean {
+  return sameOrNull(a.current, b.current) && sameOrNull(a.previous, b.previous) && sameOrNull(a.staged, b.staged) && a.stagedDate === b.stagedDate;
+}
+
+function sameOrNull(a: string | null, b: string | null): boolean {
+  return (a === null && b === null) || sameThumbprint(a, b);
+}
+
+export interface ReplicationWaitOptions {
+  readonly id: string;
+  /** The Front End the change ran on (its replication status lists every replica). */
+  readonly node: string;
+  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly expectation: OAuthExpectation;
+  readonly timeoutSeconds: number;
+}
+
+interface ReplicaView {
+  readonly name: string;
+  readonly fqdn: string;
+  readonly upToDate: boolean | null;
+  readonly snapshot: OAuthSnapshot | null;
+  readonly error?: string;
+}
+
+/**
+ * Polls every Front End (Get-CsCertificate there) and the CMS replication status until each shows the change or
+ * the timeout passes. A Front End that has not caught up fails the check (retry polls again; skip accepts it).
+ */
+export function replicationWaitStep(options: ReplicationWaitOptions): StepDefinition {
+  const {id, node, frontEnds, expectation} = options;
+  const arrived = (v: ReplicaView) => v.snapshot !== null && expectation.holds(v.snapshot) && v.upToDate !== false;
+  const look = async (ctx: StepContext): Promise<ReplicaView[]> => {
+    const statusHost = await ctx.host(node);
+    const status = await readReplicationStatus(statusHost).catch(() => []);
+    return Promise.all(
+      frontEnds.map(async (fe): Promise<ReplicaView> => {
+        const upToDate = status.find((s) => s.fqdn.toLowerCase() === fe.fqdn.toLowerCase())?.upToDate ?? null;
+        try {
+          const snapshot = snapshotOf(await readOAuthState(await ctx.host(fe.name), ctx.now()));
+          return {...fe, upToDate, snapshot};
+        } catch (error) {
+          return {...fe, upToDate, snapshot: null, error: (error as Error).message};
+        }
+      }),
+    );
+  };
+  const describeView = (v: ReplicaView) =>
+    v.snapshot === null ? `unreachable: ${v.error ?? 'no answer'}` : `${describeSnapshot(v.snapshot)}; CMS replica ${v.upToDate === null ? 'not listed' : v.upToDate ? 'up to date' : 'NOT up to date'}`;
+  return {
+    id,
+    title: `Wait until every Front End has the change (CMS replication, up to ${options.timeoutSeconds} s)`,
+    node,
+    kind: 'lync-replication',
+    destructive: false,
+    skippable: true,
+    undoLast: false,
+    hasUndo: false,
+    plan: () => [
+      {node, text: `PS> Get-CsManagementStoreReplicationStatus | Select-Object * | ConvertTo-Json -Depth 3`},
+      ...frontEnds.map((fe) => ({node: fe.name, text: `PS> Get-CsCertificate -Type OAuthTokenIssuer | Select-Object * | ConvertTo-Json -Depth 3   (until: ${expectation.describe})`})),
+    ],
+    async capture() {
+      return {captured: {}};
+    },
+    async do(ctx) {
+      const deadline = Date.now() + options.timeoutSeconds * 1000;
+      const reported = new Set<string>();
+      for (;;) {
+        const views = await look(ctx);
+        for (const v of views.filter((v) => arrived(v) && !reported.has(v.name))) {
+          reported.add(v.name);
+          ctx.note(`${v.name} (${v.fqdn}): has it, ${isoSeconds(ctx.now())}`);
+        }
+        if (views.every(arrived)) return;
+        if (Date.now() >= deadline) {
+          for (const v of views.filter((v) => !arrived(v))) ctx.note(`${v.name} (${v.fqdn}): NOT caught up after ${options.timeoutSeconds} s: ${describeView(v)}`);
+          return;
+        }
+        await sleep(1000);
+      }
+    },
+    async verify(ctx) {
+      const views = await look(ctx);
+      return {
+        checks: views.map((v) => ({what: `${v.name} (${v.fqdn})`, expected: expectation.describe, observed: describeView(v), ok: arrived(v)})),
+        changes: views.map((v) => ({node: v.name, label: 'OAuthTokenIssuer arrived', before: null, after: arrived(v) ? 'yes' : 'NOT YET'})),
+      };
+    },
+    async undo() {
+      return 'nothing to undo (read only)';
+    },
+  };
+}

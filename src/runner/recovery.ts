@@ -1,0 +1,81 @@
+// Sessions certwalk did not finish: a closed RDP window, a crash, a failed unattended run. Found from the journals in
+// the state directory, replayed through the reducer, and described so the admin can resume, roll back or leave them.
+import {existsSync, readdirSync} from 'node:fs';
+import {hostname} from 'node:os';
+import {join} from 'node:path';
+import {isInFlight, isTerminal, replay, rollbackOrder, transition} from '../state/reducer.ts';
+import type {ProcedureState} from '../state/types.ts';
+import {readJournal, type ReadJournal} from './journal.ts';
+import {stateDir} from './paths.ts';
+
+export interface UnfinishedSession {
+  readonly journal: string;
+  readonly read: ReadJournal;
+  /** The state as the admin will find it: steps that were in flight already marked interrupted. */
+  readonly state: ProcedureState;
+  /** No end record: the process stopped without closing the session (crash, killed, window closed). */
+  readonly crashed: boolean;
+  /** Another certwalk process on this machine still has it open. */
+  readonly inUseBy: number | null;
+  /** Steps whose result is unknown: certwalk must re-read the node to decide. */
+  readonly uncertain: readonly string[];
+  readonly done: number;
+  /** Forward is possible: no rollback of the whole procedure had started. */
+  readonly canResume: boolean;
+  readonly undoCount: number;
+}
+
+export function journalsDir(): string {
+  return join(stateDir(), 'journals');
+}
+
+/** Whether a replayed state was cut off mid-flight: it needs a `recovered` event before anything else. */
+export function needsRecovery(state: ProcedureState): boolean {
+  if (isTerminal(state) || state.phase === 'idle') return false;
+  return state.phase === 'running' || state.phase === 'rolling-back' || state.steps.some((s) => isInFlight(s.status) || s.status.kind === 'awaiting-confirmation');
+}
+
+export function describeSession(journal: string, read: ReadJournal): UnfinishedSession {
+  const {header, events, records} = read;
+  const scheduling = {autoConfirmAll: header.autoConfirmAll, concurrency: header.concurrency ?? 1, onLaneFailure: header.onLaneFailure ?? 'stop'};
+  const replayed = replay(header.steps, events, scheduling);
+  const state = needsRecovery(replayed) ? transition(replayed, {type: 'recovered', at: Date.now()}).state : replayed;
+  const crashed = !records.some((r) => r.kind === 'end');
+  const uncertain = state.steps.flatMap((s) => (s.status.kind === 'failed' && s.status.interrupted ? [`[${s.info.node}] ${s.info.title} (${s.status.phase === 'capture' ? 'was only reading' : 'result unknown: read back first'})`] : []));
+  return {
+    journal,
+    read,
+    state,
+    crashed,
+    inUseBy: crashed && header.machine === hostname() && header.pid !== process.pid && alive(header.pid) ? header.pid : null,
+    uncertain,
+    done: state.steps.filter((s) => s.status.kind === 'done').length,
+    canResume: !events.some((e) => e.type === 'rollback-requested'),
+    undoCount: rollbackOrder(state).length,
+  };
+}
+
+/** Every session in the journals folder that has not ended (completed, rolled back or left as is), newest first. */
+export function unfinishedSessions(dir: string = journalsDir()): UnfinishedSession[] {
+  if (!existsSync(dir)) return [];
+  const found: UnfinishedSession[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort().reverse()) {
+    const path = join(dir, name);
+    try {
+      const session = describeSession(path, readJournal(path));
+      if (!isTerminal(session.state)) found.push(session);
+    } catch {
+      // A file that is not a journal (or one from another version) is not offered for recovery.
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

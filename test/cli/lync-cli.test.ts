@@ -1,0 +1,66 @@
+// The Lync procedures through the real binary: `run lync-roll --yes`, `rollback --journal`, and a PFX password that
+// comes from the environment, never from the command line.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {before, describe, test} from 'node:test';
+import {setTimeout as delay} from 'node:timers/promises';
+import {initSandbox} from '../../src/hosts/sandbox/index.ts';
+import {DEMO_PFX_PASSWORD} from '../../src/hosts/sandbox/lync-demo.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'certwalk.js');
+
+function certwalk(args: string[], home: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: home, NO_COLOR: '1', ...env}, input: ''});
+  return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+describe('certwalk run lync-…', () => {
+  const base = mkdtempSync(join(tmpdir(), 'certwalk-lync-cli-'));
+  const home = join(base, 'home');
+  const dir = join(base, 'sandbox');
+  before(async () => {
+    await initSandbox(dir, {workers: 0, azureml: false, lyncReplicationDelaySeconds: 1});
+  });
+  const show = () => certwalk(['sandbox', 'show', dir, '--json'], home).stdout;
+
+  test('run lync-roll --yes stages the roll on every Front End; rollback --journal puts the pool back exactly', async () => {
+    const before = show();
+    const journal = join(base, 'roll.jsonl');
+    const run = certwalk(['run', 'lync-roll', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'replicationTimeout=20'], home);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /completed: 2 steps verified/);
+    assert.match(run.stdout, /current {2}[0-9A-F]{8}…[0-9A-F]{4} {8}[0-9A-F]{8}…[0-9A-F]{4}\n/, 'current now and from the date, side by side');
+    assert.match(run.stdout, /OAuthTokenIssuer staged roll/);
+    const after = JSON.parse(show());
+    for (const fe of ['fe1', 'fe2', 'fe3']) assert.ok(after.nodes[fe].lync.replica.staged, `${fe} has the staged roll`);
+    assert.match(certwalk(['sandbox', 'show', dir], home).stdout, /lync {5}CMS \(global\): current [0-9A-F]{40}, previous \(none\), staged [0-9A-F]{40} from /);
+
+    const rollback = certwalk(['rollback', '--journal', journal, '--yes'], home);
+    assert.equal(rollback.code, 0, rollback.stdout + rollback.stderr);
+    // The undo reaches the CMS at once and the Front Ends after their replication delay (fe3: 2 s here).
+    await delay(2500);
+    assert.equal(show(), before);
+  });
+
+  test('a PFX password is refused on the command line and taken from CERTWALK_PFX_PASSWORD; it is in no file certwalk writes', () => {
+    const onCommandLine = certwalk(['run', 'lync-import-pfx', '--sandbox', dir, '--yes', '--param', `password=${DEMO_PFX_PASSWORD}`], home);
+    assert.equal(onCommandLine.code, 2);
+    assert.match(onCommandLine.stderr, /password is a secret: it is never given on a command line .*set CERTWALK_PFX_PASSWORD/);
+    const plan = certwalk(['plan', 'lync-import-pfx', '--sandbox', dir], home, {CERTWALK_PFX_PASSWORD: DEMO_PFX_PASSWORD});
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /password=\*{8}/);
+    assert.match(plan.stdout, /PS> \$password = \[Console\]::In\.ReadLine\(\)/);
+    const home2 = join(base, 'home2');
+    const run = certwalk(['run', 'lync-import-pfx', '--sandbox', dir, '--yes', '--param', 'replicationTimeout=20'], home2, {CERTWALK_PFX_PASSWORD: DEMO_PFX_PASSWORD});
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal((run.stdout + run.stderr + plan.stdout).includes(DEMO_PFX_PASSWORD), false);
+    for (const sub of ['journals', 'transcripts']) {
+      for (const file of readdirSync(join(home2, sub))) assert.equal(readFileSync(join(home2, sub, file), 'utf8').includes(DEMO_PFX_PASSWORD), false, `${sub}/${file}`);
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// Crash tests: run `certwalk run … --yes` through the real binary, SIGKILL it right after its Nth journal record
+// (CERTWALK_CRASH_AFTER_RECORD), then resume or roll back from the journal, for every N.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'certwalk.js');
+
+export interface CrashWorld {
+  readonly base: string;
+  readonly dir: string;
+  readonly home: string;
+  readonly journal: string;
+}
+
+export function certwalk(world: CrashWorld, args: readonly string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {...process.env, CERTWALK_HOME: world.home, NO_COLOR: '1', ...env},
+    input: '',
+  });
+  return {code: result.status, signal: result.signal, out: `${result.stdout}${result.stderr}`, stdout: result.stdout};
+}
+
+/** A sandbox made once and copied for every crash point (making certificates is the slow part of init). */
+export function template(workers: number): string {
+  const base = mkdtempSync(join(tmpdir(), 'certwalk-crash-template-'));
+  const world = {base, dir: join(base, 'sandbox'), home: join(base, 'home'), journal: ''};
+  const init = certwalk(world, ['sandbox', 'init', world.dir, '--workers', String(workers)]);
+  assert.equal(init.code, 0, init.out);
+  return world.dir;
+}
+
+export function freshWorld(templateDir: string): CrashWorld {
+  const base = mkdtempSync(join(tmpdir(), 'certwalk-crash-'));
+  const world = {base, dir: join(base, 'sandbox'), home: join(base, 'home'), journal: join(base, 'home', 'run.jsonl')};
+  cpSync(templateDir, world.dir, {recursive: true});
+  mkdirSync(world.home, {recursive: true});
+  return world;
+}
+
+export function snapshot(world: CrashWorld): string {
+  const show = certwalk(world, ['sandbox', 'show', world.dir, '--json']);
+  assert.equal(show.code, 0, show.out);
+  return show.stdout;
+}
+
+export function journalRecords(world: CrashWorld): number {
+  return readFileSync(world.journal, 'utf8').split('\n').filter((l) => l.trim()).length;
+}
+
+/** Keeps the crashed world (sandbox, state directory, journal) so the second branch starts from the same crash. */
+export function saveWorld(world: CrashWorld): string {
+  const saved = `${world.base}-saved`;
+  cpSync(world.base, saved, {recursive: true});
+  return saved;
+}
+
+export function restoreWorld(world: CrashWorld, saved: string): void {
+  rmSync(world.base, {recursive: true, force: true});
+  cpSync(saved, world.base, {recursive: true});
+}
+
+export interface CrashPlan {
+  readonly procedure: string;
+  readonly workers: number;
+  readonly params: readonly string[];
+  /** Checks a sandbox snapshot (JSON text) after a resumed run completed: the rotation is whole and consistent. */
+  readonly completed: (snapshotJson: string, before: string) => void;
+  /** Every Nth journal point (1: all of them); CERTWALK_CRASH_STRIDE overrides it. */
+  readonly stride?: number;
+}
+
+/**
+ * For every journal point N of a complete run: kill the run right after record N, then (a) resume: it completes and
+ * the result is consistent, and a rollback after it restores the exact state from before; (b) from the same crash,
+ * roll back: the exact state from before. Returns how many points were tried.
+ */
+export function crashAtEveryPoint(plan: CrashPlan): number {
+  const templateDir = template(plan.workers);
+  const reference = freshWorld(templateDir);
+  const before = snapshot(reference);
+  const run = ['run', plan.procedure, '--sandbox', reference.dir, '--yes', '--journal', reference.journal, ...plan.params.flatMap((p) => ['--param', p])];
+  const full = certwalk(reference, run);
+  assert.equal(full.code, 0, full.out);
+  const points = journalRecords(reference);
+  let tried = 0;
+  // The last record is the session's end: a crash after it is no crash.
+  const stride = Number(process.env.CERTWALK_CRASH_STRIDE ?? plan.stride ?? 1);
+  // Starting at 1, 1+stride, …: with a stride that is prime to the record pattern the points fall on every kind
+  // of record (event, effect, command) and in every step.
+  for (let n = 1; n < points; n += stride) {
+    const world = freshWorld(templateDir);
+    const crashed = certwalk(world, ['run', plan.procedure, '--sandbox', world.dir, '--yes', '--journal', world.journal, ...plan.params.flatMap((p) => ['--param', p])], {CERTWALK_CRASH_AFTER_RECORD: String(n)});
+    assert.equal(crashed.signal, 'SIGKILL', `point ${n}: the run was not killed:\n${crashed.out}`);
+    assert.equal(journalRecords(world), n, `point ${n}: the journal holds ${journalRecords(world)} records`);
+    const saved = saveWorld(world);
+
+    const resumed = certwalk(world, ['resume', world.journal, '--yes', '--sandbox', world.dir]);
+    assert.equal(resumed.code, 0, `point ${n}: resume did not complete:\n${resumed.out}`);
+    plan.completed(snapshot(world), before);
+    const undone = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
+    assert.equal(undone.code, 0, `point ${n}: rollback after resume failed:\n${undone.out}`);
+    assert.equal(snapshot(world), before, `point ${n}: rollback after resume did not restore the state`);
+
+    restoreWorld(world, saved);
+    const rolled = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
+    assert.equal(rolled.code, 0, `point ${n}: rollback from the crash failed:\n${rolled.out}`);
+    assert.equal(snapshot(world), before, `point ${n}: rollback from the crash did not restore the state`);
+    rmSync(world.base, {recursive: true, force: true});
+    rmSync(saved, {recursive: true, force: true});
+    tried++;
+  }
+  return tried;
+}
