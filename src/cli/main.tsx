@@ -3,6 +3,7 @@ import {parseArgs} from 'node:util';
 import {findProcedure, procedures} from '../procedures/index.ts';
 import {addFault} from '../hosts/sandbox/faults.ts';
 import {initSandbox} from '../hosts/sandbox/init.ts';
+import {readManifest} from '../hosts/sandbox/state.ts';
 import {showSandbox} from '../hosts/sandbox/show.ts';
 import {readJournal} from '../runner/journal.ts';
 import {breakLock, isStale, readLock} from '../runner/node-locks.ts';
@@ -160,7 +161,12 @@ async function sandboxCommand(
       const workers = values.workers === undefined ? 3 : Number(values.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 5000) throw new UsageError(`--workers takes a number from 0 to 5000, not "${values.workers}"`);
       await initSandbox(dir, {workers, force: values.force ?? false});
-      out.log(`sandbox ready in ${dir}: master and ${workers} worker(s)`);
+      const {nodes} = await readManifest(dir);
+      const withRole = (role: string) => nodes.filter((n) => n.roles.includes(role)).map((n) => n.name);
+      const parts = [`SSIS master and ${withRole('ssis-worker').length} worker(s)`];
+      if (withRole('lync-fe').length) parts.push(`Lync pool ${withRole('lync-fe').join(', ')}`);
+      if (withRole('azureml-client').length) parts.push(`Azure ML admin node ${withRole('azureml-client').join(', ')}`);
+      out.log(`sandbox ready in ${dir}: ${parts.join('; ')}`);
       return 0;
     }
     case 'show': {
