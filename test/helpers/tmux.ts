@@ -2,9 +2,12 @@
 import {execFileSync} from 'node:child_process';
 import {setTimeout as delay} from 'node:timers/promises';
 
+const FIRST_KEY_SETTLE_MS = 600;
+
 export class Tmux {
   readonly #socket: string;
   readonly #session = 'certwalk';
+  #typed = false;
 
   private constructor(socket: string) {
     this.#socket = socket;
@@ -34,6 +37,9 @@ export class Tmux {
 
   /** One key per call, as a person types: names like Enter, Escape, Up, Down, or a literal letter. */
   async keys(...keys: string[]): Promise<void> {
+    // Ink draws the first frame before its input handlers are attached: on a loaded machine a key sent at once is lost.
+    if (!this.#typed) await delay(FIRST_KEY_SETTLE_MS);
+    this.#typed = true;
     for (const key of keys) {
       this.#tmux('send-keys', '-t', this.#session, ...(key.length === 1 ? ['-l', key] : [key]));
       await delay(120);
