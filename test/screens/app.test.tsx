@@ -205,7 +205,7 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.match(viewer, /session closed|procedure completed|CONFIRMED by|exit \d+ in \d+ ms/, viewer);
     assert.match(viewer.split('\n').at(-1)!, /^lines \d+-\d+ of \d+ · .*Esc close$/);
     // …and Esc brings the Completed screen back
-    await press(app, KEY.escape);
+    await pressWhen(app, `transcript ${transcript}`, KEY.escape);
     await waitForFrame(app, (f) => f.includes('✔ Completed') && !f.includes(`transcript ${transcript}`));
   });
 
@@ -218,9 +218,8 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     // When the admin presses r, reads the rollback list, and presses y
     const box = await pressWhen(app, 'Enter home · r roll back', 'r');
     assert.ok(box.includes('✔ Completed'));
-    const list = await waitForFrame(app, 'Roll back: undo every step that changed something, newest first');
+    const list = await pressWhen(app, 'Roll back: undo every step that changed something, newest first', 'y');
     assert.ok(list.includes('y start the rollback · n/Esc cancel'), list);
-    await press(app, 'y');
     const rolled = await waitForFrame(app, /↺ Rolled back: 8 step\(s\) undone/, 60_000);
 
     // Then every step is undone, the title says ROLLED BACK, and the sandbox deep-equals the snapshot taken before
