@@ -49,7 +49,7 @@ export function isTerminal(state: ProcedureState): boolean {
 /**
  * Steps rollback would undo, in the order it would undo them: newest first, then the `undoLast` steps (service
  * restarts) in their original order, so a master restarts on its restored files before its workers do. Within a
- * fan-out block the lanes are undone side by side (see undoStage), each lane in this order. With `lane`, only that
+ * fan-out block the lanes are undone side by side (see undoStages), each lane in this order. With `lane`, only that
  * lane's steps.
  */
 export function rollbackOrder(state: ProcedureState, lane?: string): number[] {
@@ -411,15 +411,20 @@ function startRollback(state: ProcedureState, at: number): Transition {
 }
 
 /**
- * Which undos may run together: a step without a lane alone; the laned steps of one fan-out block side by side, one
- * step per lane at a time, up to `concurrency` lanes (the undoLast ones of a block after all its other steps).
+ * Which undos may run together, per step: a step without a lane alone; the laned steps of one fan-out block side by
+ * side, one step per lane at a time, up to `concurrency` lanes (the undoLast ones of a block after all its other
+ * steps). One pass over the steps: with hundreds of workers this runs after every undo.
  */
-function undoStage(state: ProcedureState, index: number): string {
-  const {info} = state.steps[index]!;
-  if (info.lane === undefined) return `step ${index}`;
-  let start = index;
-  while (start > 0 && state.steps[start - 1]!.info.lane !== undefined) start--;
-  return `block ${start}${info.undoLast ? ' last' : ''}`;
+function undoStages(state: ProcedureState): string[] {
+  let blockStart = -1;
+  return state.steps.map(({info}, index) => {
+    if (info.lane === undefined) {
+      blockStart = -1;
+      return `step ${index}`;
+    }
+    if (blockStart === -1) blockStart = index;
+    return `block ${blockStart}${info.undoLast ? ' last' : ''}`;
+  });
 }
 
 /** Starts the undos that may run now (the queue's first stage), or ends the rollback once nothing is left. */
@@ -427,14 +432,15 @@ function nextUndo(state: ProcedureState, at: number): Transition {
   const undoing = state.steps.flatMap((s, i) => (s.status.kind === 'undoing' ? [i] : []));
   const [head] = state.undoQueue;
   if (head === undefined) return undoing.length ? {state, effects: []} : finishRollback(state);
-  const stage = undoStage(state, head);
-  if (undoing.some((i) => undoStage(state, i) !== stage)) return {state, effects: []};
+  const stages = undoStages(state);
+  const stage = stages[head]!;
+  if (undoing.some((i) => stages[i] !== stage)) return {state, effects: []};
   const solo = state.steps[head]!.info.lane === undefined;
   const busyLanes = new Set(undoing.map((i) => state.steps[i]!.info.lane));
   const seen = new Set<string>();
   const chosen: number[] = [];
   for (const index of state.undoQueue) {
-    if (undoStage(state, index) !== stage) break;
+    if (stages[index] !== stage) break;
     if (solo) {
       if (!undoing.length) chosen.push(index);
       break;
@@ -446,7 +452,8 @@ function nextUndo(state: ProcedureState, at: number): Transition {
     seen.add(lane);
     if (!busyLanes.has(lane)) chosen.push(index);
   }
-  let next: ProcedureState = {...state, undoQueue: state.undoQueue.filter((i) => !chosen.includes(i))};
+  const started = new Set(chosen);
+  let next: ProcedureState = {...state, undoQueue: state.undoQueue.filter((i) => !started.has(i))};
   for (const index of chosen) next = setStatus(next, index, {kind: 'undoing', startedAt: at, captured: capturedOf(state.steps[index]!.status)});
   return {state: next, effects: chosen.map((i) => ({type: 'undo' as const, stepId: state.steps[i]!.info.id}))};
 }
