@@ -32,7 +32,7 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
   );
   const items = procedures.map((p) => ({key: p.id, label: p.title, value: p.id}));
   const [highlightedId, setHighlightedId] = useState(procedures[0]?.id);
-  const highlighted = procedures.find((p) => p.id === highlightedId) ?? procedures[0]!;
+  const highlighted = procedures.find((p) => p.id === highlightedId) ?? procedures[0];
   return (
     <Box flexDirection="column">
       <Text bold>{fit(`certwalk · certificate rotations, step by step, with rollback`, columns - 1)}</Text>
@@ -50,7 +50,7 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
       />
       <Text> </Text>
       {/* Only the highlighted procedure's summary: with every procedure listed, 80x24 would overflow. */}
-      {wrap(`${highlighted.id}: ${highlighted.summary}`, columns - 1, {}, '  ')
+      {(highlighted ? wrap(`${highlighted.id}: ${highlighted.summary}`, columns - 1, {}, '  ') : [])
         .slice(0, 4)
         .map((l, i) => (
           <Text key={i} dimColor>
