@@ -92,21 +92,23 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       await tmux.keys('a');
       // The node list: counts, then worker4 first with the reason it failed; the lanes running then stopped after
       // their step (no new step starts after a failure), the others completed
-      const list = await tmux.waitFor(/nodes 6: {2}✘ 1 failed {2}▶ 0 running {2}✔ 3 done {2}· 2 waiting/, 180_000);
+      // (how far the other lanes got depends on timing: the ones in flight finish their step and stop)
+      const list = await tmux.waitFor(/nodes 6: {2}✘ 1 failed {2}▶ 0 running {2}✔ \d done/, 180_000);
       assertFits(list, 80, 24);
-      assert.match(list.split('\n')[0]!, /FAILED 32\/42$/);
+      const done = Number(/FAILED (\d+)\/42$/.exec(list.split('\n')[0]!)?.[1]);
+      assert.ok(done > 3, list);
       const rows = list.split('\n');
       const counts = rows.findIndex((l) => l.startsWith('nodes 6:'));
       assert.match(rows[counts + 1]!, /^›✘ worker4 +3\/7 winhttpcertcfg -g .*FAILED \(do\)$/, list);
-      assert.match(rows[counts + 2]!, /^ ‖ worker5 +4\/7 .*stopped$/);
-      assert.match(rows[counts + 4]!, /^ ✔ worker1 +7\/7/);
+      assert.ok(rows.some((l) => /^ ✔ worker1 +7\/7/.test(l)), list);
       assert.ok(rows.some((l) => /^↑↓\/Enter node · g steps · x undo node · e retry · r undo all · \? help$/.test(l)), list);
 
       // x on worker4 asks, then rolls back worker4 only: the procedure is paused with worker4 not started
       await tmux.keys('x');
       await tmux.waitFor('Roll back worker4 only');
       await tmux.keys('y');
-      const paused = await tmux.waitFor(/PAUSED 29\/42/, 60_000);
+      // (worker4's three done steps are undone and it is back to not started)
+      const paused = await tmux.waitFor(`PAUSED ${done - 3}/42`, 60_000);
       assertFits(paused, 80, 24);
       const partly = show(home, dir);
       assert.deepEqual(partly.nodes.worker4, before.nodes.worker4);
