@@ -1,20 +1,13 @@
 // certwalk's entry point: parses flags, then starts the Ink app or one of the unattended commands.
 import {parseArgs} from 'node:util';
-import {findProcedure, procedures} from '../procedures/index.ts';
-import {addFault} from '../hosts/sandbox/faults.ts';
-import {initSandbox} from '../hosts/sandbox/init.ts';
-import {readManifest} from '../hosts/sandbox/state.ts';
-import {showSandbox} from '../hosts/sandbox/show.ts';
-import {readJournal} from '../runner/journal.ts';
-import {breakLock, isStale, readLock} from '../runner/node-locks.ts';
+import {catalog} from '../procedures/catalog.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
-import {fleetFromJournal, openFleet, type FleetChoice} from './session.ts';
-import {promptSecret} from './prompt-secret.ts';
-import {listUnfinished, planCommand, resumeCommandLine, rollbackCommandLine, runCommandLine, type Out} from './unattended.ts';
+import type {FleetChoice} from './fleet.ts';
+import type {Out} from './unattended.ts';
 import {HELP} from './help.ts';
-import {summarizeSandbox} from './sandbox-summary.ts';
-import {transcriptsCommand} from './transcripts.ts';
 
+// Each command loads what it uses when it runs (dynamic imports): the interactive app's first frame must not wait
+// for forge, execa or the procedures' code, and `certwalk list` needs none of them.
 const out: Out = {log: (line) => console.log(line), error: (line) => console.error(line)};
 
 function parseParams(values: readonly string[] | undefined): Record<string, string> {
@@ -72,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   if (onFailure !== 'stop' && onFailure !== 'continue') throw new UsageError(`--on-failure takes stop or continue, not "${onFailure}"`);
   if (values.sandbox && values.hosts) throw new UsageError('choose --sandbox DIR or --hosts FILE, not both');
   if (values.user && !values.hosts) throw new UsageError('--user is for real Windows hosts: add --hosts FILE');
-  const credential = values.user ? {user: values.user, password: await promptSecret(`password for ${values.user}: `)} : undefined;
+  const credential = values.user ? {user: values.user, password: await (await import('./prompt-secret.ts')).promptSecret(`password for ${values.user}: `)} : undefined;
   const fleetChoice: FleetChoice = {
     ...(values.sandbox ? {sandbox: values.sandbox} : {}),
     ...(values.hosts ? {hosts: values.hosts} : {}),
@@ -85,19 +78,23 @@ async function main(argv: string[]): Promise<number> {
         out.error('certwalk needs a terminal for the interactive walk-through; use `certwalk run PROCEDURE --yes` in scripts');
         return 2;
       }
+      const {openFleet} = await import('./fleet.ts');
       const fleet = await openFleet(fleetChoice);
       // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       const {startApp} = await import('../screens/start.tsx');
       return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure});
     }
-    case 'list':
-      for (const p of procedures) out.log(`${p.id.padEnd(14)} ${p.title}`);
+    case 'list': {
+      const width = Math.max(...catalog.map((p) => p.id.length));
+      for (const p of catalog) out.log(`${p.id.padEnd(width)}  ${p.title}`);
       return 0;
+    }
     case 'plan':
     case 'run': {
       const id = rest[0];
-      if (!id) throw new UsageError(`certwalk ${commandName} needs a procedure: ${procedures.map((p) => p.id).join(', ')}`);
+      if (!id) throw new UsageError(`certwalk ${commandName} needs a procedure: ${catalog.map((p) => p.id).join(', ')}`);
+      const [{findProcedure}, {openFleet}, {planCommand, runCommandLine}] = await Promise.all([import('../procedures/index.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       const definition = findProcedure(id);
       const fleet = await openFleet(fleetChoice);
       const params = parseParams(values.param);
@@ -112,14 +109,18 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'rollback': {
       if (!values.journal) throw new UsageError('certwalk rollback needs --journal FILE (the path is printed when a run starts)');
+      const [{readJournal}, {openFleet, fleetFromJournal}, {rollbackCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       const read = readJournal(values.journal);
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
       return rollbackCommandLine(fleet, {journal: values.journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
     }
-    case 'transcripts':
+    case 'transcripts': {
+      const {transcriptsCommand} = await import('./transcripts.ts');
       return transcriptsCommand(transcriptDir ?? defaultTranscriptDir(), {json: values.json ?? false}, out);
+    }
     case 'resume': {
       const journal = rest[0] ?? values.journal;
+      const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, resumeCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       if (!journal) return listUnfinished(out);
       const read = readJournal(journal);
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
@@ -128,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
     case 'unlock': {
       const node = rest[0];
       if (!node) throw new UsageError('certwalk unlock NODE [--yes] (--sandbox DIR or --hosts FILE as for the session that locked it)');
+      const [{openFleet}, {breakLock, isStale, readLock}] = await Promise.all([import('./fleet.ts'), import('../runner/node-locks.ts')]);
       const fleet = await openFleet(fleetChoice);
       const holder = await readLock(await fleet.host(node));
       if (!holder) {
@@ -160,6 +162,7 @@ async function sandboxCommand(
     case 'init': {
       const workers = values.workers === undefined ? 3 : Number(values.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 5000) throw new UsageError(`--workers takes a number from 0 to 5000, not "${values.workers}"`);
+      const [{initSandbox}, {readManifest}] = await Promise.all([import('../hosts/sandbox/init.ts'), import('../hosts/sandbox/state.ts')]);
       await initSandbox(dir, {workers, force: values.force ?? false});
       const {nodes} = await readManifest(dir);
       const withRole = (role: string) => nodes.filter((n) => n.roles.includes(role)).map((n) => n.name);
@@ -170,6 +173,7 @@ async function sandboxCommand(
       return 0;
     }
     case 'show': {
+      const [{showSandbox}, {summarizeSandbox}] = await Promise.all([import('../hosts/sandbox/show.ts'), import('./sandbox-summary.ts')]);
       const state = await showSandbox(dir, values.node ? {node: values.node} : {});
       if (values.json) out.log(JSON.stringify(state, null, 2));
       else for (const line of summarizeSandbox(state)) out.log(line);
@@ -178,6 +182,7 @@ async function sandboxCommand(
     case 'fault': {
       if (!values.program) throw new UsageError('certwalk sandbox fault DIR --program netsh [--match "add sslcert"] [--node master] [--times 1]');
       const times = values.times === undefined ? 1 : Number(values.times);
+      const {addFault} = await import('../hosts/sandbox/faults.ts');
       await addFault(dir, {
         program: values.program,
         ...(values.node ? {node: values.node} : {}),

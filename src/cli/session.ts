@@ -1,38 +1,13 @@
-// Opens a fleet and a runner for a procedure: shared by the TUI and the unattended commands.
+// A procedure session's paths, runner and node locks: shared by the TUI and the unattended commands.
 import {randomBytes} from 'node:crypto';
-import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Fleet} from '../hosts/host.ts';
-import {SandboxFleet} from '../hosts/sandbox/sandbox-fleet.ts';
-import {initSandbox} from '../hosts/sandbox/init.ts';
-import type {Credential} from '../hosts/windows/remote-host.ts';
-import {WindowsFleet} from '../hosts/windows/windows-fleet.ts';
 import {findProcedure} from '../procedures/index.ts';
 import type {Prepared, ProcedureDefinition, Secrets} from '../procedures/types.ts';
-import type {ReadJournal, SessionHeader} from '../runner/journal.ts';
-import {defaultSandboxDir, defaultTranscriptDir, sessionStamp, stateDir} from '../runner/paths.ts';
+import type {ReadJournal} from '../runner/journal.ts';
+import {defaultTranscriptDir, sessionStamp, stateDir} from '../runner/paths.ts';
 import {ProcedureRunner} from '../runner/runner.ts';
 import {lockHolder, lockNodes, type HeldLocks} from '../runner/node-locks.ts';
-
-export interface FleetChoice {
-  readonly sandbox?: string;
-  /** An inventory of real Windows nodes (JSON); the sandbox when absent. */
-  readonly hosts?: string;
-  readonly credential?: Credential;
-}
-
-/** The sandbox is the embedded default: a demo fleet is made on first use. */
-export async function openFleet(choice: FleetChoice): Promise<Fleet> {
-  if (choice.hosts) return WindowsFleet.open(choice.hosts, choice.credential ?? null);
-  const dir = choice.sandbox ?? defaultSandboxDir();
-  if (!existsSync(join(dir, 'sandbox.json'))) {
-    if (choice.sandbox && existsSync(dir)) {
-      throw new Error(`${dir} is not a certwalk sandbox (no sandbox.json); create one with \`certwalk sandbox init ${dir}\``);
-    }
-    await initSandbox(dir, {});
-  }
-  return new SandboxFleet(dir);
-}
 
 export interface SessionPaths {
   readonly sessionId: string;
@@ -109,12 +84,6 @@ export function runnerFromJournal(options: {
     ...(options.onClose ? {onClose: options.onClose} : {}),
     ...(header.sealedSecrets ? {sealedSecrets: header.sealedSecrets} : {}),
   });
-}
-
-/** The fleet a journal ran on, unless the command line names one. */
-export function fleetFromJournal(header: SessionHeader, given: FleetChoice): FleetChoice {
-  if (given.sandbox || given.hosts) return given;
-  return header.fleet.kind === 'sandbox' ? {sandbox: header.fleet.location} : {...given, hosts: header.fleet.location};
 }
 
 /** The node locks a session needs: every node its steps touch, held under the session's id. */

@@ -29,6 +29,7 @@ import {newCertificateParams, nodesWithRole} from './params.ts';
 import {createClusterStep, dnsStep, enableSslStep, scoringStep, setEnvironmentStep, type ClusterTarget, type PriorSsl} from './steps/azureml-cluster.ts';
 import {removeKeyStep, writePemStep} from './steps/pem-files.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 const ROLE = 'azureml-client';
 /** Where `certwalk run` reads the PFX password or key passphrase from (it is never given on a command line). */
@@ -303,9 +304,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const azuremlSsl: ProcedureDefinition = {
-  id: 'azureml-ssl',
-  title: 'Azure ML cluster: SSL for real-time scoring',
-  summary: 'A CNAME and a password-free PEM certificate and key for it, SSL on a new cluster (az ml env create) or an existing one (Set-AzureRmMlOpCluster), the DNS record to the front end, the scoring URL read back.',
+  ...catalogEntry('azureml-ssl'),
   form,
   prepare,
   steps,

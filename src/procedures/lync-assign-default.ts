@@ -9,6 +9,7 @@ import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, reso
 import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 interface AssignResolved {
   readonly frontEnd: string;
@@ -79,9 +80,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const lyncAssignDefault: ProcedureDefinition = {
-  id: 'lync-assign-default',
-  title: 'Lync Server 2013: assign the Default certificate as OAuthTokenIssuer',
-  summary: "(Get-CsCertificate -Type Default).Thumbprint becomes the global OAuthTokenIssuer with Set-CsCertificate; then the tool watches every Front End receive it.",
+  ...catalogEntry('lync-assign-default'),
   form: frontEndForm,
   prepare,
   steps,

@@ -9,6 +9,7 @@ import {nodesWithRole} from './params.ts';
 import {describeSnapshot, planScript, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 export const NO_TOKEN_ISSUER =
   'Get-CsCertificate -Type OAuthTokenIssuer returned nothing: server-to-server authentication is not possible until a token issuer certificate is assigned; run lync-import-pfx (a PFX) or lync-assign-default (the Default certificate)';
@@ -96,9 +97,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const lyncCheck: ProcedureDefinition = {
-  id: 'lync-check',
-  title: 'Lync Server 2013: check the OAuthTokenIssuer certificate',
-  summary: 'Get-CsCertificate -Type OAuthTokenIssuer on every Front End and the CMS replication status; changes nothing.',
+  ...catalogEntry('lync-check'),
   form,
   prepare,
   steps,

@@ -21,6 +21,7 @@ import {nodesWithRole} from './params.ts';
 import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 const DEFAULT_PFX = 'C:\\Certificates\\ServerToServerAuth.pfx';
 
@@ -127,9 +128,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const lyncImportPfx: ProcedureDefinition = {
-  id: 'lync-import-pfx',
-  title: 'Lync Server 2013: import a PFX as the OAuthTokenIssuer certificate',
-  summary: 'Import-CsCertificate -Identity global -Type OAuthTokenIssuer on one Front End (password without echo, on stdin), then watch the CMS replicate it to every Front End.',
+  ...catalogEntry('lync-import-pfx'),
   form,
   prepare,
   steps,

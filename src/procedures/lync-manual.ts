@@ -8,6 +8,7 @@ import {defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, resolveFrontEnd, 
 import {nodesWithRole} from './params.ts';
 import {expectCurrent, replicationWaitStep} from './steps/lync-oauth.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 const DEFAULT_PFX = 'C:\\Certificates\\OAuthTokenIssuer.pfx';
 
@@ -166,9 +167,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const lyncManual: ProcedureDefinition = {
-  id: 'lync-manual',
-  title: 'Lync Server 2013: OAuthTokenIssuer by hand (MMC + Deployment Wizard)',
-  summary: 'A guided checklist for the per-server path without PowerShell: export with the private key, import on every other Front End, assign with the Deployment Wizard; each item ticked and recorded.',
+  ...catalogEntry('lync-manual'),
   form,
   prepare,
   steps,

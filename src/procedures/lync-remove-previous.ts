@@ -7,6 +7,7 @@ import type {Json} from '../state/types.ts';
 import {frontEndForm, parseTimeout, resolveFrontEnd} from './lync-common.ts';
 import {describeSnapshot, expectNoPrevious, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 interface RemoveResolved {
   readonly frontEnd: string;
@@ -60,9 +61,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const lyncRemovePrevious: ProcedureDefinition = {
-  id: 'lync-remove-previous',
-  title: 'Lync Server 2013: remove the expired previous OAuthTokenIssuer certificate',
-  summary: 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous, once the certificate a roll replaced has expired.',
+  ...catalogEntry('lync-remove-previous'),
   form: frontEndForm,
   prepare,
   steps,

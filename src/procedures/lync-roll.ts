@@ -15,6 +15,7 @@ import {nodesWithRole} from './params.ts';
 import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 const HOUR_MS = 3_600_000;
 /** The documented minimum between the effective date and the current certificate's expiry. */
@@ -162,9 +163,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const lyncRoll: ProcedureDefinition = {
-  id: 'lync-roll',
-  title: 'Lync Server 2013: roll the OAuthTokenIssuer certificate at a date',
-  summary: 'Set-CsCertificate -Roll -EffectiveDate (date built in PowerShell from ISO 8601): the new certificate becomes current at the date, the old one previous; every Front End is watched until it has the change.',
+  ...catalogEntry('lync-roll'),
   form,
   prepare,
   steps,

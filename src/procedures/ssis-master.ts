@@ -15,6 +15,7 @@ import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 export const MASTER_SERVICE = 'SSISScaleOutMaster140';
 export const WORKER_SERVICE = 'SSISScaleOutWorker140';
@@ -243,9 +244,7 @@ function describe(resolvedJson: Json): string[] {
 }
 
 export const ssisMaster: ProcedureDefinition = {
-  id: 'ssis-master',
-  title: 'SSIS Scale Out: change the Master certificate',
-  summary: 'New or existing certificate for the master endpoint: http.sys binding (same appid), MasterSettings.config, master service, then every worker.',
+  ...catalogEntry('ssis-master'),
   form,
   prepare,
   steps,

@@ -21,6 +21,7 @@ import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import {mapLimit, newCertificateParams, nodesWithRole, parseNodeList} from './params.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
+import {catalogEntry} from './catalog.ts';
 
 // The account SSIS setup runs the worker service as; admins often change it to a domain account, so by default each
 // worker's account is read from the service itself (`sc.exe qc`, SERVICE_START_NAME).
@@ -400,9 +401,7 @@ function countBy(values: readonly string[]): Map<string, number> {
 }
 
 export const ssisWorker: ProcedureDefinition = {
-  id: 'ssis-worker',
-  title: 'SSIS Scale Out: change a Worker certificate',
-  summary: "New certificate for one worker or many at once: its My and Root stores, the old one deleted by thumbprint (kept to restore), the service account's key access, WorkerSettings.config, the master's trust, the worker service.",
+  ...catalogEntry('ssis-worker'),
   form,
   prepare,
   steps,

@@ -1,5 +1,7 @@
 // The sandbox as a Fleet. Commands reach the simulated tools through runProcess (execa), the same path production
-// commands take, so the code under test is the code that ships.
+// commands take, so the code under test is the code that ships. `inProcess` runs the same simulated tools inside
+// this process instead: for test sweeps that run a procedure hundreds of times (each simulated command otherwise
+// starts a Node process), never the default.
 import {existsSync} from 'node:fs';
 import {mkdir, readFile, rm} from 'node:fs/promises';
 import {dirname, resolve} from 'node:path';
@@ -15,9 +17,11 @@ export class SandboxFleet implements Fleet {
   readonly description: string;
   readonly location: string;
   readonly dir: string;
+  readonly #inProcess: boolean;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: {readonly inProcess?: boolean} = {}) {
     this.dir = resolve(dir);
+    this.#inProcess = options.inProcess ?? false;
     this.description = `sandbox ${this.dir}`;
     this.location = this.dir;
   }
@@ -27,7 +31,7 @@ export class SandboxFleet implements Fleet {
   }
 
   async host(nodeName: string): Promise<Host> {
-    return new SandboxHost(this.dir, findNode(await readManifest(this.dir), nodeName));
+    return new SandboxHost(this.dir, findNode(await readManifest(this.dir), nodeName), this.#inProcess);
   }
 }
 
@@ -36,16 +40,20 @@ class SandboxHost implements Host {
   readonly tempDir = 'C:\\Windows\\Temp';
   readonly #dir: string;
   readonly #nodeDir: string;
+  readonly #inProcess: boolean;
 
   constructor(
     dir: string,
     readonly node: NodeInfo,
+    inProcess: boolean,
   ) {
     this.#dir = dir;
+    this.#inProcess = inProcess;
     this.#nodeDir = sandboxPaths.nodeDir(dir, node.name);
   }
 
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    if (this.#inProcess) return this.#runInProcess(command, args, options);
     return runProcess(process.execPath, [sandboxToolPath(), command, ...args], {
       // The flag tells the tool to read stdin: without it, it must not wait on a stdin nobody writes to.
       env: {CERTWALK_SANDBOX_DIR: this.#dir, CERTWALK_SANDBOX_NODE: this.node.name, ...(options.input === undefined ? {} : {CERTWALK_SANDBOX_STDIN: '1'})},
@@ -53,6 +61,27 @@ class SandboxHost implements Host {
       signal: options.signal,
       ...(options.input === undefined ? {} : {input: options.input}),
     });
+  }
+
+  async #runInProcess(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+    const started = performance.now();
+    const {runSandboxCommand} = await import('./dispatch.ts');
+    const envFaults = process.env['CERTWALK_SANDBOX_FAULT'];
+    const result = await runSandboxCommand({
+      dir: this.#dir,
+      node: this.node.name,
+      program: command,
+      args,
+      ...(envFaults === undefined ? {} : {envFaults}),
+      ...(options.input === undefined ? {} : {stdin: options.input}),
+    });
+    if (options.onLine) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const text = result[stream].replace(/\r?\n$/, '');
+        if (text) for (const line of text.split(/\r?\n/)) options.onLine(line, stream);
+      }
+    }
+    return {...result, durationMs: Math.round(performance.now() - started)};
   }
 
   async readFile(path: string): Promise<Buffer> {
