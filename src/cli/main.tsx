@@ -5,6 +5,7 @@ import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import type {FleetChoice} from './fleet.ts';
 import type {Out} from './unattended.ts';
 import {HELP} from './help.ts';
+import {SANDBOX_TOOL_FLAG} from '../hosts/sandbox/tool-path.ts';
 
 // Each command loads what it uses when it runs (dynamic imports): the interactive app's first frame must not wait
 // for forge, execa or the procedures' code, and `certwalk list` needs none of them.
@@ -45,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
       times: {type: 'string'},
       'exit-code': {type: 'string'},
       output: {type: 'string'},
+      lang: {type: 'string'},
+      ascii: {type: 'boolean', default: false},
+      unicode: {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
       version: {type: 'boolean', short: 'v', default: false},
     },
@@ -78,12 +82,15 @@ async function main(argv: string[]): Promise<number> {
         out.error('certwalk needs a terminal for the interactive walk-through; use `certwalk run PROCEDURE --yes` in scripts');
         return 2;
       }
+      // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
+      const screen = (await import('../screens/console.ts')).resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
+      if (!screen.ok) throw new UsageError(screen.error);
       const {openFleet} = await import('./fleet.ts');
       const fleet = await openFleet(fleetChoice);
       // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       const {startApp} = await import('../screens/start.tsx');
-      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure});
+      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
     }
     case 'list': {
       const width = Math.max(...catalog.map((p) => p.id.length));
@@ -199,18 +206,23 @@ async function sandboxCommand(
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+function exitWith(error: unknown): void {
+  if (error instanceof UsageError || (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS')) {
+    out.error(`certwalk: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  out.error(`certwalk: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.CERTWALK_DEBUG) console.error(error);
+  process.exitCode = 1;
+}
+
+// A portable copy of this bundle is also the sandbox's simulated Windows tools (see src/hosts/sandbox/tool-path.ts).
+if (process.argv[2] === SANDBOX_TOOL_FLAG) {
+  const {sandboxToolMain} = await import('../hosts/sandbox/tool-main.ts');
+  await sandboxToolMain(process.argv.slice(3));
+} else {
+  main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError || (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS')) {
-      out.error(`certwalk: ${(error as Error).message}`);
-      process.exitCode = 2;
-      return;
-    }
-    out.error(`certwalk: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.CERTWALK_DEBUG) console.error(error);
-    process.exitCode = 1;
-  },
-);
+  }, exitWith);
+}

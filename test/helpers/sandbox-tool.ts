@@ -10,7 +10,7 @@ export async function useFreshSandboxTool(work: string): Promise<string> {
   const tool = join(work, 'sandbox-tool.js');
   await build({
     absWorkingDir: root,
-    entryPoints: ['src/hosts/sandbox/tool-main.ts'],
+    entryPoints: ['src/hosts/sandbox/tool-entry.ts'],
     outfile: tool,
     bundle: true,
     platform: 'node',

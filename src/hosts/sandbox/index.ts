@@ -8,6 +8,6 @@ export {addFault, clearFaults, listFaults} from './faults.ts';
 export type {FaultRule} from './faults.ts';
 export {windowsPathToSandbox} from './windows-path.ts';
 export {runSandboxCommand} from './dispatch.ts';
-export {sandboxToolPath} from './tool-path.ts';
+export {sandboxToolArgs} from './tool-path.ts';
 export {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, MASTER_SERVICE, WORKER_SERVICE} from './scale-out-files.ts';
 export type {NodeState, SandboxCert, SandboxBinding, SandboxBindingOptions, SandboxService, SandboxManifest} from './state.ts';

@@ -9,7 +9,7 @@ import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
 import {writeFileAtomic} from './atomic-write.ts';
 import {findNode, readManifest, sandboxPaths} from './state.ts';
-import {sandboxToolPath} from './tool-path.ts';
+import {sandboxToolArgs} from './tool-path.ts';
 import {windowsPathToSandbox} from './windows-path.ts';
 
 export class SandboxFleet implements Fleet {
@@ -54,7 +54,7 @@ class SandboxHost implements Host {
 
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     if (this.#inProcess) return this.#runInProcess(command, args, options);
-    return runProcess(process.execPath, [sandboxToolPath(), command, ...args], {
+    return runProcess(process.execPath, [...sandboxToolArgs(), command, ...args], {
       // The flag tells the tool to read stdin: without it, it must not wait on a stdin nobody writes to.
       env: {CERTWALK_SANDBOX_DIR: this.#dir, CERTWALK_SANDBOX_NODE: this.node.name, ...(options.input === undefined ? {} : {CERTWALK_SANDBOX_STDIN: '1'})},
       onLine: options.onLine,

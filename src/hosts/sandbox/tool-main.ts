@@ -1,11 +1,22 @@
-// Entry point of dist/sandbox-tool.js: `node sandbox-tool.js <program> [args…]` behaves like that Windows program on
-// the node named by CERTWALK_SANDBOX_NODE in the sandbox CERTWALK_SANDBOX_DIR.
+// `sandbox-tool <program> [args…]` behaves like that Windows program on the node named by CERTWALK_SANDBOX_NODE in
+// the sandbox CERTWALK_SANDBOX_DIR. Run as dist/sandbox-tool.js (tool-entry.ts), or as `certwalk.js --sandbox-tool`
+// when the app's bundle was copied alone (the portable build).
 import {runSandboxCommand} from './dispatch.ts';
 
-async function main(): Promise<number> {
+/** Runs one simulated command with process I/O; sets process.exitCode. */
+export async function sandboxToolMain(argv: readonly string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    process.stderr.write(`certwalk sandbox tool: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
   const dir = process.env['CERTWALK_SANDBOX_DIR'];
   const node = process.env['CERTWALK_SANDBOX_NODE'];
-  const [program, ...args] = process.argv.slice(2);
+  const [program, ...args] = argv;
   if (!dir || !node) {
     process.stderr.write('certwalk sandbox tool: CERTWALK_SANDBOX_DIR and CERTWALK_SANDBOX_NODE must be set\n');
     return 1;
@@ -26,13 +37,3 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`certwalk sandbox tool: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);

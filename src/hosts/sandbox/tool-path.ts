@@ -1,24 +1,32 @@
-// Where dist/sandbox-tool.js is: next to the running bundle (dist/certwalk.js), else in the certwalk package's dist/
-// (running from source under tsx), unless CERTWALK_SANDBOX_TOOL names it.
+// How a simulated command starts: `node dist/sandbox-tool.js PROGRAM ARGS…` (next to the running bundle, else in the
+// certwalk package's dist/ when running from source under tsx) unless CERTWALK_SANDBOX_TOOL names the tool; a
+// bundle copied alone (the portable build) runs itself as the tool: `node certwalk.js --sandbox-tool PROGRAM ARGS…`.
 import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const TOOL_FILE = 'sandbox-tool.js';
 
-export function sandboxToolPath(): string {
+/** The flag that makes the app's bundle act as the sandbox tool (handled first thing in src/cli/main.tsx). */
+export const SANDBOX_TOOL_FLAG = '--sandbox-tool';
+
+/** The script (and flag) `node` runs for one simulated command, before the program name. */
+export function sandboxToolArgs(): readonly string[] {
   const fromEnv = process.env['CERTWALK_SANDBOX_TOOL'];
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CERTWALK_SANDBOX_TOOL points to ${fromEnv}, which does not exist`);
-    return fromEnv;
+    return [fromEnv];
   }
-  const here = dirname(fileURLToPath(import.meta.url));
+  const self = fileURLToPath(import.meta.url);
+  const here = dirname(self);
   const candidates = [join(here, TOOL_FILE)];
   const root = packageRoot(here);
   if (root) candidates.push(join(root, 'dist', TOOL_FILE));
   const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`the sandbox tool is missing (looked for ${candidates.join(', ')}); run \`npm run build\``);
-  return found;
+  if (found) return [found];
+  // Bundled, this module is the app's bundle itself: it carries the tool.
+  if (/\.m?js$/.test(self)) return [self, SANDBOX_TOOL_FLAG];
+  throw new Error(`the sandbox tool is missing (looked for ${candidates.join(', ')}); run \`npm run build\``);
 }
 
 function packageRoot(start: string): string | undefined {
