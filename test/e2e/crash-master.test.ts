@@ -12,7 +12,7 @@ function setting(node: Snap['nodes'][string], file: string, key: string): string
   return String(entry?.[1].values?.[key] ?? '');
 }
 
-test('ssis-master killed at every journal point: resume completes a consistent rotation; rollback restores the exact state', async () => {
+test('ssis-master killed at every journal point: resume completes a consistent rotation; rollback restores the exact state', async (t) => {
   const {points, tried} = await crashAtEveryPoint({
     procedure: 'ssis-master',
     workers: 1,
@@ -28,6 +28,7 @@ test('ssis-master killed at every journal point: resume completes a consistent r
       assert.equal(after.nodes.worker1!.services.SSISScaleOutWorker140!.status, 'running');
     },
   });
+  t.diagnostic(`killed at ${tried} of the ${points - 1} journal points before the session's end`);
   assert.ok(points > 40, `a whole run wrote only ${points} journal records`);
   // The last record closes the session: every record before it is a crash point.
   if (!process.env.CERTWALK_CRASH_STRIDE) assert.equal(tried, points - 1);

@@ -7,7 +7,7 @@ interface Snap {
   nodes: Record<string, {stores: Record<string, {thumbprint: string}[]>; settings: Record<string, {values: Record<string, unknown> | null}>; services: Record<string, {status: string}>}>;
 }
 
-test('ssis-worker killed at every journal point: resume completes a consistent rotation; rollback restores the exact state', async () => {
+test('ssis-worker killed at every journal point: resume completes a consistent rotation; rollback restores the exact state', async (t) => {
   const {points, tried} = await crashAtEveryPoint({
     procedure: 'ssis-worker',
     workers: 1,
@@ -25,6 +25,7 @@ test('ssis-worker killed at every journal point: resume completes a consistent r
       assert.equal(worker.services.SSISScaleOutWorker140!.status, 'running');
     },
   });
+  t.diagnostic(`killed at ${tried} of the ${points - 1} journal points before the session's end`);
   assert.ok(points > 40, `a whole run wrote only ${points} journal records`);
   // The last record closes the session: every record before it is a crash point.
   if (!process.env.CERTWALK_CRASH_STRIDE) assert.equal(tried, points - 1);
