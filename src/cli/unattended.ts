@@ -10,7 +10,7 @@ import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import {promptSecret} from './prompt-secret.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
 import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
-import {NodeLockedError, type HeldLocks} from '../runner/node-locks.ts';
+import {heldLocks, NodeLockedError, type HeldLocks} from '../runner/node-locks.ts';
 import {lockSession, newRunner, runnerFromJournal, sessionPaths} from './session.ts';
 
 export interface Out {
@@ -50,6 +50,7 @@ export async function resolveParams(definition: ProcedureDefinition, fleet: Flee
   if (!prepared.ok) {
     out.error(`${definition.id}: the parameters were refused; nothing was changed:`);
     for (const [key, message] of Object.entries(prepared.errors)) out.error(`  ${key}: ${message}`);
+    for (const lock of await heldLocks(fleet)) out.error(`note: ${lock.message}`);
     return null;
   }
   return {params, prepared: prepared.value};

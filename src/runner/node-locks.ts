@@ -114,6 +114,24 @@ export async function lockNodes(fleet: Fleet, nodes: readonly string[], holder: 
   return {release};
 }
 
+/**
+ * Every node of the fleet another certwalk holds, as the refusal a lock attempt would give: said next to refused
+ * parameters, because a session stopped half-way (a binding deleted, not yet re-added) is often why they were refused.
+ */
+export async function heldLocks(fleet: Fleet): Promise<NodeLockedError[]> {
+  const queue = (await fleet.nodes()).map((n) => n.name);
+  const held: NodeLockedError[] = [];
+  await Promise.all(
+    Array.from({length: Math.min(LOCK_CONCURRENCY, queue.length)}, async () => {
+      for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
+        const holder = await readLock(await fleet.host(node)).catch(() => null);
+        if (holder) held.push(new NodeLockedError(node, holder, isStale(holder)));
+      }
+    }),
+  );
+  return held.sort((a, b) => a.node.localeCompare(b.node));
+}
+
 /** `certwalk unlock NODE`: the lock's holder, and removing it. */
 export async function breakLock(fleet: Fleet, node: string): Promise<LockHolder | null> {
   const host = await fleet.host(node);
