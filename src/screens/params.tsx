@@ -1,7 +1,7 @@
 // Parameters: a validated form with defaults read from the hosts. Nothing changes until the plan is accepted.
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
+import {TextField} from './text-field.tsx';
 import {useState} from 'react';
 import type {ParamForm, ParamSpec} from '../procedures/types.ts';
 import {fit, pad} from './format.ts';
@@ -127,7 +127,7 @@ function Editor(props: {
       <Text bold>{fit(`${spec.label}: ${spec.help}`, width)}</Text>
       <Box>
         <Text>› </Text>
-        <TextInput value={draft} onChange={props.onDraft} onSubmit={(value) => props.onDone(spec.secret ? value : value.trim())} {...(spec.secret ? {mask: '*'} : {})} />
+        <TextField value={draft} onChange={props.onDraft} onSubmit={(value) => props.onDone(spec.secret ? value : value.trim())} {...(spec.secret ? {mask: '*'} : {})} />
       </Box>
     </Box>
   );
