@@ -5,18 +5,14 @@
 import type {Fleet} from '../hosts/host.ts';
 import {assignOAuth, assignOAuthCommand, getDefaultCertificateCommand, readDefaultCertificate, readOAuthState} from '../ops/lync.ts';
 import type {Json} from '../state/types.ts';
-import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf} from './lync-common.ts';
-import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, type OAuthChangeResolved} from './lync-common.ts';
+import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
 
-interface AssignResolved {
-  readonly frontEnd: string;
-  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+interface AssignResolved extends OAuthChangeResolved {
   readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
-  readonly before: OAuthSnapshot;
-  readonly timeoutSeconds: number;
 }
 
 async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {

@@ -4,7 +4,7 @@
 import type {Fleet} from '../hosts/host.ts';
 import {getOAuthCertificatesCommand, readOAuthState, readReplicationStatus, replicationStatusCommand} from '../ops/lync.ts';
 import type {Check, Json} from '../state/types.ts';
-import {daysBetween, frontEndSpec, LYNC_ROLE, resolveFrontEnd} from './lync-common.ts';
+import {daysBetween, frontEndSpec, LYNC_ROLE, resolveFrontEnd, type FrontEndRef} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
 import {describeSnapshot, planScript, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
@@ -16,7 +16,7 @@ export const NO_TOKEN_ISSUER =
 
 interface CheckResolved {
   readonly frontEnd: string;
-  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly frontEnds: readonly FrontEndRef[];
   readonly seen: OAuthSnapshot;
 }
 

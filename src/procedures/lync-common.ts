@@ -8,12 +8,29 @@ import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
 import {exportCertificate, listStore, type StoreCert} from '../ops/certutil.ts';
 import {readSipDomains} from '../ops/lync.ts';
 import {nodesWithRole} from './params.ts';
+import type {OAuthSnapshot} from './steps/lync-oauth.ts';
 import type {ParamForm, ParamSpec} from './types.ts';
 
 export const LYNC_ROLE = 'lync-fe';
 export const MIN_KEY_BITS = 2048;
 /** The env var `certwalk run` reads a PFX password from, so it is never on a command line. */
 export const PFX_PASSWORD_ENV = 'CERTWALK_PFX_PASSWORD';
+
+/** A Front End as the journal records it: the replication wait polls each one. */
+export interface FrontEndRef {
+  readonly name: string;
+  readonly fqdn: string;
+}
+
+/** What every procedure that changes the global OAuthTokenIssuer configuration resolves before it starts. */
+export interface OAuthChangeResolved {
+  /** The Front End the cmdlets run on (the CMS replicates to the others). */
+  readonly frontEnd: string;
+  readonly frontEnds: readonly FrontEndRef[];
+  /** The configuration before the change: what the undo sets back. */
+  readonly before: OAuthSnapshot;
+  readonly timeoutSeconds: number;
+}
 
 export function frontEndSpec(frontEnds: readonly NodeInfo[]): ParamSpec {
   return {
@@ -46,6 +63,17 @@ export async function resolveFrontEnd(fleet: Fleet, params: Readonly<Record<stri
   if (!all.length) errors.frontEnd = `the fleet has no Lync Front End (a node with role ${LYNC_ROLE})`;
   else if (!frontEnd) errors.frontEnd = `"${name}" is not a Lync Front End; Front Ends: ${all.map((n) => n.name).join(', ')}`;
   return frontEnd ? {frontEnd, all} : null;
+}
+
+/**
+ * The `thumbprint` parameter as Windows would match it: spaces removed (the certificate dialog shows byte pairs),
+ * upper case; an error when it is not 40 hex digits (empty is allowed when `optional`).
+ */
+export function parseThumbprint(params: Readonly<Record<string, string>>, errors: Record<string, string>, options: {readonly optional?: boolean} = {}): string {
+  const thumbprint = (params.thumbprint ?? '').replace(/\s/g, '').toUpperCase();
+  if (options.optional && !thumbprint) return thumbprint;
+  if (!/^[0-9A-F]{40}$/.test(thumbprint)) errors.thumbprint = `"${params.thumbprint ?? ''}" is not a 40-hex-digit thumbprint${options.optional ? ' (or leave it empty)' : ''}`;
+  return thumbprint;
 }
 
 export function parseTimeout(params: Readonly<Record<string, string>>, errors: Record<string, string>): number {

@@ -16,22 +16,19 @@ import {
   resolveFrontEnd,
   sipDomainsOf,
   timeoutSpec,
+  type OAuthChangeResolved,
 } from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
-import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
 
 const DEFAULT_PFX = 'C:\\Certificates\\ServerToServerAuth.pfx';
 
-interface ImportResolved {
-  readonly frontEnd: string;
-  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+interface ImportResolved extends OAuthChangeResolved {
   readonly pfx: string;
   readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
-  readonly before: OAuthSnapshot;
-  readonly timeoutSeconds: number;
 }
 
 async function form(fleet: Fleet): Promise<ParamForm> {

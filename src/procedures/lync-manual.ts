@@ -4,7 +4,7 @@
 // nothing is run for them. A last, read-only step checks every Front End with Get-CsCertificate.
 import type {Fleet} from '../hosts/host.ts';
 import type {Json} from '../state/types.ts';
-import {defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, resolveFrontEnd, timeoutSpec} from './lync-common.ts';
+import {defaultTimeout, frontEndSpec, LYNC_ROLE, parseThumbprint, parseTimeout, resolveFrontEnd, timeoutSpec, type FrontEndRef} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
 import {expectCurrent, replicationWaitStep} from './steps/lync-oauth.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
@@ -14,7 +14,7 @@ const DEFAULT_PFX = 'C:\\Certificates\\OAuthTokenIssuer.pfx';
 
 interface ManualResolved {
   readonly source: string;
-  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  readonly frontEnds: readonly FrontEndRef[];
   readonly thumbprint: string;
   readonly pfx: string;
   readonly timeoutSeconds: number;
@@ -141,8 +141,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
-  const thumbprint = (params.thumbprint ?? '').replace(/\s/g, '').toUpperCase();
-  if (thumbprint && !/^[0-9A-F]{40}$/.test(thumbprint)) errors.thumbprint = `"${params.thumbprint}" is not a 40-hex-digit thumbprint (or leave it empty)`;
+  const thumbprint = parseThumbprint(params, errors, {optional: true});
   const pfx = (params.pfx ?? '').trim();
   if (!/^[A-Za-z]:\\|^\\\\/.test(pfx)) errors.pfx = `"${pfx}" is not a full Windows path such as ${DEFAULT_PFX}`;
   if (Object.keys(errors).length || !fes) return {ok: false, errors};

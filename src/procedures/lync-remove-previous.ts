@@ -4,17 +4,12 @@
 import type {Fleet} from '../hosts/host.ts';
 import {readOAuthState, removePreviousOAuth, removePreviousOAuthCommand} from '../ops/lync.ts';
 import type {Json} from '../state/types.ts';
-import {frontEndForm, parseTimeout, resolveFrontEnd} from './lync-common.ts';
-import {describeSnapshot, expectNoPrevious, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {frontEndForm, parseTimeout, resolveFrontEnd, type OAuthChangeResolved} from './lync-common.ts';
+import {describeSnapshot, expectNoPrevious, oauthChangeStep, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
 import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
 
-interface RemoveResolved {
-  readonly frontEnd: string;
-  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
-  readonly before: OAuthSnapshot;
-  readonly timeoutSeconds: number;
-}
+type RemoveResolved = OAuthChangeResolved;
 
 async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
   const errors: Record<string, string> = {};

@@ -10,9 +10,9 @@ import type {Fleet} from '../hosts/host.ts';
 import {listStore} from '../ops/certutil.ts';
 import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
 import type {Json} from '../state/types.ts';
-import {certificateProblems, defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, timeoutSpec} from './lync-common.ts';
+import {certificateProblems, defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, readMyCertificate, parseThumbprint, resolveFrontEnd, sipDomainsOf, timeoutSpec, type OAuthChangeResolved} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
-import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
+import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
@@ -22,14 +22,10 @@ const HOUR_MS = 3_600_000;
 const MIN_OVERLAP_MS = 24 * HOUR_MS;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-interface RollResolved {
-  readonly frontEnd: string;
-  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+interface RollResolved extends OAuthChangeResolved {
   readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notBefore: string; readonly notAfter: string; readonly keyBits: number};
   readonly effectiveDate: string;
-  readonly before: OAuthSnapshot;
   readonly warnings: readonly string[];
-  readonly timeoutSeconds: number;
 }
 
 /** Two days before the current certificate expires (the docs ask for at least one), but never in the past. */
@@ -73,8 +69,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
-  const thumbprint = (params.thumbprint ?? '').replace(/\s/g, '').toUpperCase();
-  if (!/^[0-9A-F]{40}$/.test(thumbprint)) errors.thumbprint = `"${params.thumbprint ?? ''}" is not a 40-hex-digit thumbprint`;
+  const thumbprint = parseThumbprint(params, errors);
   const dateText = (params.effectiveDate ?? '').trim();
   const now = new Date();
   let effective: Date | null = null;

@@ -6,7 +6,7 @@ import {join, win32} from 'node:path';
 import {describe, test} from 'node:test';
 import {powershellArgs, psArray, psQuote, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/powershell.ts';
 import {RemoteHost} from '../../src/hosts/windows/remote-host.ts';
-import {resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
+import {resolveCommand, resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
 import {parseInventory} from '../../src/hosts/windows/windows-fleet.ts';
 
 describe('PowerShell invocation', () => {
@@ -94,6 +94,17 @@ describe('program resolution', () => {
   test('refuses relative paths and says when a program is missing', () => {
     assert.throws(() => resolveProgram('.\\netsh.exe', env, exists, win32), /current folder/);
     assert.throws(() => resolveProgram('makecert', env, exists, win32), /"makecert" was not found on PATH/);
+  });
+
+  test("az (az.cmd) starts the Azure CLI's python.exe with az.cmd's arguments; other batch files are refused", () => {
+    const cli = 'C:\\Program Files\\Microsoft SDKs\\Azure\\CLI2';
+    const withAz = new Set([...files, `${cli}\\wbin\\az.cmd`, `${cli}\\python.exe`, 'D:\\tools\\deploy.bat']);
+    const azEnv = {Path: `C:\\Windows\\System32;${cli}\\wbin;D:\\tools`, PATHEXT: '.COM;.EXE;.BAT;.CMD'};
+    assert.deepEqual(resolveCommand('az', azEnv, (p) => withAz.has(p), win32), {file: `${cli}\\python.exe`, prefixArgs: ['-IBm', 'azure.cli']});
+    assert.deepEqual(resolveCommand('netsh', azEnv, (p) => withAz.has(p), win32), {file: 'C:\\Windows\\System32\\netsh.exe', prefixArgs: []});
+    assert.throws(() => resolveCommand('deploy', azEnv, (p) => withAz.has(p), win32), /"deploy" is the batch file D:\\tools\\deploy\.bat; Node will not start a batch file without a shell/);
+    withAz.delete(`${cli}\\python.exe`);
+    assert.throws(() => resolveCommand('az', azEnv, (p) => withAz.has(p), win32), /python\.exe, which is not at .*CLI2\\python\.exe: repair the Azure CLI/);
   });
 });
 

@@ -4,7 +4,7 @@ import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import type {Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
-import {resolveProgram} from './resolve-program.ts';
+import {resolveCommand} from './resolve-program.ts';
 
 export class LocalHost implements Host {
   readonly kind = 'local' as const;
@@ -18,7 +18,8 @@ export class LocalHost implements Host {
   }
 
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult> {
-    return runProcess(resolveProgram(command, this.env), args, options ?? {});
+    const {file, prefixArgs} = resolveCommand(command, this.env);
+    return runProcess(file, [...prefixArgs, ...args], options ?? {});
   }
 
   readFile(path: string): Promise<Buffer> {

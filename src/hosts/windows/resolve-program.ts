@@ -25,3 +25,31 @@ export function resolveProgram(
   }
   throw new Error(`"${program}" was not found on PATH (the current folder is not searched)`);
 }
+
+/** What to start for a program: the file, and arguments that go before the caller's. */
+export interface ResolvedCommand {
+  readonly file: string;
+  readonly prefixArgs: readonly string[];
+}
+
+/**
+ * Like resolveProgram, for starting it without a shell. Node 20 refuses to start a .cmd or .bat file without one
+ * (CVE-2024-27980), and certwalk never builds a shell string. The one batch file a procedure needs is the Azure CLI's
+ * `az.cmd`, which only runs the CLI's own Python (`"%~dp0\..\python.exe" -IBm azure.cli %*`): certwalk starts that
+ * Python with those arguments directly. Any other batch file is refused, naming it.
+ */
+export function resolveCommand(
+  program: string,
+  env: NodeJS.ProcessEnv,
+  exists: (file: string) => boolean = existsSync,
+  paths: Pick<typeof path, 'isAbsolute' | 'join' | 'dirname' | 'basename'> = path,
+): ResolvedCommand {
+  const file = resolveProgram(program, env, exists, paths);
+  if (!/\.(cmd|bat)$/i.test(file)) return {file, prefixArgs: []};
+  if (/^az\.cmd$/i.test(paths.basename(file))) {
+    const python = paths.join(paths.dirname(paths.dirname(file)), 'python.exe');
+    if (exists(python)) return {file: python, prefixArgs: ['-IBm', 'azure.cli']};
+    throw new Error(`${file} runs the Azure CLI's python.exe, which is not at ${python}: repair the Azure CLI installation`);
+  }
+  throw new Error(`"${program}" is the batch file ${file}; Node will not start a batch file without a shell, and certwalk never runs one`);
+}
