@@ -8,6 +8,7 @@ import type {ProcedureState, StepState} from '../state/types.ts';
 import {byAttention, laneProgress} from '../state/progress.ts';
 import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import {promptSecret} from './prompt-secret.ts';
+import {recordedOut} from './cast-out.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
 import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
 import {heldLocks, NodeLockedError, type HeldLocks} from '../runner/node-locks.ts';
@@ -101,12 +102,17 @@ export async function runCommandLine(
   const locks = await lockOrSay(fleet, definition.id, paths.sessionId, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
   if (!locks) return 2;
   const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
-  out.log(`${definition.title} on ${fleet.description}`);
-  for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
-  out.log(`journal    ${paths.journalPath}`);
-  out.log(`transcript ${paths.transcriptPath}`);
-  const state = await drive(runner, {type: 'start', at: runner.now()}, out);
-  return finish(runner, state, out, 'Nothing after the failed step ran. ');
+  const recorded = recordedOut(out, runner, `certwalk run ${definition.id} ${paths.sessionId}`);
+  try {
+    recorded.log(`${definition.title} on ${fleet.description}`);
+    for (const line of definition.describe(resolved.prepared.resolved)) recorded.log(line);
+    recorded.log(`journal    ${paths.journalPath}`);
+    recorded.log(`transcript ${paths.transcriptPath}`);
+    const state = await drive(runner, {type: 'start', at: runner.now()}, recorded);
+    return await finish(runner, state, recorded, 'Nothing after the failed step ran. ');
+  } finally {
+    recorded.close();
+  }
 }
 
 /** Closes the session (releasing its node locks) and prints how it ended; the exit code. */
@@ -143,26 +149,33 @@ export async function rollbackCommandLine(
   if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
   const before = runner.snapshot.state;
   const order = rollbackOrder(before);
-  out.log(`rollback of ${runner.header.title} (session ${runner.header.sessionId}, ${before.phase})`);
-  if (!order.length) out.log('nothing to undo: no step had changed anything');
-  for (const index of order) out.log(`  will undo: [${before.steps[index]!.info.node}] ${before.steps[index]!.info.title}`);
-  if (!options.yes) {
+  // Only a rollback that runs is a session worth a recording; without --yes it only lists what it would undo.
+  const recorded = options.yes ? recordedOut(out, runner, `certwalk rollback ${header.procedure} ${header.sessionId}`) : null;
+  const say = recorded ?? out;
+  try {
+    say.log(`rollback of ${runner.header.title} (session ${runner.header.sessionId}, ${before.phase})`);
+    if (!order.length) say.log('nothing to undo: no step had changed anything');
+    for (const index of order) say.log(`  will undo: [${before.steps[index]!.info.node}] ${before.steps[index]!.info.title}`);
+    if (!options.yes) {
+      runner.close();
+      await runner.closed();
+      say.error('add --yes to undo these steps');
+      return 2;
+    }
+    say.log(`transcript ${runner.transcriptPath}`);
+    const state = await drive(runner, {type: 'rollback-requested', at: runner.now()}, say);
     runner.close();
     await runner.closed();
-    out.error('add --yes to undo these steps');
-    return 2;
+    const failures = state.steps.filter((s) => s.status.kind === 'undo-failed');
+    if (state.phase === 'rolled-back' && !failures.length) {
+      say.log('rolled back: every completed step was undone');
+      return 0;
+    }
+    say.error(`rollback ended ${state.phase} with ${failures.length} undo failure(s); see the transcript`);
+    return 1;
+  } finally {
+    recorded?.close();
   }
-  out.log(`transcript ${runner.transcriptPath}`);
-  const state = await drive(runner, {type: 'rollback-requested', at: runner.now()}, out);
-  runner.close();
-  await runner.closed();
-  const failures = state.steps.filter((s) => s.status.kind === 'undo-failed');
-  if (state.phase === 'rolled-back' && !failures.length) {
-    out.log('rolled back: every completed step was undone');
-    return 0;
-  }
-  out.error(`rollback ended ${state.phase} with ${failures.length} undo failure(s); see the transcript`);
-  return 1;
 }
 
 /** The session's node locks, or null after saying who holds one. */
@@ -231,12 +244,17 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
   if (!locks) return 2;
   const runner = runnerFromJournal({journal: options.journal, read: options.read, fleet, autoConfirmAll: true, secrets, onClose: locks.release, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
   if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
-  out.log(`transcript ${runner.transcriptPath}`);
-  const {phase} = runner.snapshot.state;
-  // Killed before its first step: start it; failed (or interrupted): retry; paused: resume.
-  const first = phase === 'idle' ? ({type: 'start', at: runner.now()} as const) : phase === 'failed' ? ({type: 'retry-requested', at: runner.now()} as const) : ({type: 'resume-requested', at: runner.now()} as const);
-  const state = phase === 'completed' ? runner.snapshot.state : await drive(runner, first, out);
-  return finish(runner, state, out);
+  const recorded = recordedOut(out, runner, `certwalk resume ${header.procedure} ${header.sessionId}`);
+  try {
+    recorded.log(`transcript ${runner.transcriptPath}`);
+    const {phase} = runner.snapshot.state;
+    // Killed before its first step: start it; failed (or interrupted): retry; paused: resume.
+    const first = phase === 'idle' ? ({type: 'start', at: runner.now()} as const) : phase === 'failed' ? ({type: 'retry-requested', at: runner.now()} as const) : ({type: 'resume-requested', at: runner.now()} as const);
+    const state = phase === 'completed' ? runner.snapshot.state : await drive(runner, first, recorded);
+    return await finish(runner, state, recorded);
+  } finally {
+    recorded.close();
+  }
 }
 
 async function drive(runner: ProcedureRunner, first: Parameters<ProcedureRunner['dispatch']>[0], out: Out): Promise<ProcedureState> {

@@ -2,11 +2,12 @@
 // --transcript-dir or the state directory.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {test} from 'node:test';
+import {castPathFor, parseCast} from '../../src/runner/cast.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,10 +49,21 @@ test('certwalk transcripts lists a run and its rollback, newest first, with --js
   assert.deepEqual(
     json.map((s) => [s.path, s.procedure, s.state, s.continues, s.castPath]),
     [
-      [rollbackTranscript, 'ssis-master', 'rolled-back', true, null],
-      [runTranscript, 'ssis-master', 'completed', false, null],
+      [rollbackTranscript, 'ssis-master', 'rolled-back', true, castPathFor(rollbackTranscript)],
+      [runTranscript, 'ssis-master', 'completed', false, castPathFor(runTranscript)],
     ],
   );
+  // Unattended sessions are recorded as the terminal showed them: valid asciicast v2, the lines as printed.
+  for (const [transcript, printed, last] of [
+    [runTranscript, run.stdout, 'completed: 8 steps verified'],
+    [rollbackTranscript, rollback.stdout, 'rolled back: every completed step was undone'],
+  ] as const) {
+    const {header, events} = parseCast(readFileSync(castPathFor(transcript), 'utf8'));
+    assert.equal(header.version, 2);
+    const shown = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    assert.equal(shown, printed.replace(/\n/g, '\r\n'));
+    assert.ok(shown.trimEnd().endsWith(last), shown);
+  }
   assert.ok(json[0]!.startedAt > json[1]!.startedAt);
   assert.ok(existsSync(json[0]!.path));
 
