@@ -20,7 +20,7 @@ import type {NodeState, SandboxCert} from '../state.ts';
 import type {CmdletContext, CmdletDefinition, CmdletError, CmdletResult, CmdletTable, PsObject, PsValue} from './powershell-cmdlet.ts';
 import {commandNotFound} from './powershell-cmdlet.ts';
 import {cloneState} from './program.ts';
-import {certsIn, derOf} from './stores.ts';
+import {certsIn, derOf, storedCertFields} from './stores.ts';
 
 const NS = 'Microsoft.Rtc.Management.Deployment';
 const CERT_TYPES = ['Default', 'WebServicesInternal', 'WebServicesExternal', 'OAuthTokenIssuer'];
@@ -84,17 +84,8 @@ function certificateObject(cert: LyncCertificate, use: string, extra: {effective
 }
 
 export function lyncCertificateFromDer(der: Buffer): LyncCertificate {
-  const info = describeCertificate(der);
-  return {
-    thumbprint: info.thumbprint,
-    subject: info.subject,
-    issuer: info.issuer,
-    serialNumber: info.serialNumber,
-    notBefore: info.notBefore.toISOString(),
-    notAfter: info.notAfter.toISOString(),
-    alternativeNames: [...info.dnsNames],
-    derBase64: der.toString('base64'),
-  };
+  const {dnsNames, ...fields} = storedCertFields(der);
+  return {...fields, alternativeNames: [...dnsNames]};
 }
 
 function oauthObjects(config: OAuthTokenIssuerConfig): PsObject[] {

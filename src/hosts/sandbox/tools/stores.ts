@@ -48,9 +48,10 @@ export interface PrivateKeyInfo {
   readonly keyAcl?: readonly string[];
 }
 
-export function sandboxCertFromDer(der: Buffer, key?: PrivateKeyInfo): SandboxCert {
+/** What every simulated store keeps of a certificate: its identity as Windows shows it, dates in ISO 8601, the DER. */
+export function storedCertFields(der: Buffer) {
   const info = describeCertificate(der);
-  const cert: SandboxCert = {
+  return {
     thumbprint: info.thumbprint,
     subject: info.subject,
     issuer: info.issuer,
@@ -58,6 +59,14 @@ export function sandboxCertFromDer(der: Buffer, key?: PrivateKeyInfo): SandboxCe
     notBefore: info.notBefore.toISOString(),
     notAfter: info.notAfter.toISOString(),
     derBase64: der.toString('base64'),
+    dnsNames: info.dnsNames,
+  };
+}
+
+export function sandboxCertFromDer(der: Buffer, key?: PrivateKeyInfo): SandboxCert {
+  const {dnsNames: _names, ...fields} = storedCertFields(der);
+  const cert: SandboxCert = {
+    ...fields,
     exportable: key?.exportable ?? false,
     keyAcl: [...(key?.keyAcl ?? [])],
   };
