@@ -20,6 +20,18 @@ function quoteForDisplay(arg: string): string {
   return /[\s"]/.test(arg) ? `"${arg.replace(/"/g, '\\"')}"` : arg;
 }
 
+/**
+ * The script a PowerShell command line carries as `-EncodedCommand` (base64 of UTF-16LE), which the one-line
+ * display shows only as base64: the transcript adds it, so an auditor reads what ran. Null for any other command.
+ */
+export function encodedScript(cmd: Command): string | null {
+  if (!/^(powershell|pwsh)(\.exe)?$/i.test(cmd.command)) return null;
+  const at = cmd.args.findIndex((a) => /^-(EncodedCommand|enc|e|ec)$/i.test(a));
+  const encoded = at >= 0 ? cmd.args[at + 1] : undefined;
+  if (!encoded || !/^[A-Za-z0-9+/]+=*$/.test(encoded)) return null;
+  return Buffer.from(encoded, 'base64').toString('utf16le');
+}
+
 export function runCommand(host: Host, cmd: Command, options?: RunOptions): Promise<RunResult> {
   return host.run(cmd.command, cmd.args, options);
 }

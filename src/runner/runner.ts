@@ -2,7 +2,7 @@
 // is journaled (fsync'd) before it takes effect; every command goes to the transcript.
 import {hostname, userInfo} from 'node:os';
 import type {Fleet, Host, RunOptions, RunResult} from '../hosts/host.ts';
-import {formatCommand} from '../ops/command.ts';
+import {encodedScript, formatCommand} from '../ops/command.ts';
 import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '../procedures/types.ts';
 import {stepInfo} from '../procedures/types.ts';
 import {initialState, isInFlight, isTerminal, replay, transition} from '../state/reducer.ts';
@@ -286,6 +286,8 @@ export class ProcedureRunner {
       this.#output = {command: shown, node, lines: []};
       this.#publish({output: {...this.#output}});
       this.#transcript.line(`  $ [${node}] ${shown}`);
+      const script = encodedScript({command, args});
+      if (script !== null) for (const line of script.split(/\r?\n/)) this.#transcript.line(`    > ${this.#redactor.redact(line)}`);
       const result = await host.run(command, args, {
         ...options,
         onLine: (line, stream) => {

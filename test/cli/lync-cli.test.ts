@@ -62,5 +62,11 @@ describe('certwalk run lync-…', () => {
     for (const sub of ['journals', 'transcripts']) {
       for (const file of readdirSync(join(home2, sub))) assert.equal(readFileSync(join(home2, sub, file), 'utf8').includes(DEMO_PFX_PASSWORD), false, `${sub}/${file}`);
     }
+    // The transcript gives each PowerShell script as it ran, not only the -EncodedCommand base64 of its command line.
+    const transcript = readdirSync(join(home2, 'transcripts')).find((f) => f.endsWith('.log'))!;
+    const text = readFileSync(join(home2, 'transcripts', transcript), 'utf8');
+    assert.match(text, /^\d\d:\d\d:\d\d {4}\$ \[fe1\] powershell -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/]+=*$/m);
+    assert.match(text, /^\d\d:\d\d:\d\d {6}> \$password = \[Console\]::In\.ReadLine\(\)$/m);
+    assert.match(text, /^\d\d:\d\d:\d\d {6}> Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path 'C:\\Certificates\\ServerToServerAuth\.pfx' -Password \$password$/m);
   });
 });
