@@ -2,7 +2,8 @@
 export const HELP = `certwalk: walks you through Windows certificate rotations, step by step, with rollback.
 
 Usage
-  certwalk [--sandbox DIR] [--transcript-dir DIR]      interactive walk-through (demo sandbox by default)
+  certwalk [--sandbox DIR] [--transcript-dir DIR] [--lang LANG] [--ascii]
+                                                       interactive walk-through (demo sandbox by default)
   certwalk list                                        the procedures
   certwalk plan PROCEDURE [--param key=value …]        print every step and the exact commands
   certwalk run PROCEDURE --yes [--param key=value …] [--journal FILE]
@@ -29,5 +30,10 @@ Options
   -y, --yes              confirm every destructive step up front (run, rollback)
   --concurrency N        workers handled at once in a fan-out (default 1: one after another)
   --on-failure MODE      when a worker fails: stop (start no other worker; default) or continue (the others go on)
+  --lang LANG            the app's language: en, fr, zh (Simplified Chinese) or ko (default: from the locale, LC_ALL,
+                         LC_MESSAGES, LANG; on Windows the display language)
+  --ascii                draw ASCII only (automatic on consoles that cannot draw Unicode, e.g. Windows conhost;
+                         CERTWALK_ASCII=1 does the same)
+  --unicode              draw Unicode symbols even where certwalk would choose ASCII
   -h, --help             this text
 `;

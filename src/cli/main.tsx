@@ -46,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
       times: {type: 'string'},
       'exit-code': {type: 'string'},
       output: {type: 'string'},
+      lang: {type: 'string'},
+      ascii: {type: 'boolean', default: false},
+      unicode: {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
       version: {type: 'boolean', short: 'v', default: false},
     },
@@ -79,12 +82,15 @@ async function main(argv: string[]): Promise<number> {
         out.error('certwalk needs a terminal for the interactive walk-through; use `certwalk run PROCEDURE --yes` in scripts');
         return 2;
       }
+      // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
+      const screen = (await import('../screens/console.ts')).resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
+      if (!screen.ok) throw new UsageError(screen.error);
       const {openFleet} = await import('./fleet.ts');
       const fleet = await openFleet(fleetChoice);
       // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       const {startApp} = await import('../screens/start.tsx');
-      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure});
+      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
     }
     case 'list': {
       const width = Math.max(...catalog.map((p) => p.id.length));

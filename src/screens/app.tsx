@@ -4,8 +4,7 @@ import {useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
-import {lockSession, newRunner, runnerFromJournal, sessionPaths} from '../cli/session.ts';
-import {findProcedure} from '../procedures/index.ts';
+import type {ProcedureSummary} from '../procedures/catalog.ts';
 import {needsRecovery, type UnfinishedSession} from '../runner/recovery.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
 import {Recovery} from './recovery.tsx';
@@ -16,10 +15,12 @@ import {Params} from './params.tsx';
 import {Plan} from './plan.tsx';
 import {Run} from './run.tsx';
 import {TranscriptList, TranscriptView} from './transcript-view.tsx';
+import {useUi} from './ui-context.tsx';
 
 export interface AppProps {
   readonly fleet: Fleet;
-  readonly procedures: readonly ProcedureDefinition[];
+  /** Home's list; a procedure's code loads when it is chosen (the first frame does not wait for it). */
+  readonly procedures: readonly ProcedureSummary[];
   readonly transcriptDir: string;
   /** Workers (lanes of a fan-out block) rotated at once. */
   readonly concurrency?: number;
@@ -30,6 +31,10 @@ export interface AppProps {
   readonly screenRecorder?: ScreenRecorder;
   /** Sessions on this fleet that did not finish: the Recovery screen comes first when there are any. */
   readonly unfinished?: readonly UnfinishedSession[];
+}
+
+async function loadProcedure(id: string): Promise<ProcedureDefinition> {
+  return (await import('../procedures/index.ts')).findProcedure(id);
 }
 
 type Screen =
@@ -56,6 +61,7 @@ type Screen =
 
 export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit, screenRecorder, unfinished = []}: AppProps) {
   const {exit} = useApp();
+  const ui = useUi();
   const [recoverable, setRecoverable] = useState<readonly UnfinishedSession[]>(unfinished);
   const [screen, setScreen] = useState<Screen>(unfinished.length ? {name: 'recovery'} : {name: 'home'});
   const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
@@ -72,12 +78,14 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     exit();
   };
 
-  const choose = (definition: ProcedureDefinition) => {
-    setScreen({name: 'loading', message: `Reading ${definition.title} defaults from the nodes…`});
-    definition.form(fleet).then(
-      (form) => setScreen({name: 'params', definition, form, values: form.values, errors: {}, checking: false}),
-      (error: unknown) => setScreen({name: 'home', error: `${definition.title}: ${(error as Error).message}`}),
-    );
+  const choose = (summary: ProcedureSummary) => {
+    setScreen({name: 'loading', message: ui.t('app.reading', {title: ui.procedure(summary).title})});
+    loadProcedure(summary.id)
+      .then(async (definition) => ({definition, form: await definition.form(fleet)}))
+      .then(
+        ({definition, form}) => setScreen({name: 'params', definition, form, values: form.values, errors: {}, checking: false}),
+        (error: unknown) => setScreen({name: 'home', error: `${ui.procedure(summary).title}: ${(error as Error).message}`}),
+      );
   };
 
   const submit = (s: Extract<Screen, {name: 'params'}>) => {
@@ -93,16 +101,18 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
   };
 
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
-    const paths = sessionPaths(s.definition.id, {transcriptDir});
-    setScreen({name: 'loading', message: 'Locking the nodes (one certwalk at a time per node)…'});
-    lockSession(fleet, s.definition.id, paths.sessionId, s.steps.map((step) => step.node)).then(
-      (locks) => {
+    setScreen({name: 'loading', message: ui.t('app.locking')});
+    import('../cli/session.ts').then(async ({lockSession, newRunner, sessionPaths}) => {
+      const paths = sessionPaths(s.definition.id, {transcriptDir});
+      return {newRunner, paths, locks: await lockSession(fleet, s.definition.id, paths.sessionId, s.steps.map((step) => step.node))};
+    }).then(
+      ({newRunner, paths, locks}) => {
         const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency, onLaneFailure, onClose: locks.release});
         screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${s.definition.id} ${paths.sessionId}`, redact: (text) => runner.redact(text)});
         setScreen({name: 'run', definition: s.definition, runner});
         runner.dispatch({type: 'start', at: runner.now()});
       },
-      (error: unknown) => setScreen({name: 'home', error: `Nothing was changed: ${(error as Error).message}`}),
+      (error: unknown) => setScreen({name: 'home', error: ui.t('app.nothingChanged', {error: (error as Error).message})}),
     );
   };
 
@@ -110,16 +120,20 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
   const openSession = (session: UnfinishedSession) => {
     const {header} = session.read;
     const opened = header.sealedSecrets ? openSecrets(header.sessionId, header.sealedSecrets) : null;
-    setScreen({name: 'loading', message: 'Locking the nodes (one certwalk at a time per node)…'});
-    lockSession(fleet, header.procedure, header.sessionId, header.steps.map((step) => step.node)).then(
-      (locks) => {
+    setScreen({name: 'loading', message: ui.t('app.locking')});
+    Promise.all([import('../cli/session.ts'), loadProcedure(header.procedure)]).then(async ([{lockSession, runnerFromJournal}, definition]) => ({
+      runnerFromJournal,
+      definition,
+      locks: await lockSession(fleet, header.procedure, header.sessionId, header.steps.map((step) => step.node)),
+    })).then(
+      ({runnerFromJournal, definition, locks}) => {
         const runner = runnerFromJournal({journal: session.journal, read: session.read, fleet, autoConfirmAll: false, transcriptDir, onClose: locks.release, ...(opened?.ok ? {secrets: opened.secrets} : {})});
         screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${header.procedure} ${header.sessionId} (continued)`, redact: (text) => runner.redact(text)});
         if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
         // Killed before its first step: it starts now (its destructive steps still ask).
         if (runner.snapshot.state.phase === 'idle') runner.dispatch({type: 'start', at: runner.now()});
         setRecoverable(recoverable.filter((s) => s !== session));
-        setScreen({name: 'run', definition: procedures.find((p) => p.id === header.procedure) ?? findProcedure(header.procedure), runner});
+        setScreen({name: 'run', definition, runner});
       },
       (error: unknown) => setScreen({name: 'home', error: (error as Error).message}),
     );
@@ -146,15 +160,15 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
       return (
         <Box flexDirection="column">
           <Home procedures={procedures} target={fleet.description} onChoose={choose} onHelp={help} onQuit={() => quit(0)} onTranscripts={() => setPastSessions(true)} active={active} />
-          {screen.error ? <Text color="red">{screen.error}</Text> : null}
+          {screen.error ? <Text color="red">{ui.text(screen.error)}</Text> : null}
         </Box>
       );
     case 'loading':
-      return <Text color="yellow">{screen.message}</Text>;
+      return <Text color="yellow">{ui.text(screen.message)}</Text>;
     case 'params':
       return (
         <Params
-          title={screen.definition.title}
+          title={ui.procedure(screen.definition).title}
           form={screen.form}
           values={screen.values}
           errors={screen.errors}
@@ -170,7 +184,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     case 'plan':
       return (
         <Plan
-          title={screen.definition.title}
+          title={ui.procedure(screen.definition).title}
           steps={screen.steps}
           params={Object.fromEntries(Object.entries(screen.values).map(([k, v]) => [k, v && screen.form.specs.find((s) => s.key === k)?.secret ? '********' : v]))}
           summary={screen.definition.describe(screen.prepared.resolved)}
@@ -184,7 +198,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     case 'run':
       return (
         <Run
-          title={screen.definition.title}
+          title={ui.procedure(screen.definition).title}
           runner={screen.runner}
           active={active}
           onHome={() => {

@@ -2,16 +2,18 @@
 import {Box, Text, useInput} from 'ink';
 import {useState} from 'react';
 import SelectInput from 'ink-select-input';
-import type {ProcedureDefinition} from '../procedures/types.ts';
+import type {ProcedureSummary} from '../procedures/catalog.ts';
 import {commandsFor} from './keys.ts';
 import {fit} from './format.ts';
 import {wrap} from './lines.tsx';
+import {Pointer} from './pointer.tsx';
+import {useUi} from './ui-context.tsx';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface HomeProps {
-  readonly procedures: readonly ProcedureDefinition[];
+  readonly procedures: readonly ProcedureSummary[];
   readonly target: string;
-  readonly onChoose: (procedure: ProcedureDefinition) => void;
+  readonly onChoose: (procedure: ProcedureSummary) => void;
   readonly onHelp: () => void;
   readonly onQuit: () => void;
   /** `t`: the list of past sessions' transcripts. */
@@ -21,6 +23,9 @@ export interface HomeProps {
 
 export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscripts, active}: HomeProps) {
   const {columns} = useTerminalSize();
+  const ui = useUi();
+  const {g, t, text} = ui;
+  const width = columns - 1;
   useInput(
     (input, key) => {
       const commands = commandsFor(input, key);
@@ -30,17 +35,19 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
     },
     {isActive: active},
   );
-  const items = procedures.map((p) => ({key: p.id, label: p.title, value: p.id}));
+  // The menu's marker and its margin take two cells.
+  const items = procedures.map((p) => ({key: p.id, label: fit(ui.procedure(p).title, width - 2, g.ellipsis), value: p.id}));
   const [highlightedId, setHighlightedId] = useState(procedures[0]?.id);
   const highlighted = procedures.find((p) => p.id === highlightedId) ?? procedures[0];
   return (
     <Box flexDirection="column">
-      <Text bold>{fit(`certwalk · certificate rotations, step by step, with rollback`, columns - 1)}</Text>
-      <Text dimColor>{fit(`target: ${target}`, columns - 1)}</Text>
+      <Text bold>{fit(t('home.title'), width, g.ellipsis)}</Text>
+      <Text dimColor>{fit(t('home.target', {target}), width, g.ellipsis)}</Text>
       <Text> </Text>
-      <Text>Choose a procedure:</Text>
+      <Text>{fit(t('home.choose'), width, g.ellipsis)}</Text>
       <SelectInput
         items={items}
+        indicatorComponent={Pointer}
         isFocused={active}
         onSelect={(item) => {
           const chosen = procedures.find((p) => p.id === item.value);
@@ -50,7 +57,7 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
       />
       <Text> </Text>
       {/* Only the highlighted procedure's summary: with every procedure listed, 80x24 would overflow. */}
-      {(highlighted ? wrap(`${highlighted.id}: ${highlighted.summary}`, columns - 1, {}, '  ') : [])
+      {(highlighted ? wrap(text(`${highlighted.id}: ${ui.procedure(highlighted).summary}`), width, {}, '  ') : [])
         .slice(0, 4)
         .map((l, i) => (
           <Text key={i} dimColor>
@@ -58,7 +65,7 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
           </Text>
         ))}
       <Text> </Text>
-      <Text dimColor>{fit(`↑↓/jk move · Enter choose${onTranscripts ? ' · t past sessions' : ''} · ? help · q quit`, columns - 1)}</Text>
+      <Text dimColor>{fit(t('home.footer', {transcripts: onTranscripts ? t('home.footer.transcripts') : ''}), width, g.ellipsis)}</Text>
     </Box>
   );
 }

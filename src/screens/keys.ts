@@ -1,6 +1,7 @@
 // The one key-binding table. Every key is a letter, an arrow, Enter or Esc: what an RDP console passes through.
 // The help overlay is generated from it.
 import type {Key} from 'ink';
+import type {PlainKey} from '../i18n/en.ts';
 
 export type KeyCommand =
   | 'up'
@@ -25,31 +26,33 @@ export type KeyCommand =
 
 export interface Binding {
   readonly command: KeyCommand;
+  /** As matched against the input; shown through Ui.keyName (↑ reads "Up" on an ASCII console). */
   readonly keys: readonly string[];
-  readonly help: string;
-  readonly where: string;
+  /** What it does and where, as catalog keys (src/i18n/en.ts). */
+  readonly help: PlainKey;
+  readonly where: PlainKey;
 }
 
 export const BINDINGS: readonly Binding[] = [
-  {command: 'up', keys: ['↑', 'k'], help: 'move up / scroll up', where: 'everywhere'},
-  {command: 'down', keys: ['↓', 'j'], help: 'move down / scroll down', where: 'everywhere'},
-  {command: 'page-up', keys: ['PgUp', 'u'], help: 'scroll a page up', where: 'plan, run, transcript'},
-  {command: 'page-down', keys: ['PgDn', 'd'], help: 'scroll a page down', where: 'plan, run, transcript'},
-  {command: 'select', keys: ['Enter'], help: "choose / edit / continue; a node's steps", where: 'menus, node list'},
-  {command: 'back', keys: ['Esc', 'b'], help: 'back / close', where: 'everywhere'},
-  {command: 'start', keys: ['s'], help: 'start the procedure', where: 'plan'},
-  {command: 'confirm', keys: ['y'], help: 'yes: run this destructive step', where: 'confirmation'},
-  {command: 'confirm-kind', keys: ['a'], help: 'yes, and to every remaining step of this kind', where: 'confirmation'},
-  {command: 'decline', keys: ['n', 'Esc'], help: 'no (the default): pause, nothing runs', where: 'confirmation'},
-  {command: 'pause', keys: ['p'], help: 'pause after the current step / resume', where: 'run'},
-  {command: 'rollback', keys: ['r'], help: 'roll back: undo every completed step, newest first', where: 'run'},
-  {command: 'nodes', keys: ['g'], help: 'node list (failed first) or step list', where: 'run, many nodes'},
-  {command: 'rollback-node', keys: ['x'], help: 'roll back this node only (others keep theirs)', where: 'run, when stopped'},
-  {command: 'retry', keys: ['e'], help: 'retry the failed step (keeps what was captured first)', where: 'run, after a failure'},
-  {command: 'skip', keys: ['s'], help: 'skip the failed step, when that is safe', where: 'run, after a failure'},
-  {command: 'transcript', keys: ['t'], help: 'session transcript; past sessions on Home', where: 'home, run, done'},
-  {command: 'help', keys: ['?'], help: 'this help', where: 'everywhere'},
-  {command: 'quit', keys: ['q'], help: 'quit (asks when a procedure is not finished)', where: 'everywhere'},
+  {command: 'up', keys: ['↑', 'k'], help: 'key.up', where: 'where.everywhere'},
+  {command: 'down', keys: ['↓', 'j'], help: 'key.down', where: 'where.everywhere'},
+  {command: 'page-up', keys: ['PgUp', 'u'], help: 'key.page-up', where: 'where.scrolling'},
+  {command: 'page-down', keys: ['PgDn', 'd'], help: 'key.page-down', where: 'where.scrolling'},
+  {command: 'select', keys: ['Enter'], help: 'key.select', where: 'where.menus'},
+  {command: 'back', keys: ['Esc', 'b'], help: 'key.back', where: 'where.everywhere'},
+  {command: 'start', keys: ['s'], help: 'key.start', where: 'where.plan'},
+  {command: 'confirm', keys: ['y'], help: 'key.confirm', where: 'where.confirmation'},
+  {command: 'confirm-kind', keys: ['a'], help: 'key.confirm-kind', where: 'where.confirmation'},
+  {command: 'decline', keys: ['n', 'Esc'], help: 'key.decline', where: 'where.confirmation'},
+  {command: 'pause', keys: ['p'], help: 'key.pause', where: 'where.run'},
+  {command: 'rollback', keys: ['r'], help: 'key.rollback', where: 'where.run'},
+  {command: 'nodes', keys: ['g'], help: 'key.nodes', where: 'where.manyNodes'},
+  {command: 'rollback-node', keys: ['x'], help: 'key.rollback-node', where: 'where.stopped'},
+  {command: 'retry', keys: ['e'], help: 'key.retry', where: 'where.failure'},
+  {command: 'skip', keys: ['s'], help: 'key.skip', where: 'where.failure'},
+  {command: 'transcript', keys: ['t'], help: 'key.transcript', where: 'where.transcript'},
+  {command: 'help', keys: ['?'], help: 'key.help', where: 'where.everywhere'},
+  {command: 'quit', keys: ['q'], help: 'key.quit', where: 'where.everywhere'},
 ];
 
 /**

@@ -4,8 +4,11 @@ import SelectInput from 'ink-select-input';
 import {TextField} from './text-field.tsx';
 import {useState} from 'react';
 import type {ParamForm, ParamSpec} from '../procedures/types.ts';
-import {fit, pad} from './format.ts';
+import {Pointer} from './pointer.tsx';
+import {cells, fit, pad} from './format.ts';
+import {wrap, wrapParts} from './lines.tsx';
 import {commandsFor} from './keys.ts';
+import {useUi} from './ui-context.tsx';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface ParamsProps {
@@ -27,10 +30,13 @@ const TYPE_IT = '\u0000type';
 
 export function Params({title, form, values, errors, checking, active, onChange, onSubmit, onBack, onHelp, onQuit}: ParamsProps) {
   const {columns} = useTerminalSize();
+  const {t, g, text} = useUi();
   const [cursor, setCursor] = useState(0);
   const [editing, setEditing] = useState<{spec: ParamSpec; mode: 'pick' | 'type'; draft: string} | null>(null);
   const rows = form.specs.length + 1; // + the Continue row
-  const labelWidth = Math.min(18, Math.max(...form.specs.map((s) => s.label.length)) + 1);
+  const labelWidth = Math.min(18, Math.max(...form.specs.map((s) => cells(text(s.label)))) + 1);
+  const width = columns - 1;
+  const fitted = (value: string) => fit(text(value), width, g.ellipsis);
 
   useInput(
     (input, key) => {
@@ -60,8 +66,16 @@ export function Params({title, form, values, errors, checking, active, onChange,
   const focused = form.specs[cursor];
   return (
     <Box flexDirection="column">
-      <Text bold>{fit(`${title} · parameters`, columns - 1)}</Text>
-      <Text dimColor>{fit('Defaults were read from the nodes. Nothing changes until you start the plan.', columns - 1)}</Text>
+      {wrapParts(text(t('params.title', {title})), g.separator, width, {}, '  ').map((l, i) => (
+        <Text key={`title-${i}`} bold>
+          {l.text}
+        </Text>
+      ))}
+      {wrap(text(t('params.intro')), width, {}, '  ').map((l, i) => (
+        <Text key={`intro-${i}`} dimColor>
+          {l.text}
+        </Text>
+      ))}
       <Text> </Text>
       {form.specs.map((spec, i) => {
         const selected = i === cursor;
@@ -70,24 +84,24 @@ export function Params({title, form, values, errors, checking, active, onChange,
         return (
           <Box key={spec.key} flexDirection="column">
             <Text inverse={selected && !editing} color={error ? 'red' : undefined}>
-              {fit(`${selected ? '›' : ' '} ${pad(spec.label, labelWidth)} ${spec.secret && value ? '********' : value || '(empty)'}`, columns - 1)}
+              {fitted(`${selected ? g.cursor : ' '} ${pad(text(spec.label), labelWidth, g.ellipsis)} ${spec.secret && value ? '********' : value || t('params.empty')}`)}
             </Text>
-            {error ? <Text color="red">{fit(`    ✘ ${error}`, columns - 1)}</Text> : null}
+            {error ? <Text color="red">{fitted(`    ${g.bad} ${error}`)}</Text> : null}
           </Box>
         );
       })}
       <Text inverse={cursor === form.specs.length && !editing} bold>
-        {`${cursor === form.specs.length ? '›' : ' '} Continue to the plan →`}
+        {fitted(`${cursor === form.specs.length ? g.cursor : ' '} ${t('params.continue')}`)}
       </Text>
       <Text> </Text>
-      {errors._ ? <Text color="red">{fit(`✘ ${errors._}`, columns - 1)}</Text> : null}
-      {checking ? <Text color="yellow">Checking the parameters against the nodes…</Text> : null}
+      {errors._ ? <Text color="red">{fitted(`${g.bad} ${errors._}`)}</Text> : null}
+      {checking ? <Text color="yellow">{fitted(t('params.checking'))}</Text> : null}
       {editing ? (
         <Editor
           spec={editing.spec}
           mode={editing.mode}
           draft={editing.draft}
-          width={columns - 1}
+          width={width}
           onDraft={(draft) => setEditing({...editing, draft})}
           onType={() => setEditing({...editing, mode: 'type'})}
           onDone={(value) => {
@@ -96,9 +110,9 @@ export function Params({title, form, values, errors, checking, active, onChange,
           }}
         />
       ) : (
-        <Text dimColor>{fit(focused ? focused.help : 'Check every value against the nodes and show the plan', columns - 1)}</Text>
+        <Text dimColor>{fitted(focused ? focused.help : t('params.continue.help'))}</Text>
       )}
-      <Text dimColor>{fit(editing ? 'Enter accept · Esc cancel' : '↑↓ move · Enter edit/continue · Esc back · ? help', columns - 1)}</Text>
+      <Text dimColor>{fitted(editing ? t('params.footer.editing') : t('params.footer'))}</Text>
     </Box>
   );
 }
@@ -113,20 +127,24 @@ function Editor(props: {
   onDone: (value: string) => void;
 }) {
   const {spec, mode, draft, width} = props;
+  const {t, g, text} = useUi();
   if (mode === 'pick' && spec.choices) {
-    const items = [...spec.choices.map((c) => ({key: c.value, label: fit(c.label, width - 4), value: c.value})), {key: TYPE_IT, label: 'Type a value…', value: TYPE_IT}];
+    const items = [
+      ...spec.choices.map((c) => ({key: c.value, label: fit(text(c.label), width - 4, g.ellipsis), value: c.value})),
+      {key: TYPE_IT, label: fit(t('params.typeValue'), width - 4, g.ellipsis), value: TYPE_IT},
+    ];
     return (
       <Box flexDirection="column">
-        <Text bold>{fit(spec.label, width)}</Text>
-        <SelectInput items={items} limit={8} onSelect={(item) => (item.value === TYPE_IT ? props.onType() : props.onDone(item.value))} />
+        <Text bold>{fit(text(spec.label), width, g.ellipsis)}</Text>
+        <SelectInput items={items} limit={8} indicatorComponent={Pointer} onSelect={(item) => (item.value === TYPE_IT ? props.onType() : props.onDone(item.value))} />
       </Box>
     );
   }
   return (
     <Box flexDirection="column">
-      <Text bold>{fit(`${spec.label}: ${spec.help}`, width)}</Text>
+      <Text bold>{fit(text(`${spec.label}: ${spec.help}`), width, g.ellipsis)}</Text>
       <Box>
-        <Text>› </Text>
+        <Text>{g.cursor} </Text>
         <TextField value={draft} onChange={props.onDraft} onSubmit={(value) => props.onDone(spec.secret ? value : value.trim())} {...(spec.secret ? {mask: '*'} : {})} />
       </Box>
     </Box>

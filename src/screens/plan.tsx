@@ -3,7 +3,9 @@ import {Box, useInput} from 'ink';
 import {useMemo, useState} from 'react';
 import type {StepDefinition} from '../procedures/types.ts';
 import {commandsFor} from './keys.ts';
-import {line, Lines, wrap, type Line} from './lines.tsx';
+import {line, Lines, wrap, wrapParts, type Line} from './lines.tsx';
+import {useUi} from './ui-context.tsx';
+import {DEFAULT_UI, type Ui} from './ui.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface PlanProps {
@@ -20,13 +22,13 @@ export interface PlanProps {
   readonly onQuit: () => void;
 }
 
-export function planLines(steps: readonly StepDefinition[], width: number): Line[] {
+export function planLines(steps: readonly StepDefinition[], width: number, {t, text}: Ui = DEFAULT_UI): Line[] {
   const out: Line[] = [];
   steps.forEach((step, i) => {
-    const tag = step.destructive ? '  [asks first]' : '';
-    out.push(...wrap(`${String(i + 1).padStart(2)}. [${step.node}] ${step.title}${tag}`, width, {bold: true, color: step.destructive ? 'yellow' : undefined}, '    '));
+    const tag = step.destructive ? `  ${t('plan.asksFirst')}` : '';
+    out.push(...wrap(`${String(i + 1).padStart(2)}. [${text(step.node)}] ${text(step.title)}${tag}`, width, {bold: true, color: step.destructive ? 'yellow' : undefined}, '    '));
     for (const cmd of step.plan()) {
-      out.push(...wrap(`    ${cmd.preview === false ? '~' : '$'} ${cmd.text}`, width, {dim: cmd.preview === false}, '        '));
+      out.push(...wrap(`    ${cmd.preview === false ? '~' : '$'} ${text(cmd.text)}`, width, {dim: cmd.preview === false}, '        '));
     }
   });
   return out;
@@ -34,10 +36,19 @@ export function planLines(steps: readonly StepDefinition[], width: number): Line
 
 export function Plan({title, steps, params, summary, active, onStart, onBack, onHelp, onQuit}: PlanProps) {
   const {columns, rows} = useTerminalSize();
+  const ui = useUi();
+  const {t, text} = ui;
   const width = columns - 1;
-  const body = useMemo(() => planLines(steps, width), [steps, width]);
-  const summaryLines = summary.reduce((n, text) => n + wrap(text, width, {}, '         ').length, 0);
-  const height = Math.max(3, rows - 5 - summaryLines);
+  const body = useMemo(() => planLines(steps, width, ui), [steps, width, ui]);
+  const about = summary.flatMap((line) => wrap(text(line), width, {color: 'cyan'}, '         '));
+  // The legend wraps rather than being cut (a translation may be longer than 80 columns); the key line never does.
+  const foot: Line[] = [...wrap(t('plan.legend'), width, {dim: true}, '  '), line(t('plan.footer'), {dim: true})];
+  // The title wraps too (a long procedure title and the scroll position); the steps get the rows that are left.
+  const heading = (top: number, height: number) => {
+    const more = body.length > height ? t('plan.lines', {from: top + 1, to: Math.min(body.length, top + height), total: body.length}) : '';
+    return wrapParts(t('plan.title', {title, count: steps.length, lines: more}), ui.g.separator, width, {bold: true}, '  ');
+  };
+  const height = Math.max(3, rows - 2 - heading(body.length, Math.max(3, rows - 4 - about.length - foot.length)).length - about.length - foot.length);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, body.length - height);
 
@@ -57,15 +68,10 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
   );
 
   const visible = body.slice(top, top + height);
-  const more = body.length > height ? ` · lines ${top + 1}-${Math.min(body.length, top + height)} of ${body.length}` : '';
   const head: Line[] = [
-    line(`${title} · plan: ${steps.length} steps${more}`, {bold: true}),
-    line(Object.entries(params).map(([k, v]) => `${k}=${v}`).join('  '), {dim: true}),
-    ...summary.flatMap((text) => wrap(text, width, {color: 'cyan'}, '         ')),
-  ];
-  const foot: Line[] = [
-    line('$ exact command · ~ an edit certwalk makes in place · [asks first] = you confirm before it runs', {dim: true}),
-    line('s/Enter start · ↑↓ PgUp/PgDn scroll · Esc back · ? help', {dim: true}),
+    ...heading(top, height),
+    line(text(Object.entries(params).map(([k, v]) => `${k}=${v}`).join('  ')), {dim: true}),
+    ...about,
   ];
   return (
     <Box flexDirection="column">

@@ -6,6 +6,8 @@ import {useState} from 'react';
 import type {UnfinishedSession} from '../runner/recovery.ts';
 import {commandsFor} from './keys.ts';
 import {line, Lines, wrap, type Line} from './lines.tsx';
+import {useUi} from './ui-context.tsx';
+import {DEFAULT_UI, type Ui} from './ui.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface RecoveryProps {
@@ -17,33 +19,36 @@ export interface RecoveryProps {
   readonly active: boolean;
 }
 
-export function recoveryLines(sessions: readonly UnfinishedSession[], selected: number, width: number, height: number): Line[] {
-  const out: Line[] = [
-    line('certwalk · unfinished sessions on this fleet', {bold: true}),
-    line('certwalk stopped before these procedures ended. Nothing runs until you choose.', {dim: true}),
-    line(''),
-  ];
+export function recoveryLines(sessions: readonly UnfinishedSession[], selected: number, width: number, height: number, ui: Ui = DEFAULT_UI): Line[] {
+  const {g, t, text} = ui;
+  const out: Line[] = [...wrap(t('recovery.title'), width, {bold: true}, '  '), ...wrap(t('recovery.intro'), width, {dim: true}, '  '), line('')];
   sessions.forEach((s, i) => {
     const {header} = s.read;
     const chosen = i === selected;
-    const state = s.crashed ? 'stopped without closing' : `ended ${s.state.phase}`;
-    out.push(line(`${chosen ? '›' : ' '} ${header.title}`, {bold: true, inverse: chosen}));
-    out.push(...wrap(`    started ${header.startedAt.slice(0, 19).replace('T', ' ')} by ${header.user} on ${header.machine}`, width, {}, '      '));
-    out.push(line(`    ${s.done}/${s.state.steps.length} steps done · ${state}`, {color: s.crashed ? 'yellow' : undefined}));
-    if (s.inUseBy) out.push(line(`    still open in process ${s.inUseBy} on this machine: close it there`, {color: 'yellow'}));
+    const state = s.crashed ? t('recovery.crashed') : t('recovery.ended', {state: t(`state.${s.state.phase}`)});
+    const title = ui.procedure({id: header.procedure, title: header.title}).title;
+    out.push(line(`${chosen ? g.cursor : ' '} ${title}`, {bold: true, inverse: chosen}));
+    const started = t('recovery.started', {time: header.startedAt.slice(0, 19).replace('T', ' '), user: header.user, machine: header.machine});
+    out.push(...wrap(`    ${started}`, width, {}, '      '));
+    out.push(line(`    ${t('recovery.progress', {done: s.done, total: s.state.steps.length, state})}`, {color: s.crashed ? 'yellow' : undefined}));
+    if (s.inUseBy) out.push(...wrap(`    ${t('recovery.inUse', {pid: s.inUseBy})}`, width, {color: 'yellow'}, '      '));
     if (chosen) {
-      for (const u of s.uncertain) out.push(...wrap(`    uncertain: ${u}`, width, {color: 'yellow'}, '      '));
+      for (const u of s.uncertain) out.push(...wrap(`    ${t('recovery.uncertain', {what: text(u)})}`, width, {color: 'yellow'}, '      '));
       const failed = s.state.steps.filter((st) => st.status.kind === 'failed' && !st.status.interrupted);
-      for (const f of failed) if (f.status.kind === 'failed') out.push(...wrap(`    failed: [${f.info.node}] ${f.info.title}: ${f.status.error}`, width, {color: 'red'}, '      '));
-      out.push(...wrap(`    ${s.canResume ? 'can be resumed or rolled back' : 'a rollback had started: it can only be rolled back'} (${s.undoCount} step(s) to undo) · journal ${s.journal}`, width, {dim: true}, '      '));
+      for (const f of failed) {
+        if (f.status.kind === 'failed') out.push(...wrap(`    ${t('recovery.failed', {node: f.info.node, title: f.info.title, error: f.status.error})}`, width, {color: 'red'}, '      '));
+      }
+      const what = s.canResume ? 'recovery.canResume' : 'recovery.rollbackOnly';
+      out.push(...wrap(`    ${t(what, {count: s.undoCount, journal: s.journal})}`, width, {dim: true}, '      '));
     }
   });
-  const footer = line('↑↓ choose · Enter open (e resume · r roll back · q leave) · Esc later', {dim: true});
+  const footer = line(t('recovery.footer'), {dim: true});
   return [...out.slice(0, Math.max(4, height - 2)), footer];
 }
 
 export function Recovery({sessions, onOpen, onSkip, onHelp, onQuit, active}: RecoveryProps) {
   const {columns, rows} = useTerminalSize();
+  const ui = useUi();
   const [selected, setSelected] = useState(0);
   useInput(
     (input, key) => {
@@ -63,7 +68,7 @@ export function Recovery({sessions, onOpen, onSkip, onHelp, onQuit, active}: Rec
   const width = Math.max(20, columns - 1);
   return (
     <Box flexDirection="column">
-      <Lines lines={recoveryLines(sessions, selected, width, rows)} width={width} />
+      <Lines lines={recoveryLines(sessions, selected, width, rows, ui)} width={width} />
     </Box>
   );
 }

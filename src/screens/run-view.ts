@@ -4,8 +4,9 @@ import type {RunnerSnapshot} from '../runner/runner.ts';
 import {byAttention, countConditions, laneProgress, nodeProgress, type NodeCondition, type NodeProgress} from '../state/progress.ts';
 import {changeRows, rollbackOrder} from '../state/reducer.ts';
 import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
-import {fit, pad, seconds, thumb} from './format.ts';
+import {cells, fit, pad, seconds, thumb} from './format.ts';
 import {line, wrap, type Line} from './lines.tsx';
+import {DEFAULT_UI, type Ui} from './ui.ts';
 
 export type RunMode = 'main' | 'rollback-confirm' | 'node-rollback-confirm' | 'quit-confirm';
 
@@ -33,21 +34,10 @@ export interface RunViewInput {
   readonly nodes?: NodeListView | null;
   /** The node the node-rollback-confirm box is about. */
   readonly laneToRollBack?: string | null;
+  /** Language and glyphs (English and Unicode when absent). */
+  readonly ui?: Ui;
 }
 
-const ICON: Record<StepStatus['kind'], string> = {
-  pending: '·',
-  capturing: '▶',
-  'awaiting-confirmation': '?',
-  running: '▶',
-  verifying: '▶',
-  done: '✔',
-  failed: '✘',
-  skipped: '↷',
-  undoing: '↶',
-  undone: '↺',
-  'undo-failed': '✘',
-};
 
 const COLOR: Partial<Record<StepStatus['kind'], string>> = {
   capturing: 'cyan',
@@ -61,44 +51,45 @@ const COLOR: Partial<Record<StepStatus['kind'], string>> = {
   'undo-failed': 'red',
 };
 
-function statusText(status: StepStatus, now: number): string {
+function statusText(status: StepStatus, now: number, {t}: Ui): string {
+  const time = (startedAt: number) => seconds(Math.max(0, now - startedAt));
   switch (status.kind) {
     case 'pending':
       return '';
     case 'capturing':
-      return `reading ${seconds(Math.max(0, now - status.startedAt))}`;
+      return t('status.reading', {time: time(status.startedAt)});
     case 'awaiting-confirmation':
-      return 'confirm?';
+      return t('status.confirm');
     case 'running':
-      return `running ${seconds(Math.max(0, now - status.startedAt))}`;
+      return t('status.running', {time: time(status.startedAt)});
     case 'verifying':
-      return `checking ${seconds(Math.max(0, now - status.startedAt))}`;
+      return t('status.checking', {time: time(status.startedAt)});
     case 'done':
       return seconds(status.finishedAt - status.startedAt);
     case 'failed':
-      return status.interrupted ? 'INTERRUPTED' : `FAILED (${status.phase})`;
+      return status.interrupted ? t('status.interrupted') : t('status.failed', {phase: t(`stepPhase.${status.phase}`)});
     case 'skipped':
-      return 'skipped';
+      return t('status.skipped');
     case 'undoing':
-      return `undoing ${seconds(Math.max(0, now - status.startedAt))}`;
+      return t('status.undoing', {time: time(status.startedAt)});
     case 'undone':
-      return 'undone';
+      return t('status.undone');
     case 'undo-failed':
-      return 'UNDO FAILED';
+      return t('status.undoFailed');
   }
 }
 
-export function phaseLabel(state: ProcedureState): string {
+export function phaseLabel(state: ProcedureState, {t}: Ui = DEFAULT_UI): string {
   const done = state.steps.filter((s) => s.status.kind === 'done').length;
-  const label = state.phase.toUpperCase().replace('-', ' ');
-  return `${label} ${done}/${state.steps.length}`;
+  return t('run.phase', {phase: t(`phase.${state.phase}`), done, total: state.steps.length});
 }
 
-function stepLine(step: StepState, index: number, width: number, now: number, nodeWidth: number): Line {
-  const status = statusText(step.status, now);
-  const head = `${ICON[step.status.kind]} ${String(index + 1).padStart(2)} ${pad(step.info.node, nodeWidth)} `;
-  const titleWidth = Math.max(10, width - head.length - status.length - 1);
-  return line(`${head}${pad(step.info.title, titleWidth)} ${status}`, {
+function stepLine(step: StepState, index: number, width: number, now: number, nodeWidth: number, ui: Ui): Line {
+  const {g, text} = ui;
+  const status = statusText(step.status, now, ui);
+  const head = `${g.step[step.status.kind]} ${String(index + 1).padStart(2)} ${pad(text(step.info.node), nodeWidth, g.ellipsis)} `;
+  const titleWidth = Math.max(10, width - cells(head) - cells(status) - 1);
+  return line(`${head}${pad(text(step.info.title), titleWidth, g.ellipsis)} ${status}`, {
     color: COLOR[step.status.kind],
     dim: step.status.kind === 'pending',
     bold: step.status.kind === 'failed' || step.status.kind === 'awaiting-confirmation',
@@ -113,33 +104,26 @@ interface StepWindow {
   readonly first: number;
 }
 
-function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number, only?: readonly number[]): StepWindow {
+function stepWindow(state: ProcedureState, height: number, top: number | null, width: number, now: number, ui: Ui, only?: readonly number[]): StepWindow {
   const indices = only ?? state.steps.map((_, i) => i);
   const total = indices.length;
   const maxTop = Math.max(0, total - Math.max(0, height));
   if (height <= 0) return {lines: [], note: '', maxTop, first: 0};
-  const nodeWidth = Math.min(12, Math.max(...indices.map((i) => state.steps[i]!.info.node.length), 4));
+  const nodeWidth = Math.min(12, Math.max(...indices.map((i) => cells(ui.text(state.steps[i]!.info.node))), 4));
   const focusStep = state.current ?? Math.max(0, state.steps.findIndex((s) => s.status.kind === 'pending'));
   const focus = Math.max(0, indices.indexOf(focusStep));
   const follow = Math.min(Math.max(0, focus - Math.floor(height / 3)), maxTop);
   const first = top === null ? follow : Math.min(Math.max(0, top), maxTop);
-  const lines = indices.slice(first, first + height).map((i) => stepLine(state.steps[i]!, i, width, now, nodeWidth));
+  const lines = indices.slice(first, first + height).map((i) => stepLine(state.steps[i]!, i, width, now, nodeWidth, ui));
   const below = total - first - lines.length;
-  const note = [first ? `↑${first} above` : '', below > 0 ? `↓${below} below` : ''].filter(Boolean).join(' · ');
+  const note = joined(ui, [first ? ui.t('run.above', {arrow: ui.g.above, count: first}) : '', below > 0 ? ui.t('run.below', {arrow: ui.g.below, count: below}) : '']);
   return {lines, note, maxTop, first};
 }
 
-const NODE_ICON: Record<NodeCondition, string> = {
-  'undo-failed': '✘',
-  failed: '✘',
-  asking: '?',
-  undoing: '↶',
-  running: '▶',
-  stopped: '‖',
-  waiting: '·',
-  undone: '↺',
-  done: '✔',
-};
+/** The non-empty parts joined by the separator (` · `). */
+function joined({g}: Ui, parts: readonly string[]): string {
+  return parts.filter(Boolean).join(` ${g.separator} `);
+}
 
 const NODE_COLOR: Partial<Record<NodeCondition, string>> = {
   'undo-failed': 'red',
@@ -152,15 +136,17 @@ const NODE_COLOR: Partial<Record<NodeCondition, string>> = {
   done: 'green',
 };
 
-function nodeLine(node: NodeProgress, state: ProcedureState, width: number, now: number, nameWidth: number, selected: boolean): Line {
+function nodeLine(node: NodeProgress, state: ProcedureState, width: number, now: number, nameWidth: number, selected: boolean, ui: Ui): Line {
+  const {g, t, text} = ui;
   const step = state.steps[node.focus]!;
   const progress = `${node.done}/${node.steps.length}`.padStart(5);
-  const status = node.condition === 'stopped' ? 'stopped' : node.condition === 'waiting' ? '' : statusText(step.status, now);
-  const head = `${selected ? '›' : ' '}${NODE_ICON[node.condition]} ${pad(node.name, nameWidth)} ${progress} `;
+  const status = node.condition === 'stopped' ? t('status.stopped') : node.condition === 'waiting' ? '' : statusText(step.status, now, ui);
+  const head = `${selected ? g.cursor : ' '}${g.node[node.condition]} ${pad(text(node.name), nameWidth, g.ellipsis)} ${progress} `;
   // A failed node shows why, not just which step: with two hundred nodes nobody opens each one.
-  const what = step.status.kind === 'failed' ? step.status.error : step.status.kind === 'undo-failed' ? `undo: ${step.status.error}` : step.info.title;
-  const whatWidth = Math.max(8, width - head.length - status.length - 1);
-  return line(`${head}${pad(what, whatWidth)} ${status}`, {
+  const what =
+    step.status.kind === 'failed' ? text(step.status.error) : step.status.kind === 'undo-failed' ? t('run.undoError', {error: step.status.error}) : text(step.info.title);
+  const whatWidth = Math.max(8, width - cells(head) - cells(status) - 1);
+  return line(`${head}${pad(what, whatWidth, g.ellipsis)} ${status}`, {
     color: NODE_COLOR[node.condition],
     dim: node.condition === 'waiting',
     bold: node.condition === 'failed' || node.condition === 'asking' || node.condition === 'undo-failed',
@@ -175,223 +161,258 @@ interface NodeWindow {
   readonly order: readonly string[];
 }
 
-function nodeWindow(state: ProcedureState, view: NodeListView, height: number, width: number, now: number): NodeWindow {
+function nodeWindow(state: ProcedureState, view: NodeListView, height: number, width: number, now: number, ui: Ui): NodeWindow {
   const nodes = byAttention(nodeProgress(state));
   const order = nodes.map((n) => n.name);
   if (height <= 0) return {lines: [], note: '', order};
   const index = Math.max(0, view.selected === null ? 0 : order.indexOf(view.selected));
   const maxTop = Math.max(0, nodes.length - height);
   const first = Math.min(Math.max(0, index - Math.floor(height / 3)), maxTop);
-  const nameWidth = Math.min(16, Math.max(4, ...nodes.map((n) => n.name.length)));
-  const lines = nodes.slice(first, first + height).map((n, i) => nodeLine(n, state, width, now, nameWidth, first + i === index));
+  const nameWidth = Math.min(16, Math.max(4, ...nodes.map((n) => cells(ui.text(n.name)))));
+  const lines = nodes.slice(first, first + height).map((n, i) => nodeLine(n, state, width, now, nameWidth, first + i === index, ui));
   const below = nodes.length - first - lines.length;
-  const note = [`node ${index + 1}/${nodes.length}`, first ? `↑${first} above` : '', below > 0 ? `↓${below} below` : ''].filter(Boolean).join(' · ');
+  const note = joined(ui, [
+    ui.t('run.nodePosition', {index: index + 1, total: nodes.length}),
+    first ? ui.t('run.above', {arrow: ui.g.above, count: first}) : '',
+    below > 0 ? ui.t('run.below', {arrow: ui.g.below, count: below}) : '',
+  ]);
   return {lines, note, order};
 }
 
 /** The list region: the node list, one node's steps, or every step. */
-function listRegion(input: RunViewInput, height: number, width: number): {lines: Line[]; note: string; steps: StepWindow | null; order: readonly string[]} {
+function listRegion(input: RunViewInput, ui: Ui, height: number, width: number): {lines: Line[]; note: string; steps: StepWindow | null; order: readonly string[]} {
   const {state} = input.snapshot;
   const view = input.nodes;
-  const summary = laneSummary(state, width);
+  const summary = laneSummary(state, width, ui);
   if (!view) {
-    const steps = stepWindow(state, height - summary.length, input.stepTop, width, input.now);
+    const steps = stepWindow(state, height - summary.length, input.stepTop, width, input.now, ui);
     return {lines: [...summary, ...steps.lines], note: steps.note, steps, order: []};
   }
   if (view.open !== null) {
     const node = nodeProgress(state).find((n) => n.name === view.open);
-    const heading = line(`${view.open}: ${node ? `${node.done}/${node.steps.length} steps done` : 'no such node'} · Esc back to the node list`, {bold: true});
-    const steps = stepWindow(state, height - 1, input.stepTop, width, input.now, node?.steps ?? []);
+    const heading = line(
+      node ? ui.t('run.nodeHeading', {node: view.open, done: node.done, total: node.steps.length}) : ui.t('run.noSuchNode', {node: view.open}),
+      {bold: true},
+    );
+    const steps = stepWindow(state, height - 1, input.stepTop, width, input.now, ui, node?.steps ?? []);
     return {lines: [heading, ...steps.lines], note: steps.note, steps, order: []};
   }
-  const nodes = nodeWindow(state, view, height - summary.length, width, input.now);
+  const nodes = nodeWindow(state, view, height - summary.length, width, input.now, ui);
   return {lines: [...summary, ...nodes.lines], note: nodes.note, steps: null, order: nodes.order};
 }
 
 /** The rule under the step list carries its scroll position, so no step's status is ever covered. */
-function rule(note: string, width: number): Line {
-  if (!note) return line('─'.repeat(width), {dim: true});
+function rule(note: string, width: number, {g}: Ui): Line {
+  if (!note) return line(g.rule.repeat(width), {dim: true});
   const label = ` ${note} `;
-  return line(`${'─'.repeat(3)}${label}${'─'.repeat(Math.max(0, width - 3 - label.length))}`, {dim: true});
+  return line(`${g.rule.repeat(3)}${label}${g.rule.repeat(Math.max(0, width - 3 - cells(label)))}`, {dim: true});
 }
 
-function changesPanel(changes: readonly Change[], height: number, width: number): Line[] {
+/**
+ * Before and after side by side: node, what, before → after, each column starting at the same cell on every row
+ * (headers included, in any language).
+ */
+function changesPanel(changes: readonly Change[], height: number, width: number, ui: Ui): Line[] {
   if (height < 2) return [];
-  const nodeWidth = Math.min(10, Math.max(4, ...changes.map((c) => c.node.length)));
-  const available = width - nodeWidth - 5;
-  const labelWant = Math.min(48, Math.max(12, ...changes.map((c) => c.label.length)));
+  const {g, t, text} = ui;
+  const arrow = ` ${g.arrow} `;
+  const nodeWidth = Math.min(10, Math.max(4, cells(t('changes.node')), ...changes.map((c) => cells(text(c.node)))));
+  const available = width - nodeWidth - 2 - cells(arrow);
+  const labelWant = Math.min(48, Math.max(12, ...changes.map((c) => cells(text(c.label)))));
   // Thumbprints first: whole when there is room (40), never under 12 so head…tail still tells two apart.
   const valueWidth = Math.min(40, Math.max(available >= 60 ? 16 : 12, Math.floor((available - labelWant) / 2)));
   const labelWidth = Math.min(labelWant, Math.max(8, available - 2 * valueWidth));
-  const header = line(`${pad('node', nodeWidth)} ${pad('what', labelWidth)} ${pad('before', valueWidth)}   after`, {bold: true});
-  if (!changes.length) return [header, line('  nothing changed yet', {dim: true})];
+  const value = (v: string | null) => thumb(v === null ? null : text(v), valueWidth, g.ellipsis, t('changes.noValue'));
+  const header = line(
+    `${pad(t('changes.node'), nodeWidth, g.ellipsis)} ${pad(t('changes.what'), labelWidth, g.ellipsis)} ${pad(t('changes.before'), valueWidth, g.ellipsis)}${' '.repeat(cells(arrow))}${t('changes.after')}`,
+    {bold: true},
+  );
+  if (!changes.length) return [header, line(`  ${t('changes.none')}`, {dim: true})];
   const rows = changes.map((c) =>
-    line(`${pad(c.node, nodeWidth)} ${pad(c.label, labelWidth)} ${pad(thumb(c.before, valueWidth), valueWidth)} → ${thumb(c.after, valueWidth)}`),
+    line(`${pad(text(c.node), nodeWidth, g.ellipsis)} ${pad(text(c.label), labelWidth, g.ellipsis)} ${pad(value(c.before), valueWidth, g.ellipsis)}${arrow}${value(c.after)}`),
   );
   const room = height - 1;
   if (rows.length <= room) return [header, ...rows];
   // Newest changes matter most while a run is in progress.
-  return [header, line(`  … ${rows.length - room + 1} earlier change(s) in the transcript`, {dim: true}), ...rows.slice(rows.length - room + 1)];
+  return [header, line(`  ${t('changes.earlier', {ellipsis: g.ellipsis, count: rows.length - room + 1})}`, {dim: true}), ...rows.slice(rows.length - room + 1)];
 }
 
 /** One line per fan-out: how many nodes are done, running, failed, waiting; failed nodes named first. */
-export function laneSummary(state: ProcedureState, width: number): Line[] {
+export function laneSummary(state: ProcedureState, width: number, ui: Ui = DEFAULT_UI): Line[] {
+  const {g, t} = ui;
   const lanes = laneProgress(state);
   if (lanes.length < 2) return [];
   const counts = countConditions(lanes);
   const n = (...conditions: NodeCondition[]) => conditions.reduce((sum, c) => sum + (counts.get(c) ?? 0), 0);
-  const failed = lanes.filter((l) => l.condition === 'failed' || l.condition === 'undo-failed').map((l) => l.name);
-  const parts = [`nodes ${lanes.length}:`, `✘ ${failed.length} failed`, `▶ ${n('running', 'asking', 'undoing')} running`, `✔ ${n('done')} done`, `· ${n('waiting', 'stopped')} waiting`];
-  if (n('undone')) parts.push(`↺ ${n('undone')} undone`);
-  const text = `${parts.join('  ')}${failed.length ? `  · failed: ${failed.join(', ')}` : ''}`;
-  return [line(fit(text, width), {color: failed.length ? 'red' : undefined, bold: failed.length > 0})];
+  const failed = lanes.filter((l) => l.condition === 'failed' || l.condition === 'undo-failed').map((l) => ui.text(l.name));
+  const parts = [
+    t('lanes.nodes', {count: lanes.length}),
+    t('lanes.failed', {icon: g.node.failed, count: failed.length}),
+    t('lanes.running', {icon: g.node.running, count: n('running', 'asking', 'undoing')}),
+    t('lanes.done', {icon: g.node.done, count: n('done')}),
+    t('lanes.waiting', {icon: g.node.waiting, count: n('waiting', 'stopped')}),
+  ];
+  if (n('undone')) parts.push(t('lanes.undone', {icon: g.node.undone, count: n('undone')}));
+  const text = `${parts.join('  ')}${failed.length ? `  ${t('lanes.failedNames', {separator: g.separator, names: failed.join(', ')})}` : ''}`;
+  return [line(fit(text, width, g.ellipsis), {color: failed.length ? 'red' : undefined, bold: failed.length > 0})];
 }
 
 /** The most recent read-back: expected against observed, so green means the node confirmed it. */
-function readBack(state: ProcedureState, width: number): Line[] {
+function readBack(state: ProcedureState, width: number, ui: Ui): Line[] {
   let latest: StepState | undefined;
   for (const step of state.steps) {
     if (step.status.kind !== 'done') continue;
     if (!latest || (latest.status.kind === 'done' && step.status.finishedAt >= latest.status.finishedAt)) latest = step;
   }
   if (!latest || latest.status.kind !== 'done' || !latest.status.checks.length) return [];
+  const {g, t, text} = ui;
   const checks = latest.status.checks;
-  const shown = checks.slice(0, 3).map((c) => `${c.what} ${thumb(c.observed, 44)}${c.observed === c.expected ? ' = expected' : ` (expected ${c.expected})`}`);
-  const more = checks.length > 3 ? ` · ${checks.length - 3} more checks ok` : '';
-  return wrap(`✔ read back [${latest.info.node}] ${shown.join(' · ')}${more}`, width, {color: 'green'}, '  ').slice(0, 2);
+  const shown = checks.slice(0, 3).map((c) => {
+    const observed = thumb(text(c.observed), 44, g.ellipsis);
+    return c.observed === c.expected ? t('readBack.expected', {what: c.what, observed}) : t('readBack.unexpected', {what: c.what, observed, expected: c.expected});
+  });
+  const more = checks.length > 3 ? t('readBack.more', {count: checks.length - 3}) : '';
+  return wrap(t('readBack.line', {icon: g.ok, node: latest.info.node, checks: shown.join(` ${g.separator} `), more}), width, {color: 'green'}, '  ').slice(0, 2);
 }
 
-function outputPane(snapshot: RunnerSnapshot, height: number, width: number): Line[] {
+function outputPane(snapshot: RunnerSnapshot, height: number, {t, text}: Ui): Line[] {
   if (height < 1) return [];
   const {output} = snapshot;
-  const heading = line(output.command ? `Output · [${output.node}] ${output.command}` : 'Output', {bold: true, dim: !output.command});
-  const lines = output.lines.slice(-(height - 1)).map((l) => line(`  ${l}`, {dim: true}));
+  const heading = line(output.command ? t('output.command', {node: output.node ?? '', command: output.command}) : t('output.title'), {bold: true, dim: !output.command});
+  const lines = output.lines.slice(-(height - 1)).map((l) => line(`  ${text(l)}`, {dim: true}));
   return [heading, ...lines];
 }
 
-function confirmModal(step: StepState, state: ProcedureState, width: number): Line[] {
+function confirmModal(step: StepState, state: ProcedureState, width: number, ui: Ui): Line[] {
   if (step.status.kind !== 'awaiting-confirmation') return [];
+  const {t, text} = ui;
   const p = step.status.prompt;
   const remaining = state.steps.filter(
     (s) => s !== step && s.info.kind === step.info.kind && (s.status.kind === 'pending' || s.status.kind === 'awaiting-confirmation'),
   ).length;
-  const out: Line[] = [line(`Confirm [${step.info.node}]: ${p.title}`, {bold: true, color: 'yellow', inverse: true})];
+  const out: Line[] = [line(t('confirm.title', {node: step.info.node, title: p.title}), {bold: true, color: 'yellow', inverse: true})];
   const section = (title: string, items: readonly string[], color?: string) => {
     if (!items.length) return;
     out.push(line(title, {bold: true}));
-    for (const item of items) out.push(...wrap(`  ${item}`, width, color ? {color} : {}, '    '));
+    for (const item of items) out.push(...wrap(`  ${text(item)}`, width, color ? {color} : {}, '    '));
   };
-  section('Will run:', p.commands);
-  section('Removes:', p.removes, 'red');
-  section('Still pointing at it:', p.references);
-  section('Warnings:', p.warnings.map((w) => `! ${w}`), 'yellow');
-  section('Kept to restore it:', p.restoreWith, 'green');
-  return out.concat(
-    line(remaining ? `y yes · n/Esc no (default) · a yes to this + ${remaining} like it` : 'y yes · n/Esc no (default: nothing runs)', {bold: true}),
-  );
+  section(t('confirm.commands'), p.commands);
+  section(t('confirm.removes'), p.removes, 'red');
+  section(t('confirm.references'), p.references);
+  section(t('confirm.warnings'), p.warnings.map((w) => `! ${w}`), 'yellow');
+  section(t('confirm.restore'), p.restoreWith, 'green');
+  return out.concat(line(remaining ? t('confirm.answerKind', {count: remaining}) : t('confirm.answer'), {bold: true}));
 }
 
-function rollbackModal(state: ProcedureState, width: number): Line[] {
+function undoItems(state: ProcedureState, order: readonly number[], {t}: Ui): Line[] {
+  return order.map((index, n) => {
+    const s = state.steps[index]!;
+    return line(`  ${t('rollback.item', {n: String(n + 1).padStart(2), node: s.info.node, title: s.info.title})}`);
+  });
+}
+
+function rollbackModal(state: ProcedureState, width: number, ui: Ui): Line[] {
+  const {t} = ui;
   const order = rollbackOrder(state);
-  const out: Line[] = [line('Roll back: undo every step that changed something, newest first', {bold: true, color: 'magenta', inverse: true})];
-  if (!order.length) out.push(line('  nothing has changed yet: rolling back just ends the procedure', {dim: true}));
-  order.forEach((index, n) => {
-    const s = state.steps[index]!;
-    out.push(line(`  ${String(n + 1).padStart(2)}. undo [${s.info.node}] ${s.info.title}`));
-  });
-  out.push(line('Each undo re-reads the node first and uses only what was captured before the step ran.', {dim: true}));
-  out.push(line('y start the rollback · n/Esc cancel', {bold: true}));
+  const out: Line[] = [line(t('rollback.title'), {bold: true, color: 'magenta', inverse: true})];
+  if (!order.length) out.push(line(`  ${t('rollback.nothing')}`, {dim: true}));
+  out.push(...undoItems(state, order, ui));
+  out.push(...wrap(t('rollback.note'), width, {dim: true}));
+  out.push(line(t('rollback.answer'), {bold: true}));
   return out;
 }
 
-function nodeRollbackModal(state: ProcedureState, node: string | null): Line[] {
+function nodeRollbackModal(state: ProcedureState, node: string | null, width: number, ui: Ui): Line[] {
+  const {t} = ui;
   const order = node === null ? [] : rollbackOrder(state, node);
-  const out: Line[] = [line(`Roll back ${node ?? '(no node selected)'} only: the other nodes keep their changes`, {bold: true, color: 'magenta', inverse: true})];
-  if (!order.length) out.push(line('  nothing to undo on this node', {dim: true}));
-  order.forEach((index, n) => {
-    const s = state.steps[index]!;
-    out.push(line(`  ${String(n + 1).padStart(2)}. undo [${s.info.node}] ${s.info.title}`));
-  });
-  out.push(line('Afterwards the node is back to not started: p runs it again, r rolls back everything.', {dim: true}));
-  out.push(line(order.length ? 'y roll back this node · n/Esc cancel' : 'n/Esc close', {bold: true}));
+  const out: Line[] = [line(t('nodeRollback.title', {node: node ?? t('nodeRollback.noNode')}), {bold: true, color: 'magenta', inverse: true})];
+  if (!order.length) out.push(line(`  ${t('nodeRollback.nothing')}`, {dim: true}));
+  out.push(...undoItems(state, order, ui));
+  out.push(...wrap(t('nodeRollback.note'), width, {dim: true}));
+  out.push(line(order.length ? t('nodeRollback.answer') : t('nodeRollback.close'), {bold: true}));
   return out;
 }
 
-function failurePanel(state: ProcedureState, width: number): Line[] {
+function failurePanel(state: ProcedureState, width: number, ui: Ui): Line[] {
+  const {g, t, text} = ui;
   const step = state.current === null ? undefined : state.steps[state.current];
   if (!step || step.status.kind !== 'failed') return [];
-  const what = step.status.interrupted ? 'INTERRUPTED (certwalk stopped) during' : 'FAILED during';
-  const out: Line[] = wrap(`✘ ${what} ${step.status.phase} · [${step.info.node}] ${step.info.title}`, width, {bold: true, color: 'red'}, '  ');
+  const heading = {icon: g.bad, phase: t(`stepPhase.${step.status.phase}`), node: step.info.node, title: step.info.title};
+  const out: Line[] = wrap(step.status.interrupted ? t('failure.interrupted', heading) : t('failure.title', heading), width, {bold: true, color: 'red'}, '  ');
   const failedChecks = (step.status.checks ?? []).filter((c) => !c.ok);
   if (failedChecks.length) {
-    for (const c of failedChecks) out.push(...wrap(`  ✘ ${c.what}: expected ${c.expected}, observed ${c.observed}`, width, {color: 'red'}, '    '));
+    for (const c of failedChecks) out.push(...wrap(`  ${t('failure.check', {icon: g.bad, what: c.what, expected: c.expected, observed: c.observed})}`, width, {color: 'red'}, '    '));
   } else {
-    out.push(...wrap(`  ${step.status.error}`, width, {color: 'red'}, '  '));
+    out.push(...wrap(`  ${text(step.status.error)}`, width, {color: 'red'}, '  '));
   }
   const others = state.steps.filter((s) => s !== step && s.status.kind === 'failed').length;
-  if (others) out.push(line(`${others} other step(s) failed too (g: the node list shows each node's reason)`, {color: 'red'}));
-  out.push(line('Nothing after this step runs until you choose.', {dim: true}));
+  if (others) out.push(...wrap(t('failure.others', {count: others}), width, {color: 'red'}, '  '));
+  out.push(line(t('failure.waits'), {dim: true}));
   const laned = step.info.lane !== undefined;
-  const retry = step.status.interrupted ? 'e resume (reads it back first)' : 'e retry';
-  out.push(line(`${retry}${step.info.skippable ? ' · s skip' : ''} · r roll back${laned ? ' · x this node only' : ''} · q quit, leaving it as is`, {bold: true}));
+  const choices = [
+    step.status.interrupted ? t('failure.resume') : t('failure.retry'),
+    step.info.skippable ? t('failure.skip') : '',
+    t('failure.rollback'),
+    laned ? t('failure.nodeOnly') : '',
+    t('failure.quit'),
+  ];
+  out.push(line(joined(ui, choices), {bold: true}));
   return out;
 }
 
-function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes: NodeListView | null | undefined): Line {
-  if (hint) return line(`(${hint})`, {color: 'yellow'});
+function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes: NodeListView | null | undefined, {t}: Ui): Line {
+  if (hint) return line(t('footer.hint', {hint}), {color: 'yellow'});
   if (nodes && mode === 'main' && state.phase !== 'rolling-back') {
     const current = state.current === null ? undefined : state.steps[state.current];
     if (current?.status.kind !== 'awaiting-confirmation') {
-      const move = nodes.open !== null ? 'Esc node list' : state.phase === 'completed' ? 'Enter home · ↑↓ node' : '↑↓/Enter node';
-      const byPhase: Partial<Record<ProcedureState['phase'], string>> = {
-        running: 'p pause · r roll back',
-        paused: 'x undo node · p resume · r undo all',
-        failed: 'x undo node · e retry · r undo all',
-        completed: 'x undo node · r undo all',
-      };
-      const keys = byPhase[state.phase];
-      if (keys) return line(`${move} · g steps · ${keys} · ? help`, {dim: state.phase !== 'paused', color: state.phase === 'paused' ? 'yellow' : undefined});
+      const move = nodes.open !== null ? t('footer.nodes.back') : state.phase === 'completed' ? t('footer.nodes.home') : t('footer.nodes.move');
+      const byPhase = {running: 'footer.nodes.running', paused: 'footer.nodes.paused', failed: 'footer.nodes.failed', completed: 'footer.nodes.completed'} as const;
+      const phase = state.phase;
+      if (phase === 'running' || phase === 'paused' || phase === 'failed' || phase === 'completed') {
+        return line(t(byPhase[phase], {move}), {dim: phase !== 'paused', color: phase === 'paused' ? 'yellow' : undefined});
+      }
     }
   }
-  if (mode === 'quit-confirm') return line('Quit, leaving it as is? y quit · n stay  (the journal keeps what rollback needs)', {bold: true, color: 'yellow'});
+  if (mode === 'quit-confirm') return line(t('footer.quit'), {bold: true, color: 'yellow'});
   const current = state.current === null ? undefined : state.steps[state.current];
-  if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line('answer above · ↑↓ scroll the box · r roll back instead · t transcript · ? help', {dim: true});
+  if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line(t('footer.confirm'), {dim: true});
   switch (state.phase) {
     case 'idle':
     case 'running':
-      return line('p pause · r roll back · t transcript · ↑↓ scroll steps · ? help · q quit', {dim: true});
+      return line(t('footer.running'), {dim: true});
     case 'paused':
-      return line('PAUSED · p resume · r roll back · t transcript · q quit', {color: 'yellow'});
+      return line(t('footer.paused'), {color: 'yellow'});
     case 'failed':
-      return line(`e retry${current?.info.skippable ? ' · s skip' : ''} · r roll back · t transcript · q quit`, {dim: true});
+      return line(current?.info.skippable ? t('footer.failedSkip') : t('footer.failed'), {dim: true});
     case 'rolling-back':
-      return line('rolling back… t transcript · ? help', {color: 'magenta'});
+      return line(t('footer.rollingBack'), {color: 'magenta'});
     case 'completed':
-      return line('Enter home · r roll back · t transcript · q quit', {dim: true});
+      return line(t('footer.completed'), {dim: true});
     default:
-      return line('Enter home · t transcript · q quit', {dim: true});
+      return line(t('footer.ended'), {dim: true});
   }
 }
 
-function summary(input: RunViewInput, width: number): Line[] {
+function summary(input: RunViewInput, width: number, ui: Ui): Line[] {
+  const {g, t, text} = ui;
   const {state} = input.snapshot;
   const undone = state.steps.filter((s) => s.status.kind === 'undone').length;
   const undoFailed = state.steps.filter((s) => s.status.kind === 'undo-failed');
   const out: Line[] = [];
-  if (state.phase === 'completed') out.push(line(`✔ Completed: all ${state.steps.length} steps done and read back`, {bold: true, color: 'green'}));
+  if (state.phase === 'completed') out.push(...wrap(t('done.completed', {icon: g.ok, count: state.steps.length}), width, {bold: true, color: 'green'}, '  '));
   if (state.phase === 'rolled-back') {
     out.push(
-      undoFailed.length
-        ? line(`✘ Rolled back with ${undoFailed.length} undo failure(s): check these by hand`, {bold: true, color: 'red'})
-        : line(`↺ Rolled back: ${undone} step(s) undone, newest first, each re-read before and after`, {bold: true, color: 'magenta'}),
+      ...(undoFailed.length
+        ? wrap(t('done.undoFailures', {icon: g.bad, count: undoFailed.length}), width, {bold: true, color: 'red'}, '  ')
+        : wrap(t('done.rolledBack', {icon: g.undone, count: undone}), width, {bold: true, color: 'magenta'}, '  ')),
     );
-    for (const s of undoFailed) if (s.status.kind === 'undo-failed') out.push(...wrap(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`, width, {color: 'red'}, '    '));
+    for (const s of undoFailed) if (s.status.kind === 'undo-failed') out.push(...wrap(text(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`), width, {color: 'red'}, '    '));
   }
-  if (state.phase === 'aborted') out.push(line('Left as is: roll back later with `certwalk rollback --journal FILE --yes`', {bold: true, color: 'yellow'}));
-  out.push(line('Transcript (what ran, who confirmed, every command and its output):'));
-  out.push(...wrap(`  ${input.transcriptPath}`, width, {}, '  '));
-  out.push(line('Journal (for `certwalk rollback --journal FILE --yes`):', {dim: true}));
-  out.push(...wrap(`  ${input.journalPath}`, width, {dim: true}, '  '));
+  if (state.phase === 'aborted') out.push(...wrap(t('done.leftAsIs'), width, {bold: true, color: 'yellow'}, '  '));
+  out.push(...wrap(t('done.transcript'), width, {}, '  '));
+  out.push(...wrap(`  ${text(input.transcriptPath)}`, width, {}, '  '));
+  out.push(...wrap(t('done.journal'), width, {dim: true}, '  '));
+  out.push(...wrap(`  ${text(input.journalPath)}`, width, {dim: true}, '  '));
   return out;
 }
 
@@ -411,28 +432,30 @@ export function runLines(input: RunViewInput): Line[] {
 }
 
 export function runView(input: RunViewInput): RunView {
+  const ui = input.ui ?? DEFAULT_UI;
   const width = Math.max(20, input.columns - 1);
-  const view = layoutRun(input, width);
-  return {...view, lines: view.lines.map((l) => ({...l, text: fit(l.text, width)}))};
+  const view = layoutRun(input, ui, width);
+  // Everything is ASCII already on an ASCII console; this is the last guard, before the last cut to the width.
+  return {...view, lines: view.lines.map((l) => ({...l, text: fit(ui.text(l.text), width, ui.g.ellipsis)}))};
 }
 
-function layoutRun(input: RunViewInput, width: number): RunView {
+function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
   const {snapshot, mode, rows} = input;
   const {state} = snapshot;
   const budget = Math.max(8, rows - 1);
-  const title = line(`certwalk · ${input.title}`, {bold: true});
-  const phase = phaseLabel(state);
-  const top: Line[] = [{...title, text: `${pad(title.text, width - phase.length - 1)} ${phase}`}];
-  const bottom = footer(state, mode, snapshot.hint, input.nodes);
+  const title = line(ui.t('run.title', {title: input.title}), {bold: true});
+  const phase = phaseLabel(state, ui);
+  const top: Line[] = [{...title, text: `${pad(title.text, width - cells(phase) - 1, ui.g.ellipsis)} ${phase}`}];
+  const bottom = footer(state, mode, snapshot.hint, input.nodes, ui);
 
   const current = state.current === null ? undefined : state.steps[state.current];
   let modal: Line[] = [];
-  if (mode === 'rollback-confirm') modal = rollbackModal(state, width);
-  else if (mode === 'node-rollback-confirm') modal = nodeRollbackModal(state, input.laneToRollBack ?? null);
-  else if (current?.status.kind === 'awaiting-confirmation') modal = confirmModal(current, state, width);
-  else if (state.phase === 'failed') modal = failurePanel(state, width);
+  if (mode === 'rollback-confirm') modal = rollbackModal(state, width, ui);
+  else if (mode === 'node-rollback-confirm') modal = nodeRollbackModal(state, input.laneToRollBack ?? null, width, ui);
+  else if (current?.status.kind === 'awaiting-confirmation') modal = confirmModal(current, state, width, ui);
+  else if (state.phase === 'failed') modal = failurePanel(state, width, ui);
   const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
-  if (!modal.length && ended) modal = summary(input, width);
+  if (!modal.length && ended) modal = summary(input, width, ui);
 
   const body = budget - 2;
   if (modal.length) {
@@ -450,26 +473,26 @@ function layoutRun(input: RunViewInput, width: number): RunView {
       const room = modalHeight - 2;
       modalMaxTop = modal.length - 1 - room;
       const start = Math.min(Math.max(0, input.modalTop), modalMaxTop);
-      shown = [...modal.slice(start, start + room), line(`  ↑↓ scroll: ${modalMaxTop} more line(s) in this box`, {dim: true}), modal[modal.length - 1]!];
+      shown = [...modal.slice(start, start + room), line(`  ${ui.t('modal.more', {count: modalMaxTop})}`, {dim: true}), modal[modal.length - 1]!];
     }
-    const list = listRegion(input, stepsHeight, width);
-    const lines = [...top, ...list.lines, rule(list.note, width), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width) : [])];
+    const list = listRegion(input, ui, stepsHeight, width);
+    const lines = [...top, ...list.lines, rule(list.note, width, ui), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width, ui) : [])];
     return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
   }
 
-  const checked = readBack(state, width);
+  const checked = readBack(state, width, ui);
   const outputHeight = Math.min(Math.max(3, Math.floor(body / 4)), 12);
   const changes = changeRows(state);
   const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
   const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - 1);
-  const list = listRegion(input, stepsHeight, width);
+  const list = listRegion(input, ui, stepsHeight, width);
   const lines = [
     ...top,
     ...list.lines,
-    rule(list.note, width),
-    ...changesPanel(changes, changesHeight, width),
+    rule(list.note, width, ui),
+    ...changesPanel(changes, changesHeight, width, ui),
     ...checked,
-    ...outputPane(snapshot, outputHeight, width),
+    ...outputPane(snapshot, outputHeight, ui),
   ];
   return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
 }

@@ -8,6 +8,7 @@ import {isInFlight, isTerminal} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';
 import {Lines} from './lines.tsx';
 import {runView, type NodeListView, type RunMode} from './run-view.ts';
+import {useUi} from './ui-context.tsx';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 export interface RunProps {
@@ -38,6 +39,8 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const snapshot = useSyncExternalStore(runner.subscribe, runner.getSnapshot);
   const {state} = snapshot;
   const {columns, rows} = useTerminalSize();
+  const ui = useUi();
+  const {t} = ui;
   const [mode, setMode] = useState<RunMode>('main');
   const [stepTop, setStepTop] = useState<number | null>(null);
   const [modalTop, setModalTop] = useState(0);
@@ -100,31 +103,31 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
         if (has('up')) return setModalTop((t) => Math.max(0, t - 1));
         if (has('down')) return setModalTop((t) => Math.min(limits.current.modal, t + 1));
         if (has('rollback')) return setMode('rollback-confirm');
-        if (key.return) return setHint('Enter alone does not confirm: press y to run this step, n to stop');
+        if (key.return) return setHint(t('hint.enterDoesNotConfirm'));
         return;
       }
       if (has('rollback')) {
-        if (state.phase === 'rolling-back' || state.phase === 'rolled-back') return setHint('already rolled back');
+        if (state.phase === 'rolling-back' || state.phase === 'rolled-back') return setHint(t('hint.alreadyRolledBack'));
         return setMode('rollback-confirm');
       }
       if (has('quit')) {
         if (isTerminal(state)) return onQuit();
-        if (inFlight) return setHint('a step is running: press p to pause after it, or wait, then q');
+        if (inFlight) return setHint(t('hint.stepRunning'));
         return setMode('quit-confirm');
       }
       if (isTerminal(state)) {
         if (key.return) return onHome();
       }
       if (has('nodes')) {
-        if (!fanOut) return setHint('one node at a time here: the step list shows everything');
+        if (!fanOut) return setHint(t('hint.oneNode'));
         setStepTop(null);
         return setNodes((n) => (n ? null : {selected: null, open: null}));
       }
       if (has('rollback-node')) {
         // The node in view: the one opened or selected in the node list, else the failed (current) step's lane.
         const lane = nodes ? (nodes.open ?? nodes.selected ?? limits.current.nodeOrder[0]) : current?.info.lane;
-        if (!lane) return setHint('no node to roll back on its own here: g shows the node list');
-        if (!['failed', 'paused', 'completed'].includes(state.phase)) return setHint('a node can be rolled back on its own once the procedure is stopped: p pause first');
+        if (!lane) return setHint(t('hint.noNode'));
+        if (!['failed', 'paused', 'completed'].includes(state.phase)) return setHint(t('hint.stopFirst'));
         setLaneToRollBack(lane);
         return setMode('node-rollback-confirm');
       }
@@ -173,6 +176,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
     journalPath: runner.journalPath,
     nodes,
     laneToRollBack,
+    ui,
   });
   limits.current = {modal: view.modalMaxTop, steps: view.stepMaxTop, stepFirst: view.stepFirst, nodeOrder: view.nodeOrder};
   return (

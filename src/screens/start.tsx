@@ -1,10 +1,13 @@
 // Starts the Ink app on the terminal and resolves with the exit code when it ends.
 import {render} from 'ink';
 import type {Fleet} from '../hosts/host.ts';
-import {procedures} from '../procedures/index.ts';
+import {catalog} from '../procedures/catalog.ts';
 import {unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
 import {App} from './app.tsx';
 import {TerminalRecorder} from './terminal-recorder.ts';
+import type {Language} from '../i18n/resolve.ts';
+import {UiProvider} from './ui-context.tsx';
+import {makeUi} from './ui.ts';
 
 export async function startApp(options: {
   fleet: Fleet;
@@ -13,6 +16,9 @@ export async function startApp(options: {
   onLaneFailure?: 'stop' | 'continue';
   /** Sessions on this fleet that did not finish (default: read from the journals folder). */
   unfinished?: readonly UnfinishedSession[];
+  /** The screens' language (default English) and whether to draw ASCII only (default Unicode): see console.ts. */
+  language?: Language;
+  ascii?: boolean;
   /** The terminal (tests pass stand-ins). */
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
@@ -20,17 +26,20 @@ export async function startApp(options: {
   let code = 0;
   // Each procedure session records the screen next to its transcript (asciicast v2).
   const recorder = new TerminalRecorder(options.stdout ?? process.stdout);
+  const ui = makeUi({language: options.language ?? 'en', ascii: options.ascii ?? false});
   const instance = render(
-    <App
-      fleet={options.fleet}
-      procedures={procedures}
-      transcriptDir={options.transcriptDir}
-      concurrency={options.concurrency ?? 1}
-      onLaneFailure={options.onLaneFailure ?? 'stop'}
-      screenRecorder={recorder}
-      unfinished={options.unfinished ?? unfinishedSessions().filter((u) => u.read.header.fleet.location === options.fleet.location)}
-      onExit={(c) => (code = c)}
-    />,
+    <UiProvider ui={ui}>
+      <App
+        fleet={options.fleet}
+        procedures={catalog}
+        transcriptDir={options.transcriptDir}
+        concurrency={options.concurrency ?? 1}
+        onLaneFailure={options.onLaneFailure ?? 'stop'}
+        screenRecorder={recorder}
+        unfinished={options.unfinished ?? unfinishedSessions().filter((u) => u.read.header.fleet.location === options.fleet.location)}
+        onExit={(c) => (code = c)}
+      />
+    </UiProvider>,
     {exitOnCtrlC: false, stdout: recorder.stream, ...(options.stdin ? {stdin: options.stdin} : {})},
   );
   try {

@@ -2,9 +2,12 @@
 import {Box, Text, useInput} from 'ink';
 import {useMemo, useRef, useState} from 'react';
 import {listSessions, readTranscript, type SessionSummary} from '../runner/transcript.ts';
+import type {ProcedurePhase} from '../state/types.ts';
 import {fit, pad} from './format.ts';
 import {commandsFor, SEARCH_KEYS} from './keys.ts';
 import {line, Lines} from './lines.tsx';
+import {useUi} from './ui-context.tsx';
+import {DEFAULT_UI, type Ui} from './ui.ts';
 import {useTerminalSize} from './use-terminal-size.ts';
 
 /** Indexes of the lines containing `query`, case-insensitively. */
@@ -23,7 +26,9 @@ export function nextMatch(matches: readonly number[], from: number, direction: 1
 
 export function TranscriptView({path, onClose}: {path: string; onClose: () => void}) {
   const {columns, rows} = useTerminalSize();
-  const all = useMemo(() => readTranscript(path), [path]);
+  const {g, t, text} = useUi();
+  // Transcripts stay English (they are for auditors); on an ASCII console their symbols are spelled in ASCII.
+  const all = useMemo(() => readTranscript(path).map(text), [path, text]);
   const height = Math.max(3, rows - 3);
   const maxTop = Math.max(0, all.length - height);
   const [{top, current}, setView] = useState<{top: number; current: number | null}>({top: maxTop, current: null});
@@ -80,16 +85,20 @@ export function TranscriptView({path, onClose}: {path: string; onClose: () => vo
   const width = columns - 1;
   const visible = all.slice(top, top + height);
   const position = current === null ? 0 : matches.indexOf(current) + 1;
-  const searchState = !query ? '' : matches.length ? `"${query}" ${position || '-'}/${matches.length} · n N next/prev · ` : `"${query}": no match · `;
+  const searchState = !query
+    ? ''
+    : matches.length
+      ? t('transcript.match', {query, position: position || '-', count: matches.length})
+      : t('transcript.noMatch', {query});
   const footer =
     typing !== null
-      ? `/${typing}▏  Enter search · Esc cancel`
-      : `lines ${top + 1}-${Math.min(all.length, top + height)} of ${all.length} · ${searchState}/ search · ↑↓ PgUp/PgDn · Esc close`;
+      ? `/${typing}${g.caret}  ${t('transcript.typing')}`
+      : t('transcript.footer', {from: top + 1, to: Math.min(all.length, top + height), total: all.length, search: searchState});
   return (
     <Box flexDirection="column">
-      <Lines lines={[line(`transcript ${path}`, {bold: true})]} width={width} />
-      {visible.map((text, i) => (
-        <Highlighted key={i} text={fit(text, width)} query={query} current={top + i === current} />
+      <Lines lines={[line(t('transcript.title', {path}), {bold: true})]} width={width} />
+      {visible.map((shown, i) => (
+        <Highlighted key={i} text={fit(shown, width, g.ellipsis)} query={query} current={top + i === current} />
       ))}
       {Array.from({length: height - visible.length}, (_, i) => (
         <Text key={`blank-${i}`}> </Text>
@@ -122,6 +131,8 @@ function Highlighted({text, query, current}: {text: string; query: string; curre
 /** Past sessions, newest first: Enter opens one in the viewer. */
 export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (path: string) => void; onClose: () => void}) {
   const {columns, rows} = useTerminalSize();
+  const ui = useUi();
+  const {t} = ui;
   const sessions = useMemo(() => listSessions(dir), [dir]);
   const [selected, setSelected] = useState(0);
   const height = Math.max(3, rows - 4);
@@ -141,12 +152,12 @@ export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (pa
     <Box flexDirection="column">
       <Lines
         lines={[
-          line(`past sessions in ${dir}`, {bold: true}),
-          line(`${pad('started (UTC)', 17)} ${pad('procedure', 22)} ${pad('user', 12)} final state`, {dim: true}),
-          ...(sessions.length ? [] : [line('no sessions yet: each procedure run writes a transcript here')]),
-          ...visible.map((s, i) => line(sessionRow(s), top + i === selected ? {inverse: true} : {})),
+          line(t('sessions.title', {dir}), {bold: true}),
+          line(`${pad(t('sessions.started'), 17, ui.g.ellipsis)} ${pad(t('sessions.procedure'), 22, ui.g.ellipsis)} ${pad(t('sessions.user'), 12, ui.g.ellipsis)} ${t('sessions.state')}`, {dim: true}),
+          ...(sessions.length ? [] : [line(t('sessions.none'))]),
+          ...visible.map((s, i) => line(sessionRow(s, ui), top + i === selected ? {inverse: true} : {})),
           ...Array.from({length: Math.max(0, height - Math.max(1, visible.length))}, () => line('')),
-          line(`${sessions.length} session${sessions.length === 1 ? '' : 's'} · ↑↓ move · Enter open · Esc close`, {dim: true}),
+          line(ui.plural('sessions.footer', sessions.length, {count: sessions.length}), {dim: true}),
         ]}
         width={width}
       />
@@ -154,7 +165,12 @@ export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (pa
   );
 }
 
-export function sessionRow(s: SessionSummary): string {
+export function sessionRow(s: SessionSummary, {g, t, text}: Ui = DEFAULT_UI): string {
   const when = s.startedAt.replace('T', ' ').slice(0, 16);
-  return `${pad(when, 17)} ${pad(`${s.procedure}${s.continues ? ' (cont.)' : ''}`, 22)} ${pad(s.user, 12)} ${s.state}`;
+  const state = STATES.has(s.state) ? t(`state.${s.state as SessionState}`) : text(s.state);
+  return `${pad(when, 17)} ${pad(`${text(s.procedure)}${s.continues ? t('sessions.continued') : ''}`, 22, g.ellipsis)} ${pad(text(s.user), 12, g.ellipsis)} ${state}`;
 }
+
+/** A session's final state as the transcript records it (a procedure phase, or `unfinished`). */
+type SessionState = ProcedurePhase | 'unfinished';
+const STATES: ReadonlySet<string> = new Set<SessionState>(['idle', 'running', 'paused', 'failed', 'rolling-back', 'rolled-back', 'completed', 'aborted', 'unfinished']);

@@ -17,7 +17,9 @@ export class Tmux {
   static start(argv: readonly string[], options: {width: number; height: number; env?: Record<string, string>; cwd?: string}): Tmux {
     const socket = `certwalk-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const tmux = new Tmux(socket);
-    const env = Object.entries({NO_COLOR: '1', ...options.env})
+    // The screens speak the locale's language and draw ASCII on some consoles: English and Unicode unless a test says
+    // otherwise, whatever the machine running the tests has.
+    const env = Object.entries({NO_COLOR: '1', LC_ALL: 'C.UTF-8', CERTWALK_ASCII: '0', ...options.env})
       .filter(([, v]) => v !== '')
       .map(([k, v]) => `${k}=${shellQuote(v)}`);
     // Ink renders only a final frame when it believes it runs in CI (is-in-ci reads CI and friends), and the tmux

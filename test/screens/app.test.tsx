@@ -14,6 +14,7 @@ import type {NodeSnapshot, SandboxSnapshot} from '../../src/hosts/sandbox/index.
 import {procedures} from '../../src/procedures/index.ts';
 import {App} from '../../src/screens/app.tsx';
 import {BINDINGS} from '../../src/screens/keys.ts';
+import {translator} from '../../src/i18n/index.ts';
 import {frame, KEY, press, pressUntil, pressWhen, ready, type, waitForFrame} from '../helpers/ui.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -310,11 +311,12 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
 
     // Then every binding of the key table is listed with its keys and its help text, on one line
     const lines = help.split('\n');
+    const t = translator('en');
     for (const binding of BINDINGS) {
       const keys = binding.keys.join(' / ');
       assert.ok(
-        lines.some((l) => l.startsWith(keys) && l.includes(binding.help) && l.trimEnd().endsWith(binding.where)),
-        `no help line for ${binding.command} ("${keys}" … "${binding.help}" … ${binding.where}):\n${help}`,
+        lines.some((l) => l.startsWith(keys) && l.includes(t(binding.help)) && l.trimEnd().endsWith(t(binding.where))),
+        `no help line for ${binding.command} ("${keys}" … "${t(binding.help)}" … ${t(binding.where)}):\n${help}`,
       );
     }
     assert.ok(lines.some((l) => /^n \/ Esc\s+no \(the default\): pause, nothing runs\s+confirmation$/.test(l)), help);
@@ -322,7 +324,8 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.ok(help.includes('Enter alone never confirms'));
     assert.ok(lines.length <= 23, `the overlay fits 24 rows: ${lines.length} lines`);
 
-    // When the admin presses Esc
+    // When the admin presses Esc (once the overlay's key handler is attached: Ink attaches it after the first frame)
+    await ready();
     await press(app, KEY.escape);
     // Then the overlay is gone and Home is back, still working (Enter opens Parameters)
     const home = await waitForFrame(app, (f) => !f.includes('certwalk keys') && f.includes('Choose a procedure:'));
@@ -336,8 +339,8 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     const app = await start();
     await startRun(app);
     await pressWhen(app, CONFIRM_DELETE, '?');
-    await waitForFrame(app, 'certwalk keys');
-    await press(app, KEY.escape);
+    // Esc once the overlay's key handler is attached (Ink attaches it after the overlay's first frame)
+    await pressWhen(app, 'certwalk keys', KEY.escape);
     const back = await waitForFrame(app, CONFIRM_DELETE);
     assert.ok(back.includes('y yes · n/Esc no'));
     assert.deepEqual(masterBinding(await showSandbox(world.dir)), masterBinding(world.initial));

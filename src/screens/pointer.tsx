@@ -1,0 +1,9 @@
+// The highlighted item's marker in ink-select-input menus, from the glyph table (❯, or > on an ASCII console)
+// instead of the package's own, which guesses the console by itself.
+import {Box, Text} from 'ink';
+import {useUi} from './ui-context.tsx';
+
+export function Pointer({isSelected = false}: {isSelected?: boolean}) {
+  const {g} = useUi();
+  return <Box marginRight={1}>{isSelected ? <Text color="blue">{g.pointer}</Text> : <Text> </Text>}</Box>;
+}
