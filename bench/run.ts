@@ -1,49 +1,93 @@
-// `npm run bench`: figures, each against a baseline measured in the same run. No pass/fail here: targets live in
-// BENCHMARKS.md and in review, never in timed tests.
-import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {createSelfSigned} from '../src/certs/index.ts';
+// `npm run bench`: certwalk's figures, each against a baseline measured in the same run (medians of repeated runs).
+// No pass/fail exit code and no timed tests: the targets are printed beside the figures and kept in BENCHMARKS.md.
+//
+//   npm run bench                                   every figure, the issue's sizes
+//   npm run bench -- --only first-frame,cert        some of them (first-frame, overhead, cert, output, fleet)
+//   npm run bench -- --only fleet --workers 20 --runs 1   a quick look at a smaller fleet
+import {parseArgs} from 'node:util';
+import {cpus, loadavg, release, type as osType} from 'node:os';
+import {writeFileSync} from 'node:fs';
+import {cleanUp} from './lib/env.ts';
+import {printFigure, printSummary, type Figure} from './lib/stats.ts';
+import {firstFrame} from './figures/first-frame.ts';
+import {overhead} from './figures/overhead.ts';
+import {certificateCreation} from './figures/cert.ts';
+import {outputPane} from './figures/output.ts';
+import {fleet} from './figures/fleet.ts';
 
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return {median, min: sorted[0]!, max: sorted.at(-1)!};
+const FIGURES = ['first-frame', 'overhead', 'cert', 'output', 'fleet'] as const;
+type FigureId = (typeof FIGURES)[number];
+
+const {values} = parseArgs({
+  options: {
+    only: {type: 'string', multiple: true},
+    runs: {type: 'string'},
+    workers: {type: 'string'},
+    lines: {type: 'string'},
+    json: {type: 'string'},
+    help: {type: 'boolean', short: 'h', default: false},
+  },
+});
+
+if (values.help) {
+  console.log(`npm run bench [-- options]
+  --only LIST     figures to run, comma-separated: ${FIGURES.join(', ')} (default: all)
+  --runs N        repeated runs per figure (default: each figure's own; see BENCHMARKS.md)
+  --workers N     fleet size for the fleet figure (default 200)
+  --lines N       output lines for the output figure (default 100000)
+  --json FILE     also write the figures as JSON`);
+  process.exit(0);
 }
 
-function fmt(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`;
+const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+for (const id of only) if (!(FIGURES as readonly string[]).includes(id)) throw new Error(`unknown figure "${id}"; figures: ${FIGURES.join(', ')}`);
+const selected = (only.length ? only : FIGURES) as FigureId[];
+const runs = values.runs === undefined ? undefined : Number(values.runs);
+if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) throw new Error('--runs takes a whole number >= 1');
+
+const log = (line: string) => console.log(line);
+
+function machine(): Record<string, string> {
+  return {
+    cpu: `${cpus()[0]?.model ?? 'unknown'}`,
+    cores: String(cpus().length),
+    node: process.version,
+    os: `${osType()} ${release()}`,
+    date: new Date().toISOString(),
+    load: loadavg().map((l) => l.toFixed(2)).join(' '),
+  };
 }
 
-async function certificateCreation(runs: number) {
-  const ours: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await createSelfSigned({commonNames: ['master.contoso.local', 'MASTER', '10.0.0.10'], dnsNames: ['master.contoso.local', 'MASTER'], ipAddresses: ['10.0.0.10']});
-    ours.push(performance.now() - t);
+const before = machine();
+log(`certwalk bench · ${before.cpu} · ${before.cores} cores · Node ${before.node} · ${before.os} · ${before.date} · load ${before.load}`);
+const figures: Figure[] = [];
+try {
+  for (const id of selected) {
+    log('');
+    log(`-- ${id} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+    const figure = await runFigure(id);
+    figures.push(figure);
+    printFigure(figure, log);
   }
-  const openssl: number[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'certwalk-bench-'));
-  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-  if (hasOpenssl) {
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '730', '-subj', '/CN=master.contoso.local', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')]);
-      openssl.push(performance.now() - t);
-    }
-  }
-  rmSync(dir, {recursive: true, force: true});
-  const a = stats(ours);
-  console.log(`certificate creation (RSA-2048, self-signed, SHA-256), ${runs} runs`);
-  console.log(`  certwalk in process   median ${fmt(a.median)}  (min ${fmt(a.min)}, max ${fmt(a.max)})`);
-  if (openssl.length) {
-    const b = stats(openssl);
-    console.log(`  openssl req -x509     median ${fmt(b.median)}  (min ${fmt(b.min)}, max ${fmt(b.max)})`);
-    console.log(`  ratio (medians)       ${(a.median / b.median).toFixed(2)}x`);
-  } else {
-    console.log('  openssl not found: no baseline');
+} finally {
+  cleanUp();
+}
+printSummary(figures, log);
+const after = machine();
+log(`load average at the end: ${after.load}`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify({machine: {...before, loadAtEnd: after.load}, figures}, null, 2)}\n`);
+
+async function runFigure(id: FigureId): Promise<Figure> {
+  switch (id) {
+    case 'first-frame':
+      return firstFrame({runs: runs ?? 10, log});
+    case 'overhead':
+      return overhead({runs: runs ?? 5, log});
+    case 'cert':
+      return certificateCreation({runs: runs ?? 20, log});
+    case 'output':
+      return outputPane({runs: runs ?? 3, lines: values.lines === undefined ? 100_000 : Number(values.lines), log});
+    case 'fleet':
+      return fleet({runs: runs ?? 3, workers: values.workers === undefined ? 200 : Number(values.workers), log});
   }
 }
-
-await certificateCreation(Number(process.env.BENCH_RUNS ?? 10));

@@ -1,13 +1,26 @@
-// The single place certwalk starts a child process: execa with an argument array, never a shell.
-import {execa} from 'execa';
+// The single place certwalk starts a child process: execa with an argument array, never a shell. execa loads on the
+// first command, not with the app: the first frame does not wait for it.
+//
+// Output is read here, once: execa does not buffer it (`buffer: false`). Buffered, execa kept its own copy of the
+// whole output and, for a command that failed, built an error message holding it all again, escaped character by
+// character: for a command printing 100k lines that was a quarter of a second of blocked event loop and tens of MB.
+import {setPriority} from 'node:os';
+import {StringDecoder} from 'node:string_decoder';
+import type {Readable} from 'node:stream';
 import type {RunOptions, RunResult} from './host.ts';
 
 export interface ProcessOptions extends RunOptions {
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
+  /**
+   * Scheduling priority of the child (-20 … 19; 10 is Windows' "below normal"), set right after it starts. For local
+   * work that stands in for a remote server's (the sandbox's simulated commands): it must not starve certwalk itself.
+   */
+  readonly priority?: number;
 }
 
 export async function runProcess(file: string, args: readonly string[], options: ProcessOptions = {}): Promise<RunResult> {
+  const {execa} = await import('execa');
   const started = performance.now();
   const child = execa(file, [...args], {
     reject: false,
@@ -21,30 +34,54 @@ export async function runProcess(file: string, args: readonly string[], options:
     cwd: options.cwd,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
-    encoding: 'utf8',
+    buffer: false,
   });
-  if (options.onLine) {
-    const onLine = options.onLine;
-    const forward = (stream: 'stdout' | 'stderr') => {
-      let pending = '';
-      child[stream]?.on('data', (chunk: Buffer | string) => {
-        pending += chunk.toString();
-        const lines = pending.split(/\r?\n/);
-        pending = lines.pop() ?? '';
-        for (const line of lines) onLine(line, stream);
-      });
-      child[stream]?.on('end', () => {
-        if (pending) onLine(pending, stream);
-        pending = '';
-      });
-    };
-    forward('stdout');
-    forward('stderr');
+  if (options.priority !== undefined && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, options.priority);
+    } catch {
+      // Gone already, or not allowed: it runs at certwalk's own priority.
+    }
   }
-  const result = await child;
-  const stdout = typeof result.stdout === 'string' ? result.stdout : '';
-  const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+  const [stdout, stderr, result] = await Promise.all([collect(child.stdout, 'stdout', options.onLine), collect(child.stderr, 'stderr', options.onLine), child]);
   const exitCode = result.exitCode ?? (result.isCanceled ? 130 : -1);
   const spawnError = result.failed && result.exitCode === undefined && !result.isCanceled ? `${result.shortMessage}\n` : '';
   return {exitCode, stdout, stderr: stderr + spawnError, durationMs: Math.round(performance.now() - started)};
+}
+
+/** The whole text of one output stream (UTF-8 decoded across chunk boundaries), each line handed to `onLine` as it arrives. */
+function collect(stream: Readable | null, name: 'stdout' | 'stderr', onLine: RunOptions['onLine']): Promise<string> {
+  if (!stream) return Promise.resolve('');
+  const decoder = new StringDecoder('utf8');
+  const chunks: string[] = [];
+  // The unfinished last line, waiting for its newline.
+  let pending = '';
+  const take = (text: string) => {
+    if (!text) return;
+    chunks.push(text);
+    if (!onLine) return;
+    const cut = text.lastIndexOf('\n');
+    if (cut < 0) {
+      pending += text;
+      return;
+    }
+    const lines = (pending + text.slice(0, cut)).split('\n');
+    pending = text.slice(cut + 1);
+    for (const line of lines) onLine(line.endsWith('\r') ? line.slice(0, -1) : line, name);
+  };
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      take(decoder.end());
+      if (onLine && pending) onLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending, name);
+      resolve(chunks.join(''));
+    };
+    stream.on('data', (chunk: Buffer | string) => take(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+    stream.on('end', finish);
+    stream.on('close', finish);
+    // A stream that fails (the process killed) ends with what it had; execa reports the exit.
+    stream.on('error', finish);
+  });
 }

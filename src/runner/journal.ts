@@ -1,6 +1,8 @@
 // The journal: one JSON record per line, appended and fsync'd before the effect it announces runs, so a closed
-// RDP window at any moment leaves enough on disk to explain, resume or roll back the session.
-import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync} from 'node:fs';
+// RDP window at any moment leaves enough on disk to explain, resume or roll back the session. Records written
+// together (an event and the effects it starts) share one fsync, made before any of those effects runs; the runner
+// waits for it off the event loop (durable()), so the screen keeps answering keys while the disk syncs.
+import {closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 import type {Effect, Json, ProcedureEvent, StepInfo} from '../state/types.ts';
 import type {SealedSecrets} from './sealed-secrets.ts';
@@ -52,20 +54,87 @@ let recordsWritten = 0;
 
 export class JournalWriter {
   readonly #fd: number;
+  /** Records written, and how many of them are known to be on disk. */
+  #written = 0;
+  #durable = 0;
+  /** Whether an fsync is running on libuv's thread pool. */
+  #syncing = false;
+  #waiters: {readonly upTo: number; readonly resolve: () => void; readonly reject: (error: Error) => void}[] = [];
+  #closed = false;
   constructor(readonly path: string) {
     mkdirSync(dirname(path), {recursive: true, mode: 0o700});
     dropTornTail(path);
     this.#fd = openSync(path, 'a', 0o600);
   }
 
+  /** Writes the record and waits until it is on disk. */
   append(record: JournalRecord): void {
-    writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+    this.write(record);
+    this.sync();
+  }
+
+  /**
+   * Writes the record without waiting for the disk: for records written together before one sync (an event and the
+   * effects it starts), and for command records, which announce nothing and reach the disk with the next sync.
+   */
+  write(record: JournalRecord): void {
+    const data = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    for (let done = 0; done < data.length; ) done += writeSync(this.#fd, data, done);
+    this.#written++;
+    if (CRASH_AFTER && ++recordsWritten === CRASH_AFTER) {
+      fsyncSync(this.#fd);
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+
+  /** Everything written so far is on disk when this returns. */
+  sync(): void {
+    if (this.#durable === this.#written) return;
     fsyncSync(this.#fd);
-    if (CRASH_AFTER && ++recordsWritten === CRASH_AFTER) process.kill(process.pid, 'SIGKILL');
+    this.#settle(this.#written);
+  }
+
+  /**
+   * Resolves once everything written so far is on disk, without blocking the event loop meanwhile: the fsync runs on
+   * the thread pool, and records written while one runs share the next (group commit). A failed fsync rejects.
+   */
+  durable(): Promise<void> {
+    const upTo = this.#written;
+    if (this.#durable >= upTo) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({upTo, resolve, reject});
+      this.#startSync();
+    });
   }
 
   close(): void {
+    this.sync();
+    this.#closed = true;
     closeSync(this.#fd);
+  }
+
+  #startSync(): void {
+    if (this.#syncing || this.#closed || !this.#waiters.length) return;
+    this.#syncing = true;
+    const upTo = this.#written;
+    fsync(this.#fd, (error) => {
+      this.#syncing = false;
+      // Closed meanwhile: close() synced everything first and released every waiter.
+      if (this.#closed) return;
+      if (error) {
+        for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+        return;
+      }
+      this.#settle(upTo);
+      this.#startSync();
+    });
+  }
+
+  #settle(upTo: number): void {
+    this.#durable = Math.max(this.#durable, upTo);
+    const ready = this.#waiters.filter((w) => w.upTo <= this.#durable);
+    this.#waiters = this.#waiters.filter((w) => w.upTo > this.#durable);
+    for (const waiter of ready) waiter.resolve();
   }
 }
 

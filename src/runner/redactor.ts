@@ -12,7 +12,7 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join(MASK);
+    for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
     return out;
   }
 }

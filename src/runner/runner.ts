@@ -7,7 +7,7 @@ import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '.
 import {stepInfo} from '../procedures/types.ts';
 import {initialState, isInFlight, isTerminal, replay, transition} from '../state/reducer.ts';
 import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo} from '../state/types.ts';
-import {JournalWriter, type SessionHeader} from './journal.ts';
+import {JournalWriter, type JournalRecord, type SessionHeader} from './journal.ts';
 import {Redactor} from './redactor.ts';
 import {TranscriptWriter} from './transcript.ts';
 import {discardSecrets, sealSecrets, type SealedSecrets} from './sealed-secrets.ts';
@@ -57,6 +57,14 @@ export interface RunnerOptions {
 }
 
 const OUTPUT_TAIL = 200;
+const OUTPUT_EVERY_MS = 100;
+
+/** An effect journaled and waiting for the disk, with the capture it will run on. */
+interface Announced {
+  readonly step: StepDefinition;
+  readonly effect: Effect;
+  readonly captured: Json;
+}
 
 const EFFECT_WORDS: Record<Effect['type'], string> = {
   capture: 'reading the current state',
@@ -69,6 +77,7 @@ export class ProcedureRunner {
   readonly steps: readonly StepDefinition[];
   readonly header: SessionHeader;
   readonly #byId: Map<string, StepDefinition>;
+  readonly #indexOf: Map<string, number>;
   readonly #journal: JournalWriter;
   readonly #transcript: TranscriptWriter;
   readonly #redactor = new Redactor();
@@ -90,6 +99,7 @@ export class ProcedureRunner {
     for (const value of Object.values(options.prepared.secrets)) this.#redactor.add(value);
     this.steps = options.definition.steps(options.prepared.resolved, options.prepared.secrets);
     this.#byId = new Map(this.steps.map((step) => [step.id, step]));
+    this.#indexOf = new Map(this.steps.map((step, i) => [step.id, i]));
     const infos = this.steps.map(stepInfo);
     if (options.previousSteps && options.previousSteps.map((s) => s.id).join(',') !== infos.map((s) => s.id).join(',')) {
       throw new Error(`${options.journalPath} was written by a different version of ${options.definition.id}: its steps do not match`);
@@ -125,6 +135,8 @@ export class ProcedureRunner {
     this.#transcript = new TranscriptWriter(options.transcriptPath, this.#redactor);
     if (options.writeHeader !== false) this.#journal.append({kind: 'header', at: this.#clock(), header: this.header});
     this.#transcript.raw(describeHeader(this.header, options.previousEvents ? 'continued' : 'new'));
+    // The transcript's header is on disk with the journal's: a session that dies at once still has both.
+    this.#transcript.flush();
   }
 
   get snapshot(): RunnerSnapshot {
@@ -154,11 +166,23 @@ export class ProcedureRunner {
       this.#publish({hint: result.ignored});
       return;
     }
-    this.#journal.append({kind: 'event', at: event.at, event});
+    this.#record({kind: 'event', at: event.at, event});
     this.#transcript.line(describeEvent(event, result.state, this.header.user), new Date(event.at));
     this.#publish({state: result.state, hint: null});
-    for (const effect of result.effects) this.#execute(effect);
-    if (!result.effects.length) this.#settle();
+    // The event and the effects it starts are written, then made durable with one fsync (on the thread pool: the
+    // screen keeps answering meanwhile) before any of those effects runs. An fsync that fails throws, as before.
+    const announced = result.effects.map((effect) => this.#announce(effect));
+    const durable = this.#journal.durable();
+    if (!announced.length) {
+      void durable;
+      this.#settle();
+      return;
+    }
+    this.#running += announced.length;
+    this.#publish({});
+    void durable.then(() => {
+      for (const effect of announced) this.#start(effect);
+    });
   }
 
   /** Masks this session's secrets in text shown or recorded outside the runner (the screen recording). */
@@ -189,6 +213,7 @@ export class ProcedureRunner {
     this.#onClosed = (this.options.onClose?.() ?? Promise.resolve()).catch(() => undefined);
     if (this.#outputTimer) clearTimeout(this.#outputTimer);
     const at = this.#clock();
+    this.#transcript.flush();
     this.#journal.append({kind: 'end', at, phase: this.#snapshot.state.phase});
     // Once the procedure has ended nothing will make its certificates again: their secrets go.
     if (isTerminal(this.#snapshot.state)) discardSecrets(this.header.sealedSecrets);
@@ -214,24 +239,45 @@ export class ProcedureRunner {
     for (const listener of this.#listeners) listener();
   }
 
-  #execute(effect: Effect): void {
+  /**
+   * A journal record, written (not yet synced: see dispatch) after the transcript's buffered lines, so at every
+   * journal point the transcript on disk has everything that came before it.
+   */
+  #record(record: JournalRecord): void {
+    this.#transcript.flush();
+    this.#journal.write(record);
+  }
+
+  /**
+   * Journals an effect (the caller waits for the disk before it starts), with what the step captured as the state
+   * stands now: the effect runs on that, whatever else happens while the journal syncs.
+   */
+  #announce(effect: Effect): Announced {
     const step = this.#byId.get(effect.stepId);
     if (!step) throw new Error(`no step ${effect.stepId}`);
-    this.#journal.append({kind: 'effect', at: this.#clock(), effect});
-    const index = this.steps.indexOf(step);
-    this.#transcript.line(`▶ step ${index + 1}/${this.steps.length} [${step.node}] ${step.title}: ${EFFECT_WORDS[effect.type]}`);
-    this.#running++;
-    void this.#perform(step, effect).then((event) => {
+    this.#record({kind: 'effect', at: this.#clock(), effect});
+    this.#transcript.line(`▶ step ${this.#indexOf.get(step.id)! + 1}/${this.steps.length} [${step.node}] ${step.title}: ${EFFECT_WORDS[effect.type]}`);
+    const status = this.#snapshot.state.steps[this.#indexOf.get(step.id)!]!.status;
+    const captured: Json = 'captured' in status && status.captured !== undefined ? status.captured : null;
+    return {step, effect, captured};
+  }
+
+  /** Runs an announced effect (already counted in #running) and feeds its result back. */
+  #start({step, effect, captured}: Announced): void {
+    // A session closed while its journal synced starts nothing more: the effect record stands as announced and not
+    // run, which a resume reads back first, as after a crash.
+    if (this.#closed) {
+      this.#running--;
+      return;
+    }
+    void this.#perform(step, effect, captured).then((event) => {
       this.#running--;
       this.dispatch(event);
     });
-    this.#publish({});
   }
 
-  async #perform(step: StepDefinition, effect: Effect): Promise<ProcedureEvent> {
+  async #perform(step: StepDefinition, effect: Effect, captured: Json): Promise<ProcedureEvent> {
     const ctx = this.#context(step);
-    const status = this.#snapshot.state.steps.find((s) => s.info.id === step.id)!.status;
-    const captured: Json = 'captured' in status && status.captured !== undefined ? status.captured : null;
     const stepId = step.id;
     try {
       switch (effect.type) {
@@ -284,7 +330,7 @@ export class ProcedureRunner {
       const shown = this.#redactor.redact(formatCommand({command, args}));
       const node = host.node.name;
       this.#output = {command: shown, node, lines: []};
-      this.#publish({output: {...this.#output}});
+      this.#scheduleOutput();
       this.#transcript.line(`  $ [${node}] ${shown}`);
       const script = encodedScript({command, args});
       if (script !== null) for (const line of script.split(/\r?\n/)) this.#transcript.line(`    > ${this.#redactor.redact(line)}`);
@@ -296,7 +342,8 @@ export class ProcedureRunner {
           options?.onLine?.(line, stream);
         },
       });
-      this.#journal.append({
+      // A command record announces no effect: it reaches the disk with the next record's fsync.
+      this.#record({
         kind: 'command',
         at: this.#clock(),
         command: {node, command: shown, exitCode: result.exitCode, durationMs: result.durationMs, stepId},
@@ -317,13 +364,23 @@ export class ProcedureRunner {
   }
 
   #pushLines(lines: readonly string[]): void {
-    const merged = [...this.#output.lines, ...lines.map((l) => this.#redactor.redact(l))];
-    this.#output.lines = merged.length > this.#tail ? merged.slice(merged.length - this.#tail) : merged;
-    // Output can arrive thousands of lines a second: publish it at most every 50 ms, state changes at once.
+    // Appended in place (this array is never published: publishing copies the tail), trimmed back to the tail once it
+    // holds twice as many: a line costs the same whether the command prints ten lines or a million.
+    const kept = this.#output.lines;
+    for (const l of lines) kept.push(this.#redactor.redact(l));
+    if (kept.length >= 2 * this.#tail) kept.splice(0, kept.length - this.#tail);
+    this.#scheduleOutput();
+  }
+
+  /**
+   * Output can arrive thousands of lines a second, and sixteen workers start a command several times a second: the
+   * output pane is published at most every OUTPUT_EVERY_MS (each publish redraws the screen), state changes at once.
+   */
+  #scheduleOutput(): void {
     this.#outputTimer ??= setTimeout(() => {
       this.#outputTimer = null;
-      this.#publish({output: {...this.#output, lines: [...this.#output.lines]}});
-    }, 50);
+      this.#publish({output: {command: this.#output.command, node: this.#output.node, lines: this.#output.lines.slice(-this.#tail)}});
+    }, OUTPUT_EVERY_MS);
   }
 }
 

@@ -6,10 +6,20 @@ import {castPathFor} from './cast.ts';
 import type {Redactor} from './redactor.ts';
 
 const DATE_LINE = '──── date';
+// Lines are written in batches: a command printing 100k lines made 100k write calls (most of a second). The buffer
+// is written out when it reaches FLUSH_BYTES, FLUSH_MS after its first line, before every journal record (the
+// runner calls flush()), and on close, so at each journal point the transcript on disk is complete.
+const FLUSH_BYTES = 64 * 1024;
+const FLUSH_MS = 100;
 
 export class TranscriptWriter {
   readonly #fd: number;
   #day: string | null = null;
+  #second = NaN;
+  #stamp = '';
+  #pending: string[] = [];
+  #pendingLength = 0;
+  #timer: NodeJS.Timeout | null = null;
   constructor(
     readonly path: string,
     private readonly redactor: Redactor,
@@ -21,24 +31,56 @@ export class TranscriptWriter {
   }
 
   /** Lines carry the time of day (UTC); a date line comes first and again whenever the day changes. */
-  line(text: string, at: Date = new Date()): void {
-    const day = at.toISOString().slice(0, 10);
-    if (day !== this.#day) {
-      this.#day = day;
-      writeSync(this.#fd, `${DATE_LINE} ${day} (times are UTC)\n`);
+  line(text: string, at?: Date): void {
+    const ms = at ? at.getTime() : Date.now();
+    // A command's output arrives thousands of lines a second: the time stamp is worked out once per second.
+    if (Math.floor(ms / 1000) !== this.#second) {
+      this.#second = Math.floor(ms / 1000);
+      const iso = new Date(ms).toISOString();
+      this.#stamp = iso.slice(11, 19);
+      const day = iso.slice(0, 10);
+      if (day !== this.#day) {
+        this.#day = day;
+        this.#write(`${DATE_LINE} ${day} (times are UTC)\n`);
+      }
     }
-    const stamp = at.toISOString().slice(11, 19);
+    const stamp = this.#stamp;
     const body = this.redactor.redact(text);
-    const lines = body.split('\n').map((l, i) => (i === 0 ? `${stamp}  ${l}` : `          ${l}`));
-    writeSync(this.#fd, `${lines.join('\n')}\n`);
+    const lines = body.includes('\n') ? body.split('\n').map((l, i) => (i === 0 ? `${stamp}  ${l}` : `          ${l}`)).join('\n') : `${stamp}  ${body}`;
+    this.#write(`${lines}\n`);
   }
 
   raw(text: string): void {
-    writeSync(this.#fd, this.redactor.redact(text));
+    this.#write(this.redactor.redact(text));
+  }
+
+  /** Writes out what is buffered. */
+  flush(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    if (!this.#pending.length) return;
+    const data = Buffer.from(this.#pending.join(''), 'utf8');
+    this.#pending = [];
+    this.#pendingLength = 0;
+    for (let done = 0; done < data.length; ) done += writeSync(this.#fd, data, done);
   }
 
   close(): void {
+    this.flush();
     closeSync(this.#fd);
+  }
+
+  #write(text: string): void {
+    this.#pending.push(text);
+    this.#pendingLength += text.length;
+    if (this.#pendingLength >= FLUSH_BYTES) this.flush();
+    else if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), FLUSH_MS);
+      // A pending flush never keeps the process alive; close() flushes.
+      this.#timer.unref();
+    }
   }
 }
 

@@ -260,6 +260,20 @@ test('fault rules: custom output and exit code, times, other nodes unaffected, a
   assert.match(query.stdout, /1 {2}STOPPED[\s\S]*1067/);
 });
 
+test('a fault rule with linesPerSecond prints its output as a stream: the lines arrive over time, all of them', async () => {
+  const {master: m, dir: d} = await freshSandbox();
+  const output = Array.from({length: 400}, (_, i) => `line ${i + 1}`).join('\n');
+  await addFault(d, {program: 'certutil', node: 'master', exitCode: 1, output, linesPerSecond: 1000});
+  const arrivals: number[] = [];
+  const started = performance.now();
+  const r = await m.run('certutil', ['-store', 'My'], {onLine: () => arrivals.push(performance.now() - started)});
+  assert.deepEqual([r.exitCode, r.stdout], [1, `${output}\n`]);
+  assert.equal(arrivals.length, 400);
+  // 400 lines at 1000 a second: the last one at least about 0.35 s after the first.
+  assert.ok(arrivals.at(-1)! - arrivals[0]! >= 300, `streamed over ${Math.round(arrivals.at(-1)! - arrivals[0]!)} ms`);
+  await assert.rejects(addFault(d, {program: 'certutil', linesPerSecond: 0}), /linesPerSecond/);
+});
+
 test('an unknown program is not recognized, as cmd.exe says', async () => {
   const result = await master.run('makecert.exe', ['-r']);
   assert.equal(result.exitCode, 1);

@@ -43,6 +43,8 @@ export interface SandboxOutput {
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
+  /** How fast the tool process prints stdout (a fault rule's linesPerSecond); all at once when absent. */
+  readonly linesPerSecond?: number;
 }
 
 export async function runSandboxCommand(invocation: SandboxInvocation): Promise<SandboxOutput> {
@@ -65,7 +67,7 @@ export async function runSandboxCommand(invocation: SandboxInvocation): Promise<
   const files = nodeFiles(sandboxPaths.nodeDir(dir, node.name));
   const stdin = invocation.stdin === undefined ? undefined : stdinLines(invocation.stdin);
   const update = normaliseProgram(program) === 'powershell' ? updateFrontEndState : updateNodeState;
-  return update(dir, node.name, (state) => {
+  const output = await update(dir, node.name, (state) => {
     const context: ToolContext = {node, state, files, now: invocation.now ?? new Date(), ...(stdin ? {stdin} : {})};
     let result: ToolResult;
     if (fault) {
@@ -75,9 +77,10 @@ export async function runSandboxCommand(invocation: SandboxInvocation): Promise<
     } else {
       result = implementation.run(context, args);
     }
-    const {state: changed, ...output} = result;
-    return changed ? {state: changed, result: output} : {result: output};
+    const {state: changed, ...printed} = result;
+    return changed ? {state: changed, result: printed} : {result: printed};
   });
+  return fault?.linesPerSecond ? {...output, linesPerSecond: fault.linesPerSecond} : output;
 }
 
 function ensureNewline(text: string): string {

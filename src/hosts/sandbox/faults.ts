@@ -18,6 +18,11 @@ export interface FaultRule {
   readonly exitCode?: number;
   /** Printed on stdout instead of the program's own error text. */
   readonly output?: string;
+  /**
+   * Print the output this many lines a second, as a command whose output streams does, instead of all at once (the
+   * tool process only: a fleet running the tools in process prints it at once).
+   */
+  readonly linesPerSecond?: number;
 }
 
 export function normaliseProgram(program: string): string {
@@ -103,5 +108,8 @@ function validateRule(rule: FaultRule, source = 'fault rule'): void {
   }
   if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 0)) {
     throw new Error(`${source}: "times" must be a whole number ≥ 0 (0 = forever)`);
+  }
+  if (rule.linesPerSecond !== undefined && !(typeof rule.linesPerSecond === 'number' && rule.linesPerSecond > 0)) {
+    throw new Error(`${source}: "linesPerSecond" must be a number > 0`);
   }
 }

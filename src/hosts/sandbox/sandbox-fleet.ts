@@ -12,6 +12,9 @@ import {findNode, readManifest, sandboxPaths} from './state.ts';
 import {sandboxToolArgs} from './tool-path.ts';
 import {windowsPathToSandbox} from './windows-path.ts';
 
+/** Below normal (nice 10): see SandboxHost.run. */
+export const SIMULATED_COMMAND_PRIORITY = 10;
+
 export class SandboxFleet implements Fleet {
   readonly kind = 'sandbox' as const;
   readonly description: string;
@@ -60,6 +63,9 @@ class SandboxHost implements Host {
       onLine: options.onLine,
       signal: options.signal,
       ...(options.input === undefined ? {} : {input: options.input}),
+      // A simulated command is a CPU-bound Node process doing what a server would do elsewhere: sixteen of them at
+      // once must not take the CPU from certwalk (its keys, its frames, starting the next command).
+      priority: SIMULATED_COMMAND_PRIORITY,
     });
   }
 

@@ -27,9 +27,23 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const stdin = process.env['CERTWALK_SANDBOX_STDIN'] === '1' ? await readStdin() : undefined;
   const result = await runSandboxCommand({dir, node, program, args, envFaults: process.env['CERTWALK_SANDBOX_FAULT'], ...(stdin === undefined ? {} : {stdin})});
-  process.stdout.write(result.stdout);
+  if (result.linesPerSecond) await writePaced(result.stdout, result.linesPerSecond);
+  else process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;
+}
+
+/** A streaming command: `perSecond` lines a second, in twenty batches a second. */
+async function writePaced(text: string, perSecond: number): Promise<void> {
+  const lines = text.split(/(?<=\n)/);
+  const batch = Math.max(1, Math.ceil(perSecond / 20));
+  const started = performance.now();
+  for (let i = 0; i < lines.length; i += batch) {
+    await new Promise<void>((resolve) => process.stdout.write(lines.slice(i, i + batch).join(''), () => resolve()));
+    const due = started + ((i + batch) / perSecond) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 async function readStdin(): Promise<string> {

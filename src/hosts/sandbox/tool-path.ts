@@ -10,6 +10,9 @@ const TOOL_FILE = 'sandbox-tool.js';
 /** The flag that makes the app's bundle act as the sandbox tool (handled first thing in src/cli/main.tsx). */
 export const SANDBOX_TOOL_FLAG = '--sandbox-tool';
 
+// Where the tool was found: looked for once per process (it walks up to package.json), not once per command.
+let located: readonly string[] | undefined;
+
 /** The script (and flag) `node` runs for one simulated command, before the program name. */
 export function sandboxToolArgs(): readonly string[] {
   const fromEnv = process.env['CERTWALK_SANDBOX_TOOL'];
@@ -17,6 +20,11 @@ export function sandboxToolArgs(): readonly string[] {
     if (!existsSync(fromEnv)) throw new Error(`CERTWALK_SANDBOX_TOOL points to ${fromEnv}, which does not exist`);
     return [fromEnv];
   }
+  located ??= locate();
+  return located;
+}
+
+function locate(): readonly string[] {
   const self = fileURLToPath(import.meta.url);
   const here = dirname(self);
   const candidates = [join(here, TOOL_FILE)];
