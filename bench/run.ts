@@ -32,18 +32,27 @@ const {values} = parseArgs({
 if (values.help) {
   console.log(`npm run bench [-- options]
   --only LIST     figures to run, comma-separated: ${FIGURES.join(', ')} (default: all)
-  --runs N        repeated runs per figure (default: each figure's own; see BENCHMARKS.md)
+  --runs N        repeated runs of every figure chosen (default: first-frame 10, overhead 5, cert 20,
+                  output 3 streamed + 1 all at once, fleet 3 + 1 TUI run)
   --workers N     fleet size for the fleet figure (default 200)
   --lines N       output lines for the output figure (default 100000)
-  --json FILE     also write the figures as JSON`);
+  --json FILE     also write the figures as JSON
+The whole set takes about two hours on two cores, most of it the fleet.`);
   process.exit(0);
 }
 
 const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 for (const id of only) if (!(FIGURES as readonly string[]).includes(id)) throw new Error(`unknown figure "${id}"; figures: ${FIGURES.join(', ')}`);
 const selected = (only.length ? only : FIGURES) as FigureId[];
-const runs = values.runs === undefined ? undefined : Number(values.runs);
-if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) throw new Error('--runs takes a whole number >= 1');
+function whole(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number >= 1, not "${value}"`);
+  return n;
+}
+const runs = whole('runs', values.runs, undefined);
+const workers = whole('workers', values.workers, 200)!;
+const lines = whole('lines', values.lines, 100_000)!;
 
 const log = (line: string) => console.log(line);
 
@@ -65,7 +74,15 @@ try {
   for (const id of selected) {
     log('');
     log(`-- ${id} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-    const figure = await runFigure(id);
+    const loadBefore = loadavg()[0]!;
+    const started = performance.now();
+    const measured = await runFigure(id);
+    const loadAfter = loadavg()[0]!;
+    const busy = Math.max(loadBefore, loadAfter) > cpus().length ? ' (more runnable processes than cores: other work shares the machine, figures are noisy)' : '';
+    const figure = {
+      ...measured,
+      notes: [...measured.notes, `took ${((performance.now() - started) / 60_000).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${busy}`],
+    };
     figures.push(figure);
     printFigure(figure, log);
   }
@@ -86,8 +103,8 @@ async function runFigure(id: FigureId): Promise<Figure> {
     case 'cert':
       return certificateCreation({runs: runs ?? 20, log});
     case 'output':
-      return outputPane({runs: runs ?? 3, lines: values.lines === undefined ? 100_000 : Number(values.lines), log});
+      return outputPane({runs: runs ?? 3, lines, log});
     case 'fleet':
-      return fleet({runs: runs ?? 3, workers: values.workers === undefined ? 200 : Number(values.workers), log});
+      return fleet({runs: runs ?? 3, workers, log});
   }
 }
