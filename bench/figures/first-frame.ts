@@ -1,5 +1,7 @@
 // First interactive frame of `certwalk` against the minimal bundled Ink app, both in tmux at 80x24.
-import {build} from 'esbuild';
+import {build, type BuildOptions} from 'esbuild';
+// @ts-expect-error: a plain ES module of the build script, without types
+import {bundleOptions} from '../../scripts/build.mjs';
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {TmuxTerminal} from '../lib/tmux.ts';
@@ -9,24 +11,10 @@ import {stats, type Figure} from '../lib/stats.ts';
 const KEY_EVERY_MS = 20;
 const TARGET = 1.3;
 
-/** The baseline app bundled the way scripts/build.mjs bundles certwalk. */
+/** The baseline app bundled the way scripts/build.mjs bundles certwalk (the same options). */
 async function bundleMinimal(): Promise<string> {
-  const dir = tempDir('minimal-ink');
-  const outfile = join(dir, 'minimal-ink.js');
-  await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, 'bench', 'minimal-ink.tsx')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    define: {'process.env.NODE_ENV': '"production"'},
-    alias: {'react-devtools-core': join(root, 'scripts', 'devtools-stub.mjs')},
-    banner: {js: "import {createRequire as __certwalkRequire} from 'node:module'; const require = __certwalkRequire(import.meta.url);"},
-  });
+  const outfile = join(tempDir('minimal-ink'), 'minimal-ink.js');
+  await build({...bundleOptions, entryPoints: [join(root, 'bench', 'minimal-ink.tsx')], outfile} as BuildOptions);
   return outfile;
 }
 

@@ -6,6 +6,11 @@ export interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
+  /**
+   * Characters of output not kept (both streams): a command printing more than a few MB keeps its first and last
+   * lines here, and a line in between says how much is missing. Every line still reached `onLine` (the transcript).
+   */
+  readonly droppedChars?: number;
 }
 
 export interface RunOptions {
@@ -17,6 +22,8 @@ export interface RunOptions {
    * a command line. Never recorded in a journal or transcript.
    */
   readonly input?: string;
+  /** Keep all of the output however long (file contents read through a command); by default a long output keeps its ends. */
+  readonly keepWholeOutput?: boolean;
 }
 
 /** A node of the fleet as the inventory knows it. */

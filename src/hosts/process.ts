@@ -8,6 +8,7 @@ import {setPriority} from 'node:os';
 import {StringDecoder} from 'node:string_decoder';
 import type {Readable} from 'node:stream';
 import type {RunOptions, RunResult} from './host.ts';
+import {OutputKeeper, type KeptOutput} from './output-keeper.ts';
 
 export interface ProcessOptions extends RunOptions {
   readonly env?: Record<string, string | undefined>;
@@ -43,22 +44,24 @@ export async function runProcess(file: string, args: readonly string[], options:
       // Gone already, or not allowed: it runs at certwalk's own priority.
     }
   }
-  const [stdout, stderr, result] = await Promise.all([collect(child.stdout, 'stdout', options.onLine), collect(child.stderr, 'stderr', options.onLine), child]);
+  const whole = options.keepWholeOutput ?? false;
+  const [stdout, stderr, result] = await Promise.all([collect(child.stdout, 'stdout', options.onLine, whole), collect(child.stderr, 'stderr', options.onLine, whole), child]);
   const exitCode = result.exitCode ?? (result.isCanceled ? 130 : -1);
   const spawnError = result.failed && result.exitCode === undefined && !result.isCanceled ? `${result.shortMessage}\n` : '';
-  return {exitCode, stdout, stderr: stderr + spawnError, durationMs: Math.round(performance.now() - started)};
+  const dropped = stdout.dropped + stderr.dropped;
+  return {exitCode, stdout: stdout.text, stderr: stderr.text + spawnError, durationMs: Math.round(performance.now() - started), ...(dropped ? {droppedChars: dropped} : {})};
 }
 
-/** The whole text of one output stream (UTF-8 decoded across chunk boundaries), each line handed to `onLine` as it arrives. */
-function collect(stream: Readable | null, name: 'stdout' | 'stderr', onLine: RunOptions['onLine']): Promise<string> {
-  if (!stream) return Promise.resolve('');
+/** One output stream (UTF-8 decoded across chunk boundaries), each line handed to `onLine` as it arrives. */
+function collect(stream: Readable | null, name: 'stdout' | 'stderr', onLine: RunOptions['onLine'], whole: boolean): Promise<KeptOutput> {
+  if (!stream) return Promise.resolve({text: '', dropped: 0});
   const decoder = new StringDecoder('utf8');
-  const chunks: string[] = [];
+  const kept = whole ? new OutputKeeper(Infinity, 0) : new OutputKeeper();
   // The unfinished last line, waiting for its newline.
   let pending = '';
   const take = (text: string) => {
     if (!text) return;
-    chunks.push(text);
+    kept.add(text);
     if (!onLine) return;
     const cut = text.lastIndexOf('\n');
     if (cut < 0) {
@@ -76,7 +79,7 @@ function collect(stream: Readable | null, name: 'stdout' | 'stderr', onLine: Run
       done = true;
       take(decoder.end());
       if (onLine && pending) onLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending, name);
-      resolve(chunks.join(''));
+      resolve(kept.result());
     };
     stream.on('data', (chunk: Buffer | string) => take(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
     stream.on('end', finish);

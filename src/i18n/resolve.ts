@@ -21,12 +21,23 @@ export function parseLanguage(tag: string): Language | null {
  * LC_MESSAGES and LANG decides (as for any program's messages; `C`/`POSIX` is English); with none set, and on
  * Windows (whose console has no such variables), the locale the runtime reports, `intlLocale`
  * (`Intl.DateTimeFormat().resolvedOptions().locale`, Windows' display language). A language certwalk does not speak
- * gives English.
+ * gives English. `intlLocale` may be a function, called only when the environment does not decide: the first use of
+ * Intl loads ICU's locale data, about 20 ms of certwalk's start on a cold process.
  */
-export function resolveLanguage(platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>, intlLocale: string | undefined): Language {
+export function resolveLanguage(
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+  intlLocale: string | undefined | (() => string | undefined),
+): Language {
   if (platform !== 'win32') {
     const fromEnv = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v.trim() !== '');
     if (fromEnv !== undefined) return parseLanguage(fromEnv) ?? 'en';
   }
-  return (intlLocale && parseLanguage(intlLocale)) || 'en';
+  const locale = typeof intlLocale === 'function' ? intlLocale() : intlLocale;
+  return (locale && parseLanguage(locale)) || 'en';
+}
+
+/** The locale the runtime reports (on Windows, the display language). */
+export function runtimeLocale(): string | undefined {
+  return Intl.DateTimeFormat().resolvedOptions().locale;
 }

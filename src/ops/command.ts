@@ -1,5 +1,6 @@
 // A command is data (program + argument array) so the Plan screen shows exactly the argv that later runs.
 import type {Host, RunOptions, RunResult} from '../hosts/host.ts';
+import {ToolError} from './tool-error.ts';
 
 export interface Command {
   readonly command: string;
@@ -32,6 +33,20 @@ export function encodedScript(cmd: Command): string | null {
   return Buffer.from(encoded, 'base64').toString('utf16le');
 }
 
-export function runCommand(host: Host, cmd: Command, options?: RunOptions): Promise<RunResult> {
-  return host.run(cmd.command, cmd.args, options);
+/**
+ * Runs a command for its result. A command that succeeded but printed more than certwalk keeps in memory (its
+ * output's middle was left out) is refused: its result would be read from a part of its output. A failed one is
+ * returned: its error message is at the end, which is kept.
+ */
+export async function runCommand(host: Host, cmd: Command, options?: RunOptions): Promise<RunResult> {
+  const result = await host.run(cmd.command, cmd.args, options);
+  if (result.droppedChars && result.exitCode === 0) {
+    throw new ToolError(
+      cmd.command,
+      `${cmd.command} printed more output than certwalk keeps in memory to read its result from (${result.droppedChars} characters left out); ` +
+        'nothing was read from it. Every line is in the transcript.',
+      {exitCode: result.exitCode},
+    );
+  }
+  return result;
 }

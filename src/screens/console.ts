@@ -1,6 +1,6 @@
 // Can this console draw Unicode symbols (✔ ✘ → … ─ ▶)? A pure decision from the platform and the environment, so
 // `--ascii` is needed only where the guess is wrong (and `--unicode` overrides it the other way).
-import {parseLanguage, resolveLanguage, type Language} from '../i18n/resolve.ts';
+import {parseLanguage, resolveLanguage, runtimeLocale, type Language} from '../i18n/resolve.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -63,7 +63,7 @@ export function resolveConsole(
   flags: ConsoleFlags,
   platform: NodeJS.Platform,
   env: Env,
-  intlLocale: string | undefined = Intl.DateTimeFormat().resolvedOptions().locale,
+  intlLocale: string | undefined | (() => string | undefined) = runtimeLocale,
 ): {readonly ok: true; readonly choice: ConsoleChoice} | {readonly ok: false; readonly error: string} {
   if (flags.ascii && flags.unicode) return {ok: false, error: 'choose --ascii or --unicode, not both'};
   let language: Language;

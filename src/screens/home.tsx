@@ -1,6 +1,6 @@
 // Home: pick a procedure.
 import {Box, Text, useInput} from 'ink';
-import {useState} from 'react';
+import {useMemo, useState} from 'react';
 import SelectInput from 'ink-select-input';
 import type {ProcedureSummary} from '../procedures/catalog.ts';
 import {commandsFor} from './keys.ts';
@@ -36,7 +36,8 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
     {isActive: active},
   );
   // The menu's marker and its margin take two cells.
-  const items = procedures.map((p) => ({key: p.id, label: fit(ui.procedure(p).title, width - 2, g.ellipsis), value: p.id}));
+  // Worked out again only when the terminal's width changes: a key that moves the highlight redraws the list.
+  const items = useMemo(() => procedures.map((p) => ({key: p.id, label: fit(ui.procedure(p).title, width - 2, g.ellipsis), value: p.id})), [procedures, width, ui, g]);
   const [highlightedId, setHighlightedId] = useState(procedures[0]?.id);
   const highlighted = procedures.find((p) => p.id === highlightedId) ?? procedures[0];
   return (

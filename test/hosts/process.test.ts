@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {runProcess} from '../../src/hosts/process.ts';
+import {KEEP_HEAD, KEEP_TAIL, OutputKeeper} from '../../src/hosts/output-keeper.ts';
+import {runCommand} from '../../src/ops/command.ts';
+import type {Host} from '../../src/hosts/host.ts';
 
 const node = process.execPath;
 
@@ -46,5 +49,63 @@ describe('runProcess', () => {
     const missing = await runProcess('/nonexistent/certwalk-no-such-program', []);
     assert.notEqual(missing.exitCode, 0);
     assert.match(missing.stderr, /ENOENT/);
+  });
+
+  test('an output longer than certwalk keeps: every line reaches onLine, memory holds the first and last lines and says what is missing', async () => {
+    const n = 60_000;
+    // About 3.4 MB: more than KEEP_HEAD + KEEP_TAIL.
+    const line = (i: number) => `line ${String(i).padStart(6, '0')} of a long dump, about as long as certutil's lines are`;
+    let count = 0;
+    const r = await runProcess(node, ['-e', `for (let i = 1; i <= ${n}; i++) process.stdout.write(${JSON.stringify('')} + (${line.toString()})(i) + '\\n'); process.exitCode = 1;`], {
+      onLine: () => count++,
+    });
+    assert.equal(count, n);
+    assert.equal(r.exitCode, 1);
+    const whole = Array.from({length: n}, (_, i) => `${line(i + 1)}\n`).join('');
+    assert.ok(r.droppedChars! > whole.length - KEEP_HEAD - KEEP_TAIL, `dropped ${r.droppedChars}`);
+    assert.ok(r.stdout.length <= KEEP_HEAD + KEEP_TAIL + 200, `kept ${r.stdout.length}`);
+    assert.ok(r.stdout.startsWith(`${line(1)}\n`));
+    assert.ok(r.stdout.endsWith(`${line(n)}\n`));
+    const lines = r.stdout.split('\n');
+    const marker = lines.findIndex((l) => l.startsWith('[certwalk: '));
+    assert.match(lines[marker]!, new RegExp(`^\\[certwalk: ${r.droppedChars} characters of output not kept in memory here; the transcript has every line\\]$`));
+    // Whole lines on both sides of the gap, and what is kept plus what is missing is all of it.
+    assert.match(lines[marker - 1]!, /^line \d{6} of a long dump/);
+    assert.match(lines[marker + 1]!, /^line \d{6} of a long dump/);
+    assert.equal(r.stdout.length - lines[marker]!.length - 1 + r.droppedChars!, whole.length);
+  });
+
+  test('keepWholeOutput keeps a long output whole (file contents read through a command)', async () => {
+    const r = await runProcess(node, ['-e', `process.stdout.write('x'.repeat(${KEEP_HEAD + KEEP_TAIL + 1000}))`], {keepWholeOutput: true});
+    assert.equal(r.stdout.length, KEEP_HEAD + KEEP_TAIL + 1000);
+    assert.equal(r.droppedChars, undefined);
+  });
+});
+
+describe('OutputKeeper', () => {
+  test('a short output whole, in any chunks', () => {
+    const k = new OutputKeeper(10, 10);
+    for (const c of ['ab', 'c\nd', 'e\n']) k.add(c);
+    assert.deepEqual(k.result(), {text: 'abc\nde\n', dropped: 0});
+  });
+  test('a long one: head and tail cut at line ends, the count of what is missing', () => {
+    const k = new OutputKeeper(8, 8);
+    const text = 'aaa\nbbb\nccc\nddd\neee\nfff\n';
+    for (const ch of text) k.add(ch);
+    const {text: kept, dropped} = k.result();
+    assert.equal(kept, `aaa\nbbb\n[certwalk: ${dropped} characters of output not kept in memory here; the transcript has every line]\neee\nfff\n`);
+    assert.equal(dropped, 'ccc\nddd\n'.length);
+  });
+});
+
+describe('runCommand', () => {
+  const hostReturning = (exitCode: number): Host =>
+    ({run: async () => ({exitCode, stdout: 'head\n[certwalk: …]\ntail\n', stderr: '', durationMs: 1, droppedChars: 5_000_000})}) as unknown as Host;
+  test('refuses to read a result from a successful command whose output was cut', async () => {
+    await assert.rejects(runCommand(hostReturning(0), {command: 'certutil', args: ['-store', 'My']}), /certutil printed more output than certwalk keeps in memory .*5000000 characters left out.*transcript/);
+  });
+  test('hands a failed one over: its error message is in the kept tail', async () => {
+    const r = await runCommand(hostReturning(1), {command: 'certutil', args: ['-addstore', 'Root', 'x.cer']});
+    assert.equal(r.exitCode, 1);
   });
 });

@@ -52,6 +52,19 @@ describe('resolveLanguage: the OS locale when --lang is not given', () => {
   for (const c of cases) {
     test(`${c.why}`, () => assert.equal(resolveLanguage(c.platform ?? 'linux', c.env, c.intl), c.want));
   }
+  test('the runtime locale is asked only when the environment does not decide (its first use loads ICU data)', () => {
+    let asked = 0;
+    const intl = () => {
+      asked++;
+      return 'ko-KR';
+    };
+    assert.equal(resolveLanguage('linux', {LANG: 'fr_FR.UTF-8'}, intl), 'fr');
+    assert.equal(resolveLanguage('linux', {LANG: 'C.UTF-8'}, intl), 'en');
+    assert.equal(asked, 0);
+    assert.equal(resolveLanguage('linux', {}, intl), 'ko');
+    assert.equal(resolveLanguage('win32', {LANG: 'fr_FR.UTF-8'}, intl), 'ko');
+    assert.equal(asked, 2);
+  });
 });
 
 describe('asciiConsole: Unicode where the console is known to draw it', () => {

@@ -63,7 +63,8 @@ export class RemoteHost implements Host {
   }
 
   async #checked(script: string, what: string, input?: string): Promise<RunResult> {
-    const result = await this.#powershell(script, input === undefined ? undefined : {input});
+    // A file's contents come back as base64 on stdout: all of it, however long.
+    const result = await this.#powershell(script, {keepWholeOutput: true, ...(input === undefined ? {} : {input})});
     if (result.exitCode !== 0) {
       throw new Error(`${this.computer}: could not ${what}: ${(result.stderr || result.stdout).trim().split(/\r?\n/)[0] ?? `exit ${result.exitCode}`}`);
     }
