@@ -65,13 +65,14 @@ export function printFigure(f: Figure, log: (line: string) => void = console.log
   for (const n of f.notes) log(`   note: ${n}`);
 }
 
-/** The closing table: one line per figure. */
+/** The closing table: one line per figure, columns as wide as their widest cell. */
 export function printSummary(figures: readonly Figure[], log: (line: string) => void = console.log): void {
-  log('');
-  log('figure        certwalk (median)      baseline (median)      ratio   target        result');
-  for (const f of figures) {
+  const rows = figures.map((f) => {
     const [a, b] = f.rows;
-    const cell = (r: Row | undefined) => (r ? fmt(r.stats.median, r.unit) : '').padEnd(22);
-    log(`${f.id.padEnd(13)} ${cell(a)} ${f.ratio === undefined ? ''.padEnd(22) : cell(b)} ${(f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`).padEnd(7)} ${f.target.padEnd(13)} ${f.met ? 'met' : 'MISSED'}`);
-  }
+    return [f.id, a ? fmt(a.stats.median, a.unit) : '', f.ratio === undefined || !b ? '' : fmt(b.stats.median, b.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target, f.met ? 'met' : 'MISSED'];
+  });
+  const header = ['figure', 'certwalk (median)', 'baseline (median)', 'ratio', 'target', 'result'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  log('');
+  for (const r of [header, ...rows]) log(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
 }

@@ -1,12 +1,12 @@
 // certwalk's entry point: parses flags, then starts the Ink app or one of the unattended commands.
 import {parseArgs} from 'node:util';
-import {setFlagsFromString} from 'node:v8';
 import {catalog} from '../procedures/catalog.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import type {FleetChoice} from './fleet.ts';
 import type {Out} from './unattended.ts';
 import {HELP} from './help.ts';
 import {SANDBOX_TOOL_FLAG} from '../hosts/sandbox/tool-path.ts';
+import {holdYoungGeneration} from './young-generation.ts';
 
 // Each command loads what it uses when it runs (dynamic imports): the interactive app's first frame must not wait
 // for forge, execa or the procedures' code, and `certwalk list` needs none of them.
@@ -63,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [commandName, ...rest] = positionals;
+  // The unattended commands have no first frame to wait for.
+  if (commandName !== undefined) holdYoungGeneration();
   const transcriptDir = values['transcript-dir'];
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a number from 1 to 64, not "${values.concurrency}"`);
@@ -91,7 +93,10 @@ async function main(argv: string[]): Promise<number> {
       // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
       const {startApp} = await import('../screens/start.tsx');
-      return startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
+      // startApp draws the first frame before it returns its promise.
+      const exited = startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
+      holdYoungGeneration();
+      return exited;
     }
     case 'list': {
       const width = Math.max(...catalog.map((p) => p.id.length));
@@ -223,12 +228,6 @@ if (process.argv[2] === SANDBOX_TOOL_FLAG) {
   const {sandboxToolMain} = await import('../hosts/sandbox/tool-main.ts');
   await sandboxToolMain(process.argv.slice(3));
 } else {
-  // V8 doubles its young generation whenever many objects survive a collection, up to 32 MB of semi-spaces, and
-  // never gives it back: one burst (making a certificate with forge, a command streaming 100k lines) left certwalk
-  // at about 100 MB resident for the rest of the session. Kept at its first size, collections are more frequent
-  // and as quick (they copy only what survives): 15-30 MB less, no slower to answer a key (bench/figures/output.ts).
-  // The flag is read each time the young generation would grow, so setting it now takes effect.
-  setFlagsFromString('--semi-space-growth-factor=1');
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   }, exitWith);
