@@ -85,14 +85,17 @@ async function main(argv: string[]): Promise<number> {
         out.error('certwalk needs a terminal for the interactive walk-through; use `certwalk run PROCEDURE --yes` in scripts');
         return 2;
       }
-      // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
-      const screen = (await import('../screens/console.ts')).resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
-      if (!screen.ok) throw new UsageError(screen.error);
-      const {openFleet} = await import('./fleet.ts');
-      const fleet = await openFleet(fleetChoice);
       // chalk (through Ink) reads FORCE_COLOR but not the NO_COLOR convention; it reads it when Ink first loads.
       if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-      const {startApp} = await import('../screens/start.tsx');
+      // The screens' chunk (Ink, React: most of the start) is read from disk while the console and the fleet are looked at.
+      const app = import('../screens/start.tsx');
+      app.catch(() => undefined);
+      const [{resolveConsole}, {openFleet}] = await Promise.all([import('../screens/console.ts'), import('./fleet.ts')]);
+      // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
+      const screen = resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
+      if (!screen.ok) throw new UsageError(screen.error);
+      const fleet = await openFleet(fleetChoice);
+      const {startApp} = await app;
       // startApp draws the first frame before it returns its promise.
       const exited = startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
       holdYoungGeneration();

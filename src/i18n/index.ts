@@ -39,7 +39,15 @@ type PluralBase<K = MessageKey> = K extends `${infer Base}.one` ? (`${Base}.othe
 
 /** The form of `base` for `count` by the language's plural rules (French: 0 and 1 are singular; Chinese, Korean: one form). */
 export function pluralKey(language: Language, base: PluralBase, count: number): `${PluralBase}.one` | `${PluralBase}.other` {
-  return new Intl.PluralRules(language).select(count) === 'one' ? `${base}.one` : `${base}.other`;
+  return pluralRules(language).select(count) === 'one' ? `${base}.one` : `${base}.other`;
+}
+
+// Made once per language: a screen that counts things asks on every frame, and each Intl object loads locale data.
+const rules = new Map<Language, Intl.PluralRules>();
+function pluralRules(language: Language): Intl.PluralRules {
+  let r = rules.get(language);
+  if (!r) rules.set(language, (r = new Intl.PluralRules(language)));
+  return r;
 }
 
 /** A procedure's title and summary in `language`; English (the procedure's own) for a procedure not translated yet. */
