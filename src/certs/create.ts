@@ -23,6 +23,8 @@ export interface SelfSignedSpec {
    * distinct demo certificates quickly; a real rotation always gets a fresh key.
    */
   readonly keyPem?: string;
+  /** A fresh key made beforehand by keyInAdvance (awaited). */
+  readonly key?: GeneratedKey;
 }
 
 export interface MadeCert {
@@ -47,7 +49,7 @@ export async function createSelfSigned(spec: SelfSignedSpec): Promise<MadeCert> 
   const validDays = spec.validDays ?? 730;
   if (!(validDays > 0)) throw new Error(`validDays must be positive, got ${validDays}`);
 
-  const keys = spec.keyPem ? keyPairFromPem(spec.keyPem) : await generateKeyPair(keyBits);
+  const keys = spec.key ?? (spec.keyPem ? keyPairFromPem(spec.keyPem) : await generateKeyPair(keyBits));
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = randomSerialHex();
@@ -82,12 +84,24 @@ export async function generateKeyPem(bits = MIN_KEY_BITS): Promise<string> {
   return (await generateKeyPair(bits)).privateKeyPem;
 }
 
-interface KeyPair {
+/**
+ * Starts making a key now for a certificate made later (`createSelfSigned({key: await key, …})`): the prime search
+ * runs in the thread pool while the caller reads its nodes. The promise may be dropped unawaited, when the caller
+ * refuses its parameters after all, without an unhandled rejection.
+ */
+export function keyInAdvance(bits = MIN_KEY_BITS): Promise<GeneratedKey> {
+  const key = Number.isInteger(bits) && bits >= MIN_KEY_BITS ? generateKeyPair(bits) : Promise.reject(new Error(`key size ${bits} bits refused: at least ${MIN_KEY_BITS} bits are required`));
+  key.catch(() => undefined);
+  return key;
+}
+
+/** A key pair made by keyInAdvance. */
+export interface GeneratedKey {
   readonly publicKey: forge.pki.rsa.PublicKey;
   readonly privateKeyPem: string;
 }
 
-function generateKeyPair(bits: number): Promise<KeyPair> {
+function generateKeyPair(bits: number): Promise<GeneratedKey> {
   // With a callback and no custom PRNG, forge delegates to Node's crypto.generateKeyPair (libuv thread pool).
   return new Promise((resolve, reject) => {
     forge.pki.rsa.generateKeyPair({bits, workers: -1}, (error, pair) => {
@@ -97,7 +111,7 @@ function generateKeyPair(bits: number): Promise<KeyPair> {
   });
 }
 
-function keyPairFromPem(keyPem: string): KeyPair {
+function keyPairFromPem(keyPem: string): GeneratedKey {
   const privateKey = forge.pki.privateKeyFromPem(keyPem);
   return {
     publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e),

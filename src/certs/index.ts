@@ -1,6 +1,6 @@
 // The certificate toolkit: make, read, package and check certificates without touching a Windows store.
 export type {CertInfo} from './cert-info.ts';
-export {createSelfSigned, generateKeyPem} from './create.ts';
+export {createSelfSigned, generateKeyPem, keyInAdvance, type GeneratedKey} from './create.ts';
 export type {MadeCert, SelfSignedSpec} from './create.ts';
 export {describeCertificate} from './describe.ts';
 export {toPfx, fromPfx, PfxPasswordError, PfxFormatError} from './pfx.ts';

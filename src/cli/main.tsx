@@ -63,8 +63,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [commandName, ...rest] = positionals;
-  // The unattended commands have no first frame to wait for.
-  if (commandName !== undefined) holdYoungGeneration();
   const transcriptDir = values['transcript-dir'];
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a number from 1 to 64, not "${values.concurrency}"`);

@@ -3,8 +3,9 @@
 // 100 MB resident for the rest of the session. Held at the size it has, collections are more frequent and as quick
 // (they copy only what survives): 15-30 MB less, no slower to answer a key (bench/figures/output.ts).
 //
-// Not from the first line on: start-up allocates a lot that survives (the modules, Ink, the first frame), and with
-// the young generation at its first 1 MB that meant twice the collector's time before Home appeared.
+// For the interactive app only, and once its first frame is drawn: start-up allocates a lot that survives (the
+// modules, Ink, the first frame), and with the young generation at its first 1 MB that meant twice the collector's
+// time before Home appeared. An unattended run ends when its steps do: it keeps V8's default.
 import {setFlagsFromString} from 'node:v8';
 
 let held = false;

@@ -4,7 +4,7 @@
 // its key, WorkerHttpsCertThumbprint set, the master trusting the new certificate, the worker restarted. Each worker is
 // a lane of one fan-out block, so --concurrency rotates several at once.
 import {randomBytes} from 'node:crypto';
-import {createSelfSigned, describeCertificate, toDer, toPfx} from '../certs/index.ts';
+import {createSelfSigned, describeCertificate, keyInAdvance, toDer, toPfx} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
 import {certmgrDeleteByNameCommand, listStore, type StoreCert} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
@@ -186,6 +186,8 @@ async function planWorker(
   validDays: number,
   password: string,
 ): Promise<{plan: WorkerPlan; material: Material} | string> {
+  // The worker's key is made while it is read.
+  const key = keyInAdvance(keyBits);
   const host = await fleet.host(worker.name);
   let account = givenAccount;
   if (account === null) {
@@ -211,6 +213,7 @@ async function planWorker(
   if (!old) return `${WORKER_HTTPS_CERT_THUMBPRINT} ${oldSetting.toUpperCase()} is not in LocalMachine\\My; ${describeStore(my)}`;
 
   const made = await createSelfSigned({
+    key: await key,
     commonNames: [worker.machineName, worker.ip],
     dnsNames: [...new Set([worker.machineName, worker.fqdn])],
     ipAddresses: [worker.ip],

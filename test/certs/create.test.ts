@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
-import {createSelfSigned, describeCertificate, generateKeyPem, keyMatchesCertificate} from '../../src/certs/index.ts';
+import {createSelfSigned, describeCertificate, generateKeyPem, keyInAdvance, keyMatchesCertificate} from '../../src/certs/index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const notBefore = new Date('2025-03-01T12:00:00.750Z');
@@ -81,6 +81,18 @@ test('key generation uses native crypto: 2048-bit certificates take well under a
   await createSelfSigned({commonNames: ['fast']});
   const elapsed = performance.now() - started;
   assert.ok(elapsed < 1000, `took ${Math.round(elapsed)} ms (pure-JS forge takes seconds)`);
+});
+
+test('a key made in advance is the certificate\'s key, of the size asked for; one never awaited raises nothing', async () => {
+  const pending = keyInAdvance(3072);
+  // Refused (1024 bits) and dropped unawaited, as a procedure does when another parameter is wrong: no unhandled rejection.
+  keyInAdvance(1024);
+  const cert = await createSelfSigned({commonNames: ['WORKER1'], key: await pending});
+  assert.equal(cert.info.keyBits, 3072);
+  assert.equal(keyMatchesCertificate(cert.certPem, cert.keyPem), true);
+  assert.equal(cert.keyPem, (await pending).privateKeyPem);
+  await assert.rejects(keyInAdvance(1024), /1024 bits refused/);
+  await new Promise((resolve) => setTimeout(resolve, 50));
 });
 
 test('a reused key still gives a distinct certificate', async () => {
