@@ -228,13 +228,14 @@ function changesPanel(changes: readonly Change[], height: number, width: number,
     {bold: true},
   );
   if (!changes.length) return [header, line(`  ${t('changes.none')}`, {dim: true})];
-  const rows = changes.map((c) =>
-    line(`${pad(text(c.node), nodeWidth, g.ellipsis)} ${pad(text(c.label), labelWidth, g.ellipsis)} ${pad(value(c.before), valueWidth, g.ellipsis)}${arrow}${value(c.after)}`),
-  );
+  const row = (c: Change) =>
+    line(`${pad(text(c.node), nodeWidth, g.ellipsis)} ${pad(text(c.label), labelWidth, g.ellipsis)} ${pad(value(c.before), valueWidth, g.ellipsis)}${arrow}${value(c.after)}`);
   const room = height - 1;
-  if (rows.length <= room) return [header, ...rows];
-  // Newest changes matter most while a run is in progress.
-  return [header, line(`  ${t('changes.earlier', {ellipsis: g.ellipsis, count: rows.length - room + 1})}`, {dim: true}), ...rows.slice(rows.length - room + 1)];
+  if (changes.length <= room) return [header, ...changes.map(row)];
+  // Newest changes matter most while a run is in progress. Only the rows shown are laid out: a fleet run holds
+  // hundreds of changes, and the screen is drawn again for every step that starts or ends.
+  const hidden = changes.length - room + 1;
+  return [header, line(`  ${t('changes.earlier', {ellipsis: g.ellipsis, count: hidden})}`, {dim: true}), ...changes.slice(hidden).map(row)];
 }
 
 /** One line per fan-out: how many nodes are done, running, failed, waiting; failed nodes named first. */

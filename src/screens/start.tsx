@@ -9,6 +9,12 @@ import type {Language} from '../i18n/resolve.ts';
 import {UiProvider} from './ui-context.tsx';
 import {makeUi} from './ui.ts';
 
+// Ink draws at most this many frames a second (its default is 30). A key's answer waits for the next frame slot, and
+// Ink's throttle counts its wait from the first change after a frame: at 30 a key pressed just after a frame was
+// drawn showed 35-50 ms later. The screens change on events (keys, steps, the output pane at 10 a second), not
+// continuously, so the higher cap costs no frames when nothing happens.
+const MAX_FPS = 60;
+
 export async function startApp(options: {
   fleet: Fleet;
   transcriptDir: string;
@@ -40,7 +46,7 @@ export async function startApp(options: {
         onExit={(c) => (code = c)}
       />
     </UiProvider>,
-    {exitOnCtrlC: false, stdout: recorder.stream, ...(options.stdin ? {stdin: options.stdin} : {})},
+    {exitOnCtrlC: false, maxFps: MAX_FPS, stdout: recorder.stream, ...(options.stdin ? {stdin: options.stdin} : {})},
   );
   try {
     await instance.waitUntilExit();
