@@ -97,7 +97,8 @@ try {
     const started = performance.now();
     const measured = await runFigure(id);
     const loadAfter = loadavg()[0]!;
-    const busy = Math.max(loadBefore, loadAfter) > cpus().length ? ' (more runnable processes than cores: other work shares the machine, figures are noisy)' : '';
+    // Only the load before says anything of other work: the figure's own processes raise the load after it.
+    const busy = loadBefore > cpus().length ? ' (more runnable processes than cores before it started: other work shared the machine, figures are noisy)' : '';
     const figure = {
       ...measured,
       notes: [...measured.notes, `took ${((performance.now() - started) / 60_000).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${busy}`],

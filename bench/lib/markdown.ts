@@ -19,7 +19,7 @@ export function benchmarksMarkdown(run: RunInfo, figures: readonly Figure[]): st
     '',
     `Written by \`${run.command}\` (bench/run.ts) on ${m.date?.slice(0, 10)}; do not edit by hand, run it again. Every figure`,
     'is measured against a baseline in the same run (medians of repeated runs, alternating which goes first); the',
-    'targets are those of the issue that asked for them. Nothing here is a test: `npm test` times nothing.',
+    'targets are those of the issue that asked for them. Nothing here is a test (`npm test` checks behaviour).',
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.os}; commit ${run.commit}; load average ${m.load} at the start,`,
     `${run.loadAtEnd} at the end; ${run.minutes.toFixed(0)} min in all.`,
