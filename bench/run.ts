@@ -42,7 +42,7 @@ if (values.help) {
   --lines N       output lines for the output figure (default 100000)
   --json FILE     also write the figures as JSON
   --markdown FILE also write them as Markdown (BENCHMARKS.md is such a file)
-The whole set takes about two hours on two cores, most of it the fleet.`);
+The whole set takes about 70 minutes on two cores, 64 of them the fleet (BENCHMARKS.md).`);
   process.exit(0);
 }
 

@@ -1,6 +1,6 @@
 // BENCHMARKS.md from one `npm run bench` run: written by the bench itself (`--markdown FILE`), so the figures in it
 // are the ones printed, never copied by hand.
-import {fmt, type Figure} from './stats.ts';
+import {fmt, SUMMARY_HEADER, summaryCells, type Figure} from './stats.ts';
 
 export interface RunInfo {
   readonly machine: Readonly<Record<string, string>>;
@@ -24,15 +24,10 @@ export function benchmarksMarkdown(run: RunInfo, figures: readonly Figure[]): st
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.os}; commit ${run.commit}; load average ${m.load} at the start,`,
     `${run.loadAtEnd} at the end; ${run.minutes.toFixed(0)} min in all.`,
     '',
-    '| figure | certwalk (median) | baseline (median) | ratio | target | result |',
-    '|---|---|---|---|---|---|',
+    `| ${SUMMARY_HEADER.join(' | ')} |`,
+    `|${SUMMARY_HEADER.map(() => '---|').join('')}`,
   ];
-  for (const f of figures) {
-    const [a, b] = f.rows;
-    out.push(
-      `| ${[f.id, a ? fmt(a.stats.median, a.unit) : '', f.ratio === undefined || !b ? '' : fmt(b.stats.median, b.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target, f.met ? 'met' : '**missed**'].map(cell).join(' | ')} |`,
-    );
-  }
+  for (const f of figures) out.push(`| ${summaryCells(f, '**missed**').map(cell).join(' | ')} |`);
   for (const f of figures) {
     out.push('', `## ${f.title}`, '', f.measures, '', '| | median | min | max | n | |', '|---|---|---|---|---|---|');
     for (const r of f.rows) out.push(`| ${[r.label, fmt(r.stats.median, r.unit), fmt(r.stats.min, r.unit), fmt(r.stats.max, r.unit), String(r.stats.n), r.note ?? ''].map(cell).join(' | ')} |`);

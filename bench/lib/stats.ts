@@ -65,13 +65,18 @@ export function printFigure(f: Figure, log: (line: string) => void = console.log
   for (const n of f.notes) log(`   note: ${n}`);
 }
 
+export const SUMMARY_HEADER = ['figure', 'certwalk (median)', 'baseline (median)', 'ratio', 'target', 'result'];
+
+/** A figure's row in the summary table (printed at the end of a run, and in BENCHMARKS.md). */
+export function summaryCells(f: Figure, missed: string): string[] {
+  const [a, b] = f.rows;
+  return [f.id, a ? fmt(a.stats.median, a.unit) : '', f.ratio === undefined || !b ? '' : fmt(b.stats.median, b.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target, f.met ? 'met' : missed];
+}
+
 /** The closing table: one line per figure, columns as wide as their widest cell. */
 export function printSummary(figures: readonly Figure[], log: (line: string) => void = console.log): void {
-  const rows = figures.map((f) => {
-    const [a, b] = f.rows;
-    return [f.id, a ? fmt(a.stats.median, a.unit) : '', f.ratio === undefined || !b ? '' : fmt(b.stats.median, b.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target, f.met ? 'met' : 'MISSED'];
-  });
-  const header = ['figure', 'certwalk (median)', 'baseline (median)', 'ratio', 'target', 'result'];
+  const rows = figures.map((f) => summaryCells(f, 'MISSED'));
+  const header = SUMMARY_HEADER;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   log('');
   for (const r of [header, ...rows]) log(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());

@@ -42,9 +42,7 @@ const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d0609608648016503040201050
 
 export async function createSelfSigned(spec: SelfSignedSpec): Promise<MadeCert> {
   const keyBits = spec.keyBits ?? MIN_KEY_BITS;
-  if (!Number.isInteger(keyBits) || keyBits < MIN_KEY_BITS) {
-    throw new Error(`key size ${keyBits} bits refused: at least ${MIN_KEY_BITS} bits are required`);
-  }
+  checkKeyBits(keyBits);
   if (spec.commonNames.length === 0) throw new Error('a certificate needs at least one common name (CN)');
   const validDays = spec.validDays ?? 730;
   if (!(validDays > 0)) throw new Error(`validDays must be positive, got ${validDays}`);
@@ -80,7 +78,7 @@ export async function createSelfSigned(spec: SelfSignedSpec): Promise<MadeCert> 
 
 /** A fresh RSA private key (PKCS#8 PEM), for callers that make several certificates from one key. */
 export async function generateKeyPem(bits = MIN_KEY_BITS): Promise<string> {
-  if (!Number.isInteger(bits) || bits < MIN_KEY_BITS) throw new Error(`key size ${bits} bits refused: at least ${MIN_KEY_BITS} bits are required`);
+  checkKeyBits(bits);
   return (await generateKeyPair(bits)).privateKeyPem;
 }
 
@@ -90,7 +88,10 @@ export async function generateKeyPem(bits = MIN_KEY_BITS): Promise<string> {
  * refuses its parameters after all, without an unhandled rejection.
  */
 export function keyInAdvance(bits = MIN_KEY_BITS): Promise<GeneratedKey> {
-  const key = Number.isInteger(bits) && bits >= MIN_KEY_BITS ? generateKeyPair(bits) : Promise.reject(new Error(`key size ${bits} bits refused: at least ${MIN_KEY_BITS} bits are required`));
+  const key = (async () => {
+    checkKeyBits(bits);
+    return generateKeyPair(bits);
+  })();
   key.catch(() => undefined);
   return key;
 }
@@ -99,6 +100,10 @@ export function keyInAdvance(bits = MIN_KEY_BITS): Promise<GeneratedKey> {
 export interface GeneratedKey {
   readonly publicKey: forge.pki.rsa.PublicKey;
   readonly privateKeyPem: string;
+}
+
+function checkKeyBits(bits: number): void {
+  if (!Number.isInteger(bits) || bits < MIN_KEY_BITS) throw new Error(`key size ${bits} bits refused: at least ${MIN_KEY_BITS} bits are required`);
 }
 
 function generateKeyPair(bits: number): Promise<GeneratedKey> {

@@ -8,11 +8,7 @@
 // time before Home appeared. An unattended run ends when its steps do: it keeps V8's default.
 import {setFlagsFromString} from 'node:v8';
 
-let held = false;
-
 /** From now on the young generation stays the size it is. The flag is read each time it would grow. */
 export function holdYoungGeneration(): void {
-  if (held) return;
-  held = true;
   setFlagsFromString('--semi-space-growth-factor=1');
 }
