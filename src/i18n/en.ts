@@ -12,6 +12,7 @@ export const en = {
   'phase.failed': 'FAILED',
   'phase.rolling-back': 'ROLLING BACK',
   'phase.rolled-back': 'ROLLED BACK',
+  'phase.rollback-failed': 'ROLLBACK INCOMPLETE',
   'phase.completed': 'COMPLETED',
   'phase.aborted': 'ABORTED',
   /** A session's final state in lists (lower case, as the transcript records it). */
@@ -21,6 +22,7 @@ export const en = {
   'state.failed': 'failed',
   'state.rolling-back': 'rolling-back',
   'state.rolled-back': 'rolled-back',
+  'state.rollback-failed': 'rollback-incomplete',
   'state.completed': 'completed',
   'state.aborted': 'aborted',
   'state.unfinished': 'unfinished',
@@ -139,7 +141,7 @@ export const en = {
   'failure.skip': 's skip',
   'failure.rollback': 'r roll back',
   'failure.nodeOnly': 'x this node only',
-  'failure.quit': 'q quit, leaving it as is',
+  'failure.quit': 'q quit (the session stays unfinished)',
 
   // Run: footers
   'footer.hint': '({hint})',
@@ -151,6 +153,13 @@ export const en = {
   'footer.nodes.failed': '{move} · g steps · x undo node · e retry · r undo all · ? help',
   'footer.nodes.completed': '{move} · g steps · x undo node · r undo all · ? help',
   'footer.quit': 'Quit, leaving it as is? y quit · n stay (the journal keeps what rollback needs)',
+  'footer.quitUnfinished': 'Quit, leaving it unfinished? y quit · n stay',
+  'quit.title': '{icon} This session changed nodes and has not finished:',
+  'quit.window': '{node} is half-changed: “{done}” ran, “{next}” has not',
+  'quit.inFlight': '[{node}] {title} is running: its result will be unknown (resume reads it back first)',
+  'quit.done': '{done} of {total} steps done',
+  'quit.stays': 'It stays unfinished and its nodes stay locked to it; certwalk shows it when it starts again. The two ways back:',
+  'footer.rollbackFailed': 'r roll back again (retries the failed undos) · t transcript · q quit',
   'footer.confirm': 'answer above · ↑↓ scroll · r roll back instead · t transcript · ? help',
   'footer.running': 'p pause · r roll back · t transcript · ↑↓ scroll steps · ? help · q quit',
   'footer.paused': 'PAUSED · p resume · r roll back · t transcript · q quit',
@@ -163,14 +172,13 @@ export const en = {
   // Run: hints after a key that did nothing
   'hint.enterDoesNotConfirm': 'Enter alone does not confirm: press y to run this step, n to stop',
   'hint.alreadyRolledBack': 'already rolled back',
-  'hint.stepRunning': 'a step is running: press p to pause after it, or wait, then q',
   'hint.oneNode': 'one node at a time here: the step list shows everything',
   'hint.noNode': 'no node to roll back on its own here: g shows the node list',
   'hint.stopFirst': 'a node can be rolled back on its own once the procedure is stopped: p pause first',
 
   // Done (the end of a run)
   'done.completed': '{icon} Completed: all {count} steps done and read back',
-  'done.undoFailures': '{icon} Rolled back with {count} undo failure(s): check these by hand',
+  'done.undoFailures': '{icon} {count} undo(s) failed: the session stays unfinished and locked; fix the cause, then r retries them',
   'done.rolledBack': '{icon} Rolled back: {count} step(s) undone, newest first, each re-read before and after',
   'done.leftAsIs': 'Left as is: roll back later with `certwalk rollback --journal FILE --yes`',
   'done.transcript': 'Transcript (what ran, who confirmed, every command and its output):',

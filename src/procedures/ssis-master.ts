@@ -198,6 +198,7 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   const r = resolvedJson as unknown as MasterResolved;
   const thumb = r.cert.thumbprint;
   const out: StepDefinition[] = [];
+  const NO_BINDING = 'no-binding';
   if (r.cert.created) {
     const material: CertificateMaterial = {
       thumbprint: thumb,
@@ -207,16 +208,17 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
     };
     out.push(addCertificateStep({id: 'master.import-cert', node: r.master, store: 'Root', cert: material}));
   }
+  // From the binding's delete to its re-add, 0.0.0.0:8391 has no certificate: the master's window, never left half-way.
   out.push(
-    deleteBindingStep({
+    {...deleteBindingStep({
       id: 'master.delete-binding',
       node: r.master,
       ipport: r.ipport,
       planned: r.binding,
       newThumbprint: thumb,
       references: [{path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
-    }),
-    addBindingStep({id: 'master.add-binding', node: r.master, ipport: r.ipport, planned: r.binding, deleteStepId: 'master.delete-binding', newThumbprint: thumb}),
+    }), window: NO_BINDING},
+    {...addBindingStep({id: 'master.add-binding', node: r.master, ipport: r.ipport, planned: r.binding, deleteStepId: 'master.delete-binding', newThumbprint: thumb}), window: NO_BINDING},
     updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting}),
     restartServiceStep({id: 'master.restart', node: r.master, service: MASTER_SERVICE}),
   );

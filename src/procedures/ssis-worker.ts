@@ -289,7 +289,18 @@ function referencesOf(r: WorkerPlan): (ctx: StepContext) => Promise<string[]> {
 function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   const r = resolvedJson as unknown as WorkersResolved;
   // One lane per worker: its seven steps in order, several workers at once with --concurrency.
-  return r.workers.flatMap((plan) => workerSteps(plan, secrets).map((step) => ({...step, lane: plan.worker})));
+  return r.workers.flatMap((plan) => workerSteps(plan, secrets).map((step) => ({...step, lane: plan.worker, ...windowOf(step.id, plan.worker)})));
+}
+
+/**
+ * From the delete of the old certificate until the service restarts on the new one, WorkerSettings.config names a
+ * certificate that is gone: a worker that has entered this window finishes it (or is undone), never stops inside it.
+ */
+const OLD_CERT_GONE = ['delete-old', 'grant-key', 'settings', 'trust', 'restart'];
+
+function windowOf(stepId: string, worker: string): {window?: string} {
+  const suffix = stepId.startsWith(`${worker}.`) ? stepId.slice(worker.length + 1) : stepId.endsWith(`.trust-${worker}`) ? 'trust' : '';
+  return OLD_CERT_GONE.includes(suffix) ? {window: 'old-cert-gone'} : {};
 }
 
 function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {

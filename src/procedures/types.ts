@@ -88,6 +88,6 @@ export interface ProcedureDefinition {
 }
 
 export function stepInfo(step: StepDefinition): StepInfo {
-  const {id, title, node, kind, destructive, skippable, undoLast, hasUndo, lane} = step;
-  return {id, title, node, kind, destructive, skippable, undoLast, hasUndo, ...(lane === undefined ? {} : {lane})};
+  const {id, title, node, kind, destructive, skippable, undoLast, hasUndo, lane, window} = step;
+  return {id, title, node, kind, destructive, skippable, undoLast, hasUndo, ...(lane === undefined ? {} : {lane}), ...(window === undefined ? {} : {window})};
 }

@@ -79,7 +79,7 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
 }
 
 /** The last entry: the procedure's final phase, where every step ended, and every before/after value. */
-export function describeEnd(state: ProcedureState): string {
+export function describeEnd(state: ProcedureState, unfinishedJournal: string | null = null): string {
   const counts = new Map<string, number>();
   for (const step of state.steps) counts.set(step.status.kind, (counts.get(step.status.kind) ?? 0) + 1);
   const rows = changeRows(state);
@@ -88,6 +88,13 @@ export function describeEnd(state: ProcedureState): string {
     `  final state: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}`,
     ...state.steps.map((step, i) => `  ${i + 1}. [${step.info.node}] ${step.info.title}: ${describeStatus(step.status)}`),
     ...(rows.length ? ['  before -> after', ...rows.map((c) => `  [${c.node}] ${c.label}: ${c.before ?? '(none)'} -> ${c.after ?? '(none)'}`)] : []),
+    ...(unfinishedJournal === null
+      ? []
+      : [
+          '  left UNFINISHED: its nodes stay locked to this session; finish it with one of',
+          `    certwalk resume ${unfinishedJournal}`,
+          `    certwalk rollback --journal ${unfinishedJournal} --yes`,
+        ]),
   ].join('\n');
 }
 

@@ -50,7 +50,11 @@ export interface RunnerOptions {
   readonly writeHeader?: boolean;
   /** A continued session's sealed secrets (from its header): discarded when the session ends. */
   readonly sealedSecrets?: SealedSecrets;
-  /** Run once when the session closes (releasing the node locks); `closed()` waits for it. */
+  /**
+   * Run once when a session that has ended closes (releasing the node locks); `closed()` waits for it. A session
+   * closed unfinished (quit, a failed rollback) does not run it: its nodes stay locked to it until it is resumed or
+   * rolled back, or the lock is broken on purpose with `certwalk unlock`.
+   */
   readonly onClose?: () => Promise<void>;
   readonly outputTail?: number;
   readonly clock?: () => number;
@@ -210,14 +214,15 @@ export class ProcedureRunner {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#onClosed = (this.options.onClose?.() ?? Promise.resolve()).catch(() => undefined);
+    const ended = isTerminal(this.#snapshot.state);
+    this.#onClosed = ((ended ? this.options.onClose?.() : undefined) ?? Promise.resolve()).catch(() => undefined);
     if (this.#outputTimer) clearTimeout(this.#outputTimer);
     const at = this.#clock();
     this.#transcript.flush();
     this.#journal.append({kind: 'end', at, phase: this.#snapshot.state.phase});
     // Once the procedure has ended nothing will make its certificates again: their secrets go.
     if (isTerminal(this.#snapshot.state)) discardSecrets(this.header.sealedSecrets);
-    this.#transcript.line(describeEnd(this.#snapshot.state), new Date(at));
+    this.#transcript.line(describeEnd(this.#snapshot.state, ended ? null : this.options.journalPath), new Date(at));
     this.#journal.close();
     this.#transcript.close();
   }

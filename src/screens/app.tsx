@@ -1,6 +1,6 @@
 // The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
 import {Box, Text, useApp} from 'ink';
-import {useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
@@ -70,6 +70,24 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
   const [pastTranscript, setPastTranscript] = useState<string | null>(null);
   const active = overlay === null;
   const help = () => setOverlay('help');
+
+  // A closed window or ssh connection (SIGHUP) or a kill (SIGTERM) closes the session as a quit does: the journal
+  // gets its end record, and a session that changed nodes stays unfinished with its nodes locked to it.
+  const running = useRef<ProcedureRunner | null>(null);
+  running.current = screen.name === 'run' ? screen.runner : null;
+  useEffect(() => {
+    const hangUp = (signal: NodeJS.Signals) => {
+      running.current?.close();
+      screenRecorder?.end();
+      process.exit(signal === 'SIGHUP' ? 129 : 143);
+    };
+    process.on('SIGHUP', hangUp);
+    process.on('SIGTERM', hangUp);
+    return () => {
+      process.off('SIGHUP', hangUp);
+      process.off('SIGTERM', hangUp);
+    };
+  }, [screenRecorder]);
 
   const quit = (code = 0) => {
     if (screen.name === 'run') screen.runner.close();

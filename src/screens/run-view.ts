@@ -2,7 +2,7 @@
 // terminal and always fits the given height.
 import type {RunnerSnapshot} from '../runner/runner.ts';
 import {byAttention, countConditions, laneProgress, nodeProgress, type NodeCondition, type NodeProgress} from '../state/progress.ts';
-import {changeRows, rollbackOrder} from '../state/reducer.ts';
+import {changedSomething, changeRows, isInFlight, openWindows, rollbackOrder} from '../state/reducer.ts';
 import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
 import {cells, fit, pad, seconds, thumb} from './format.ts';
 import {line, wrap, type Line} from './lines.tsx';
@@ -323,6 +323,26 @@ function rollbackModal(state: ProcedureState, width: number, ui: Ui): Line[] {
   return out;
 }
 
+/** Quitting a session that changed nodes: what is half-done, and the two commands that finish it either way. */
+export function quitModal(state: ProcedureState, journalPath: string, width: number, ui: Ui): Line[] {
+  const {g, t, text} = ui;
+  const flying = state.steps.filter((s) => isInFlight(s.status));
+  if (!flying.length && !changedSomething(state)) return [];
+  const out: Line[] = wrap(t('quit.title', {icon: g.bad}), width, {bold: true, color: 'yellow'});
+  for (const w of openWindows(state)) {
+    const ran = w.steps.filter((i) => i < w.next).at(-1) ?? w.steps[0]!;
+    out.push(...wrap(`  ${t('quit.window', {node: w.node, done: text(state.steps[ran]!.info.title), next: text(state.steps[w.next]!.info.title)})}`, width, {color: 'yellow'}, '    '));
+  }
+  for (const s of flying) out.push(...wrap(`  ${t('quit.inFlight', {node: s.info.node, title: text(s.info.title)})}`, width, {color: 'yellow'}, '    '));
+  const done = state.steps.filter((s) => s.status.kind === 'done').length;
+  out.push(line(`  ${t('quit.done', {done, total: state.steps.length})}`, {dim: true}));
+  out.push(...wrap(t('quit.stays'), width, {}));
+  out.push(...wrap(`  certwalk resume ${text(journalPath)}`, width, {bold: true}, '    '));
+  out.push(...wrap(`  certwalk rollback --journal ${text(journalPath)} --yes`, width, {bold: true}, '    '));
+  out.push(line(t('footer.quitUnfinished'), {bold: true, color: 'yellow'}));
+  return out;
+}
+
 function nodeRollbackModal(state: ProcedureState, node: string | null, width: number, ui: Ui): Line[] {
   const {t} = ui;
   const order = node === null ? [] : rollbackOrder(state, node);
@@ -374,7 +394,7 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes
       }
     }
   }
-  if (mode === 'quit-confirm') return line(t('footer.quit'), {bold: true, color: 'yellow'});
+  if (mode === 'quit-confirm') return line(t(changedSomething(state) || state.steps.some((s) => isInFlight(s.status)) ? 'footer.quitUnfinished' : 'footer.quit'), {bold: true, color: 'yellow'});
   const current = state.current === null ? undefined : state.steps[state.current];
   if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line(t('footer.confirm'), {dim: true});
   switch (state.phase) {
@@ -387,6 +407,8 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes
       return line(current?.info.skippable ? t('footer.failedSkip') : t('footer.failed'), {dim: true});
     case 'rolling-back':
       return line(t('footer.rollingBack'), {color: 'magenta'});
+    case 'rollback-failed':
+      return line(t('footer.rollbackFailed'), {color: 'red'});
     case 'completed':
       return line(t('footer.completed'), {dim: true});
     default:
@@ -401,12 +423,9 @@ function summary(input: RunViewInput, width: number, ui: Ui): Line[] {
   const undoFailed = state.steps.filter((s) => s.status.kind === 'undo-failed');
   const out: Line[] = [];
   if (state.phase === 'completed') out.push(...wrap(t('done.completed', {icon: g.ok, count: state.steps.length}), width, {bold: true, color: 'green'}, '  '));
-  if (state.phase === 'rolled-back') {
-    out.push(
-      ...(undoFailed.length
-        ? wrap(t('done.undoFailures', {icon: g.bad, count: undoFailed.length}), width, {bold: true, color: 'red'}, '  ')
-        : wrap(t('done.rolledBack', {icon: g.undone, count: undone}), width, {bold: true, color: 'magenta'}, '  ')),
-    );
+  if (state.phase === 'rolled-back') out.push(...wrap(t('done.rolledBack', {icon: g.undone, count: undone}), width, {bold: true, color: 'magenta'}, '  '));
+  if (state.phase === 'rollback-failed') {
+    out.push(...wrap(t('done.undoFailures', {icon: g.bad, count: undoFailed.length}), width, {bold: true, color: 'red'}, '  '));
     for (const s of undoFailed) if (s.status.kind === 'undo-failed') out.push(...wrap(text(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`), width, {color: 'red'}, '    '));
   }
   if (state.phase === 'aborted') out.push(...wrap(t('done.leftAsIs'), width, {bold: true, color: 'yellow'}, '  '));
@@ -451,11 +470,12 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
 
   const current = state.current === null ? undefined : state.steps[state.current];
   let modal: Line[] = [];
-  if (mode === 'rollback-confirm') modal = rollbackModal(state, width, ui);
+  if (mode === 'quit-confirm') modal = quitModal(state, input.journalPath, width, ui);
+  else if (mode === 'rollback-confirm') modal = rollbackModal(state, width, ui);
   else if (mode === 'node-rollback-confirm') modal = nodeRollbackModal(state, input.laneToRollBack ?? null, width, ui);
   else if (current?.status.kind === 'awaiting-confirmation') modal = confirmModal(current, state, width, ui);
   else if (state.phase === 'failed') modal = failurePanel(state, width, ui);
-  const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted';
+  const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted' || state.phase === 'rollback-failed';
   if (!modal.length && ended) modal = summary(input, width, ui);
 
   const body = budget - 2;

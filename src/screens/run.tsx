@@ -4,7 +4,7 @@ import {Box, useInput} from 'ink';
 import {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import {laneProgress} from '../state/progress.ts';
-import {isInFlight, isTerminal} from '../state/reducer.ts';
+import {changedSomething, isInFlight, isTerminal} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';
 import {Lines} from './lines.tsx';
 import {runView, type NodeListView, type RunMode} from './run-view.ts';
@@ -73,9 +73,14 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
 
       if (mode === 'quit-confirm') {
         if (input === 'y') {
-          if (!isTerminal(state)) runner.dispatch({type: 'abort-requested', at});
+          // Only a session that changed nothing ends "as is"; any other stays unfinished, its nodes locked to it
+          // (the reducer refuses the abort): the next start offers it for resume or rollback.
+          const now = runner.snapshot.state;
+          if (!isTerminal(now) && !changedSomething(now)) runner.dispatch({type: 'abort-requested', at});
           onQuit();
         } else if (input === 'n' || key.escape) setMode('main');
+        else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
+        else if (has('down')) setModalTop((t) => Math.min(limits.current.modal, t + 1));
         return;
       }
       if (mode === 'node-rollback-confirm') {
@@ -103,6 +108,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
         if (has('up')) return setModalTop((t) => Math.max(0, t - 1));
         if (has('down')) return setModalTop((t) => Math.min(limits.current.modal, t + 1));
         if (has('rollback')) return setMode('rollback-confirm');
+        if (has('quit')) return setMode('quit-confirm');
         if (key.return) return setHint(t('hint.enterDoesNotConfirm'));
         return;
       }
@@ -112,7 +118,6 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
       }
       if (has('quit')) {
         if (isTerminal(state)) return onQuit();
-        if (inFlight) return setHint(t('hint.stepRunning'));
         return setMode('quit-confirm');
       }
       if (isTerminal(state)) {
@@ -127,7 +132,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
         // The node in view: the one opened or selected in the node list, else the failed (current) step's lane.
         const lane = nodes ? (nodes.open ?? nodes.selected ?? limits.current.nodeOrder[0]) : current?.info.lane;
         if (!lane) return setHint(t('hint.noNode'));
-        if (!['failed', 'paused', 'completed'].includes(state.phase)) return setHint(t('hint.stopFirst'));
+        if (!['failed', 'paused', 'completed', 'rollback-failed'].includes(state.phase)) return setHint(t('hint.stopFirst'));
         setLaneToRollBack(lane);
         return setMode('node-rollback-confirm');
       }

@@ -173,4 +173,4 @@ export function sessionRow(s: SessionSummary, {g, t, text}: Ui = DEFAULT_UI): st
 
 /** A session's final state as the transcript records it (a procedure phase, or `unfinished`). */
 type SessionState = ProcedurePhase | 'unfinished';
-const STATES: ReadonlySet<string> = new Set<SessionState>(['idle', 'running', 'paused', 'failed', 'rolling-back', 'rolled-back', 'completed', 'aborted', 'unfinished']);
+const STATES: ReadonlySet<string> = new Set<SessionState>(['idle', 'running', 'paused', 'failed', 'rolling-back', 'rolled-back', 'rollback-failed', 'completed', 'aborted', 'unfinished']);

@@ -68,6 +68,9 @@ function hasCaptured(status: StepStatus): boolean {
     case 'failed':
     case 'skipped':
       return status.captured !== undefined;
+    // An undo that failed changed nothing certwalk knows of: rolling back again retries it from the same capture.
+    case 'undo-failed':
+      return true;
     default:
       return false;
   }
@@ -116,12 +119,11 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
       if (!step || step.status.kind !== 'capturing') return ignore(state, `${event.stepId} is not capturing`);
       const startedAt = step.status.startedAt;
       if (state.rollbackRequested) return advance(setStatus(state, index, {kind: 'pending'}), event.at);
-      const needsConfirmation =
-        step.info.destructive && !state.autoConfirmAll && !state.autoConfirmKinds.includes(step.info.kind);
+      const needsConfirmation = step.info.destructive && autoConfirmation(state, index) === null;
       // A pause asked for while the step was reading takes effect at its prompt: nothing destructive is pending.
       if (needsConfirmation && state.pauseRequested) return advance(setStatus(state, index, {kind: 'pending'}), event.at);
       if (needsConfirmation) {
-        const prompt = event.prompt ?? {
+        const asked = event.prompt ?? {
           title: step.info.title,
           commands: [],
           removes: [],
@@ -129,6 +131,12 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
           references: [],
           warnings: [],
         };
+        const window = windowOf(state, index);
+        const covers = window && window[0] === index ? window.slice(1).map((i) => state.steps[i]!.info.title) : [];
+        // The answer covers the whole window: say so where the answer is given.
+        const prompt = covers.length
+          ? {...asked, warnings: [...asked.warnings, `yes also runs, without stopping, the steps that make ${step.info.node} whole again (a failure elsewhere, a pause or a rollback request waits for them): ${covers.join('; ')}`]}
+          : asked;
         return {state: setStatus(state, index, {kind: 'awaiting-confirmation', startedAt, captured: event.captured, prompt}), effects: []};
       }
       return run(setStatus(state, index, {kind: 'running', startedAt, captured: event.captured}), step, 'do');
@@ -138,10 +146,11 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
       const index = indexOf(state, event.stepId);
       const step = state.steps[index];
       if (!step || step.status.kind !== 'awaiting-confirmation') return ignore(state, 'nothing is waiting for confirmation');
-      const kinds = event.scope === 'kind' ? [...state.autoConfirmKinds, step.info.kind] : state.autoConfirmKinds;
-      // "Yes to every step of this kind" also answers the ones of that kind already waiting in other lanes.
+      const scope = confirmScope(state, index);
+      const kinds = event.scope === 'kind' ? [...state.autoConfirmKinds, scope] : state.autoConfirmKinds;
+      // "Yes to every step of this kind" also answers the ones of that kind already waiting in other lanes of the block.
       const answered = state.steps.flatMap((s, i) =>
-        i === index || (event.scope === 'kind' && s.info.kind === step.info.kind && s.status.kind === 'awaiting-confirmation') ? [i] : [],
+        i === index || (event.scope === 'kind' && s.status.kind === 'awaiting-confirmation' && confirmScope(state, i) === scope) ? [i] : [],
       );
       let next: ProcedureState = {...state, autoConfirmKinds: kinds};
       for (const i of answered) {
@@ -216,13 +225,14 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
 
     case 'resume-requested':
       if (state.phase !== 'paused') return ignore(state, 'not paused');
-      return advance({...state, phase: 'running', pauseRequested: false}, event.at);
+      return advance({...state, phase: 'running', pauseRequested: false, autoConfirmKinds: []}, event.at);
 
     case 'retry-requested': {
       const failed = state.steps.flatMap((s, i) => (s.status.kind === 'failed' ? [i] : []));
       if (state.phase !== 'failed' || !failed.length) return ignore(state, 'no failed step to retry');
       if (anyInFlight(state)) return ignore(state, 'other steps are still running: wait for them');
-      let next: ProcedureState = {...state, phase: 'running'};
+      // A retry is a new run of the block: "yes to all" given before it asks again.
+      let next: ProcedureState = {...state, phase: 'running', autoConfirmKinds: []};
       const effects: Effect[] = [];
       for (const index of failed) {
         const status = next.steps[index]!.status as Extract<StepStatus, {kind: 'failed'}>;
@@ -249,7 +259,7 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
       if (anyInFlight(state)) return ignore(state, 'other steps are still running: wait for them');
       const blocked = failed.map((i) => state.steps[i]!).find((s) => !s.info.skippable);
       if (blocked) return ignore(state, `"${blocked.info.title}" cannot be skipped: later steps depend on it`);
-      let next: ProcedureState = {...state, phase: 'running'};
+      let next: ProcedureState = {...state, phase: 'running', autoConfirmKinds: []};
       for (const index of failed) {
         const captured = (next.steps[index]!.status as Extract<StepStatus, {kind: 'failed'}>).captured;
         next = setStatus(next, index, captured === undefined ? {kind: 'skipped', at: event.at} : {kind: 'skipped', at: event.at, captured});
@@ -266,14 +276,14 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
     }
 
     case 'lane-rollback-requested': {
-      if (state.phase !== 'failed' && state.phase !== 'paused' && state.phase !== 'completed') {
+      if (state.phase !== 'failed' && state.phase !== 'paused' && state.phase !== 'completed' && state.phase !== 'rollback-failed') {
         return ignore(state, 'a node can be rolled back on its own only while the procedure is stopped (failed, paused or completed)');
       }
       if (anyInFlight(state)) return ignore(state, 'other steps are still running: wait for them');
       if (!state.steps.some((s) => s.info.lane === event.lane)) return ignore(state, `${event.lane} is not a node of a fan-out`);
       const queue = rollbackOrder(state, event.lane);
       if (!queue.length) return ignore(state, `nothing to undo on ${event.lane}`);
-      const next: ProcedureState = {...withdrawQuestions(state), phase: 'rolling-back', rollbackLane: event.lane, pauseRequested: false, undoQueue: queue};
+      const next: ProcedureState = {...withdrawQuestions(state), phase: 'rolling-back', rollbackLane: event.lane, pauseRequested: false, undoQueue: queue, autoConfirmKinds: []};
       return nextUndo(next, event.at);
     }
 
@@ -291,7 +301,8 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
 
     case 'recovered': {
       if (isTerminal(state) || state.phase === 'idle') return ignore(state, 'nothing to recover: the procedure had not started or has ended');
-      let next: ProcedureState = {...state, pauseRequested: false, rollbackRequested: false, undoQueue: [], rollbackLane: null};
+      // A resumed session is a new run: nothing confirmed "for all" before the stop carries over.
+      let next: ProcedureState = {...state, pauseRequested: false, rollbackRequested: false, undoQueue: [], rollbackLane: null, autoConfirmKinds: []};
       let interrupted = false;
       state.steps.forEach((step, index) => {
         const status = step.status;
@@ -308,13 +319,22 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
         next = setStatus(next, index, {kind: 'failed', startedAt: flying.startedAt, finishedAt: event.at, phase, error, interrupted: true, ...captured});
       });
       const pending = next.steps.some((s) => s.status.kind === 'pending');
-      const phase = interrupted || state.phase === 'failed' || state.phase === 'rolling-back' ? 'failed' : pending ? 'paused' : 'completed';
+      const phase =
+        state.phase === 'rollback-failed' && !interrupted
+          ? 'rollback-failed'
+          : interrupted || state.phase === 'failed' || state.phase === 'rolling-back'
+            ? 'failed'
+            : pending
+              ? 'paused'
+              : 'completed';
       return {state: {...next, phase}, effects: []};
     }
 
     case 'abort-requested': {
       if (isTerminal(state) || state.phase === 'rolling-back') return ignore(state, 'nothing to abort');
       if (anyInFlight(state)) return ignore(state, 'a step is in flight: wait for it or pause first');
+      // Leaving a session "as is" ends it for good (no recovery, locks released): only when it changed nothing.
+      if (changedSomething(state)) return ignore(state, 'steps have changed nodes: the session stays unfinished until it is resumed or rolled back');
       return {state: {...withdrawQuestions(state), phase: 'aborted'}, effects: []};
     }
   }
@@ -354,25 +374,32 @@ function withdrawQuestions(state: ProcedureState): ProcedureState {
 function advance(state: ProcedureState, at: number): Transition {
   const inFlight = anyInFlight(state);
   if (state.rollbackRequested) return inFlight ? {state, effects: []} : startRollback(state, at);
-  if (state.phase === 'failed') return {state, effects: []};
+  // A failure or a pause elsewhere stops nothing inside a dangerous window: those lanes go on to its end.
+  const closing = windowContinuations(state);
+  if (state.phase === 'failed') return closing.length ? startSteps(state, closing, at, 'failed') : {state, effects: []};
   const pending = state.steps.some((s) => s.status.kind === 'pending');
   const failedSteps = state.steps.some((s) => s.status.kind === 'failed');
   if (!pending && !busy(state).length) {
     return {state: {...state, phase: failedSteps ? 'failed' : 'completed', pauseRequested: false}, effects: []};
   }
   if (state.pauseRequested) {
+    if (closing.length) return startSteps(state, closing, at, 'running');
     return inFlight ? {state, effects: []} : {state: {...withdrawQuestions(state), phase: 'paused', pauseRequested: false}, effects: []};
   }
   const chosen = startable(state);
   // Lanes that failed under "continue" hold the rest of the block: once nothing else can run, the procedure fails.
   if (!chosen.length && !busy(state).length && failedSteps) return {state: {...state, phase: 'failed', pauseRequested: false}, effects: []};
+  return startSteps(state, chosen, at, 'running');
+}
+
+function startSteps(state: ProcedureState, chosen: readonly number[], at: number, phase: 'running' | 'failed'): Transition {
   let next = state;
   const effects: Effect[] = [];
   for (const index of chosen) {
     next = setStatus(next, index, {kind: 'capturing', startedAt: at});
     effects.push({type: 'capture', stepId: state.steps[index]!.info.id});
   }
-  return {state: {...next, phase: 'running'}, effects};
+  return {state: {...next, phase}, effects};
 }
 
 /**
@@ -393,7 +420,9 @@ function startable(state: ProcedureState): number[] {
   if (taken.some((i) => i < start || i >= end)) return [];
   const busyLanes = new Set(taken.map((i) => steps[i]!.info.lane));
   const seen = new Set<string>();
-  const chosen: number[] = [];
+  // A lane inside its dangerous window keeps its slot: its next step goes before any lane that has not started.
+  const chosen: number[] = windowContinuations(state).filter((i) => i >= start && i < end);
+  for (const i of chosen) seen.add(steps[i]!.info.lane!);
   for (let i = start; i < end && taken.length + chosen.length < state.concurrency; i++) {
     const {info, status} = steps[i]!;
     const lane = info.lane!;
@@ -464,15 +493,110 @@ function nextUndo(state: ProcedureState, at: number): Transition {
  */
 function finishRollback(state: ProcedureState): Transition {
   const lane = state.rollbackLane;
-  if (lane === null) return {state: {...state, phase: 'rolled-back', undoQueue: []}, effects: []};
+  if (lane === null) {
+    // Rolled back means every undo succeeded; otherwise the session stays open for another try.
+    const clean = !state.steps.some((s) => s.status.kind === 'undo-failed');
+    return {state: {...state, phase: clean ? 'rolled-back' : 'rollback-failed', undoQueue: []}, effects: []};
+  }
   const laneSteps = state.steps.map((s, i) => ({s, i})).filter(({s}) => s.info.lane === lane);
   const clean = !laneSteps.some(({s}) => s.status.kind === 'undo-failed');
   let next: ProcedureState = {...state, undoQueue: [], rollbackLane: null};
   if (clean) for (const {i} of laneSteps) next = setStatus(next, i, {kind: 'pending'});
-  const failed = !clean || next.steps.some((s) => s.status.kind === 'failed');
-  return {state: {...next, phase: failed ? 'failed' : 'paused'}, effects: []};
+  const failed = next.steps.some((s) => s.status.kind === 'failed');
+  return {state: {...next, phase: !clean ? 'rollback-failed' : failed ? 'failed' : 'paused'}, effects: []};
 }
 
 function capturedOf(status: StepStatus): Json {
   return 'captured' in status && status.captured !== undefined ? status.captured : null;
+}
+
+/**
+ * Why a destructive step would run without asking, or null when it must ask: `--yes`, an earlier "yes to all of this
+ * kind" in the same run of the same block, or a dangerous window its lane has entered (the window's first step asked).
+ */
+export function autoConfirmation(state: ProcedureState, index: number): 'flag' | 'kind' | 'window' | null {
+  if (state.autoConfirmAll) return 'flag';
+  if (state.autoConfirmKinds.includes(confirmScope(state, index))) return 'kind';
+  const window = windowOf(state, index);
+  if (window && window[0] !== index && entered(state.steps[window[0]!]!.status)) return 'window';
+  return null;
+}
+
+/**
+ * "Yes to all of this kind" holds within one block: the fan-out block a laned step belongs to, or the run of steps
+ * outside any lane it belongs to.
+ */
+export function confirmScope(state: ProcedureState, index: number): string {
+  const laned = state.steps[index]!.info.lane !== undefined;
+  let start = index;
+  while (start > 0 && (state.steps[start - 1]!.info.lane !== undefined) === laned) start--;
+  return `${start}:${state.steps[index]!.info.kind}`;
+}
+
+/** The indices of the dangerous window a step belongs to (same lane, same window name), in order; null if none. */
+function windowOf(state: ProcedureState, index: number): number[] | null {
+  const {window, lane} = state.steps[index]!.info;
+  if (window === undefined) return null;
+  return state.steps.flatMap((s, i) => (s.info.window === window && s.info.lane === lane ? [i] : []));
+}
+
+/** The window's first change has started (or ran): from here the node may be broken until the window's end. */
+function entered(status: StepStatus): boolean {
+  switch (status.kind) {
+    case 'running':
+    case 'verifying':
+    case 'done':
+      return true;
+    case 'failed':
+      return status.phase !== 'capture';
+    case 'skipped':
+      return status.captured !== undefined;
+    default:
+      return false;
+  }
+}
+
+export interface OpenWindow {
+  readonly lane: string | null;
+  readonly node: string;
+  readonly name: string;
+  /** The steps of the window, in order; `next` is the first one not finished. */
+  readonly steps: readonly number[];
+  readonly next: number;
+}
+
+/** Dangerous windows entered and not yet finished or undone: nodes left between two states. */
+export function openWindows(state: ProcedureState): OpenWindow[] {
+  const seen = new Set<string>();
+  const open: OpenWindow[] = [];
+  state.steps.forEach((step, index) => {
+    const {window, lane} = step.info;
+    if (window === undefined) return;
+    const key = `${lane ?? ''}\u0000${window}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const members = windowOf(state, index)!;
+    const statuses = members.map((i) => state.steps[i]!.status);
+    if (!entered(statuses[0]!)) return;
+    if (statuses.some((s) => s.kind === 'undoing' || s.kind === 'undone' || s.kind === 'undo-failed')) return;
+    const next = members.find((i) => !['done', 'skipped'].includes(state.steps[i]!.status.kind));
+    if (next === undefined) return;
+    open.push({lane: lane ?? null, node: state.steps[members[0]!]!.info.node, name: window, steps: members, next});
+  });
+  return open;
+}
+
+/** The next step of every open window whose lane is idle and has not failed: it starts whatever else is stopping. */
+function windowContinuations(state: ProcedureState): number[] {
+  if (state.phase === 'rolling-back' || state.rollbackRequested) return [];
+  return openWindows(state).flatMap((w) => {
+    const lane = state.steps.filter((s) => s.info.lane === (w.lane ?? undefined));
+    if (lane.some((s) => s.status.kind === 'failed' || isInFlight(s.status) || s.status.kind === 'awaiting-confirmation')) return [];
+    return state.steps[w.next]!.status.kind === 'pending' ? [w.next] : [];
+  });
+}
+
+/** Whether any step changed (or may have changed) a node: such a session cannot simply be left as is. */
+export function changedSomething(state: ProcedureState): boolean {
+  return state.steps.some(({info, status}) => (info.hasUndo || info.destructive) && (status.kind === 'done' || status.kind === 'undo-failed' || (status.kind !== 'undone' && hasCaptured(status))));
 }

@@ -22,6 +22,14 @@ export interface StepInfo {
    * lane (usually the node) runs its steps in order, and up to `concurrency` lanes run at once.
    */
   readonly lane?: string;
+  /**
+   * A dangerous window: the steps of one lane (or of the steps outside any lane) that carry the same window name,
+   * from the first one's change to the last one's read-back, leave the node broken in between (old certificate
+   * deleted and the settings still naming it; binding deleted and not yet re-added). Once the first one's change has
+   * started, the rest run to the end whatever other lanes, pauses or rollback requests do, and they do not ask again:
+   * the first step's confirmation covers them.
+   */
+  readonly window?: string;
 }
 
 export interface ConfirmPrompt {
@@ -98,6 +106,8 @@ export type ProcedurePhase =
   | 'failed'
   | 'rolling-back'
   | 'rolled-back'
+  /** A rollback ended with undos that failed: the session stays unfinished; rolling back again retries them. */
+  | 'rollback-failed'
   | 'completed'
   | 'aborted';
 
@@ -119,7 +129,10 @@ export interface ProcedureState {
   readonly rollbackLane: string | null;
   /** `--yes`: destructive steps run without asking (each confirmation is still journaled). */
   readonly autoConfirmAll: boolean;
-  /** Kinds the user confirmed "for all remaining steps of this kind". */
+  /**
+   * Kinds the user confirmed "for all remaining steps of this kind", each scoped to one run of one block
+   * (`block:kind`, see confirmScope): a retry, a resume, a per-node rollback or another block asks again.
+   */
   readonly autoConfirmKinds: readonly string[];
   /** How many lanes of a fan-out block run at once. */
   readonly concurrency: number;

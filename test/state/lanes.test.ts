@@ -281,7 +281,7 @@ describe('fan-out lanes', () => {
     assert.match(refused({type: 'lane-rollback-requested', lane: 'w3'} as never) ?? '', /nothing to undo on w3/);
   });
 
-  test('an undo that fails during a node rollback leaves the node as it is and the procedure failed', () => {
+  test('an undo that fails during a node rollback leaves the node as it is and the rollback incomplete', () => {
     const d = new Driver(STEPS, 2);
     d.send({type: 'start'});
     d.finish('m.prep');
@@ -292,7 +292,7 @@ describe('fan-out lanes', () => {
     const [undo] = d.send({type: 'lane-rollback-requested', lane: 'w1'} as never);
     d.send({type: 'undo-failed', stepId: undo!.stepId, error: 'access denied'} as never);
     assert.equal(d.kinds()['w1.trust'], 'undo-failed');
-    assert.equal(d.state.phase, 'failed');
+    assert.equal(d.state.phase, 'rollback-failed');
     assert.equal(d.state.rollbackLane, null);
   });
 });

@@ -4,7 +4,7 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 
-import {initialState, replay, rollbackOrder, transition} from '../../src/state/reducer.ts';
+import {initialState, isTerminal, replay, rollbackOrder, transition} from '../../src/state/reducer.ts';
 import type {
   Change,
   Check,
@@ -72,6 +72,7 @@ const ev = {
   undone: (stepId: string, report = `restored ${stepId}`): ProcedureEvent => ({type: 'undo-succeeded', at: tick(), stepId, report}),
   undoFailed: (stepId: string, error = `could not restore ${stepId}`): ProcedureEvent => ({type: 'undo-failed', at: tick(), stepId, error}),
   abort: (): ProcedureEvent => ({type: 'abort-requested', at: tick()}),
+  recovered: (): ProcedureEvent => ({type: 'recovered', at: tick()}),
 };
 
 function capturedFor(stepId: string): Json {
@@ -339,7 +340,8 @@ describe('confirmation', () => {
       ev.confirmed('delete-binding', 'kind'),
     );
     assert.deepEqual(first.last.effects, [doIt('delete-binding')]);
-    assert.deepEqual(first.state.autoConfirmKinds, ['sslcert']);
+    // Scoped to the block it was given in: the run of steps outside any lane, from step 0
+    assert.deepEqual(first.state.autoConfirmKinds, ['0:sslcert']);
 
     // When the second sslcert step is captured
     const second = drive(first.state, ev.didIt('delete-binding'), ev.verified('delete-binding'), ev.captured('add-binding', 2, samplePrompt));
@@ -862,7 +864,7 @@ describe('rollback', () => {
     assert.deepEqual(kinds(state), {backup: 'undone', 'delete-binding': 'pending', a: 'pending'});
   });
 
-  test('undo-failed does not stop the rollback; it ends rolled-back with that step marked undo-failed', () => {
+  test('undo-failed does not stop the rollback; it ends rollback-failed (unfinished) with that step marked undo-failed', () => {
     // Given a, b, c done
     const completed = runFirst(plain, 3);
     // When rollback runs and b's undo fails
@@ -879,18 +881,36 @@ describe('rollback', () => {
       error: 'The parameter is incorrect.',
       captured: capturedFor('b'),
     });
-    // And the rollback finishes as rolled-back
+    // And the rollback ends incomplete: not terminal, so the session stays unfinished (listed, locked)
     const end = drive(after.state, ev.undone('a'));
     assert.deepEqual(end.effects, []);
-    assert.equal(end.state.phase, 'rolled-back');
+    assert.equal(end.state.phase, 'rollback-failed');
+    assert.equal(isTerminal(end.state), false);
     assert.deepEqual(kinds(end.state), {a: 'undone', b: 'undo-failed', c: 'undone'});
+    // When the admin rolls back again, Then exactly the step not yet undone is retried, from its first capture
+    const again = drive(end.state, ev.rollback());
+    assert.deepEqual(again.effects, [undo('b')]);
+    assert.deepEqual(expectStatus(again.state, 'b', 'undoing').captured, capturedFor('b'));
+    const done = drive(again.state, ev.undone('b'));
+    assert.equal(done.state.phase, 'rolled-back');
+    assert.deepEqual(kinds(done.state), {a: 'undone', b: 'undone', c: 'undone'});
+  });
+
+  test('an incomplete rollback survives a crash: recovered keeps it rollback-failed, and quitting cannot abort it', () => {
+    const completed = runFirst(plain, 3);
+    const failed = drainUndos(drive(completed.state, ev.rollback()), ['a']).state;
+    assert.equal(failed.phase, 'rollback-failed');
+    assert.equal(drive(failed, ev.recovered()).state.phase, 'rollback-failed');
+    assertIgnored(failed, ev.abort(), /stays unfinished/);
+    assertIgnored(failed, ev.retry());
+    assertIgnored(failed, ev.resume());
   });
 
   test('every undo failing still walks the whole queue', () => {
     const completed = runFirst(plain, 3);
     const {undone, state} = drainUndos(drive(completed.state, ev.rollback()), ['a', 'b', 'c']);
     assert.deepEqual(undone, ['c', 'b', 'a']);
-    assert.equal(state.phase, 'rolled-back');
+    assert.equal(state.phase, 'rollback-failed');
     assert.deepEqual(kinds(state), {a: 'undo-failed', b: 'undo-failed', c: 'undo-failed'});
   });
 
@@ -973,18 +993,26 @@ describe('abort', () => {
     assertIgnored(drainUndos(rolling).state, ev.abort(), /nothing to abort/);
   });
 
-  test('allowed when paused', () => {
+  test('refused once a step changed a node (done, or failed after its capture): the session stays unfinished', () => {
     const paused = drive(initialState(plain), ev.start(), ev.pause(), ...completes(a)).state;
+    assert.equal(paused.phase, 'paused');
+    assertIgnored(paused, ev.abort(), /stays unfinished/);
+    const failedInDo = drive(initialState(plain), ev.start(), ev.captured('a'), ev.failed('a', 'do')).state;
+    assertIgnored(failedInDo, ev.abort(), /stays unfinished/);
+  });
+
+  test('allowed when paused before anything changed', () => {
+    const paused = drive(initialState([deleteBinding, a]), ev.start(), ev.captured('delete-binding', 1, samplePrompt), ev.declined('delete-binding')).state;
+    assert.equal(paused.phase, 'paused');
     const {state, effects} = drive(paused, ev.abort());
     assert.deepEqual(effects, []);
     assert.equal(state.phase, 'aborted');
-    assert.deepEqual(kinds(state), {a: 'done', b: 'pending', c: 'pending'});
     assertIgnored(state, ev.resume());
     assertIgnored(state, ev.rollback());
   });
 
-  test('allowed when failed; the failed step keeps its record', () => {
-    const failed = drive(initialState(plain), ev.start(), ev.captured('a'), ev.failed('a', 'do')).state;
+  test('allowed when the only failure was a read (nothing changed); the failed step keeps its record', () => {
+    const failed = drive(initialState(plain), ev.start(), ev.failed('a', 'capture')).state;
     const {state, effects} = drive(failed, ev.abort());
     assert.deepEqual(effects, []);
     assert.equal(state.phase, 'aborted');
@@ -1020,7 +1048,8 @@ describe('replay', () => {
       ev.retry(),
       ev.didIt('delete-binding'),
       ev.verified('delete-binding'),
-      ev.captured('add-binding', {old: null}, samplePrompt), // same kind: runs at once
+      ev.captured('add-binding', {old: null}, samplePrompt), // same kind, but the retry was a new run: it asks again
+      ev.confirmed('add-binding'),
       ev.pause(),
       ev.didIt('add-binding'),
       ev.verified('add-binding'), // → paused
@@ -1056,7 +1085,7 @@ describe('replay', () => {
       ignoredAt.map((i) => journal[i]!.type),
       ['confirmed'],
     );
-    assert.equal(folded.phase, 'rolled-back');
+    assert.equal(folded.phase, 'rollback-failed');
     assert.deepEqual(kinds(folded), {
       'read-binding': 'done',
       'delete-binding': 'undo-failed',
