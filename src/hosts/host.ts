@@ -47,6 +47,12 @@ export interface Host {
   /** Paths are Windows paths on the node (`C:\Program Files\…`). */
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: Buffer): Promise<void>;
+  /**
+   * Creates the file with `data` only if nothing is at `path` yet, in one step no other process can interleave with
+   * (what a node lock needs): true if created, false if the file already existed. Creates its folder. Any other
+   * failure throws naming the node and the path.
+   */
+  createFileExclusive(path: string, data: Buffer): Promise<boolean>;
   removeFile(path: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
   /** A Windows directory on the node for transient files (certificates on their way into a store). */
