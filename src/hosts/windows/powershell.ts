@@ -66,8 +66,7 @@ export function remoteWriteScript(computer: string, path: string, withCredential
  * .NET 4 calls only: Windows PowerShell 3.0 runs it.
  */
 export function remoteCreateScript(computer: string, path: string, withCredential: boolean): string {
-  const block = [
-    'param([string]$p, [string]$b)',
+  const block = 'param([string]$p, [string]$b) ' + [
     "$ErrorActionPreference = 'Stop'",
     '[void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p))',
     "try { $f = [IO.File]::Open($p, [IO.FileMode]::CreateNew, [IO.FileAccess]::Write, [IO.FileShare]::None) } catch { if ([IO.File]::Exists($p)) { 'exists'; return }; throw }",
