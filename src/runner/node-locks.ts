@@ -151,7 +151,13 @@ export async function lockNodes(fleet: Fleet, nodes: readonly string[], holder: 
       const file = await readLockFile(host);
       if (file.kind === 'held') {
         if (file.holder.session !== holder.session) throw new NodeLockedError(node, file.holder, isStale(file.holder));
-        await host.writeFile(NODE_LOCK_PATH, record);
+        try {
+          await host.writeFile(NODE_LOCK_PATH, record);
+        } catch (error) {
+          // A write cut short (a remote one truncates first) must not leave the session's lock unreadable.
+          await host.writeFile(NODE_LOCK_PATH, file.raw).catch(() => undefined);
+          throw error;
+        }
         taken.push({host, previous: file.raw});
         return;
       }
