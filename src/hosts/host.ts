@@ -48,9 +48,10 @@ export interface Host {
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: Buffer): Promise<void>;
   /**
-   * Creates the file with `data` only if nothing is at `path` yet, in one step no other process can interleave with
-   * (what a node lock needs): true if created, false if the file already existed. Creates its folder. Any other
-   * failure throws naming the node and the path.
+   * Creates the file with `data` only if nothing is at `path` yet: of several processes creating it at once exactly one
+   * does (what a node lock needs). True if created, false if the file already existed. Creates its folder. A reader
+   * may find the file empty (or, remotely, in use) for the moment its contents are being written. Any other failure
+   * throws naming the node and the path.
    */
   createFileExclusive(path: string, data: Buffer): Promise<boolean>;
   removeFile(path: string): Promise<void>;
