@@ -100,6 +100,11 @@ class RecordingFleet implements Fleet {
         if (!lockFile(path)) push({node: nodeName, write: local(path), data: data.toString('base64')});
         await inner.writeFile(path, data);
       },
+      createFileExclusive: async (path, data) => {
+        const created = await inner.createFileExclusive(path, data);
+        if (created && !lockFile(path)) push({node: nodeName, write: local(path), data: data.toString('base64')});
+        return created;
+      },
       removeFile: async (path) => {
         await inner.removeFile(path);
         if (!lockFile(path)) push({node: nodeName, remove: local(path)});

@@ -1,6 +1,6 @@
 // A procedure session's paths, runner and node locks: shared by the TUI and the unattended commands.
 import {randomBytes} from 'node:crypto';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import type {Fleet} from '../hosts/host.ts';
 import {findProcedure} from '../procedures/index.ts';
 import type {Prepared, ProcedureDefinition, Secrets} from '../procedures/types.ts';
@@ -86,7 +86,10 @@ export function runnerFromJournal(options: {
   });
 }
 
-/** The node locks a session needs: every node its steps touch, held under the session's id. */
-export function lockSession(fleet: Fleet, procedure: string, sessionId: string, nodes: readonly string[]): Promise<HeldLocks> {
-  return lockNodes(fleet, nodes, lockHolder(procedure, sessionId));
+/**
+ * The node locks a session needs: every node its steps touch, held under the session's id. The journal is recorded
+ * (absolute: the refusal another certwalk prints must work from any folder) so a refusal can say how to continue it.
+ */
+export function lockSession(fleet: Fleet, procedure: string, sessionId: string, journal: string, nodes: readonly string[]): Promise<HeldLocks> {
+  return lockNodes(fleet, nodes, lockHolder(procedure, sessionId, resolve(journal)));
 }

@@ -99,7 +99,7 @@ export async function runCommandLine(
     ...(options.journal ? {journal: options.journal} : {}),
     ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
   });
-  const locks = await lockOrSay(fleet, definition.id, paths.sessionId, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
+  const locks = await lockOrSay(fleet, definition.id, paths.sessionId, paths.journalPath, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
   if (!locks) return 2;
   const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
   const recorded = recordedOut(out, runner, `certwalk run ${definition.id} ${paths.sessionId}`);
@@ -135,7 +135,7 @@ export async function rollbackCommandLine(
   out: Out,
 ): Promise<number> {
   const {header} = options.read;
-  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, header.steps.map((s) => s.node), out);
+  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, options.journal, header.steps.map((s) => s.node), out);
   if (!locks) return 2;
   const runner = runnerFromJournal({
     journal: options.journal,
@@ -179,9 +179,9 @@ export async function rollbackCommandLine(
 }
 
 /** The session's node locks, or null after saying who holds one. */
-async function lockOrSay(fleet: Fleet, procedure: string, sessionId: string, nodes: readonly string[], out: Out): Promise<HeldLocks | null> {
+async function lockOrSay(fleet: Fleet, procedure: string, sessionId: string, journal: string, nodes: readonly string[], out: Out): Promise<HeldLocks | null> {
   try {
-    return await lockSession(fleet, procedure, sessionId, nodes);
+    return await lockSession(fleet, procedure, sessionId, journal, nodes);
   } catch (error) {
     if (!(error instanceof NodeLockedError)) throw error;
     out.error(`certwalk: ${error.message}`);
@@ -240,7 +240,7 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
     }
     secrets = opened.secrets;
   }
-  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, header.steps.map((s) => s.node), out);
+  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, options.journal, header.steps.map((s) => s.node), out);
   if (!locks) return 2;
   const runner = runnerFromJournal({journal: options.journal, read: options.read, fleet, autoConfirmAll: true, secrets, onClose: locks.release, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
   if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});

@@ -47,6 +47,13 @@ export interface Host {
   /** Paths are Windows paths on the node (`C:\Program Files\…`). */
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: Buffer): Promise<void>;
+  /**
+   * Creates the file with `data` only if nothing is at `path` yet: of several processes creating it at once exactly one
+   * does (what a node lock needs). True if created, false if the file already existed. Creates its folder. A reader
+   * may find the file empty (or, remotely, in use) for the moment its contents are being written. Any other failure
+   * throws naming the node and the path.
+   */
+  createFileExclusive(path: string, data: Buffer): Promise<boolean>;
   removeFile(path: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
   /** A Windows directory on the node for transient files (certificates on their way into a store). */

@@ -363,6 +363,7 @@ export class ProcedureRunner {
       run,
       readFile: (path) => host.readFile(path),
       writeFile: (path, data) => host.writeFile(path, data),
+      createFileExclusive: (path, data) => host.createFileExclusive(path, data),
       removeFile: (path) => host.removeFile(path),
       fileExists: (path) => host.fileExists(path),
     };

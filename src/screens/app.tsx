@@ -122,7 +122,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     setScreen({name: 'loading', message: ui.t('app.locking')});
     import('../cli/session.ts').then(async ({lockSession, newRunner, sessionPaths}) => {
       const paths = sessionPaths(s.definition.id, {transcriptDir});
-      return {newRunner, paths, locks: await lockSession(fleet, s.definition.id, paths.sessionId, s.steps.map((step) => step.node))};
+      return {newRunner, paths, locks: await lockSession(fleet, s.definition.id, paths.sessionId, paths.journalPath, s.steps.map((step) => step.node))};
     }).then(
       ({newRunner, paths, locks}) => {
         const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency, onLaneFailure, onClose: locks.release});
@@ -142,7 +142,7 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     Promise.all([import('../cli/session.ts'), loadProcedure(header.procedure)]).then(async ([{lockSession, runnerFromJournal}, definition]) => ({
       runnerFromJournal,
       definition,
-      locks: await lockSession(fleet, header.procedure, header.sessionId, header.steps.map((step) => step.node)),
+      locks: await lockSession(fleet, header.procedure, header.sessionId, session.journal, header.steps.map((step) => step.node)),
     })).then(
       ({runnerFromJournal, definition, locks}) => {
         const runner = runnerFromJournal({journal: session.journal, read: session.read, fleet, autoConfirmAll: false, transcriptDir, onClose: locks.release, ...(opened?.ok ? {secrets: opened.secrets} : {})});

@@ -70,6 +70,12 @@ export class FakeHost implements Host {
     this.files.set(path.toLowerCase(), Buffer.from(data));
   }
 
+  async createFileExclusive(path: string, data: Buffer): Promise<boolean> {
+    if (this.files.has(path.toLowerCase())) return false;
+    this.files.set(path.toLowerCase(), Buffer.from(data));
+    return true;
+  }
+
   async removeFile(path: string): Promise<void> {
     if (!this.files.delete(path.toLowerCase())) throw Object.assign(new Error(`FakeHost: no such file: ${path}`), {code: 'ENOENT'});
   }

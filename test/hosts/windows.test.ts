@@ -1,13 +1,24 @@
 // The command lines certwalk builds for real Windows hosts, pinned: what runs on a server is exactly this.
 import assert from 'node:assert/strict';
-import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, win32} from 'node:path';
-import {describe, test} from 'node:test';
-import {powershellArgs, psArray, psQuote, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/powershell.ts';
+import {after, describe, test} from 'node:test';
+import {powershellArgs, psArray, psQuote, remoteCreateScript, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/powershell.ts';
 import {RemoteHost} from '../../src/hosts/windows/remote-host.ts';
 import {resolveCommand, resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
 import {parseInventory} from '../../src/hosts/windows/windows-fleet.ts';
+
+/** A folder for a stand-in powershell.exe, removed once the file's tests are done. */
+const psDirs: string[] = [];
+function psDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+  psDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of psDirs) rmSync(dir, {recursive: true, force: true});
+});
 
 describe('PowerShell invocation', () => {
   test('-EncodedCommand carries the script as UTF-16LE base64, with no profile and no prompts', () => {
@@ -111,7 +122,7 @@ describe('program resolution', () => {
 describe('RemoteHost through a stand-in powershell.exe', () => {
   test('runs powershell.exe with the encoded script; the credential goes on stdin, never in the arguments', async () => {
     // Given a fake powershell.exe that reports its arguments and standard input
-    const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+    const dir = psDir();
     const fake = join(dir, 'powershell.exe');
     writeFileSync(
       fake,
@@ -136,7 +147,7 @@ describe('RemoteHost through a stand-in powershell.exe', () => {
 
 describe('RemoteHost with input for the remote program', () => {
   test('the credential lines come first, then the input; neither is in the arguments', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+    const dir = psDir();
     const fake = join(dir, 'powershell.exe');
     writeFileSync(
       fake,
@@ -159,7 +170,7 @@ describe('RemoteHost with input for the remote program', () => {
 describe('RemoteHost.writeFile', () => {
   test('the file content (a key, a PFX) goes on stdin after the credential, never in the arguments', async () => {
     // Given a stand-in powershell.exe that records its arguments and standard input in a file
-    const dir = mkdtempSync(join(tmpdir(), 'certwalk-ps-'));
+    const dir = psDir();
     const fake = join(dir, 'powershell.exe');
     const seenFile = join(dir, 'seen.json');
     writeFileSync(
@@ -177,6 +188,62 @@ describe('RemoteHost.writeFile', () => {
     assert.deepEqual(seen.args, powershellArgs(remoteWriteScript('mlclient.contoso.com', 'C:\\Users\\admin\\key.pem', true)));
     assert.ok(!Buffer.from(seen.args.at(-1)!, 'base64').toString('utf16le').includes(key.toString('base64')));
     assert.equal(seen.input, `CONTOSO\\admin\npa55\n${key.toString('base64')}\n`);
+  });
+});
+
+describe('RemoteHost.createFileExclusive', () => {
+  test('one remoting call that creates the file or says it exists: CreateNew, nobody reads it half-written, a failed write removes it', () => {
+    assert.equal(
+      remoteCreateScript('worker3.contoso.local', "C:\\ProgramData\\certwalk\\O'Neil.lock", true),
+      [
+        "$ErrorActionPreference = 'Stop'",
+        '$user = [Console]::In.ReadLine()',
+        '$cred = New-Object System.Management.Automation.PSCredential($user, ([Console]::In.ReadLine() | ConvertTo-SecureString -AsPlainText -Force))',
+        '$b = [Console]::In.ReadToEnd().Trim()',
+        "Invoke-Command -ComputerName 'worker3.contoso.local' -Credential $cred -ScriptBlock { " +
+          'param([string]$p, [string]$b) ' +
+          "$ErrorActionPreference = 'Stop'; " +
+          '[void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p)); ' +
+          "try { $f = [IO.File]::Open($p, [IO.FileMode]::CreateNew, [IO.FileAccess]::Write, [IO.FileShare]::None) } catch { if ([IO.File]::Exists($p)) { 'exists'; return }; throw }; " +
+          'try { $d = [Convert]::FromBase64String($b); $f.Write($d, 0, $d.Length); $f.Dispose() } catch { $f.Dispose(); [IO.File]::Delete($p); throw }; ' +
+          "'created' } -ArgumentList 'C:\\ProgramData\\certwalk\\O''Neil.lock', $b",
+      ].join('\n'),
+    );
+  });
+
+  test('through a stand-in powershell.exe: the pinned script, the content on stdin, created / exists / a failure naming the node and path', async () => {
+    // Given a stand-in powershell.exe that records what it got and prints the answer (and exit code) it is told to
+    const dir = psDir();
+    const fake = join(dir, 'powershell.exe');
+    const seenFile = join(dir, 'seen.json');
+    const answerFile = join(dir, 'answer.json');
+    writeFileSync(
+      fake,
+      `#!${process.execPath}\nconst fs=require('node:fs');let input='';process.stdin.on('data',d=>input+=d);process.stdin.on('end',()=>{fs.writeFileSync(${JSON.stringify(seenFile)},JSON.stringify({args:process.argv.slice(2),input}));const a=JSON.parse(fs.readFileSync(${JSON.stringify(answerFile)},'utf8'));process.stdout.write(a.stdout);process.stderr.write(a.stderr);process.exit(a.code);});\n`,
+    );
+    chmodSync(fake, 0o755);
+    const answer = (stdout: string, code = 0, stderr = '') => writeFileSync(answerFile, JSON.stringify({stdout, stderr, code}));
+    const node = {name: 'worker3', machineName: 'WORKER3', fqdn: 'worker3.contoso.local', ip: '10.0.1.3', roles: ['ssis-worker']};
+    const host = new RemoteHost(node, {user: 'CONTOSO\\admin', password: 'pa55'}, {Path: dir, PATHEXT: '.EXE'});
+    const path = 'C:\\ProgramData\\certwalk\\node.lock';
+    const record = Buffer.from('{"token": "abc"}\n');
+
+    answer('created\r\n');
+    assert.equal(await host.createFileExclusive(path, record), true);
+    const seen = JSON.parse(readFileSync(seenFile, 'utf8')) as {args: string[]; input: string};
+    assert.deepEqual(seen.args, powershellArgs(remoteCreateScript('worker3.contoso.local', path, true)));
+    assert.equal(seen.input, `CONTOSO\\admin\npa55\n${record.toString('base64')}\n`);
+
+    answer('exists\r\n');
+    assert.equal(await host.createFileExclusive(path, record), false);
+
+    answer('', 1, "Exception calling \"CreateDirectory\": \"Cannot create 'C:\\ProgramData\\certwalk' because a file or directory with the same name already exists.\"\r\nAt line:1\r\n");
+    await assert.rejects(host.createFileExclusive(path, record), {
+      message: `worker3.contoso.local: could not create ${path}: Exception calling "CreateDirectory": "Cannot create 'C:\\ProgramData\\certwalk' because a file or directory with the same name already exists."`,
+    });
+
+    answer('something else\r\n');
+    await assert.rejects(host.createFileExclusive(path, record), /worker3\.contoso\.local: could not create .*node\.lock: unexpected answer "something else"/);
   });
 });
 

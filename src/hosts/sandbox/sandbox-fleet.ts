@@ -5,6 +5,7 @@
 import {existsSync} from 'node:fs';
 import {mkdir, readFile, rm} from 'node:fs/promises';
 import {dirname, resolve} from 'node:path';
+import {createFileExclusive} from '../create-exclusive.ts';
 import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
 import {writeFileAtomic} from './atomic-write.ts';
@@ -102,6 +103,10 @@ class SandboxHost implements Host {
     const local = this.#local(path);
     await mkdir(dirname(local), {recursive: true});
     await writeFileAtomic(local, data);
+  }
+
+  createFileExclusive(path: string, data: Buffer): Promise<boolean> {
+    return createFileExclusive({node: this.node.name, path, local: (p) => this.#local(p)}, data);
   }
 
   async removeFile(path: string): Promise<void> {

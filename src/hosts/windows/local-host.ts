@@ -2,6 +2,7 @@
 import {existsSync} from 'node:fs';
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
+import {createFileExclusive} from '../create-exclusive.ts';
 import type {Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
 import {resolveCommand} from './resolve-program.ts';
@@ -29,6 +30,10 @@ export class LocalHost implements Host {
   async writeFile(path: string, data: Buffer): Promise<void> {
     await mkdir(dirname(path), {recursive: true});
     await writeFile(path, data);
+  }
+
+  createFileExclusive(path: string, data: Buffer): Promise<boolean> {
+    return createFileExclusive({node: this.node.name, path, local: (p) => p}, data);
   }
 
   async removeFile(path: string): Promise<void> {

@@ -58,6 +58,29 @@ export function remoteWriteScript(computer: string, path: string, withCredential
   ].join('\n');
 }
 
+/**
+ * Creates a file on another node only if it does not exist yet, in one remoting call (a lock: a second call between
+ * a test and a create would let two certwalks both take it). Prints `created` or `exists`; anything else fails.
+ * FileMode CreateNew is the exclusive create; FileShare None keeps readers out until the contents are written, and a
+ * write that fails removes the file so no half-written lock is left. The contents arrive on standard input (base64).
+ * .NET 4 calls only: Windows PowerShell 3.0 runs it.
+ */
+export function remoteCreateScript(computer: string, path: string, withCredential: boolean): string {
+  const block = 'param([string]$p, [string]$b) ' + [
+    "$ErrorActionPreference = 'Stop'",
+    '[void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p))',
+    "try { $f = [IO.File]::Open($p, [IO.FileMode]::CreateNew, [IO.FileAccess]::Write, [IO.FileShare]::None) } catch { if ([IO.File]::Exists($p)) { 'exists'; return }; throw }",
+    'try { $d = [Convert]::FromBase64String($b); $f.Write($d, 0, $d.Length); $f.Dispose() } catch { $f.Dispose(); [IO.File]::Delete($p); throw }',
+    "'created'",
+  ].join('; ');
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    ...credentialLines(withCredential),
+    '$b = [Console]::In.ReadToEnd().Trim()',
+    `Invoke-Command -ComputerName ${psQuote(computer)}${withCredential ? ' -Credential $cred' : ''} -ScriptBlock { ${block} } -ArgumentList ${psQuote(path)}, $b`,
+  ].join('\n');
+}
+
 export function remoteRemoveScript(computer: string, path: string, withCredential: boolean): string {
   return remoteScriptBlock(computer, withCredential, 'param([string]$p) if (Test-Path -LiteralPath $p) { Remove-Item -LiteralPath $p -Force }', [path]);
 }

@@ -3,6 +3,7 @@ import type {Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
 import {
   powershellArgs,
+  remoteCreateScript,
   remoteExistsScript,
   remoteReadScript,
   remoteRemoveScript,
@@ -44,6 +45,14 @@ export class RemoteHost implements Host {
 
   async writeFile(path: string, data: Buffer): Promise<void> {
     await this.#checked(remoteWriteScript(this.computer, path, this.credential !== null), `write ${path}`, `${data.toString('base64')}\n`);
+  }
+
+  async createFileExclusive(path: string, data: Buffer): Promise<boolean> {
+    const result = await this.#checked(remoteCreateScript(this.computer, path, this.credential !== null), `create ${path}`, `${data.toString('base64')}\n`);
+    const answer = result.stdout.trim().split(/\r?\n/).at(-1);
+    if (answer === 'created') return true;
+    if (answer === 'exists') return false;
+    throw new Error(`${this.computer}: could not create ${path}: unexpected answer ${JSON.stringify(result.stdout.trim())}`);
   }
 
   async removeFile(path: string): Promise<void> {
