@@ -93,10 +93,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!dateText) {
     // The documented rule: Set-CsCertificate -Roll fails without -EffectiveDate.
     errors.effectiveDate = 'a roll needs an effective date (Set-CsCertificate -Roll fails without -EffectiveDate)';
+  } else if (ISO_WITH_ZONE.test(dateText) && impossibleDate(dateText)) {
+    errors.effectiveDate = `"${dateText}" is not a date on the calendar: ${impossibleDate(dateText)}`;
   } else if (!ISO_WITH_ZONE.test(dateText) || Number.isNaN(Date.parse(dateText))) {
     errors.effectiveDate = `"${dateText}" is not ISO 8601 with a time zone (e.g. 2026-12-01T13:00:00Z): certwalk never passes a date in a regional format, which -EffectiveDate would read in the server's culture`;
-  } else if (impossibleDate(dateText)) {
-    errors.effectiveDate = `"${dateText}" is not a date on the calendar: ${impossibleDate(dateText)}`;
   } else {
     effective = new Date(dateText);
     if (effective.getTime() <= now.getTime()) errors.effectiveDate = `${isoSeconds(effective)} is not in the future (now ${isoSeconds(now)})`;

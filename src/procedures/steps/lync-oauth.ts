@@ -129,7 +129,8 @@ export interface OAuthChangeOptions {
 export function stagedRollRemoved(before: OAuthSnapshot, how: 'dropped' | 'replaced'): string[] {
   if (!before.staged) return [];
   const when = before.stagedDate ? isoSeconds(new Date(before.stagedDate)) : '(no date)';
-  return [`staged roll to ${shortThumb(before.staged)} at ${when}: ${how === 'dropped' ? 'dropped, it will not take effect' : 'replaced by this roll'}`];
+  // Short enough for one line of an 80-column Confirm box: `staged roll A980B640…83F0 at 2027-01-01T13:00:00Z: dropped`.
+  return [`staged roll ${shortThumb(before.staged)} at ${when}: ${how}`];
 }
 
 /** The commands an undo runs to get back to `before`, with what each can and cannot restore. */
