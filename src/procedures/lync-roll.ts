@@ -6,7 +6,8 @@
 // is valid at the date, and the date is a real calendar date in the future; a date less than 24 hours before the
 // current certificate expires is allowed with a warning. The date is built inside PowerShell from ISO 8601
 // (-EffectiveDate is otherwise parsed in the server's regional format). A roll already staged is replaced, and said
-// so first in the Confirm box. Undone before the date by setting the captured current one again (and re-staging a replaced roll).
+// so first in the Confirm box. Undone before the date by setting the captured current one again (and re-staging a
+// replaced roll).
 import type {Fleet} from '../hosts/host.ts';
 import {listStore} from '../ops/certutil.ts';
 import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
