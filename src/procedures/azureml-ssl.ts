@@ -2,7 +2,6 @@
 // Machine Learning Compute (MLC) cluster"): a CNAME, a password-free PEM certificate and key for it (made here or
 // converted from the admin's PFX/DER/PEM, no openssl), SSL on a new cluster (az ml env create) or an existing one
 // (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back.
-import {existsSync, readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
 import {join} from 'node:path';
 import {createSelfSigned, keyMatchesCertificate} from '../certs/index.ts';
@@ -13,6 +12,7 @@ import {
   pemPairFromMade,
   pemPairFromSource,
   pemPairProblems,
+  readParameterFile,
   type PemPair,
 } from '../certs/pem-pair.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
@@ -136,10 +136,6 @@ export function cnameProblem(cname: string): string | null {
   return null;
 }
 
-function readLocal(path: string, what: string): Buffer {
-  if (!existsSync(path)) throw new Error(`${what} ${path} does not exist on this computer`);
-  return readFileSync(path);
-}
 
 /** The PEM pair, or the parameter it fails on and why. */
 async function preparePair(params: Readonly<Record<string, string>>, cname: string, keyBits: number, validDays: number): Promise<{pair: PemPair} | {key: string; error: string}> {
@@ -148,8 +144,8 @@ async function preparePair(params: Readonly<Record<string, string>>, cname: stri
   const keyPath = (params.key ?? '').trim();
   const passphrase = params.passphrase ? params.passphrase : undefined;
   try {
-    const certificate = readLocal(source, 'the certificate file');
-    return {pair: pemPairFromSource({certificate, ...(keyPath ? {key: readLocal(keyPath, 'the key file')} : {}), ...(passphrase === undefined ? {} : {passphrase})})};
+    const certificate = readParameterFile(source, 'the certificate file');
+    return {pair: pemPairFromSource({certificate, ...(keyPath ? {key: readParameterFile(keyPath, 'the key file')} : {}), ...(passphrase === undefined ? {} : {passphrase})})};
   } catch (error) {
     const message = (error as Error).message;
     if (error instanceof PassphraseRequiredError || error instanceof WrongPassphraseError) return {key: 'passphrase', error: message};
@@ -220,7 +216,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
       return {ok: false, errors: {currentKey: `SSL is already on for ${cluster} (certificate ${env.ssl.certThumbprint}, ${env.ssl.cname}); Azure never returns its key, so give the current key file to be able to roll back`}};
     }
     try {
-      const keyPem = decryptKey(readLocal(currentKey, 'the key file'), params.passphrase ? params.passphrase : undefined);
+      const keyPem = decryptKey(readParameterFile(currentKey, 'the key file'), params.passphrase ? params.passphrase : undefined);
       if (!env.ssl.certPem || !keyMatchesCertificate(env.ssl.certPem, keyPem)) {
         return {ok: false, errors: {currentKey: `${currentKey} is not the key of ${cluster}'s current certificate ${env.ssl.certThumbprint}`}};
       }

@@ -6,7 +6,7 @@ import type {Fleet} from '../hosts/host.ts';
 import {assignOAuth, assignOAuthCommand, getDefaultCertificateCommand, readDefaultCertificate, readOAuthState} from '../ops/lync.ts';
 import type {Json} from '../state/types.ts';
 import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, type OAuthChangeResolved} from './lync-common.ts';
-import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
+import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
@@ -53,7 +53,8 @@ function steps(resolvedJson: Json): StepDefinition[] {
     act: (_ctx, host) => assignOAuth(host, r.cert.thumbprint),
     expectation,
     timeoutSeconds: r.timeoutSeconds,
-    removes: (before) => (before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : []),
+    frontEnds: r.frontEnds,
+    removes: (before) => [...stagedRollRemoved(before, 'dropped'), ...(before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : [])],
   });
   return [
     {
@@ -72,6 +73,7 @@ function describe(resolvedJson: Json): string[] {
     `before   ${describeSnapshot(r.before)}`,
     `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${r.cert.notAfter.slice(0, 10)} (${r.frontEnd}'s Default certificate)`,
     `after    current ${r.cert.thumbprint}${r.before.previous ? `; previous ${r.before.previous} (unchanged)` : ''}`,
+    ...(r.before.staged ? [`dropped  the staged roll to ${r.before.staged} at ${r.before.stagedDate ?? '?'} (the undo stages it again while that date is ahead)`] : []),
   ];
 }
 

@@ -2,7 +2,7 @@
 // `Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path {pfx} -Password {password}`, run once on one
 // Front End; the CMS replicates it to the others. The password is read without echo, reaches PowerShell on stdin and
 // is masked everywhere certwalk writes. Rollback sets the previously current certificate back.
-import {describeCertificate, fromPfx, PfxPasswordError, toDer} from '../certs/index.ts';
+import {describeCertificate, fromPfx, keyMatchesCertificate, PfxPasswordError, toDer} from '../certs/index.ts';
 import type {Fleet} from '../hosts/host.ts';
 import {importOAuth, importOAuthCommand, readOAuthState} from '../ops/lync.ts';
 import type {Json} from '../state/types.ts';
@@ -19,7 +19,7 @@ import {
   type OAuthChangeResolved,
 } from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
-import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
+import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
@@ -72,6 +72,17 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   }
   if (!contents.keyPem) return {ok: false, errors: {pfx: `${pfx} holds no private key: the token issuer signs with it, so export the certificate again with its private key`}};
   const info = describeCertificate(toDer(contents.certPem));
+  // The token issuer signs with this key and the other servers check with the certificate's: a key that is not the
+  // certificate's breaks server-to-server authentication for the whole pool, and Import-CsCertificate takes it.
+  let matches: boolean;
+  try {
+    matches = keyMatchesCertificate(contents.certPem, contents.keyPem);
+  } catch (error) {
+    return {ok: false, errors: {pfx: `${pfx}: ${(error as Error).message}`}};
+  }
+  if (!matches) {
+    return {ok: false, errors: {pfx: `the private key in ${pfx} does not belong to its certificate ${info.thumbprint} (${info.subject}): export the certificate again with its own private key`}};
+  }
   const problems = certificateProblems(info, await sipDomainsOf(host), new Date());
   if (problems.length) return {ok: false, errors: {pfx: `${info.thumbprint} (${info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
   const before = snapshotOf(await readOAuthState(host, new Date()));
@@ -107,7 +118,8 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
       },
       expectation,
       timeoutSeconds: r.timeoutSeconds,
-      removes: (before) => (before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : []),
+      frontEnds: r.frontEnds,
+      removes: (before) => [...stagedRollRemoved(before, 'dropped'), ...(before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : [])],
       notes: ['(the password is the first line of PowerShell\'s standard input, never part of the command)'],
     }),
     replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
@@ -121,6 +133,7 @@ function describe(resolvedJson: Json): string[] {
     `before   ${describeSnapshot(r.before)}`,
     `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${r.cert.notAfter.slice(0, 10)} (from ${r.pfx})`,
     `after    current ${r.cert.thumbprint}${r.before.previous ? `; previous ${r.before.previous} (unchanged)` : ''}`,
+    ...(r.before.staged ? [`dropped  the staged roll to ${r.before.staged} at ${r.before.stagedDate ?? '?'} (the undo stages it again while that date is ahead)`] : []),
   ];
 }
 

@@ -42,6 +42,7 @@ function steps(resolvedJson: Json): StepDefinition[] {
       act: (_ctx, host) => removePreviousOAuth(host),
       expectation,
       timeoutSeconds: r.timeoutSeconds,
+      frontEnds: r.frontEnds,
       removes: (before) => [`previous OAuthTokenIssuer ${before.previous ?? '(none)'}${before.previousNotAfter ? ` (expired ${before.previousNotAfter})` : ''}`],
       warnings: ['the Lync cmdlets cannot put a removed previous certificate back: this step has no undo'],
       undoable: false,

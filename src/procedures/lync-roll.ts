@@ -3,16 +3,18 @@
 // date the new certificate becomes current and the old one previous (tokens are still validated with it until it
 // expires; then lync-remove-previous). Enforced before anything changes: -Roll needs -EffectiveDate (always given),
 // the new certificate has an exportable private key, a key of at least 2048 bits, the SIP domain in subject or SAN,
-// is valid at the date, and the date is in the future; a date less than 24 hours before the current certificate
-// expires is allowed with a warning. The date is built inside PowerShell from ISO 8601 (-EffectiveDate is otherwise
-// parsed in the server's regional format). Undone before the date by setting the captured current one again.
+// is valid at the date, and the date is a real calendar date in the future; a date less than 24 hours before the
+// current certificate expires is allowed with a warning. The date is built inside PowerShell from ISO 8601
+// (-EffectiveDate is otherwise parsed in the server's regional format). A roll already staged is replaced, and said
+// so first in the Confirm box. Undone before the date by setting the captured current one again (and re-staging a
+// replaced roll).
 import type {Fleet} from '../hosts/host.ts';
 import {listStore} from '../ops/certutil.ts';
 import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
 import type {Json} from '../state/types.ts';
 import {certificateProblems, defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, readMyCertificate, parseThumbprint, resolveFrontEnd, sipDomainsOf, timeoutSpec, type OAuthChangeResolved} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
-import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
+import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
@@ -20,7 +22,23 @@ import {catalogEntry} from './catalog.ts';
 const HOUR_MS = 3_600_000;
 /** The documented minimum between the effective date and the current certificate's expiry. */
 const MIN_OVERLAP_MS = 24 * HOUR_MS;
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Why an ISO 8601 text with a zone is not a real instant, or null. JavaScript's Date rolls 2027-02-30 over into
+ * March and T24:00 into the next day, so every field is checked against the calendar before Date sees it.
+ */
+export function impossibleDate(text: string): string | null {
+  const m = ISO_WITH_ZONE.exec(text);
+  if (!m) return 'not ISO 8601 with a time zone';
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12) return `there is no month ${m[2]}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return `${m[1]}-${m[2]} has no day ${m[3]} (it has ${days} days)`;
+  if (hour > 23 || minute > 59 || second > 59) return `${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''} is not a time of day (00:00:00 to 23:59:59)`;
+  if (m[9] !== undefined && (Number(m[9]) > 14 || Number(m[10]) > 59)) return `${m[8]} is not a time zone offset (-14:00 to +14:00)`;
+  return null;
+}
 
 interface RollResolved extends OAuthChangeResolved {
   readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notBefore: string; readonly notAfter: string; readonly keyBits: number};
@@ -76,6 +94,8 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!dateText) {
     // The documented rule: Set-CsCertificate -Roll fails without -EffectiveDate.
     errors.effectiveDate = 'a roll needs an effective date (Set-CsCertificate -Roll fails without -EffectiveDate)';
+  } else if (ISO_WITH_ZONE.test(dateText) && impossibleDate(dateText)) {
+    errors.effectiveDate = `"${dateText}" is not a date on the calendar: ${impossibleDate(dateText)}`;
   } else if (!ISO_WITH_ZONE.test(dateText) || Number.isNaN(Date.parse(dateText))) {
     errors.effectiveDate = `"${dateText}" is not ISO 8601 with a time zone (e.g. 2026-12-01T13:00:00Z): certwalk never passes a date in a regional format, which -EffectiveDate would read in the server's culture`;
   } else {
@@ -89,7 +109,11 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const before = snapshotOf(await readOAuthState(host, now));
   if (!before.current) return {ok: false, errors: {thumbprint: 'no OAuthTokenIssuer certificate is assigned, so there is nothing to roll: use lync-import-pfx or lync-assign-default'}};
   if (sameThumbprint(before.current, thumbprint)) return {ok: false, errors: {thumbprint: `${thumbprint} is already the current OAuthTokenIssuer certificate`}};
-  if (before.staged) return {ok: false, errors: {thumbprint: `a roll to ${before.staged} is already staged for ${before.stagedDate}; it must take effect (or be undone) first`}};
+  // A roll over a staged roll replaces it (Set-CsCertificate -Roll keeps one staged roll); the Confirm box says so
+  // first, and the undo stages the replaced one again. Staging the very same roll again would change nothing.
+  if (sameThumbprint(before.staged, thumbprint) && before.stagedDate !== null && Date.parse(before.stagedDate) === effective.getTime()) {
+    return {ok: false, errors: {thumbprint: `the roll to ${thumbprint} is already staged for ${before.stagedDate}`}};
+  }
   const mine = await readMyCertificate(host, thumbprint);
   if (!mine) {
     const mys = await listStore(host, 'My');
@@ -134,8 +158,17 @@ function steps(resolvedJson: Json): StepDefinition[] {
       act: (_ctx, host) => rollOAuth(host, r.cert.thumbprint, new Date(r.effectiveDate)),
       expectation,
       timeoutSeconds: r.timeoutSeconds,
-      removes: (before) => [`at ${r.effectiveDate}: current ${before.current ?? '(none)'} becomes previous${before.previous ? `, and the previous ${before.previous} is dropped` : ''}`],
-      warnings: r.warnings,
+      frontEnds: r.frontEnds,
+      removes: (before) => [
+        ...stagedRollRemoved(before, 'replaced'),
+        ...(before.previous ? [`previous ${shortThumb(before.previous)}: dropped at ${r.effectiveDate}`] : []),
+        `at ${r.effectiveDate}: current ${before.current ?? '(none)'} becomes previous`,
+      ],
+      warnings: (before) => [
+        ...r.warnings,
+        // What the undo cannot do, said before the change: no cmdlet sets a previous certificate.
+        `undo only before ${r.effectiveDate}: from then on ${before.current ? shortThumb(before.current) : 'the current one'} is previous${before.previous ? ` and ${shortThumb(before.previous)} is gone` : ''}, and no Lync cmdlet sets a previous certificate back`,
+      ],
       notes: ['(the date is built inside PowerShell from ISO 8601: -EffectiveDate as text would be read in the server\'s regional format)'],
     }),
     replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
@@ -153,6 +186,7 @@ function describe(resolvedJson: Json): string[] {
     `previous ${col(r.before.previous, r.before.current)}`,
     `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, exportable key, valid ${r.cert.notBefore.slice(0, 10)} – ${r.cert.notAfter.slice(0, 10)}`,
     `old      expires ${r.before.currentNotAfter ?? '(unknown)'}; then remove it: lync-remove-previous`,
+    ...(r.before.staged ? [`replaces the staged roll to ${shortThumb(r.before.staged)} at ${r.before.stagedDate ?? '?'} (the undo stages it again)`] : []),
     ...r.warnings.map((w) => `warning  ${w}`),
   ];
 }

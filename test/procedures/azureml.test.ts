@@ -2,8 +2,9 @@
 // and roll back to the exact prior state, and a fault on `az ml env create`. The real runner, journal, transcript
 // and simulated tools (each command a real process) take part.
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {createPrivateKey} from 'node:crypto';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
@@ -25,6 +26,20 @@ const files = mkdtempSync(join(tmpdir(), 'certwalk-azureml-files-'));
 const good = await createSelfSigned({commonNames: [CNAME], dnsNames: [CNAME]});
 const other = await createSelfSigned({commonNames: ['other.contoso.com'], dnsNames: ['other.contoso.com']});
 const expired = await createSelfSigned({commonNames: [CNAME], notBefore: new Date(Date.now() - 60 * 86_400_000), validDays: 30});
+
+function fifo(name: string): string {
+  const path = join(files, name);
+  const made = spawnSync('mkfifo', [path]);
+  assert.equal(made.status, 0, `mkfifo: ${made.stderr}`);
+  return path;
+}
+
+/** A file of `size` bytes that takes no disk space (a hole). */
+function sparse(name: string, size: number): string {
+  const path = file(name, '');
+  truncateSync(path, size);
+  return path;
+}
 
 function file(name: string, data: string | Buffer): string {
   const path = join(files, name);
@@ -72,6 +87,11 @@ describe('azureml-ssl refuses bad input, with nothing changed', () => {
     ['a cluster that does not exist (existing variant)', () => ({cluster: 'nocluster'}), 'cluster', /cluster nocluster does not exist in ml-rg \(az ml env show: The Resource 'Microsoft\.MachineLearningCompute\/operationalizationClusters\/nocluster' under resource group 'ml-rg' was not found\.\)/],
     ['a cluster that exists already (new variant)', () => ({variant: 'new'}), 'cluster', /cluster mlcluster already exists in ml-rg/],
     ['a certificate file that is not there', () => ({certificate: join(files, 'missing.pfx')}), 'certificate', /does not exist on this computer/],
+    // Reading one of these never ends (or blocks until a writer comes): refused before a byte is read.
+    ['a device as the certificate file', () => ({certificate: '/dev/zero'}), 'certificate', /the certificate file \/dev\/zero is not a regular file \(a device\)/],
+    ['a named pipe as the key file', () => ({certificate: file('c7.pem', good.certPem), key: fifo('k7.pem')}), 'key', /the key file .*k7\.pem is not a regular file \(a named pipe\)/],
+    ['a certificate file of many MiB', () => ({certificate: sparse('huge.pem', 5 * 1024 * 1024)}), 'certificate', /is 5242880 bytes; a certificate or key file is far smaller/],
+    ['a directory as the certificate file', () => ({certificate: files}), 'certificate', /is not a regular file \(a directory\)/],
     ['a service the cluster does not have', () => ({service: 'nosvc'}), 'service', /no real-time service nosvc on mlcluster; services: irisapp/],
   ];
 

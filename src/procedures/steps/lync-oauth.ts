@@ -1,7 +1,11 @@
 // Steps around the global OAuthTokenIssuer certificate of a Lync Server 2013 pool: a change through one Front End
 // (import, assign, roll, remove previous), and a wait that shows per Front End whether the change has arrived.
-// Capture keeps the configuration before the change; undo sets the captured current certificate back with
-// Set-CsCertificate (no -Roll: current at once, a staged roll dropped, the previous one left as it is).
+// Capture keeps the configuration before the change; undo puts it back with the only tools the cmdlets give:
+// Set-CsCertificate without -Roll (the captured current one, at once; drops any staged roll, keeps the previous one),
+// then Set-CsCertificate -Roll -EffectiveDate for a staged roll the change dropped (only while its date is ahead).
+// No cmdlet sets a previous certificate, so an undo that would need one refuses as a conflict, changing nothing,
+// and a change that can get there (a roll, at its date) says so before it runs. Like a change, an undo is done only
+// when every Front End holds the restored configuration.
 import type {Host} from '../../hosts/host.ts';
 import {
   assignOAuth,
@@ -9,6 +13,7 @@ import {
   readOAuthState,
   readReplicationStatus,
   removeOAuthAssignment,
+  rollOAuth,
   type OAuthState,
   type PsCommand,
 } from '../../ops/lync.ts';
@@ -104,14 +109,46 @@ export interface OAuthChangeOptions {
   /** Runs the change (with its secrets registered first). */
   act(ctx: StepContext, host: Host): Promise<void>;
   readonly expectation: OAuthExpectation;
-  /** How long the read-back waits for this Front End's own view to show the change. */
+  /** How long the read-back waits for this Front End's own view to show the change (and an undo for every FE's). */
   readonly timeoutSeconds: number;
+  /** Every Front End of the pool: an undo is done when each holds the restored configuration. */
+  readonly frontEnds: readonly {readonly name: string; readonly fqdn: string}[];
+  /** What the change removes; what it does to a staged roll comes first (stagedRollRemoved). */
   readonly removes: (before: OAuthSnapshot) => string[];
-  readonly warnings?: readonly string[];
+  readonly warnings?: readonly string[] | ((before: OAuthSnapshot) => string[]);
   /** Lines for the plan that are not commands (why, what it means). */
   readonly notes?: readonly string[];
   /** false: the change cannot be taken back with the cmdlets (Remove-CsCertificate -Previous). */
   readonly undoable?: boolean;
+}
+
+/**
+ * The Removes line for a staged roll the change drops (import, assign: a certificate made current at once) or
+ * replaces (another roll); [] when none is staged. It goes first so the Confirm box shows it without scrolling.
+ */
+export function stagedRollRemoved(before: OAuthSnapshot, how: 'dropped' | 'replaced'): string[] {
+  if (!before.staged) return [];
+  const when = before.stagedDate ? isoSeconds(new Date(before.stagedDate)) : '(no date)';
+  // Short enough for one line of an 80-column Confirm box: `staged roll A980B640…83F0 at 2027-01-01T13:00:00Z: dropped`.
+  return [`staged roll ${shortThumb(before.staged)} at ${when}: ${how}`];
+}
+
+/** The commands an undo runs to get back to `before`, with what each can and cannot restore. */
+export function restorePlan(before: OAuthSnapshot): string[] {
+  const lines: string[] = [`captured before: ${describeSnapshot(before)}`];
+  if (before.current) {
+    lines.push(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint ${before.current} (current again at once; the previous one is left as it is)`);
+  } else {
+    lines.push('Remove-CsCertificate -Type OAuthTokenIssuer (nothing was assigned before)');
+  }
+  if (before.staged && before.stagedDate) {
+    lines.push(
+      `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint ${before.staged} -EffectiveDate ${isoSeconds(new Date(before.stagedDate))} -Roll ` +
+        '(the staged roll again, only while that date is ahead: after it the undo refuses as a conflict and changes nothing)',
+    );
+  }
+  lines.push('no cmdlet sets a previous certificate: if the previous one has changed by then, the undo refuses as a conflict and changes nothing');
+  return lines;
 }
 
 export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
@@ -130,18 +167,16 @@ export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
     async capture(ctx) {
       const host = await ctx.host(node);
       const before = snapshotOf(await readOAuthState(host, ctx.now()));
-      const restore = before.current
-        ? `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint ${before.current} (the captured current certificate; drops a staged roll, keeps the previous one)`
-        : 'Remove-CsCertificate -Type OAuthTokenIssuer (nothing was assigned before)';
+      const warnings = typeof options.warnings === 'function' ? options.warnings(before) : (options.warnings ?? []);
       return {
         captured: before as unknown as Json,
         prompt: {
           title: options.title,
           commands: change.script.split('\n'),
           removes: options.removes(before),
-          restoreWith: undoable ? [`captured before: ${describeSnapshot(before)}`, restore] : ['nothing: this cannot be undone with the Lync cmdlets'],
+          restoreWith: undoable ? restorePlan(before) : ['nothing: this cannot be undone with the Lync cmdlets'],
           references: ['every Front End of the pool receives the global certificate by CMS replication (the next step shows when)'],
-          warnings: [...(options.warnings ?? []), ...(expectation.holds(before) ? ['the configuration already looks like this'] : [])],
+          warnings: [...warnings, ...(expectation.holds(before) ? ['the configuration already looks like this'] : [])],
         },
       };
     },
@@ -159,26 +194,93 @@ export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
     async undo(ctx, captured) {
       const host = await ctx.host(node);
       const before = asRecord(captured) as unknown as OAuthSnapshot;
-      const now = snapshotOf(await readOAuthState(host, ctx.now()));
-      if (sameSnapshot(now, before)) return `the OAuthTokenIssuer configuration is as captured (${describeSnapshot(before)})`;
-      if (before.current && !sameThumbprint(now.current, before.current) && sameThumbprint(now.previous, before.current) && !sameOrNull(now.previous, before.previous)) {
-        // A roll that already took effect: tokens are being issued with the new certificate and the old one is the
-        // fallback; setting the old one back now is a new decision for the admin, not an undo.
-        throw new Error(`the roll already took effect (current ${now.current}, previous ${now.previous}); roll back to ${before.current} with a new roll, or assign it, deliberately`);
+      const report = await restore(host, ctx, before);
+      const laggards = await waitForPool(ctx, options.frontEnds, before, options.timeoutSeconds);
+      if (laggards.length) {
+        throw new Error(
+          `${report}; but after ${options.timeoutSeconds} s ${laggards.map((l) => l.name).join(', ')} had not received it: ` +
+            `${laggards.map((l) => `${l.name} (${l.fqdn}) holds ${l.holds}`).join('; ')} (retry waits again)`,
+        );
       }
-      if (!before.current) {
-        await removeOAuthAssignment(host);
-        return 'removed the OAuthTokenIssuer assignment (there was none before)';
-      }
-      await assignOAuth(host, before.current);
-      const after = snapshotOf(await readOAuthState(host, ctx.now()));
-      return `set ${shortThumb(before.current)} back as the current OAuthTokenIssuer (${describeSnapshot(after)})`;
+      return `${report}; every Front End has it (${options.frontEnds.map((f) => f.name).join(', ')})`;
     },
   };
 }
 
+/** Why putting `before` back now would not be an undo (a conflict); null when it can be restored exactly. */
+export function restoreConflict(now: OAuthSnapshot, before: OAuthSnapshot, at: Date): string | null {
+  if (before.current && !sameThumbprint(now.current, before.current) && sameThumbprint(now.previous, before.current) && !sameOrNull(now.previous, before.previous)) {
+    // A roll that already took effect: tokens are being issued with the new certificate and the old one is the
+    // fallback; setting the old one back now is a new decision for the admin, not an undo.
+    return `the roll already took effect (current ${now.current}, previous ${now.previous}); roll back to ${before.current} with a new roll, or assign it, deliberately`;
+  }
+  if (!sameOrNull(now.previous, before.previous)) {
+    return `the previous certificate is now ${now.previous ?? '(none)'}, was ${before.previous ?? '(none)'}: no Lync cmdlet sets a previous certificate, so the configuration cannot be put back exactly`;
+  }
+  if (before.staged && before.stagedDate && Date.parse(before.stagedDate) <= at.getTime()) {
+    return `the staged roll to ${before.staged} was due at ${before.stagedDate}, which has passed: Set-CsCertificate -Roll needs a date ahead, so stage it again deliberately (lync-roll) with a new date`;
+  }
+  return null;
+}
+
+/** Sets `before` back on the CMS through `host` and checks it there; throws (changing nothing) on a conflict. */
+async function restore(host: Host, ctx: StepContext, before: OAuthSnapshot): Promise<string> {
+  const now = snapshotOf(await readOAuthState(host, ctx.now()));
+  if (sameSnapshot(now, before)) return `the OAuthTokenIssuer configuration is as captured (${describeSnapshot(before)})`;
+  const conflict = restoreConflict(now, before, ctx.now());
+  if (conflict) throw new Error(`conflict, nothing changed: ${conflict}`);
+  const done: string[] = [];
+  if (!before.current) {
+    await removeOAuthAssignment(host);
+    done.push('removed the OAuthTokenIssuer assignment (there was none before)');
+  } else if (!sameThumbprint(now.current, before.current) || (now.staged && !before.staged)) {
+    await assignOAuth(host, before.current);
+    done.push(`set ${shortThumb(before.current)} back as the current OAuthTokenIssuer`);
+  }
+  if (before.staged && before.stagedDate) {
+    // -Roll replaces whatever is staged now, so a roll over a roll needs only this line.
+    await rollOAuth(host, before.staged, new Date(before.stagedDate));
+    done.push(`staged the roll to ${shortThumb(before.staged)} at ${isoSeconds(new Date(before.stagedDate))} again`);
+  }
+  const after = snapshotOf(await readOAuthState(host, ctx.now()));
+  if (!sameSnapshot(after, before)) throw new Error(`${done.join('; ')}, but ${host.node.name} now shows ${describeSnapshot(after)}, not the captured ${describeSnapshot(before)}`);
+  return `${done.join('; ')} (${describeSnapshot(after)})`;
+}
+
+interface Laggard {
+  readonly name: string;
+  readonly fqdn: string;
+  readonly holds: string;
+}
+
+/** Polls every Front End until each holds `expected` or the timeout passes; returns the ones that do not. */
+async function waitForPool(ctx: StepContext, frontEnds: OAuthChangeOptions['frontEnds'], expected: OAuthSnapshot, timeoutSeconds: number): Promise<Laggard[]> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const reported = new Set<string>();
+  for (;;) {
+    const views = await Promise.all(
+      frontEnds.map(async (fe) => {
+        try {
+          const view = snapshotOf(await readOAuthState(await ctx.host(fe.name), ctx.now()));
+          return {...fe, ok: sameSnapshot(view, expected), holds: describeSnapshot(view)};
+        } catch (error) {
+          return {...fe, ok: false, holds: `nothing readable (${(error as Error).message})`};
+        }
+      }),
+    );
+    for (const v of views.filter((v) => v.ok && !reported.has(v.name))) {
+      reported.add(v.name);
+      ctx.note(`${v.name} (${v.fqdn}): has the restored configuration, ${isoSeconds(ctx.now())}`);
+    }
+    const behind = views.filter((v) => !v.ok);
+    if (!behind.length || Date.now() >= deadline) return behind.map(({name, fqdn, holds}) => ({name, fqdn, holds}));
+    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+  }
+}
+
 function sameSnapshot(a: OAuthSnapshot, b: OAuthSnapshot): boolean {
-  return sameOrNull(a.current, b.current) && sameOrNull(a.previous, b.previous) && sameOrNull(a.staged, b.staged) && a.stagedDate === b.stagedDate;
+  const date = (s: OAuthSnapshot) => (s.stagedDate === null ? null : Date.parse(s.stagedDate));
+  return sameOrNull(a.current, b.current) && sameOrNull(a.previous, b.previous) && sameOrNull(a.staged, b.staged) && date(a) === date(b);
 }
 
 function sameOrNull(a: string | null, b: string | null): boolean {

@@ -165,6 +165,11 @@ function effectiveDate(value: PsValue | undefined, culture: string): Parsed<Date
 export function parseCultureDate(text: string, culture: string): Date | undefined {
   const trimmed = text.trim();
   if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(trimmed)) {
+    // DateTime.Parse refuses 2027-02-30 and T24:00; JavaScript's Date rolls them over, so check the fields first.
+    const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const time = /T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(trimmed);
+    if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+    if (time && (Number(time[1]) > 23 || Number(time[2]) > 59 || Number(time[3] ?? 0) > 59)) return undefined;
     const date = new Date(/[Zz]|[+-]\d{2}:\d{2}$/.test(trimmed) ? trimmed : `${trimmed}${trimmed.includes('T') ? '' : 'T00:00:00'}Z`);
     return Number.isNaN(date.getTime()) ? undefined : date;
   }
