@@ -6,7 +6,7 @@ import type {ReadJournal} from '../runner/journal.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
 import {byAttention, laneProgress} from '../state/progress.ts';
-import {changeRows, rollbackOrder} from '../state/reducer.ts';
+import {changeRows, openWindows, rollbackOrder} from '../state/reducer.ts';
 import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
@@ -171,7 +171,11 @@ export async function rollbackCommandLine(
       say.log('rolled back: every completed step was undone');
       return 0;
     }
-    say.error(`rollback ended ${state.phase} with ${failures.length} undo failure(s); see the transcript`);
+    for (const f of failures) if (f.status.kind === 'undo-failed') say.error(`  undo failed: [${f.info.node}] ${f.info.title}: ${f.status.error}`);
+    say.error(
+      `rollback ended ${state.phase} with ${failures.length} undo failure(s): the session stays unfinished and its nodes locked to it; ` +
+        `once the cause is fixed, certwalk rollback --journal ${options.journal} --yes retries exactly the steps not yet undone (transcript ${runner.transcriptPath})`,
+    );
     return 1;
   } finally {
     recorded?.close();
@@ -210,6 +214,8 @@ export function describeUnfinished(s: UnfinishedSession): string[] {
     `  ${header.procedure} on ${header.fleet.kind} ${header.fleet.location}, started ${header.startedAt} by ${header.user} on ${header.machine}`,
     `  ${s.crashed ? 'certwalk stopped without closing it' : `ended ${s.state.phase}`}; ${s.done}/${s.state.steps.length} steps done${s.inUseBy ? `; STILL OPEN in process ${s.inUseBy}` : ''}`,
     ...s.uncertain.map((u) => `  uncertain: ${u}`),
+    ...openWindows(s.state).map((w) => `  HALF-CHANGED: ${w.node}: "${s.state.steps[w.steps.filter((i) => i < w.next).at(-1) ?? w.steps[0]!]!.info.title}" ran, "${s.state.steps[w.next]!.info.title}" has not`),
+    ...s.state.steps.flatMap((st) => (st.status.kind === 'undo-failed' ? [`  undo failed: [${st.info.node}] ${st.info.title}: ${st.status.error}`] : [])),
     `  ${s.canResume ? `certwalk resume ${s.journal} --yes  ·  ` : ''}certwalk rollback --journal ${s.journal} --yes (${s.undoCount} step(s) to undo)`,
   ];
 }

@@ -61,6 +61,21 @@ export interface RunnerOptions {
 }
 
 const OUTPUT_TAIL = 200;
+
+/**
+ * Sessions open in this process. A closed terminal (RDP window, ssh) often ends the process through a write error on
+ * stdout before any signal handler runs: on the way out every open session still writes its end record, unfinished.
+ */
+const openRunners = new Set<ProcedureRunner>();
+let exitHooked = false;
+function closeOnExit(runner: ProcedureRunner): void {
+  openRunners.add(runner);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', () => {
+    for (const open of [...openRunners]) open.close();
+  });
+}
 const OUTPUT_EVERY_MS = 100;
 
 /** An effect journaled and waiting for the disk, with the capture it will run on. */
@@ -139,6 +154,7 @@ export class ProcedureRunner {
     this.#transcript = new TranscriptWriter(options.transcriptPath, this.#redactor);
     if (options.writeHeader !== false) this.#journal.append({kind: 'header', at: this.#clock(), header: this.header});
     this.#transcript.raw(describeHeader(this.header, options.previousEvents ? 'continued' : 'new'));
+    closeOnExit(this);
     // The transcript's header is on disk with the journal's: a session that dies at once still has both.
     this.#transcript.flush();
   }
@@ -214,6 +230,7 @@ export class ProcedureRunner {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    openRunners.delete(this);
     const ended = isTerminal(this.#snapshot.state);
     this.#onClosed = ((ended ? this.options.onClose?.() : undefined) ?? Promise.resolve()).catch(() => undefined);
     if (this.#outputTimer) clearTimeout(this.#outputTimer);

@@ -81,8 +81,10 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
       screenRecorder?.end();
       process.exit(signal === 'SIGHUP' ? 129 : 143);
     };
-    process.on('SIGHUP', hangUp);
-    process.on('SIGTERM', hangUp);
+    // Before Ink's own handler (signal-exit), which unmounts the app and then re-raises the signal when no other
+    // listener is left: by then this one would be gone with the unmount.
+    process.prependListener('SIGHUP', hangUp);
+    process.prependListener('SIGTERM', hangUp);
     return () => {
       process.off('SIGHUP', hangUp);
       process.off('SIGTERM', hangUp);

@@ -4,6 +4,7 @@
 import {Box, useInput} from 'ink';
 import {useState} from 'react';
 import type {UnfinishedSession} from '../runner/recovery.ts';
+import {openWindows} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';
 import {line, Lines, wrap, type Line} from './lines.tsx';
 import {useUi} from './ui-context.tsx';
@@ -34,6 +35,13 @@ export function recoveryLines(sessions: readonly UnfinishedSession[], selected: 
     if (s.inUseBy) out.push(...wrap(`    ${t('recovery.inUse', {pid: s.inUseBy})}`, width, {color: 'yellow'}, '      '));
     if (chosen) {
       for (const u of s.uncertain) out.push(...wrap(`    ${t('recovery.uncertain', {what: text(u)})}`, width, {color: 'yellow'}, '      '));
+      for (const w of openWindows(s.state)) {
+        const ran = s.state.steps[w.steps.filter((i) => i < w.next).at(-1) ?? w.steps[0]!]!.info.title;
+        out.push(...wrap(`    ${t('quit.window', {node: w.node, done: text(ran), next: text(s.state.steps[w.next]!.info.title)})}`, width, {color: 'yellow', bold: true}, '      '));
+      }
+      for (const st of s.state.steps) {
+        if (st.status.kind === 'undo-failed') out.push(...wrap(`    ${t('recovery.undoFailed', {node: st.info.node, title: text(st.info.title), error: text(st.status.error)})}`, width, {color: 'red'}, '      '));
+      }
       const failed = s.state.steps.filter((st) => st.status.kind === 'failed' && !st.status.interrupted);
       for (const f of failed) {
         if (f.status.kind === 'failed') out.push(...wrap(`    ${t('recovery.failed', {node: f.info.node, title: f.info.title, error: f.status.error})}`, width, {color: 'red'}, '      '));

@@ -394,7 +394,11 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes
       }
     }
   }
-  if (mode === 'quit-confirm') return line(t(changedSomething(state) || state.steps.some((s) => isInFlight(s.status)) ? 'footer.quitUnfinished' : 'footer.quit'), {bold: true, color: 'yellow'});
+  // With something half-done, the quit box above holds the question; the footer only says where to look.
+  if (mode === 'quit-confirm') {
+    const unfinished = changedSomething(state) || state.steps.some((s) => isInFlight(s.status));
+    return unfinished ? line(t('footer.answerAbove'), {dim: true}) : line(t('footer.quit'), {bold: true, color: 'yellow'});
+  }
   const current = state.current === null ? undefined : state.steps[state.current];
   if (current?.status.kind === 'awaiting-confirmation' && mode === 'main') return line(t('footer.confirm'), {dim: true});
   switch (state.phase) {
