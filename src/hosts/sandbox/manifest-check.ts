@@ -39,15 +39,17 @@ export async function checkSandbox(dir: string): Promise<SandboxManifest> {
     // The name is a folder name under nodes/: a path in it would reach outside the sandbox.
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new InventoryError(`${where}.name must be letters, digits, ".", "_" or "-", got ${describeValue(name)}`);
     checkUnique(seen, name, where);
-    const node = {
+    return {
       name,
       machineName: fields.string('machineName')!,
       fqdn: fields.string('fqdn')!,
       ip: fields.string('ip', {allowEmpty: true})!,
       roles: fields.strings('roles', '["ssis-master"]'),
     };
-    if (!existsSync(sandboxPaths.nodeState(dir, name))) throw new InventoryError(`${where}: node "${name}" has no ${sandboxPaths.nodeState(dir, name)}; remake the sandbox with \`certwalk sandbox init --force ${dir}\``);
-    return node;
+  });
+  // After every field: a file written by hand is told about its fields before about the folders beside it.
+  nodes.forEach(({name}, i) => {
+    if (!existsSync(sandboxPaths.nodeState(dir, name))) throw new InventoryError(`${source}: nodes[${i}]: node "${name}" has no ${sandboxPaths.nodeState(dir, name)}; remake the sandbox with \`certwalk sandbox init --force ${dir}\``);
   });
   // Other fields (a fleet id, …) are kept as they are: this check is about what certwalk reads.
   return {...(data as object), version: 1, nodes} as SandboxManifest;
