@@ -7,6 +7,7 @@ import type {Out} from './unattended.ts';
 import {HELP} from './help.ts';
 import {SANDBOX_TOOL_FLAG} from '../hosts/sandbox/tool-path.ts';
 import {holdYoungGeneration} from './young-generation.ts';
+import {statusLine} from './status-line.ts';
 
 // Each command loads what it uses when it runs (dynamic imports): the interactive app's first frame must not wait
 // for forge, execa or the procedures' code, and `certwalk list` needs none of them.
@@ -93,12 +94,18 @@ async function main(argv: string[]): Promise<number> {
       // The screens' chunk (Ink, React: most of the start) is read from disk while the console and the fleet are looked at.
       const app = import('../screens/start.tsx');
       app.catch(() => undefined);
+      const status = statusLine(process.stderr, `certwalk: opening ${fleetChoice.hosts ?? fleetChoice.sandbox ?? 'the demo sandbox'}…`);
       const [{resolveConsole}, {openFleet}] = await Promise.all([import('../screens/console.ts'), import('./fleet.ts')]);
       // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
       const screen = resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
-      if (!screen.ok) throw new UsageError(screen.error);
-      const fleet = await openFleet(fleetChoice);
-      const {startApp} = await app;
+      let fleet, startApp;
+      try {
+        if (!screen.ok) throw new UsageError(screen.error);
+        fleet = await openFleet(fleetChoice, status);
+        ({startApp} = await app);
+      } finally {
+        status.clear();
+      }
       // startApp draws the first frame before it returns its promise.
       const exited = startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
       holdYoungGeneration();

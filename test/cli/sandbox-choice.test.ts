@@ -159,7 +159,7 @@ describe('the default demo sandbox', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(
       first.stderr,
-      `certwalk: making the demo sandbox in ${demo} (first use)…\ncertwalk: made the demo sandbox in ${demo} (8 simulated nodes); \`certwalk sandbox init --force ${demo}\` resets it\n`,
+      `certwalk: made the demo sandbox in ${demo} (8 simulated nodes); \`certwalk sandbox init --force ${demo}\` resets it\n`,
     );
     assert.match(first.stdout, /^master \(MASTER, master\.contoso\.local, 10\.0\.0\.10\) ssis-master$/m);
     const again = certwalk(['plan', 'ssis-master'], home);
