@@ -267,12 +267,13 @@ export function describeUnfinished(s: UnfinishedSession): string[] {
 }
 
 /**
- * `certwalk resume JOURNAL` on a session that ended (completed, rolled back, left as is): says so, true. Its key for
- * sealed secrets is gone by then, which is not the reason to give.
+ * `certwalk resume JOURNAL` on a session that ended (completed, rolled back, left as is) and was closed: says so,
+ * true. Its key for sealed secrets is gone by then, which is not the reason to give. A session whose last step was
+ * recorded but that certwalk did not close (killed just then) is resumed: the resume closes it.
  */
 export function refuseEndedSession(journal: string, read: ReadJournal, out: Out): boolean {
-  const {state} = describeSession(journal, read);
-  if (!isTerminal(state)) return false;
+  const {state, crashed} = describeSession(journal, read);
+  if (crashed || !isTerminal(state)) return false;
   const how = state.phase === 'completed' ? 'completed' : state.phase === 'rolled-back' ? 'rolled back' : 'left as is (aborted)';
   out.error(`session ${read.header.sessionId} (${read.header.procedure}) has already ended: ${how}. There is nothing to resume${state.phase === 'completed' ? '' : '; start a new one with certwalk run or the app'}.`);
   return true;
@@ -303,7 +304,8 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
   }
   const {header} = options.read;
   let secrets = {};
-  if (header.sealedSecrets) {
+  // An ended session (killed before it was closed) runs nothing more: its secrets are not needed.
+  if (header.sealedSecrets && !isTerminal(session.state)) {
     const opened = openSecrets(header.sessionId, header.sealedSecrets);
     if (!opened.ok) {
       out.error(`cannot resume: ${opened.reason}. The new certificate's private key was only there; roll back instead`);

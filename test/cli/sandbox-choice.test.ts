@@ -3,7 +3,7 @@
 // --hosts file or sandbox.json is one error naming the file and the field; `sandbox fault --node` must name a node.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -93,6 +93,17 @@ describe('--sandbox names a sandbox that sandbox init made', () => {
     // The same with a wrong --sandbox: the session's end is what matters, not where it ran.
     assert.equal(certwalk(['resume', journal, '--yes', '--sandbox', join(base, 'nowhere')], home).code, 2);
     assert.equal(existsSync(join(base, 'nowhere')), false);
+  });
+
+  test('a session killed after its last step (no end record) is closed by resume, not refused', () => {
+    const lines = readFileSync(journal, 'utf8').trimEnd().split('\n');
+    assert.equal(JSON.parse(lines.at(-1)!).kind, 'end');
+    const killed = join(base, 'killed.jsonl');
+    writeFileSync(killed, `${lines.slice(0, -1).join('\n')}\n`);
+    const r = certwalk(['resume', killed, '--yes', '--sandbox', dir], home);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^completed: 8 steps verified$/m);
+    assert.equal(certwalk(['resume', killed, '--yes'], home).code, 2, 'closed now: nothing more to resume');
   });
 
   test('a malformed sandbox.json is one error naming the field; a node without its state is named too', () => {
