@@ -182,9 +182,12 @@ async function main(argv: string[]): Promise<number> {
 
 async function sandboxCommand(
   rest: string[],
-  values: {workers?: string; force?: boolean; node?: string; json?: boolean; program?: string; match?: string; times?: string; 'exit-code'?: string; output?: string},
+  values: {sandbox?: string; workers?: string; force?: boolean; node?: string; json?: boolean; program?: string; match?: string; times?: string; 'exit-code'?: string; output?: string},
 ): Promise<number> {
-  const [action, dirArg] = rest;
+  const [action, positional] = rest;
+  // `sandbox show --sandbox DIR` means DIR too: ignoring the flag would show the demo sandbox instead.
+  if (positional !== undefined && values.sandbox !== undefined && positional !== values.sandbox) throw new UsageError(`certwalk sandbox ${action}: two directories given (${positional} and --sandbox ${values.sandbox})`);
+  const dirArg = positional ?? values.sandbox;
   // show and fault work on a sandbox `init` made (the demo one is made on first use), never on a new directory.
   const existing = async () => {
     const [{checkSandbox}, {demoSandbox}] = await Promise.all([import('../hosts/sandbox/manifest-check.ts'), import('./fleet.ts')]);

@@ -42,6 +42,7 @@ describe('--sandbox names a sandbox that sandbox init made', () => {
     ['unlock', 'master', '--sandbox', at],
     ['sandbox', 'show', at],
     ['sandbox', 'fault', at, '--program', 'netsh'],
+    ['sandbox', 'show', '--sandbox', at],
   ];
 
   test('a missing directory: exit 2, the path and how to make one, and no directory made', () => {
