@@ -7,7 +7,11 @@ Usage
   certwalk list                                        the procedures
   certwalk plan PROCEDURE [--param key=value …]        print every step and the exact commands
   certwalk run PROCEDURE --yes [--param key=value …] [--journal FILE]
-                                                       run unattended (each confirmation given by --yes)
+                                                       run unattended (each confirmation given by --yes;
+                                                       refused for items done by hand, as in lync-manual)
+  certwalk run PROCEDURE --check-only [--param key=value …]
+                                                       of a procedure with items done by hand: its
+                                                       read-only steps alone (lync-manual's last check)
   certwalk rollback --journal FILE --yes               undo every completed step of a session, in reverse
   certwalk resume [JOURNAL] [--yes]                    without JOURNAL: the sessions that did not finish;
                                                        with it: continue where it stopped (uncertain steps
@@ -21,7 +25,8 @@ Usage
                                                        make the next matching command fail
 
 Options
-  --sandbox DIR          simulated nodes to work on (default: the demo sandbox in your state directory)
+  --sandbox DIR          simulated nodes to work on: a sandbox \`certwalk sandbox init DIR\` made (default: the demo
+                         sandbox in your state directory, made on first use)
   --hosts FILE           real Windows nodes: an inventory (JSON); this machine runs locally, others through
                          PowerShell remoting (Invoke-Command)
   --user DOMAIN\\NAME     credential for remoting; the password is asked for without echo and kept in memory only

@@ -7,6 +7,7 @@ import type {Out} from './unattended.ts';
 import {HELP} from './help.ts';
 import {SANDBOX_TOOL_FLAG} from '../hosts/sandbox/tool-path.ts';
 import {holdYoungGeneration} from './young-generation.ts';
+import {statusLine} from './status-line.ts';
 
 // Each command loads what it uses when it runs (dynamic imports): the interactive app's first frame must not wait
 // for forge, execa or the procedures' code, and `certwalk list` needs none of them.
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       user: {type: 'string'},
       param: {type: 'string', multiple: true, short: 'p'},
       yes: {type: 'boolean', short: 'y', default: false},
+      'check-only': {type: 'boolean', default: false},
       concurrency: {type: 'string'},
       'on-failure': {type: 'string'},
       journal: {type: 'string'},
@@ -63,11 +65,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const [commandName, ...rest] = positionals;
+  if (values['check-only'] && commandName !== 'run') throw new UsageError('--check-only is for `certwalk run PROCEDURE`');
   const transcriptDir = values['transcript-dir'];
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a number from 1 to 64, not "${values.concurrency}"`);
   const onFailure = values['on-failure'] ?? 'stop';
   if (onFailure !== 'stop' && onFailure !== 'continue') throw new UsageError(`--on-failure takes stop or continue, not "${onFailure}"`);
+  // An empty --sandbox (an unset variable in a script) must not quietly mean the demo sandbox.
+  if (values.sandbox === '') throw new UsageError('--sandbox needs a directory made by `certwalk sandbox init DIR`');
+  if (values.hosts === '') throw new UsageError('--hosts needs an inventory file');
   if (values.sandbox && values.hosts) throw new UsageError('choose --sandbox DIR or --hosts FILE, not both');
   if (values.user && !values.hosts) throw new UsageError('--user is for real Windows hosts: add --hosts FILE');
   const credential = values.user ? {user: values.user, password: await (await import('./prompt-secret.ts')).promptSecret(`password for ${values.user}: `)} : undefined;
@@ -88,12 +94,18 @@ async function main(argv: string[]): Promise<number> {
       // The screens' chunk (Ink, React: most of the start) is read from disk while the console and the fleet are looked at.
       const app = import('../screens/start.tsx');
       app.catch(() => undefined);
+      const status = statusLine(process.stderr, `certwalk: opening ${fleetChoice.hosts ?? fleetChoice.sandbox ?? 'the demo sandbox'}…`);
       const [{resolveConsole}, {openFleet}] = await Promise.all([import('../screens/console.ts'), import('./fleet.ts')]);
       // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
       const screen = resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
-      if (!screen.ok) throw new UsageError(screen.error);
-      const fleet = await openFleet(fleetChoice);
-      const {startApp} = await app;
+      let fleet, startApp;
+      try {
+        if (!screen.ok) throw new UsageError(screen.error);
+        fleet = await openFleet(fleetChoice, status);
+        ({startApp} = await app);
+      } finally {
+        status.clear();
+      }
       // startApp draws the first frame before it returns its promise.
       const exited = startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
       holdYoungGeneration();
@@ -117,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
         definition,
         fleet,
         params,
-        {yes: values.yes, concurrency, onLaneFailure: onFailure, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
+        {yes: values.yes, checkOnly: values['check-only'], concurrency, onLaneFailure: onFailure, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
         out,
       );
     }
@@ -134,9 +146,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'resume': {
       const journal = rest[0] ?? values.journal;
-      const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, resumeCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
+      const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, refuseEndedSession, resumeCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       if (!journal) return listUnfinished(out);
       const read = readJournal(journal);
+      // An ended session has nothing to resume: said before its fleet (which may be gone by now) is looked at.
+      if (refuseEndedSession(journal, read, out)) return 2;
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
       return resumeCommandLine(fleet, {journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
     }
@@ -168,12 +182,21 @@ async function main(argv: string[]): Promise<number> {
 
 async function sandboxCommand(
   rest: string[],
-  values: {workers?: string; force?: boolean; node?: string; json?: boolean; program?: string; match?: string; times?: string; 'exit-code'?: string; output?: string},
+  values: {sandbox?: string; workers?: string; force?: boolean; node?: string; json?: boolean; program?: string; match?: string; times?: string; 'exit-code'?: string; output?: string},
 ): Promise<number> {
-  const [action, dirArg] = rest;
-  const dir = dirArg ?? defaultSandboxDir();
+  const [action, positional] = rest;
+  // `sandbox show --sandbox DIR` means DIR too: ignoring the flag would show the demo sandbox instead.
+  if (positional !== undefined && values.sandbox !== undefined && positional !== values.sandbox) throw new UsageError(`certwalk sandbox ${action}: two directories given (${positional} and --sandbox ${values.sandbox})`);
+  const dirArg = positional ?? values.sandbox;
+  // show and fault work on a sandbox `init` made (the demo one is made on first use), never on a new directory.
+  const existing = async () => {
+    const [{checkSandbox}, {demoSandbox}] = await Promise.all([import('../hosts/sandbox/manifest-check.ts'), import('./fleet.ts')]);
+    const at = dirArg ?? (await demoSandbox());
+    return {dir: at, manifest: await checkSandbox(at)};
+  };
   switch (action) {
     case 'init': {
+      const dir = dirArg ?? defaultSandboxDir();
       const workers = values.workers === undefined ? 3 : Number(values.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 5000) throw new UsageError(`--workers takes a number from 0 to 5000, not "${values.workers}"`);
       const [{initSandbox}, {readManifest}] = await Promise.all([import('../hosts/sandbox/init.ts'), import('../hosts/sandbox/state.ts')]);
@@ -187,6 +210,7 @@ async function sandboxCommand(
       return 0;
     }
     case 'show': {
+      const {dir} = await existing();
       const [{showSandbox}, {summarizeSandbox}] = await Promise.all([import('../hosts/sandbox/show.ts'), import('./sandbox-summary.ts')]);
       const state = await showSandbox(dir, values.node ? {node: values.node} : {});
       if (values.json) out.log(JSON.stringify(state, null, 2));
@@ -196,6 +220,11 @@ async function sandboxCommand(
     case 'fault': {
       if (!values.program) throw new UsageError('certwalk sandbox fault DIR --program netsh [--match "add sslcert"] [--node master] [--times 1]');
       const times = values.times === undefined ? 1 : Number(values.times);
+      const {dir, manifest} = await existing();
+      // A rule for a node the sandbox does not have would never fire: the failure a test expects would not happen.
+      if (values.node !== undefined && !manifest.nodes.some((n) => n.name === values.node)) {
+        throw new UsageError(`--node ${values.node}: sandbox ${dir} has no such node; its nodes: ${nodeNames(manifest.nodes)}`);
+      }
       const {addFault} = await import('../hosts/sandbox/faults.ts');
       await addFault(dir, {
         program: values.program,
@@ -213,8 +242,16 @@ async function sandboxCommand(
   }
 }
 
+/** Up to 20 names, then how many more (a sandbox may have thousands of workers). */
+function nodeNames(nodes: readonly {name: string}[]): string {
+  const names = nodes.slice(0, 20).map((n) => n.name);
+  return `${names.join(', ')}${nodes.length > 20 ? ` and ${nodes.length - 20} more` : ''}`;
+}
+
 function exitWith(error: unknown): void {
-  if (error instanceof UsageError || (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS')) {
+  // CERTWALK_USAGE: a file or directory the command line named is not what certwalk needs (inventory-check.ts).
+  const code = (error as {code?: string}).code;
+  if (error instanceof UsageError || code === 'CERTWALK_USAGE' || code?.startsWith('ERR_PARSE_ARGS')) {
     out.error(`certwalk: ${(error as Error).message}`);
     process.exitCode = 2;
     return;

@@ -1,12 +1,13 @@
 // The non-interactive twins of the TUI: `plan`, `run --yes`, `rollback --yes`. Same engine, same journal and
 // transcript; progress goes to stdout one line per event.
 import type {Fleet} from '../hosts/host.ts';
-import type {ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
+import {findProcedure} from '../procedures/index.ts';
+import type {Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ReadJournal} from '../runner/journal.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
 import {byAttention, laneProgress} from '../state/progress.ts';
-import {changeRows, openWindows, rollbackOrder} from '../state/reducer.ts';
+import {changeRows, isTerminal, openWindows, rollbackOrder} from '../state/reducer.ts';
 import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
@@ -86,22 +87,26 @@ export async function runCommandLine(
   definition: ProcedureDefinition,
   fleet: Fleet,
   overrides: Record<string, string>,
-  options: {yes: boolean; concurrency: number; onLaneFailure: 'stop' | 'continue'; journal?: string; transcriptDir?: string},
+  options: {yes: boolean; checkOnly?: boolean; concurrency: number; onLaneFailure: 'stop' | 'continue'; journal?: string; transcriptDir?: string},
   out: Out,
 ): Promise<number> {
-  if (!options.yes) {
+  if (!options.yes && !options.checkOnly) {
     out.error('certwalk run changes servers without asking: add --yes to confirm every destructive step up front, or run `certwalk` for the interactive walk-through');
     return 2;
   }
   const resolved = await resolveParams(definition, fleet, overrides, out);
   if (!resolved) return 2;
+  const chosen = unattendedSteps(definition, resolved.prepared, options.checkOnly ?? false, out);
+  if (!chosen) return 2;
+  definition = chosen;
   const paths = sessionPaths(definition.id, {
     ...(options.journal ? {journal: options.journal} : {}),
     ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
   });
   const locks = await lockOrSay(fleet, definition.id, paths.sessionId, paths.journalPath, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
   if (!locks) return 2;
-  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: true, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
+  // --yes is recorded as the answer to every confirmation; a --check-only run has none to answer.
+  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: options.yes, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
   const recorded = recordedOut(out, runner, `certwalk run ${definition.id} ${paths.sessionId}`);
   try {
     recorded.log(`${definition.title} on ${fleet.description}`);
@@ -109,10 +114,44 @@ export async function runCommandLine(
     recorded.log(`journal    ${paths.journalPath}`);
     recorded.log(`transcript ${paths.transcriptPath}`);
     const state = await drive(runner, {type: 'start', at: runner.now()}, recorded);
+    if (options.checkOnly && state.phase !== 'completed') return await finishCheck(runner, state, recorded);
     return await finish(runner, state, recorded, 'Nothing after the failed step ran. ');
   } finally {
     recorded.close();
   }
+}
+
+/**
+ * What `run` may do unattended. Items a person does by hand (`manual` steps: an MMC, a wizard) are never ticked by
+ * --yes: a procedure with any is refused, and --check-only runs only its other steps, which must change nothing.
+ * The definition to run, or null after saying why not.
+ */
+function unattendedSteps(definition: ProcedureDefinition, prepared: Prepared, checkOnly: boolean, out: Out): ProcedureDefinition | null {
+  const steps = definition.steps(prepared.resolved, prepared.secrets);
+  const manual = steps.filter((s) => s.manual);
+  const automatic = steps.filter((s) => !s.manual);
+  if (!checkOnly) {
+    if (!manual.length) return definition;
+    out.error(`${definition.id}: ${manual.length} of its steps are work a person does by hand (the first: ${manual[0]!.title}); --yes cannot stand for them, nothing was run.`);
+    out.error(`  Answer them one by one, in the app: \`certwalk\` → ${definition.id}.`);
+    if (automatic.length) out.error(`  Its read-only check runs unattended on its own: certwalk run ${definition.id} --check-only with the same --param values.`);
+    else out.error(`  Nothing else in it runs unattended with these parameters (\`certwalk plan ${definition.id}\` shows whether one adds a read-only check).`);
+    return null;
+  }
+  if (!manual.length) {
+    out.error(`--check-only is for procedures with steps done by hand; ${definition.id} has none: run it with --yes`);
+    return null;
+  }
+  const changing = automatic.filter((s) => s.destructive || s.hasUndo);
+  if (changing.length) {
+    out.error(`--check-only runs read-only steps only; ${definition.id} has steps that change things: ${changing.map((s) => s.title).join('; ')}`);
+    return null;
+  }
+  if (!automatic.length) {
+    out.error(`${definition.id} has nothing to check unattended with these parameters (see \`certwalk plan ${definition.id}\`: a parameter may add the check)`);
+    return null;
+  }
+  return {...definition, steps: (resolved, secrets) => definition.steps(resolved, secrets).filter((s) => !s.manual)};
 }
 
 /** Closes the session (releasing its node locks) and prints how it ended; the exit code. */
@@ -126,6 +165,19 @@ async function finish(runner: ProcedureRunner, state: ProcedureState, out: Out, 
     return 0;
   }
   out.error(`stopped: ${state.phase}. ${stoppedNote}To undo what ran: certwalk rollback --journal ${runner.journalPath} --yes`);
+  return 1;
+}
+
+/**
+ * A --check-only run that did not pass: its steps changed nothing, so the session ends "left as is" (aborted) rather
+ * than waiting in the journals to be resumed or rolled back (neither rebuilds a check-only session's steps).
+ */
+async function finishCheck(runner: ProcedureRunner, state: ProcedureState, out: Out): Promise<number> {
+  if (!isTerminal(state)) await drive(runner, {type: 'abort-requested', at: runner.now()}, out);
+  runner.close();
+  await runner.closed();
+  printChanges(state, out);
+  out.error(`check failed (${state.phase}); it changed nothing, so there is nothing to roll back`);
   return 1;
 }
 
@@ -220,8 +272,22 @@ export function describeUnfinished(s: UnfinishedSession): string[] {
   ];
 }
 
+/**
+ * `certwalk resume JOURNAL` on a session that ended (completed, rolled back, left as is) and was closed: says so,
+ * true. Its key for sealed secrets is gone by then, which is not the reason to give. A session whose last step was
+ * recorded but that certwalk did not close (killed just then) is resumed: the resume closes it.
+ */
+export function refuseEndedSession(journal: string, read: ReadJournal, out: Out): boolean {
+  const {state, crashed} = describeSession(journal, read);
+  if (crashed || !isTerminal(state)) return false;
+  const how = state.phase === 'completed' ? 'completed' : state.phase === 'rolled-back' ? 'rolled back' : 'left as is (aborted)';
+  out.error(`session ${read.header.sessionId} (${read.header.procedure}) has already ended: ${how}. There is nothing to resume${state.phase === 'completed' ? '' : '; start a new one with certwalk run or the app'}.`);
+  return true;
+}
+
 /** `certwalk resume JOURNAL --yes`: continues an unfinished session where it stopped, re-reading what is uncertain. */
 export async function resumeCommandLine(fleet: Fleet, options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
+  if (refuseEndedSession(options.journal, options.read, out)) return 2;
   const session = describeSession(options.journal, options.read);
   for (const line of describeUnfinished(session)) out.log(line);
   if (session.inUseBy) {
@@ -232,13 +298,20 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
     out.error('a rollback of this session had started: it can only be rolled back (certwalk rollback --journal FILE --yes)');
     return 2;
   }
+  const byHand = manualStepsLeft(options.read, session);
+  if (byHand.length) {
+    out.error(`${byHand.length} step(s) still to do are work a person does by hand (the first: ${byHand[0]}); resume --yes cannot tick them.`);
+    out.error('  Open the app (`certwalk`): it offers this session, and you answer each item there.');
+    return 2;
+  }
   if (!options.yes) {
     out.error('add --yes to resume: every remaining destructive step runs without asking, as with run --yes');
     return 2;
   }
   const {header} = options.read;
   let secrets = {};
-  if (header.sealedSecrets) {
+  // An ended session (killed before it was closed) runs nothing more: its secrets are not needed.
+  if (header.sealedSecrets && !isTerminal(session.state)) {
     const opened = openSecrets(header.sessionId, header.sealedSecrets);
     if (!opened.ok) {
       out.error(`cannot resume: ${opened.reason}. The new certificate's private key was only there; roll back instead`);
@@ -261,6 +334,19 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
   } finally {
     recorded.close();
   }
+}
+
+/** Titles of the session's manual steps that are not done yet (by the step flags of the procedure's current code). */
+function manualStepsLeft(read: ReadJournal, session: UnfinishedSession): string[] {
+  const definition = findProcedure(read.header.procedure);
+  let manualIds: Set<string>;
+  try {
+    manualIds = new Set(definition.steps(read.header.resolved, {}).filter((s) => s.manual).map((s) => s.id));
+  } catch {
+    // Steps that cannot be built without the session's secrets are not a checklist's.
+    return [];
+  }
+  return session.state.steps.filter((s) => manualIds.has(s.info.id) && s.status.kind !== 'done' && s.status.kind !== 'skipped').map((s) => s.info.title);
 }
 
 async function drive(runner: ProcedureRunner, first: Parameters<ProcedureRunner['dispatch']>[0], out: Out): Promise<ProcedureState> {

@@ -94,6 +94,7 @@ function checklistStep(item: ChecklistItem, index: number): StepDefinition {
     node: item.node,
     // One kind per item: "yes to all of this kind" must not tick the rest of the list unread.
     kind: `lync-manual-${index + 1}`,
+    manual: true,
     destructive: true,
     skippable: true,
     undoLast: false,

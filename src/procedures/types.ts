@@ -33,6 +33,11 @@ export interface PlannedCommand {
 }
 
 export interface StepDefinition extends StepInfo {
+  /**
+   * Work a person does by hand (an MMC, a wizard) and ticks: only a person can answer it, so `run --yes` and
+   * `resume --yes` refuse a procedure that has such steps left.
+   */
+  readonly manual?: boolean;
   plan(): readonly PlannedCommand[];
   capture(ctx: StepContext): Promise<CaptureResult>;
   do(ctx: StepContext, captured: Json): Promise<void>;

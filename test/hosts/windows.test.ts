@@ -252,8 +252,26 @@ describe('inventory', () => {
     const inv = parseInventory(JSON.stringify({nodes: [{name: 'master', roles: ['ssis-master'], fqdn: 'master.contoso.local'}]}), 'fleet.json');
     assert.deepEqual(inv.nodes[0], {name: 'master', machineName: 'MASTER', fqdn: 'master.contoso.local', ip: '', roles: ['ssis-master']});
     assert.throws(() => parseInventory('{', 'f.json'), /f\.json is not JSON/);
-    assert.throws(() => parseInventory('{"nodes":[]}', 'f.json'), /no "nodes" list/);
-    assert.throws(() => parseInventory('{"nodes":[{"name":"a","roles":[]},{"name":"A","roles":[]}]}', 'f.json'), /"A" is listed twice/);
-    assert.throws(() => parseInventory('{"nodes":[{"name":"a"}]}', 'f.json'), /no "roles" list/);
+    assert.throws(() => parseInventory('{"nodes":[]}', 'f.json'), /^Error: f\.json: "nodes" is empty$/);
+    assert.throws(() => parseInventory('{"nodes":[{"name":"a","roles":[]},{"name":"A","roles":[]}]}', 'f.json'), /f\.json: nodes\[1\]\.name: "A" is listed twice/);
+    assert.throws(() => parseInventory('{"nodes":[{"name":"a"}]}', 'f.json'), /f\.json: nodes\[0\]\.roles must be a list of strings \(e\.g\. \["ssis-master"\]\), got nothing/);
+  });
+
+  // Each malformed field is one error naming the file and the field, not a TypeError later (issue 17).
+  test('a field of the wrong type is named with its file, index and value', () => {
+    const node = (extra: object) => JSON.stringify({nodes: [{name: 'a', roles: ['ssis-master']}, {name: 'b', roles: ['ssis-worker'], ...extra}]});
+    const cases: [object, RegExp][] = [
+      [{fqdn: 123}, /^hosts\.json: nodes\[1\]\.fqdn must be a string, got 123$/],
+      [{machineName: null}, /^hosts\.json: nodes\[1\]\.machineName must be a string, got null$/],
+      [{roles: {ssis: true}}, /^hosts\.json: nodes\[1\]\.roles must be a list of strings \(e\.g\. \["ssis-master"\]\), got an object$/],
+      [{roles: [{name: 'ssis-worker'}]}, /^hosts\.json: nodes\[1\]\.roles\[0\] must be a non-empty string, got an object$/],
+      [{name: ''}, /^hosts\.json: nodes\[1\]\.name must not be empty$/],
+      [{ip: false}, /^hosts\.json: nodes\[1\]\.ip must be a string, got false$/],
+      [{transport: 'ssh'}, /^hosts\.json: nodes\[1\]\.transport must be "local" or "remote", got "ssh"$/],
+    ];
+    for (const [extra, message] of cases) assert.throws(() => parseInventory(node(extra), 'hosts.json'), (error: Error) => message.test(error.message), JSON.stringify(extra));
+    assert.throws(() => parseInventory('[1]', 'hosts.json'), /^Error: hosts\.json must hold a JSON object with a "nodes" list, got a list$/);
+    assert.throws(() => parseInventory('{"nodes": [7]}', 'hosts.json'), /^Error: hosts\.json: nodes\[0\] must be an object with "name" and "roles", got 7$/);
+    assert.throws(() => parseInventory('{"nodes": {}}', 'hosts.json'), /^Error: hosts\.json: "nodes" must be a list of nodes, got an object$/);
   });
 });

@@ -2,6 +2,7 @@
 import {readFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import type {Fleet, Host, NodeInfo} from '../host.ts';
+import {checkUnique, InventoryError, NodeFields, nodeList, parseJsonObject} from '../inventory-check.ts';
 import {LocalHost} from './local-host.ts';
 import {RemoteHost, type Credential} from './remote-host.ts';
 
@@ -15,31 +16,23 @@ export interface Inventory {
   readonly nodes: readonly InventoryNode[];
 }
 
+/** The inventory in `text` (the file `source`), every field checked: a wrong one is one error naming it. */
 export function parseInventory(text: string, source: string): Inventory {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
-  }
-  const nodes = (data as {nodes?: unknown}).nodes;
-  if (!Array.isArray(nodes) || !nodes.length) throw new Error(`${source} has no "nodes" list`);
+  const nodes = nodeList(parseJsonObject(text, source), source);
   const seen = new Set<string>();
   const parsed = nodes.map((raw, i): InventoryNode => {
-    const n = raw as Partial<InventoryNode>;
-    const where = `${source}: nodes[${i}]`;
-    if (typeof n.name !== 'string' || !n.name) throw new Error(`${where} has no "name"`);
-    if (seen.has(n.name.toLowerCase())) throw new Error(`${where}: "${n.name}" is listed twice`);
-    seen.add(n.name.toLowerCase());
-    if (!Array.isArray(n.roles)) throw new Error(`${where} ("${n.name}") has no "roles" list (e.g. ["ssis-master"])`);
-    if (n.transport !== undefined && n.transport !== 'local' && n.transport !== 'remote') throw new Error(`${where}: transport must be "local" or "remote"`);
+    const fields = new NodeFields(raw, `${source}: nodes[${i}]`);
+    const name = fields.string('name')!;
+    checkUnique(seen, name, `${source}: nodes[${i}]`);
+    const roles = fields.strings('roles', '["ssis-master"]');
+    const transport = fields.oneOf('transport', ['local', 'remote'] as const);
     return {
-      name: n.name,
-      machineName: n.machineName ?? n.name.toUpperCase(),
-      fqdn: n.fqdn ?? n.name,
-      ip: n.ip ?? '',
-      roles: n.roles.map(String),
-      ...(n.transport ? {transport: n.transport} : {}),
+      name,
+      machineName: fields.string('machineName', {optional: true}) ?? name.toUpperCase(),
+      fqdn: fields.string('fqdn', {optional: true}) ?? name,
+      ip: fields.string('ip', {optional: true, allowEmpty: true}) ?? '',
+      roles,
+      ...(transport ? {transport} : {}),
     };
   });
   return {version: 1, nodes: parsed};
@@ -59,7 +52,14 @@ export class WindowsFleet implements Fleet {
   }
 
   static async open(path: string, credential: Credential | null = null): Promise<WindowsFleet> {
-    return new WindowsFleet(path, parseInventory(await readFile(path, 'utf8'), path), credential);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InventoryError(`--hosts ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not an inventory file' : (error as Error).message}`);
+    }
+    return new WindowsFleet(path, parseInventory(text, path), credential);
   }
 
   async nodes(): Promise<readonly NodeInfo[]> {
