@@ -64,6 +64,10 @@ class RecordingFleet implements Fleet {
     this.location = this.#inner.location;
   }
 
+  identity(): Promise<string> {
+    return this.#inner.identity();
+  }
+
   nodes(): Promise<readonly NodeInfo[]> {
     return this.#inner.nodes();
   }

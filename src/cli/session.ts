@@ -8,6 +8,7 @@ import type {ReadJournal} from '../runner/journal.ts';
 import {defaultTranscriptDir, sessionStamp, stateDir} from '../runner/paths.ts';
 import {ProcedureRunner} from '../runner/runner.ts';
 import {lockHolder, lockNodes, type HeldLocks} from '../runner/node-locks.ts';
+import {recordJournalLocation} from '../runner/session-index.ts';
 
 export interface SessionPaths {
   readonly sessionId: string;
@@ -30,12 +31,16 @@ export function newRunner(options: {
   prepared: Prepared;
   params: Readonly<Record<string, string>>;
   fleet: Fleet;
+  /** await fleet.identity(): recorded in the journal's header. */
+  fleetId: string;
   paths: SessionPaths;
   autoConfirmAll: boolean;
   concurrency?: number;
   onLaneFailure?: 'stop' | 'continue';
   onClose?: () => Promise<void>;
 }): ProcedureRunner {
+  // Before the journal's first record: `certwalk resume` lists a session journalled outside the state directory too.
+  recordJournalLocation(options.paths.sessionId, options.paths.journalPath);
   return new ProcedureRunner({
     ...(options.onClose ? {onClose: options.onClose} : {}),
     concurrency: options.concurrency ?? 1,
@@ -44,6 +49,7 @@ export function newRunner(options: {
     prepared: options.prepared,
     params: options.params,
     fleet: options.fleet,
+    fleetId: options.fleetId,
     journalPath: options.paths.journalPath,
     transcriptPath: options.paths.transcriptPath,
     sessionId: options.paths.sessionId,
@@ -53,7 +59,8 @@ export function newRunner(options: {
 
 /**
  * Re-opens a journal to continue it (rollback, resume): steps are rebuilt from the resolved parameters it recorded,
- * with its sealed secrets when `secrets` is given (a resume may still have a certificate to import).
+ * with its sealed secrets when `secrets` is given (a resume may still have a certificate to import). The caller has
+ * run trustJournal on it first, before taking its locks (the fleet is then the one the header names).
  */
 export function runnerFromJournal(options: {
   journal: string;
@@ -71,6 +78,7 @@ export function runnerFromJournal(options: {
     prepared: {resolved: header.resolved, secrets: options.secrets ?? {}},
     params: header.params,
     fleet: options.fleet,
+    fleetId: header.fleet.id,
     journalPath: options.journal,
     transcriptPath: paths.transcriptPath,
     sessionId: header.sessionId,

@@ -13,6 +13,8 @@ import {recordedOut} from './cast-out.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
 import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
 import {heldLocks, NodeLockedError, type HeldLocks} from '../runner/node-locks.ts';
+import {JournalRefused} from '../runner/journal.ts';
+import {trustJournal} from '../runner/journal-trust.ts';
 import {lockSession, newRunner, runnerFromJournal, sessionPaths} from './session.ts';
 
 export interface Out {
@@ -103,10 +105,11 @@ export async function runCommandLine(
     ...(options.journal ? {journal: options.journal} : {}),
     ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
   });
+  const fleetId = await fleet.identity();
   const locks = await lockOrSay(fleet, definition.id, paths.sessionId, paths.journalPath, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
   if (!locks) return 2;
   // --yes is recorded as the answer to every confirmation; a --check-only run has none to answer.
-  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, paths, autoConfirmAll: options.yes, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
+  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, fleetId, paths, autoConfirmAll: options.yes, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
   const recorded = recordedOut(out, runner, `certwalk run ${definition.id} ${paths.sessionId}`);
   try {
     recorded.log(`${definition.title} on ${fleet.description}`);
@@ -187,6 +190,7 @@ export async function rollbackCommandLine(
   out: Out,
 ): Promise<number> {
   const {header} = options.read;
+  if (!(await trusted(fleet, options, out))) return 2;
   const locks = await lockOrSay(fleet, header.procedure, header.sessionId, options.journal, header.steps.map((s) => s.node), out);
   if (!locks) return 2;
   const runner = runnerFromJournal({
@@ -234,6 +238,18 @@ export async function rollbackCommandLine(
   }
 }
 
+/** Whether the journal may be acted on (journal-trust.ts); says why not. Runs before any lock or command. */
+async function trusted(fleet: Fleet, options: {journal: string; read: ReadJournal}, out: Out): Promise<boolean> {
+  try {
+    await trustJournal(options.journal, options.read, fleet);
+    return true;
+  } catch (error) {
+    if (!(error instanceof JournalRefused)) throw error;
+    out.error(`certwalk: ${error.message}`);
+    return false;
+  }
+}
+
 /** The session's node locks, or null after saying who holds one. */
 async function lockOrSay(fleet: Fleet, procedure: string, sessionId: string, journal: string, nodes: readonly string[], out: Out): Promise<HeldLocks | null> {
   try {
@@ -268,7 +284,10 @@ export function describeUnfinished(s: UnfinishedSession): string[] {
     ...s.uncertain.map((u) => `  uncertain: ${u}`),
     ...openWindows(s.state).map((w) => `  HALF-CHANGED: ${w.node}: "${s.state.steps[w.steps.filter((i) => i < w.next).at(-1) ?? w.steps[0]!]!.info.title}" ran, "${s.state.steps[w.next]!.info.title}" has not`),
     ...s.state.steps.flatMap((st) => (st.status.kind === 'undo-failed' ? [`  undo failed: [${st.info.node}] ${st.info.title}: ${st.status.error}`] : [])),
-    `  ${s.canResume ? `certwalk resume ${s.journal} --yes  ·  ` : ''}certwalk rollback --journal ${s.journal} --yes (${s.undoCount} step(s) to undo)`,
+    // A journal with only its header: resume and rollback refuse it (journal-trust.ts), so neither is offered.
+    s.read.events.length
+      ? `  ${s.canResume ? `certwalk resume ${s.journal} --yes  ·  ` : ''}certwalk rollback --journal ${s.journal} --yes (${s.undoCount} step(s) to undo)`
+      : `  the journal records no step: certwalk cannot know what ran, so it neither resumes nor rolls it back; check the nodes (transcript ${header.transcript})`,
   ];
 }
 
@@ -287,6 +306,7 @@ export function refuseEndedSession(journal: string, read: ReadJournal, out: Out)
 
 /** `certwalk resume JOURNAL --yes`: continues an unfinished session where it stopped, re-reading what is uncertain. */
 export async function resumeCommandLine(fleet: Fleet, options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
+  if (!(await trusted(fleet, options, out))) return 2;
   if (refuseEndedSession(options.journal, options.read, out)) return 2;
   const session = describeSession(options.journal, options.read);
   for (const line of describeUnfinished(session)) out.log(line);

@@ -67,6 +67,11 @@ export interface Fleet {
   readonly description: string;
   /** Where the nodes are, enough to open the same fleet again (the sandbox directory). */
   readonly location: string;
+  /**
+   * Which fleet this is, stable across runs: a journal records it, and a rollback or resume on another fleet (another
+   * sandbox, another inventory) is refused before it locks or runs anything there.
+   */
+  identity(): Promise<string>;
   nodes(): Promise<readonly NodeInfo[]>;
   host(nodeName: string): Promise<Host>;
 }

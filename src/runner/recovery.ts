@@ -1,12 +1,13 @@
 // Sessions certwalk did not finish: a closed RDP window, a crash, a failed unattended run. Found from the journals in
-// the state directory, replayed through the reducer, and described so the admin can resume, roll back or leave them.
-import {existsSync, readdirSync} from 'node:fs';
+// the state directory (and those elsewhere it points at: session-index.ts), replayed through the reducer, and
+// described so the admin can resume, roll back or leave them.
 import {hostname} from 'node:os';
-import {join} from 'node:path';
 import {isInFlight, isTerminal, replay, rollbackOrder, transition} from '../state/reducer.ts';
 import type {ProcedureState} from '../state/types.ts';
 import {readJournal, type ReadJournal} from './journal.ts';
-import {stateDir} from './paths.ts';
+import {indexedJournals, journalsDir} from './session-index.ts';
+
+export {journalsDir};
 
 export interface UnfinishedSession {
   readonly journal: string;
@@ -23,10 +24,6 @@ export interface UnfinishedSession {
   /** Forward is possible: no rollback of the whole procedure had started. */
   readonly canResume: boolean;
   readonly undoCount: number;
-}
-
-export function journalsDir(): string {
-  return join(stateDir(), 'journals');
 }
 
 /** Whether a replayed state was cut off mid-flight: it needs a `recovered` event before anything else. */
@@ -55,17 +52,18 @@ export function describeSession(journal: string, read: ReadJournal): UnfinishedS
   };
 }
 
-/** Every session in the journals folder that has not ended (completed, rolled back or left as is), newest first. */
+/**
+ * Every session the journals folder knows of (its journals, and those written elsewhere it points at) that has not
+ * ended (completed, rolled back or left as is), newest first.
+ */
 export function unfinishedSessions(dir: string = journalsDir()): UnfinishedSession[] {
-  if (!existsSync(dir)) return [];
   const found: UnfinishedSession[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort().reverse()) {
-    const path = join(dir, name);
+  for (const path of indexedJournals(dir)) {
     try {
       const session = describeSession(path, readJournal(path));
       if (!isTerminal(session.state)) found.push(session);
     } catch {
-      // A file that is not a journal (or one from another version) is not offered for recovery.
+      // A file that is not a journal, one from another version, or one whose hash chain is broken is not offered.
     }
   }
   return found;

@@ -7,7 +7,8 @@ import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '.
 import {stepInfo} from '../procedures/types.ts';
 import {initialState, isInFlight, isTerminal, replay, transition} from '../state/reducer.ts';
 import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo} from '../state/types.ts';
-import {JournalWriter, type JournalRecord, type SessionHeader} from './journal.ts';
+import {JOURNAL_VERSION, JournalWriter, type JournalRecord, type SessionHeader} from './journal.ts';
+import {procedureVersion} from './procedure-version.ts';
 import {Redactor} from './redactor.ts';
 import {TranscriptWriter} from './transcript.ts';
 import {discardSecrets, sealSecrets, type SealedSecrets} from './sealed-secrets.ts';
@@ -42,6 +43,8 @@ export interface RunnerOptions {
   readonly concurrency?: number;
   /** What a failed worker does to the others: stop starting them (default), or let them go on. */
   readonly onLaneFailure?: 'stop' | 'continue';
+  /** fleet.identity(), asked by the caller (it is async, the header is written here at once). */
+  readonly fleetId: string;
   /** Events of an earlier session to continue from (rollback or resume from a journal). */
   readonly previousEvents?: readonly ProcedureEvent[];
   /** The steps that session recorded: continuing is refused, before any file is opened, when they differ. */
@@ -130,15 +133,16 @@ export class ProcedureRunner {
     const state = options.previousEvents ? replay(infos, options.previousEvents, scheduling) : initialState(infos, scheduling);
     this.#snapshot = {state, output: this.#output, hint: null, busy: false};
     this.header = {
-      version: 1,
+      version: JOURNAL_VERSION,
       sessionId: options.sessionId,
       procedure: options.definition.id,
+      procedureVersion: procedureVersion(infos),
       title: options.definition.title,
       // A secret typed as a parameter (a PFX password) never reaches the journal header or the transcript.
       params: Object.fromEntries(Object.entries(options.params).map(([k, v]) => [k, v !== '' && Object.values(options.prepared.secrets).includes(v) ? '********' : v])),
       resolved: options.prepared.resolved,
       steps: infos,
-      fleet: {kind: options.fleet.kind, location: options.fleet.location},
+      fleet: {kind: options.fleet.kind, location: options.fleet.location, id: options.fleetId},
       user: safeUser(),
       machine: hostname(),
       pid: process.pid,

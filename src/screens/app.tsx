@@ -124,10 +124,11 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     setScreen({name: 'loading', message: ui.t('app.locking')});
     import('../cli/session.ts').then(async ({lockSession, newRunner, sessionPaths}) => {
       const paths = sessionPaths(s.definition.id, {transcriptDir});
-      return {newRunner, paths, locks: await lockSession(fleet, s.definition.id, paths.sessionId, paths.journalPath, s.steps.map((step) => step.node))};
+      const fleetId = await fleet.identity();
+      return {newRunner, paths, fleetId, locks: await lockSession(fleet, s.definition.id, paths.sessionId, paths.journalPath, s.steps.map((step) => step.node))};
     }).then(
-      ({newRunner, paths, locks}) => {
-        const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, paths, autoConfirmAll: false, concurrency, onLaneFailure, onClose: locks.release});
+      ({newRunner, paths, fleetId, locks}) => {
+        const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, fleetId, paths, autoConfirmAll: false, concurrency, onLaneFailure, onClose: locks.release});
         screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${s.definition.id} ${paths.sessionId}`, redact: (text) => runner.redact(text)});
         setScreen({name: 'run', definition: s.definition, runner});
         runner.dispatch({type: 'start', at: runner.now()});
@@ -141,11 +142,11 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
     const {header} = session.read;
     const opened = header.sealedSecrets ? openSecrets(header.sessionId, header.sealedSecrets) : null;
     setScreen({name: 'loading', message: ui.t('app.locking')});
-    Promise.all([import('../cli/session.ts'), loadProcedure(header.procedure)]).then(async ([{lockSession, runnerFromJournal}, definition]) => ({
-      runnerFromJournal,
-      definition,
-      locks: await lockSession(fleet, header.procedure, header.sessionId, session.journal, header.steps.map((step) => step.node)),
-    })).then(
+    Promise.all([import('../cli/session.ts'), import('../runner/journal-trust.ts'), loadProcedure(header.procedure)]).then(async ([{lockSession, runnerFromJournal}, {trustJournal}, definition]) => {
+      // Refused (another fleet, another procedure, no step recorded) before any lock is taken: Home shows why.
+      await trustJournal(session.journal, session.read, fleet);
+      return {runnerFromJournal, definition, locks: await lockSession(fleet, header.procedure, header.sessionId, session.journal, header.steps.map((step) => step.node))};
+    }).then(
       ({runnerFromJournal, definition, locks}) => {
         const runner = runnerFromJournal({journal: session.journal, read: session.read, fleet, autoConfirmAll: false, transcriptDir, onClose: locks.release, ...(opened?.ok ? {secrets: opened.secrets} : {})});
         screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${header.procedure} ${header.sessionId} (continued)`, redact: (text) => runner.redact(text)});

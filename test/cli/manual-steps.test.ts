@@ -82,7 +82,7 @@ describe('a procedure with manual steps', () => {
     assert.ok(prepared.ok);
     // The app's session, closed while the first item waits for its tick.
     const journal = join(base, 'manual.jsonl');
-    const runner = new ProcedureRunner({definition, prepared: prepared.value, params, fleet, journalPath: journal, transcriptPath: join(base, 'manual.log'), sessionId: 'manual-1', autoConfirmAll: false});
+    const runner = new ProcedureRunner({definition, prepared: prepared.value, params, fleet, fleetId: await fleet.identity(), journalPath: journal, transcriptPath: join(base, 'manual.log'), sessionId: 'manual-1', autoConfirmAll: false});
     runner.dispatch({type: 'start', at: runner.now()});
     await runner.idle();
     assert.equal(runner.snapshot.state.steps[0]!.status.kind, 'awaiting-confirmation');

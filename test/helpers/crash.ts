@@ -79,7 +79,7 @@ export interface CrashPlan {
 /**
  * For every journal point N of a complete run: kill the run right after record N, then (a) resume: it completes and
  * the result is consistent, and a rollback after it restores the exact state from before; (b) from the same crash,
- * roll back: the exact state from before. Returns how many points the full run has and how many were tried.
+ * roll back: the exact state from before. At N = 1 (only the header) both are refused and change nothing. Returns how many points the full run has and how many were tried.
  */
 export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: number; tried: number}> {
   const templateDir = template(plan.workers);
@@ -98,6 +98,20 @@ export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: numbe
     const crashed = certwalk(world, ['run', plan.procedure, '--sandbox', world.dir, '--yes', '--journal', world.journal, ...plan.params.flatMap((p) => ['--param', p])], {CERTWALK_CRASH_AFTER_RECORD: String(n)});
     assert.equal(crashed.signal, 'SIGKILL', `point ${n}: the run was not killed:\n${crashed.out}`);
     assert.equal(journalRecords(world), n, `point ${n}: the journal holds ${journalRecords(world)} records`);
+    if (n === 1) {
+      // Killed with only the header on disk: the journal records no step, so certwalk cannot know what ran (a journal
+      // cut back to its header looks the same); resume and rollback both refuse and change nothing.
+      const crashedState = await snapshot(world);
+      for (const args of [['resume', world.journal, '--yes'], ['rollback', '--journal', world.journal, '--yes']]) {
+        const refused = certwalk(world, [...args, '--sandbox', world.dir]);
+        assert.equal(refused.code, 2, `point 1: ${args[0]} of a header-only journal was not refused:\n${refused.out}`);
+        assert.match(refused.out, /it records no step/);
+        assert.equal(await snapshot(world), crashedState, `point 1: the refused ${args[0]} changed the sandbox`);
+      }
+      rmSync(world.base, {recursive: true, force: true});
+      tried++;
+      continue;
+    }
     const saved = saveWorld(world);
 
     const resumed = certwalk(world, ['resume', world.journal, '--yes', '--sandbox', world.dir]);

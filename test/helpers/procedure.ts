@@ -1,5 +1,5 @@
 // Runs a procedure on a fresh sandbox through the real runner (journal, transcript, sandbox tools as processes).
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/index.ts';
@@ -20,6 +20,11 @@ export async function lab(workers = 1): Promise<Lab> {
   const dir = join(root, 'sandbox');
   await initSandbox(dir, {workers});
   return {dir, home: join(root, 'home'), fleet: new SandboxFleet(dir), snapshot: () => showSandbox(dir)};
+}
+
+/** The sandbox's fleet id (initSandbox writes one), read at once: the runners the tests make record it. */
+export function fleetIdOf(l: Lab): string {
+  return (JSON.parse(readFileSync(join(l.dir, 'sandbox.json'), 'utf8')) as {fleetId: string}).fleetId;
 }
 
 export async function prepare(l: Lab, procedure: string, overrides: Record<string, string> = {}) {
@@ -45,6 +50,7 @@ export function runner(
     prepared,
     params,
     fleet: l.fleet,
+    fleetId: fleetIdOf(l),
     journalPath: join(l.home, 'journals', `${id}.jsonl`),
     transcriptPath: join(l.home, 'transcripts', `${id}.log`),
     sessionId: id,

@@ -7,7 +7,7 @@ import {FakeHost} from '../helpers/fake-host.ts';
 const node = (name: string, roles: string[]): NodeInfo => ({name, machineName: name.toUpperCase(), fqdn: `${name}.contoso.local`, ip: '', roles});
 
 function fleetWith(host: FakeHost, nodes: NodeInfo[]): Fleet {
-  return {kind: 'sandbox', description: 'test', location: 'test', nodes: async () => nodes, host: async () => host};
+  return {kind: 'sandbox', description: 'test', location: 'test', identity: async () => 'test', nodes: async () => nodes, host: async () => host};
 }
 
 test('the catalog\'s workers are matched to inventory nodes by machine name; the others are named as unreachable', async () => {

@@ -1,20 +1,22 @@
 import assert from 'node:assert/strict';
-import {appendFileSync, mkdtempSync, readFileSync, statSync} from 'node:fs';
+import {appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {test} from 'node:test';
-import {JournalWriter, readJournal, type SessionHeader} from '../../src/runner/journal.ts';
+import {createHash} from 'node:crypto';
+import {after, test} from 'node:test';
+import {JournalRefused, JournalWriter, readJournal, type SessionHeader} from '../../src/runner/journal.ts';
 import {Redactor} from '../../src/runner/redactor.ts';
 
 const header: SessionHeader = {
-  version: 1,
+  version: 2,
   sessionId: 's1',
   procedure: 'ssis-master',
+  procedureVersion: '0123456789abcdef',
   title: 't',
   params: {},
   resolved: null,
   steps: [],
-  fleet: {kind: 'sandbox', location: '/tmp/x'},
+  fleet: {kind: 'sandbox', location: '/tmp/x', id: 'sandbox-0011223344556677'},
   user: 'u',
   machine: 'm',
   pid: 1,
@@ -23,8 +25,46 @@ const header: SessionHeader = {
   transcript: '/tmp/t.log',
 };
 
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, {recursive: true, force: true});
+});
+
+function journalPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'certwalk-journal-'));
+  dirs.push(dir);
+  return join(dir, 'j.jsonl');
+}
+
+/** A journal as a session writes it: header, start, a capture holding an appid, an effect, a command. */
+function sessionJournal(): string {
+  const path = journalPath();
+  const journal = new JournalWriter(path);
+  journal.append({kind: 'header', at: 1, header});
+  journal.append({kind: 'event', at: 2, event: {type: 'start', at: 2}});
+  journal.append({kind: 'event', at: 3, event: {type: 'capture-succeeded', at: 3, stepId: 'binding', captured: {appid: '{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}', thumbprint: 'AA'}, prompt: null}});
+  journal.append({kind: 'effect', at: 4, effect: {type: 'do', stepId: 'binding'}});
+  journal.write({kind: 'command', at: 5, command: {node: 'master', command: 'netsh http show sslcert', exitCode: 0, durationMs: 3, stepId: 'binding'}});
+  journal.close();
+  return path;
+}
+
+function lines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n').slice(0, -1);
+}
+
+function refusal(fn: () => unknown): JournalRefused {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof JournalRefused) return error;
+    throw error;
+  }
+  assert.fail('the journal was not refused');
+}
+
 test('the journal is private, append-only JSONL, and tolerates a torn last line', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'certwalk-journal-')), 'j.jsonl');
+  const path = journalPath();
   const journal = new JournalWriter(path);
   journal.append({kind: 'header', at: 1, header});
   journal.append({kind: 'event', at: 2, event: {type: 'start', at: 2}});
@@ -38,7 +78,7 @@ test('the journal is private, append-only JSONL, and tolerates a torn last line'
 });
 
 test('a corrupt line in the middle is an error, not silently skipped', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'certwalk-journal-')), 'j.jsonl');
+  const path = journalPath();
   const journal = new JournalWriter(path);
   journal.append({kind: 'header', at: 1, header});
   journal.close();
@@ -48,9 +88,91 @@ test('a corrupt line in the middle is an error, not silently skipped', () => {
 });
 
 test('a file without a header is refused', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'certwalk-journal-')), 'j.jsonl');
+  const path = journalPath();
   appendFileSync(path, '{"kind":"event","at":3,"event":{"type":"start","at":3}}\n');
   assert.throws(() => readJournal(path), /not a certwalk journal/);
+});
+
+test('every record after the header names the hash of the line before it; the chain verifies, also across a continued journal', () => {
+  const path = sessionJournal();
+  // Continued (a resume): the new writer chains on from the last line on disk.
+  const continued = new JournalWriter(path);
+  continued.append({kind: 'event', at: 6, event: {type: 'pause-requested', at: 6}});
+  continued.close();
+  const written = lines(path);
+  for (let i = 1; i < written.length; i++) {
+    const prev = (JSON.parse(written[i]!) as {prev: string}).prev;
+    assert.equal(prev, createHash('sha256').update(written[i - 1]!).digest('hex'), `line ${i + 1}`);
+  }
+  assert.equal((JSON.parse(written[0]!) as {prev?: string}).prev, undefined, 'the header starts the chain');
+  const read = readJournal(path);
+  assert.equal(read.records.length, 6);
+  assert.deepEqual(read.events.map((e) => e.type), ['start', 'capture-succeeded', 'pause-requested']);
+  assert.equal(read.tornTail, false);
+});
+
+test('an appid edited inside a captured value is refused, naming the file and the line', () => {
+  const path = sessionJournal();
+  const edited = lines(path).map((line) => line.replace('{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}', '{00000000-0000-0000-0000-000000000000}'));
+  assert.notDeepEqual(edited, lines(path), 'the test edits nothing');
+  writeFileSync(path, `${edited.join('\n')}\n`);
+  const refused = refusal(() => readJournal(path));
+  assert.equal(refused.line, 3);
+  assert.match(refused.message, new RegExp(`^refusing the journal ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(line 3\\): this record was edited`));
+  assert.match(refused.message, /nothing was locked or changed/);
+});
+
+test('an edit whose checksum was recomputed still breaks the chain at the next line', () => {
+  const path = sessionJournal();
+  const written = lines(path);
+  // The edited record made consistent with itself (as a careful hand would): its successor no longer follows it.
+  const record = JSON.parse(written[2]!) as {sum?: string; event: {captured: {appid: string}}};
+  delete record.sum;
+  record.event.captured.appid = '{00000000-0000-0000-0000-000000000000}';
+  const body = JSON.stringify(record);
+  written[2] = `${body.slice(0, -1)},"sum":"${createHash('sha256').update(body).digest('hex')}"}`;
+  writeFileSync(path, `${written.join('\n')}\n`);
+  const refused = refusal(() => readJournal(path));
+  assert.equal(refused.line, 4);
+  assert.match(refused.message, /the hash chain is broken: this record does not follow line 3/);
+});
+
+test('a record removed from the middle, an edited last line and an edited header are each refused', () => {
+  const removed = sessionJournal();
+  writeFileSync(removed, `${lines(removed).filter((_, i) => i !== 1).join('\n')}\n`);
+  assert.equal(refusal(() => readJournal(removed)).line, 2);
+
+  const last = sessionJournal();
+  writeFileSync(last, `${lines(last).map((l, i, all) => (i === all.length - 1 ? l.replace('"exitCode":0', '"exitCode":1') : l)).join('\n')}\n`);
+  assert.equal(refusal(() => readJournal(last)).line, 5);
+
+  const headerOnly = journalPath();
+  const journal = new JournalWriter(headerOnly);
+  journal.append({kind: 'header', at: 1, header});
+  journal.close();
+  assert.equal(readJournal(headerOnly).events.length, 0);
+  writeFileSync(headerOnly, readFileSync(headerOnly, 'utf8').replace('"procedure":"ssis-master"', '"procedure":"ssis-worker"'));
+  assert.equal(refusal(() => readJournal(headerOnly)).line, 1);
+});
+
+test('a torn last line is dropped, and a writer continuing the journal chains on from the line before it', () => {
+  const path = sessionJournal();
+  appendFileSync(path, '{"kind":"event","at":9,"event":{"type":"pau');
+  assert.equal(readJournal(path).tornTail, true);
+  const continued = new JournalWriter(path);
+  continued.append({kind: 'event', at: 10, event: {type: 'pause-requested', at: 10}});
+  continued.close();
+  const read = readJournal(path);
+  assert.equal(read.tornTail, false);
+  assert.deepEqual(read.events.map((e) => e.type), ['start', 'capture-succeeded', 'pause-requested']);
+});
+
+test('a version 1 journal (no hash chain) is refused with the reason', () => {
+  const path = journalPath();
+  writeFileSync(path, `${JSON.stringify({kind: 'header', at: 1, header: {...header, version: 1}})}\n${JSON.stringify({kind: 'event', at: 2, event: {type: 'start', at: 2}})}\n`);
+  const refused = refusal(() => readJournal(path));
+  assert.equal(refused.line, 1);
+  assert.match(refused.message, /version 1 journal, written by an older certwalk without the hash chain/);
 });
 
 test('the redactor masks every registered secret and ignores trivially short ones', () => {

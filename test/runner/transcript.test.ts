@@ -11,7 +11,7 @@ import {readJournal} from '../../src/runner/journal.ts';
 import {defaultTranscriptDir, stateDir} from '../../src/runner/paths.ts';
 import {ProcedureRunner} from '../../src/runner/runner.ts';
 import {listSessions, summarizeTranscript} from '../../src/runner/transcript.ts';
-import {lab, prepare, send} from '../helpers/procedure.ts';
+import {fleetIdOf, lab, prepare, send} from '../helpers/procedure.ts';
 
 const USER = userInfo().username;
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -28,7 +28,7 @@ describe('the transcript of a session', () => {
     writeFileSync(transcriptPath, '');
     chmodSync(transcriptPath, 0o644);
     const journalPath = join(l.home, 'journals', 'session-1.jsonl');
-    const r = new ProcedureRunner({definition: findProcedure('ssis-master'), prepared: result.value, params, fleet: l.fleet, journalPath, transcriptPath, sessionId: 'session-1'});
+    const r = new ProcedureRunner({definition: findProcedure('ssis-master'), prepared: result.value, params, fleet: l.fleet, fleetId: fleetIdOf(l), journalPath, transcriptPath, sessionId: 'session-1'});
     assert.equal(statSync(transcriptPath).mode & 0o777, 0o600);
     await send(r, {type: 'start'});
     const confirmed: string[] = [];

@@ -19,6 +19,7 @@ import {
   json,
 } from './scale-out-files.ts';
 import {DEFAULT_BINDING_OPTIONS, emptyNodeState, sandboxPaths, writeManifest, writeNodeState} from './state.ts';
+import {newFleetId} from './fleet-id.ts';
 import type {NodeState} from './state.ts';
 import {sandboxCertFromDer} from './tools/stores.ts';
 import {buildLyncPool} from './lync-demo.ts';
@@ -68,7 +69,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // Distinct keys up to this many workers; beyond it workers share keys round-robin (sandbox only: every certificate
 // is still unique, and 200 native 2048-bit key generations would take most of a minute).
 const KEY_POOL_SIZE = 16;
-const SANDBOX_ENTRIES = new Set(['sandbox.json', 'faults.json', 'faults.lock', 'nodes']);
+const SANDBOX_ENTRIES = new Set(['sandbox.json', 'sandbox.lock', 'faults.json', 'faults.lock', 'nodes']);
 
 export async function initSandbox(dir: string, options: InitOptions = {}): Promise<void> {
   const workers = options.workers ?? 3;
@@ -119,7 +120,7 @@ export async function initSandbox(dir: string, options: InitOptions = {}): Promi
   });
   for (const fe of lyncPool) await writeNode(dir, fe.node, fe.state, fe.files);
   // Last, so that a directory whose init was interrupted is not mistaken for a sandbox.
-  await writeManifest(dir, {version: 1, nodes: [master, ...workerNodes, ...azuremlNodes, ...lyncPool.map((fe) => fe.node)]});
+  await writeManifest(dir, {version: 1, fleetId: newFleetId(), nodes: [master, ...workerNodes, ...azuremlNodes, ...lyncPool.map((fe) => fe.node)]});
 }
 
 async function prepareDirectory(dir: string, force: boolean): Promise<void> {

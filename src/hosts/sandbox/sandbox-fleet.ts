@@ -9,6 +9,7 @@ import {createFileExclusive} from '../create-exclusive.ts';
 import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
 import {writeFileAtomic} from './atomic-write.ts';
+import {sandboxFleetId} from './fleet-id.ts';
 import {findNode, readManifest, sandboxPaths} from './state.ts';
 import {sandboxToolArgs} from './tool-path.ts';
 import {windowsPathToSandbox} from './windows-path.ts';
@@ -22,12 +23,19 @@ export class SandboxFleet implements Fleet {
   readonly location: string;
   readonly dir: string;
   readonly #inProcess: boolean;
+  #identity: Promise<string> | null = null;
 
   constructor(dir: string, options: {readonly inProcess?: boolean} = {}) {
     this.dir = resolve(dir);
     this.#inProcess = options.inProcess ?? false;
     this.description = `sandbox ${this.dir}`;
     this.location = this.dir;
+  }
+
+  identity(): Promise<string> {
+    // Read once per process: the id never changes once written.
+    this.#identity ??= sandboxFleetId(this.dir);
+    return this.#identity;
   }
 
   async nodes(): Promise<readonly NodeInfo[]> {

@@ -1,6 +1,8 @@
 // The sandbox's on-disk model of a fleet of Windows nodes. Everything lives under one directory DIR:
 //
-//   DIR/sandbox.json                 {version: 1, nodes: NodeInfo[]}: the inventory, written once by initSandbox
+//   DIR/sandbox.json                 {version: 1, fleetId, nodes: NodeInfo[]}: the inventory, written once by initSandbox
+//                                    (a sandbox made before fleetId existed gets one once: fleet-id.ts)
+//   DIR/sandbox.lock                 lock guarding that one rewrite of sandbox.json
 //   DIR/faults.json                  FaultRule[] (optional): injected failures, consumed by the tool (see faults.ts)
 //   DIR/faults.lock                  lock guarding faults.json
 //   DIR/nodes/<name>/state.json      NodeState: certificate stores, http.sys SSL bindings, services
@@ -21,6 +23,8 @@ import type {LyncNodeState} from './lync-state.ts';
 
 export interface SandboxManifest {
   readonly version: 1;
+  /** Random, made with the sandbox: journals record it (Fleet.identity). Absent in sandboxes made before it existed. */
+  readonly fleetId?: string;
   readonly nodes: readonly NodeInfo[];
 }
 
@@ -135,6 +139,7 @@ export function emptyNodeState(): NodeState {
 
 export const sandboxPaths = {
   manifest: (dir: string) => join(dir, 'sandbox.json'),
+  manifestLock: (dir: string) => join(dir, 'sandbox.lock'),
   faults: (dir: string) => join(dir, 'faults.json'),
   faultsLock: (dir: string) => join(dir, 'faults.lock'),
   nodesDir: (dir: string) => join(dir, 'nodes'),

@@ -1,4 +1,5 @@
 // Real Windows nodes from an inventory file: this machine runs locally, the others over PowerShell remoting.
+import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import type {Fleet, Host, NodeInfo} from '../host.ts';
@@ -62,6 +63,14 @@ export class WindowsFleet implements Fleet {
     return new WindowsFleet(path, parseInventory(text, path), credential);
   }
 
+  /**
+   * Derived from the inventory's node names and addresses: stable across runs and copies of the hosts file, and
+   * another set of machines gives another id. Roles and transports are left out: they do not make other machines.
+   */
+  async identity(): Promise<string> {
+    return windowsFleetId(this.inventory);
+  }
+
   async nodes(): Promise<readonly NodeInfo[]> {
     return this.inventory.nodes;
   }
@@ -71,6 +80,11 @@ export class WindowsFleet implements Fleet {
     if (!node) throw new Error(`no node "${nodeName}" in ${this.location}; nodes: ${this.inventory.nodes.map((n) => n.name).join(', ')}`);
     return isLocal(node) ? new LocalHost(node) : new RemoteHost(node, this.credential);
   }
+}
+
+export function windowsFleetId(inventory: Inventory): string {
+  const nodes = inventory.nodes.map((n) => [n.name, n.machineName, n.fqdn, n.ip].map((v) => v.toLowerCase()).join('|')).sort();
+  return `hosts-${createHash('sha256').update(nodes.join('\n')).digest('hex').slice(0, 16)}`;
 }
 
 function isLocal(node: InventoryNode): boolean {
