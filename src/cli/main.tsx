@@ -165,12 +165,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       out.log(`${node} is locked by ${holder.procedure} (session ${holder.session}), process ${holder.pid} of ${holder.user} on ${holder.machine}, since ${holder.startedAt}${isStale(holder) ? ' (that process is no longer running)' : ''}`);
+      if (holder.journal) out.log(`its journal: ${holder.journal} (certwalk resume ${holder.journal}, or certwalk rollback --journal ${holder.journal} --yes)`);
       if (!values.yes) {
         out.error('add --yes to break the lock: only once that certwalk is gone and the node has been checked (certwalk resume lists unfinished sessions)');
         return 2;
       }
       await breakLock(fleet, node);
-      out.log(`lock on ${node} broken`);
+      const {recordUnlock} = await import('../runner/unlock-record.ts');
+      const records = recordUnlock(node, holder);
+      out.log(`lock on ${node} broken${records.length ? `; recorded in ${records.join(' and ')}` : ''}`);
       return 0;
     }
     case 'sandbox':

@@ -90,10 +90,12 @@ describe('journals are not trusted blindly', () => {
     for (const args of [['rollback', '--journal', w.journal, '--yes'], ['resume', w.journal, '--yes']]) {
       const refused = certwalk(w, [...args, '--sandbox', w.dir]);
       assert.equal(refused.code, 2, refused.out);
+      assert.doesNotMatch(refused.out, /rolled back|will undo/);
+      // A completed session has nothing to resume: that is said first, before any fleet or lock is looked at
+      if (args[0] === 'resume' && /has already ended: completed/.test(refused.out)) continue;
       assert.match(refused.out, new RegExp(`refusing the journal ${escaped(w.journal)} \\(line 1\\): it was not written for (ssis-worker, which its header names|the procedure its header names)`));
       assert.match(refused.out, /nothing was locked or changed/);
       assert.match(refused.out, /^certwalk: refusing the journal/);
-      assert.doesNotMatch(refused.out, /rolled back|will undo/);
     }
     assert.deepEqual(nodeLocks(w), locksBefore, 'a node lock was written');
     assert.equal(show(w), before, 'the sandbox (stores, bindings, services) changed');
@@ -129,6 +131,7 @@ describe('journals are not trusted blindly', () => {
     for (const args of [['rollback', '--journal', a.journal, '--yes'], ['resume', a.journal, '--yes']]) {
       const refused = certwalk(b, [...args, '--sandbox', b.dir]);
       assert.equal(refused.code, 2, refused.out);
+      if (args[0] === 'resume' && /has already ended: completed/.test(refused.out)) continue;
       assert.match(refused.out, new RegExp(`refusing the journal ${escaped(a.journal)} \\(line 1\\): it belongs to another fleet: it was written on fleet ${idOf(a)} \\(sandbox ${escaped(a.dir)}\\), and the fleet given is ${idOf(b)} \\(sandbox ${escaped(b.dir)}\\)`));
     }
     assert.deepEqual(nodeLocks(b), {master: null, worker1: null}, 'a node lock was written on B');
@@ -169,7 +172,7 @@ describe('journals are not trusted blindly', () => {
     assert.equal(crashed.signal, 'SIGKILL', crashed.out);
     // The lock refusal sends the admin to `certwalk resume`: it must list this session.
     const refused = certwalk(w, ['run', 'ssis-master', '--sandbox', w.dir, '--yes']);
-    assert.match(refused.out, /certwalk resume lists it/);
+    assert.match(refused.out, new RegExp(`certwalk resume ${escaped(journal)}`));
     const listed = certwalk(w, ['resume']);
     assert.equal(listed.code, 0, listed.out);
     assert.match(listed.out, new RegExp(`^${escaped(journal)}$`, 'm'));

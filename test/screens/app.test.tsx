@@ -387,8 +387,8 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.deepEqual(now, world.initial);
   });
 
-  test('q in an unfinished procedure asks first: n stays, y quits leaving the sandbox as it is', async () => {
-    // Given the run paused at its first Confirm box (n)
+  test('q in an unfinished procedure asks first: n stays, y quits leaving it unfinished, its nodes locked', async () => {
+    // Given the run paused at its first Confirm box (n), the certificate already imported
     const app = await start();
     await startRun(app);
     await answer(app, CONFIRM_DELETE, 'n');
@@ -396,22 +396,27 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
 
     // When the admin presses q
     await press(app, 'q');
-    // Then the footer asks, and n takes the question away
-    await waitForFrame(app, 'Quit, leaving it as is?');
+    // Then the quit box says the session changed nodes and names both ways back, and n takes it away
+    const box = await waitForFrame(app, 'Quit, leaving it unfinished?');
+    assert.match(box, /This session changed nodes and has not finished/);
+    assert.match(box, /certwalk rollback --journal/);
     await press(app, 'n');
-    await waitForFrame(app, (f) => !f.includes('Quit, leaving it as is?') && f.includes('PAUSED · p resume'));
+    await waitForFrame(app, (f) => !f.includes('Quit, leaving it unfinished?') && f.includes('PAUSED · p resume'));
     assert.deepEqual(world.exitCodes, []);
 
     // When q then y
     await press(app, 'q');
-    await pressWhen(app, 'Quit, leaving it as is?', 'y');
-    // Then the app exits with 0, and the journal ends "aborted" with the sandbox left as it was (certificate imported)
+    await pressWhen(app, 'Quit, leaving it unfinished?', 'y');
+    // Then the app exits with 0; the journal ends paused (not "aborted": the session stays unfinished), the nodes
+    // stay locked to it, and the sandbox is as it was left (certificate imported, binding untouched)
     for (let i = 0; i < 50 && !world.exitCodes.length; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(world.exitCodes, [0]);
-    const [journal] = readdirSync(join(world.home, 'journals'));
+    const [journal] = readdirSync(join(world.home, 'journals')).filter((f) => f.endsWith('.jsonl'));
     const records = readFileSync(join(world.home, 'journals', journal!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {kind: string; phase?: string});
-    assert.deepEqual(records.at(-1), {...records.at(-1), kind: 'end', phase: 'aborted'});
-    assert.deepEqual(masterBinding(await showSandbox(world.dir)), masterBinding(world.initial));
+    assert.deepEqual(records.at(-1), {...records.at(-1), kind: 'end', phase: 'paused'});
+    const sandbox = await showSandbox(world.dir);
+    assert.deepEqual(masterBinding(sandbox), masterBinding(world.initial));
+    assert.ok(existsSync(join(world.dir, 'nodes', 'master', 'fs', 'C', 'ProgramData', 'certwalk', 'node.lock')), 'the master is no longer locked to the unfinished session');
   });
 
   test(
@@ -421,9 +426,9 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
       await startRun(app);
       await answer(app, CONFIRM_DELETE, 'n');
       await pressWhen(app, /PAUSED · p resume/, 'q');
-      const asked = await waitForFrame(app, 'Quit, leaving it as is?');
-      const footer = asked.split('\n').at(-1)!;
-      assert.match(footer, /y quit · n stay/, `footer: "${footer}"`);
+      const asked = await waitForFrame(app, 'Quit, leaving it unfinished?');
+      const question = asked.split('\n').find((l) => l.startsWith('Quit, leaving it unfinished?'))!;
+      assert.match(question, /y quit · n stay/, `question: "${question}"`);
     },
   );
 

@@ -254,7 +254,7 @@ describe('run-view: every state fits every terminal', () => {
         assert.ok(lines.length <= size.rows - 1, `${lines.length} lines for ${size.rows} rows:\n${dump(lines)}`);
         // …starts with the title and the phase, and ends with the footer
         assert.match(lines[0]!.text, /^certwalk · SSIS Scale Out/);
-        assert.match(lines[0]!.text, /(RUNNING|FAILED|COMPLETED|ROLLED BACK|PAUSED) \d+\/14$/);
+        assert.match(lines[0]!.text, /(RUNNING|FAILED|COMPLETED|ROLLED BACK|ROLLBACK INCOMPLETE|PAUSED) \d+\/14$/);
         const last = lines.at(-1)!.text;
         assert.match(last, FOOTER, `the footer is not the last line:\n${dump(lines)}`);
       });
@@ -608,7 +608,7 @@ describe('run-view: failures and endings', () => {
       assert.equal(snap.state.steps[2]!.info.skippable, false);
       const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
       // Then the panel's choices leave out skip…
-      assert.ok(shown.includes('e retry · r roll back · q quit, leaving it as is'), shown.join('\n'));
+      assert.ok(shown.includes('e retry · r roll back · q quit (the session stays unfinished)'), shown.join('\n'));
       // …and so does the footer
       assert.doesNotMatch(shown.at(-1)!, /s skip/, `footer: "${shown.at(-1)}"`);
     },
@@ -619,7 +619,7 @@ describe('run-view: failures and endings', () => {
     const play = new Play(steps).start();
     play.fail('capture', 'certutil: the store could not be opened');
     const shown = onScreen(layout(snapshot(play.state), {columns: 200, rows: 50}), 200);
-    assert.ok(shown.includes('e retry · s skip · r roll back · q quit, leaving it as is'), shown.join('\n'));
+    assert.ok(shown.includes('e retry · s skip · r roll back · q quit (the session stays unfinished)'), shown.join('\n'));
     assert.match(shown.at(-1)!, /s skip/);
   });
 
@@ -653,11 +653,13 @@ describe('run-view: failures and endings', () => {
     }
   });
 
-  test('rolled back with undo failures: the summary counts them and names each with its error', () => {
+  test('rolled back with undo failures: the rollback is incomplete; the summary counts them, names each with its error and says how to retry', () => {
     const {snap} = STATES['rolled back with undo failures']!();
     const lines = layout(snap, {columns: 200, rows: 50});
     const shown = onScreen(lines, 200);
-    assert.ok(shown.includes('✘ Rolled back with 3 undo failure(s): check these by hand'), dump(lines));
+    assert.equal(snap.state.phase, 'rollback-failed');
+    assert.ok(shown.includes('✘ 3 undo(s) failed: the session stays unfinished and locked; fix the cause, then r retries them'), dump(lines));
+    assert.match(shown.at(-1)!, /^r roll back again \(retries the failed undos\)/);
     for (const [node, title, id] of [
       ['master', 'Set SSLCertThumbprint in MasterSettings.config', 'master.settings'],
       ['worker2', 'Set MasterHttpsCertThumbprint in WorkerSettings.config', 'worker2.settings'],
@@ -698,11 +700,14 @@ describe('run-view: failures and endings', () => {
         // Given a paused run and q pressed, When laid out and fitted to the terminal
         const {snap} = STATES['quit confirmation while paused']!();
         const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
-        // Then the question and both answers are on screen
-        const footer = shown.at(-1)!;
-        assert.match(footer, /^Quit, leaving it as is\?/);
-        assert.match(footer, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
-        assert.match(footer, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${footer}"`);
+        // Then the quit box names the two ways back, and its question and both answers are on screen (the box's
+        // last line stays in view however it is scrolled), the footer pointing at it
+        assert.match(shown.at(-1)!, /^answer above/);
+        const question = shown.find((l) => l.startsWith('Quit, leaving it unfinished?'));
+        assert.ok(question, shown.join('\n'));
+        assert.match(question, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${question}"`);
+        assert.match(question, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${question}"`);
+        assert.ok(shown.some((l) => l.includes('This session changed nodes and has not finished')), shown.join('\n'));
       },
     );
   }
