@@ -37,7 +37,18 @@ export function undoConflict(ctx: StepContext, node: string, what: string, expec
   return undoRefused(ctx, node, `conflict, not undone: ${what} on ${node} holds ${found}, but this session left ${expected} there; certwalk changed nothing.`);
 }
 
-/** A refusal (`sentence` says what and why) followed by who changed the node since, as the journals tell. */
-export function undoRefused(ctx: StepContext, node: string, sentence: string): UndoConflict {
-  return new UndoConflict(`${sentence} ${whoAndWhat(laterSessions(ctx, node), node)}`);
+/**
+ * A refusal (`sentence` says what and why) followed by who changed the node since, as the journals tell (`sessions`
+ * when the caller already picked the ones that matter).
+ */
+export function undoRefused(ctx: StepContext, node: string, sentence: string, sessions: readonly SessionOnNode[] = laterSessions(ctx, node)): UndoConflict {
+  return new UndoConflict(`${sentence} ${whoAndWhat(sessions, node)}`);
+}
+
+/**
+ * Later sessions on the node whose journals name `thumbprint`: they found it in place (it was their "current"
+ * certificate) or would put it back on rollback, so removing it would break them.
+ */
+export function sessionsRelyingOn(ctx: StepContext, node: string, thumbprint: string): readonly SessionOnNode[] {
+  return laterSessions(ctx, node).filter((s) => s.mentions(thumbprint));
 }
