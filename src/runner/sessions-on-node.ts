@@ -14,8 +14,8 @@ interface Parsed {
   readonly machine: string;
   readonly transcript: string;
   readonly headerAt: number;
-  /** When the session first started a change (`do`) on each node. */
-  readonly firstChange: ReadonlyMap<string, number>;
+  /** When the session started each change (`do`) on each node, in journal order. */
+  readonly changes: ReadonlyMap<string, readonly number[]>;
   readonly rolledBack: boolean;
   /** Upper-cased, for `mentions`: thumbprints are compared without regard to case. */
   readonly text: string;
@@ -38,11 +38,11 @@ function parse(path: string): Parsed | null {
   try {
     const read = readJournal(path);
     const nodeOf = new Map(read.header.steps.map((s) => [s.id, s.node]));
-    const firstChange = new Map<string, number>();
+    const changes = new Map<string, number[]>();
     for (const record of read.records) {
       if (record.kind !== 'effect' || record.effect.type !== 'do') continue;
       const node = nodeOf.get(record.effect.stepId);
-      if (node !== undefined && !firstChange.has(node)) firstChange.set(node, record.at);
+      if (node !== undefined) changes.set(node, [...(changes.get(node) ?? []), record.at]);
     }
     const ends = read.records.filter((r): r is Extract<JournalRecord, {kind: 'end'}> => r.kind === 'end');
     const header = read.records[0] as Extract<JournalRecord, {kind: 'header'}>;
@@ -53,7 +53,7 @@ function parse(path: string): Parsed | null {
       machine: read.header.machine,
       transcript: read.header.transcript,
       headerAt: header.at,
-      firstChange,
+      changes,
       rolledBack: ends.at(-1)?.phase === 'rolled-back',
       text: JSON.stringify(read.records).toUpperCase(),
     };
@@ -66,12 +66,12 @@ function parse(path: string): Parsed | null {
 
 /**
  * Sessions other than `self` (a journal path) that started a change on `node` after `self` first did (or, if it
- * never did, after it began), oldest first. Looked for in the state directory's journals and beside `self`
+ * never did, after it began), oldest first; one that began earlier counts by its changes after that time. Looked for in the state directory's journals and beside `self`
  * (`--journal` may put a journal anywhere).
  */
 export function sessionsOnNode(node: string, self: string, dirs: readonly string[] = [dirname(self), journalsDir()]): SessionOnNode[] {
   const own = parse(resolve(self));
-  const since = own ? (own.firstChange.get(node) ?? own.headerAt) : 0;
+  const since = own ? (own.changes.get(node)?.[0] ?? own.headerAt) : 0;
   const seen = new Set<string>([resolve(self)]);
   const found: {at: number; session: SessionOnNode}[] = [];
   for (const dir of dirs) {
@@ -81,8 +81,8 @@ export function sessionsOnNode(node: string, self: string, dirs: readonly string
       if (seen.has(path)) continue;
       seen.add(path);
       const other = parse(path);
-      const at = other?.firstChange.get(node);
-      if (!other || at === undefined || at <= since || other.sessionId === own?.sessionId) continue;
+      const at = other?.changes.get(node)?.find((t) => t > since);
+      if (!other || at === undefined || other.sessionId === own?.sessionId) continue;
       const text = other.text;
       found.push({
         at,
