@@ -3,14 +3,16 @@
 // restored" where the node holds the original again. The steps run one by one, in process, on a sandbox, with a
 // context of the test's own: the same step code the runner calls, without the reducer (another engineer's concern).
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, test} from 'node:test';
+import {createSelfSigned} from '../../src/certs/index.ts';
 import type {Host, RunOptions} from '../../src/hosts/host.ts';
 import {initSandbox, MASTER_SETTINGS_PATH, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/index.ts';
 import {readSetting, replaceSetting} from '../../src/ops/scale-out-settings.ts';
 import {findProcedure} from '../../src/procedures/index.ts';
+import {writePemStep} from '../../src/procedures/steps/pem-files.ts';
 import {updateSettingStep} from '../../src/procedures/steps/setting.ts';
 import {restartServiceStep} from '../../src/procedures/steps/service.ts';
 import type {SessionOnNode, StepContext, StepDefinition} from '../../src/procedures/types.ts';
@@ -230,5 +232,26 @@ describe('undo is a compare-and-swap', () => {
     const step = j1.session.steps.find((s) => s.id === 'master.delete-binding')!;
     const {changes} = await step.verify(j1.session.ctx, j1.session.captures.get(step.id)!);
     assert.deepEqual(changes, [{node: 'master', label: 'http.sys 0.0.0.0:8391 (deleted)', before: before.certhash.toUpperCase(), after: null}]);
+  });
+
+  test('PEM files: removed only while cert.pem is this session\'s certificate; absent is already restored', async () => {
+    const {fleet} = await sandbox(0);
+    const session = new Session(fleet);
+    const pemDir = join(roots.at(-1)!, 'pem');
+    const [ours, theirs] = await Promise.all([createSelfSigned({commonNames: ['ours.contoso.com']}), createSelfSigned({commonNames: ['theirs.contoso.com']})]);
+    const step = writePemStep({id: 'pem', node: 'local', pem: {dir: pemDir, thumbprint: ours.info.thumbprint, certPem: ours.certPem, keyPem: ours.keyPem}});
+    await session.run(step);
+
+    // Someone else's pair in its place: a conflict naming both certificates, both files left
+    writeFileSync(join(pemDir, 'cert.pem'), theirs.certPem);
+    writeFileSync(join(pemDir, 'key.pem'), theirs.keyPem);
+    await assert.rejects(session.undo(step), new RegExp(`cert\\.pem on local holds certificate ${theirs.info.thumbprint}, but this session left certificate ${ours.info.thumbprint} there`));
+    assert.equal(readFileSync(join(pemDir, 'key.pem'), 'utf8'), theirs.keyPem);
+
+    // Ours again: removed; then a retried undo finds nothing to remove
+    writeFileSync(join(pemDir, 'cert.pem'), ours.certPem);
+    assert.match(await session.undo(step), /removed .*cert\.pem/);
+    assert.equal(existsSync(join(pemDir, 'key.pem')), false);
+    assert.match(await session.undo(step), /already restored/);
   });
 });
