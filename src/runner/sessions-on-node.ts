@@ -24,6 +24,15 @@ interface Parsed {
 /** Parsed journals by path, kept while the file keeps its size and time: a rollback of 200 workers asks 200 times. */
 const cache = new Map<string, {readonly key: string; readonly parsed: Parsed | null}>();
 
+/**
+ * This session's own journal grows with every undo it records, but only its `do` records matter here and a rollback
+ * adds none: it is parsed once, not again after each undo (a rollback of 200 workers would re-read it 200 times).
+ */
+function parseOwn(path: string, node: string): Parsed | null {
+  const hit = cache.get(path)?.parsed;
+  return hit?.changes.has(node) ? hit : parse(path);
+}
+
 function parse(path: string): Parsed | null {
   let stat;
   try {
@@ -70,7 +79,7 @@ function parse(path: string): Parsed | null {
  * (`--journal` may put a journal anywhere).
  */
 export function sessionsOnNode(node: string, self: string, dirs: readonly string[] = [dirname(self), journalsDir()]): SessionOnNode[] {
-  const own = parse(resolve(self));
+  const own = parseOwn(resolve(self), node);
   const since = own ? (own.changes.get(node)?.[0] ?? own.headerAt) : 0;
   const seen = new Set<string>([resolve(self)]);
   const found: {at: number; session: SessionOnNode}[] = [];
