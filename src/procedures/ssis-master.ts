@@ -220,7 +220,12 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
     }), window: NO_BINDING},
     {...addBindingStep({id: 'master.add-binding', node: r.master, ipport: r.ipport, planned: r.binding, deleteStepId: 'master.delete-binding', newThumbprint: thumb}), window: NO_BINDING},
     updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting}),
-    restartServiceStep({id: 'master.restart', node: r.master, service: MASTER_SERVICE}),
+    restartServiceStep({
+      id: 'master.restart',
+      node: r.master,
+      service: MASTER_SERVICE,
+      restoredFirst: [{stepId: 'master.settings', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+    }),
   );
   // The workers are a fan-out block: each worker's three steps in order, several workers at once (--concurrency).
   for (const worker of r.workers) {
@@ -229,7 +234,15 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
     out.push(
       {...addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"}), lane},
       {...updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting}), lane},
-      {...restartServiceStep({id: `${worker.node}.restart`, node: worker.node, service: WORKER_SERVICE}), lane},
+      {
+        ...restartServiceStep({
+          id: `${worker.node}.restart`,
+          node: worker.node,
+          service: WORKER_SERVICE,
+          restoredFirst: [{stepId: `${worker.node}.settings`, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint'}],
+        }),
+        lane,
+      },
     );
   }
   return out;

@@ -362,7 +362,12 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),
     updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting}),
     addCertificateStep({id: `${r.master}.trust-${w}`, node: r.master, store: 'Root', cert: publicPart, title: `Trust ${w}'s new certificate on the master (LocalMachine\\Root)`}),
-    restartServiceStep({id: `${w}.restart`, node: w, service: WORKER_SERVICE}),
+    restartServiceStep({
+      id: `${w}.restart`,
+      node: w,
+      service: WORKER_SERVICE,
+      restoredFirst: [{stepId: `${w}.settings`, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
+    }),
   ];
 }
 

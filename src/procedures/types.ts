@@ -12,6 +12,27 @@ export interface StepContext {
   /** Masks a value (a one-time PFX password) everywhere certwalk writes or shows text. */
   secret(value: string): void;
   readonly now: () => Date;
+  /**
+   * Other certwalk sessions whose journals show a change on `node` after this session's own, oldest first: an undo
+   * that finds a value this session did not write names them. Optional so a context made outside the runner needs none.
+   */
+  sessionsOn?(node: string): readonly SessionOnNode[];
+}
+
+/** A session that changed a node, as its journal tells. */
+export interface SessionOnNode {
+  readonly journal: string;
+  readonly transcript: string;
+  readonly sessionId: string;
+  readonly procedure: string;
+  /** user@machine */
+  readonly by: string;
+  /** When it first started a change on the node (ISO 8601). */
+  readonly changedAt: string;
+  /** Its rollback ran to the end: it no longer relies on anything on the node. */
+  readonly rolledBack: boolean;
+  /** Whether its journal holds this text (a thumbprint; case-insensitive): it read or wrote that value. */
+  mentions(value: string): boolean;
 }
 
 export interface CaptureResult {

@@ -13,6 +13,7 @@ import {Redactor} from './redactor.ts';
 import {TranscriptWriter} from './transcript.ts';
 import {discardSecrets, sealSecrets, type SealedSecrets} from './sealed-secrets.ts';
 import {describeEnd, describeEvent, describeHeader} from './describe.ts';
+import {sessionsOnNode} from './sessions-on-node.ts';
 
 export interface OutputPane {
   /** The command running now (or last run), as displayed. */
@@ -348,6 +349,7 @@ export class ProcedureRunner {
       },
       secret: (value) => this.#redactor.add(value),
       now: () => new Date(this.#clock()),
+      sessionsOn: (node) => sessionsOnNode(node, this.options.journalPath),
     };
   }
 

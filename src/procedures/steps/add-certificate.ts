@@ -1,10 +1,12 @@
 // Step: put a certificate into a LocalMachine store of a node (PFX with its key, or public part only).
-// Undo removes it only if it was not there before the step ran.
+// Undo removes it only if it was not there before the step ran, and not while a later session relies on it (a later
+// rotation that found it as the current certificate puts it back on its own rollback).
 import {addStore, addStoreCommand, delStore, importPfx, importPfxCommand, listStore, redactCommand} from '../../ops/certutil.ts';
 import type {Host} from '../../hosts/host.ts';
 import {formatCommand} from '../../ops/command.ts';
 import type {Json} from '../../state/types.ts';
 import type {StepDefinition} from '../types.ts';
+import {sessionsRelyingOn, undoRefused} from './undo-guard.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
 export interface CertificateMaterial {
@@ -79,7 +81,16 @@ export function addCertificateStep(options: {
     async undo(ctx, captured: Json) {
       if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before`;
       const host = await ctx.host(node);
-      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove`;
+      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove (already restored)`;
+      const relying = sessionsRelyingOn(ctx, node, cert.thumbprint);
+      if (relying.length) {
+        throw undoRefused(
+          ctx,
+          node,
+          `conflict, not undone: ${cert.thumbprint.toUpperCase()} in LocalMachine\\${store} on ${node} was added by this session, but a later session relies on it (its journal names it: it was the certificate in use when that session started, and its rollback puts it back); certwalk changed nothing.`,
+          relying,
+        );
+      }
       await delStore(host, store, cert.thumbprint);
       return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}`;
     },

@@ -31,6 +31,7 @@ import {formatCommand} from '../../ops/command.ts';
 import type {Json} from '../../state/types.ts';
 import type {StepContext, StepDefinition} from '../types.ts';
 import {plannedNodeFiles, withPemOnNode} from './pem-files.ts';
+import {undoConflict} from './undo-guard.ts';
 import {asRecord, shortThumb} from './util.ts';
 
 export interface ClusterTarget {
@@ -113,7 +114,11 @@ export function createClusterStep(options: {id: string; t: ClusterTarget}): Step
     async undo(ctx) {
       const host = await ctx.host(t.client);
       const env = await showEnvironment(host, t.cluster, t.resourceGroup);
-      if (!env) return `cluster ${t.cluster} is not in ${t.resourceGroup}; nothing to delete`;
+      if (!env) return `cluster ${t.cluster} is not in ${t.resourceGroup}; nothing to delete (already restored)`;
+      // Deleted only while it still carries this session's certificate (or none yet: a create that failed midway).
+      if (env.ssl.certThumbprint !== null && env.ssl.certThumbprint.toUpperCase() !== t.thumbprint.toUpperCase()) {
+        throw undoConflict(ctx, t.client, `the SSL certificate of cluster ${t.cluster}`, t.thumbprint, env.ssl.certThumbprint);
+      }
       await deleteEnvironment(host, t.cluster, t.resourceGroup);
       return `deleted cluster ${t.cluster} from ${t.resourceGroup} (${formatCommand(envDeleteCommand(t.cluster, t.resourceGroup))})`;
     },
@@ -212,7 +217,12 @@ export function enableSslStep(options: {
       const env = await showEnvironment(host, t.cluster, t.resourceGroup);
       if (!env) return `cluster ${t.cluster} is not in ${t.resourceGroup} any more; nothing to restore`;
       const same = env.ssl.status === c.prior.status && (c.prior.status === 'Disabled' || (env.ssl.certThumbprint === c.prior.certThumbprint && env.ssl.cname === c.prior.cname));
-      if (same) return `${t.cluster} already has its previous SSL settings (${sslLine(c.prior)})`;
+      if (same) return `${t.cluster} already has its previous SSL settings (${sslLine(c.prior)}; already restored)`;
+      // Put back only over this session's certificate: another one was set since by someone else.
+      const ours = env.ssl.status === 'Enabled' && env.ssl.certThumbprint?.toUpperCase() === t.thumbprint.toUpperCase();
+      if (!ours) {
+        throw undoConflict(ctx, t.client, `SSL on cluster ${t.cluster}`, `Enabled with certificate ${t.thumbprint}`, `${sslLine(env.ssl)} with certificate ${env.ssl.certThumbprint ?? '(none)'}`);
+      }
       if (c.prior.status === 'Disabled') {
         await setClusterSsl(host, t.resourceGroup, t.cluster, {status: 'Disabled'});
         return `SSL on ${t.cluster} is Disabled again, as before`;
@@ -264,7 +274,11 @@ export function setEnvironmentStep(options: {id: string; t: ClusterTarget}): Ste
       if (previous === null || previous === undefined) return 'no environment was current before; left as it is';
       const p = asRecord(previous) as {name?: string; resourceGroup?: string};
       const current = await showCurrentEnvironment(host);
-      if (current && current.name === p.name && current.resourceGroup === p.resourceGroup) return `${p.name} is the current environment`;
+      if (current && current.name === p.name && current.resourceGroup === p.resourceGroup) return `${p.name} is the current environment (already restored)`;
+      // Switched back only from this session's choice: another current environment was chosen since by someone else.
+      if (!current || current.name.toLowerCase() !== t.cluster.toLowerCase() || current.resourceGroup.toLowerCase() !== t.resourceGroup.toLowerCase()) {
+        throw undoConflict(ctx, t.client, 'the current Azure ML environment', `${t.resourceGroup}/${t.cluster}`, current ? `${current.resourceGroup}/${current.name}` : '(none)');
+      }
       if (!(await showEnvironment(host, p.name!, p.resourceGroup!))) return `the previous environment ${p.name} no longer exists; left as it is`;
       await setEnvironment(host, p.name!, p.resourceGroup!);
       return `${p.name} is the current environment again`;

@@ -8,6 +8,7 @@ import {readSettingsFile} from '../../ops/scale-out-settings.ts';
 import type {Host} from '../../hosts/host.ts';
 import type {Check, Json} from '../../state/types.ts';
 import type {StepDefinition} from '../types.ts';
+import {undoConflict} from './undo-guard.ts';
 import {asRecord, sameThumbprint} from './util.ts';
 
 export interface BindingReference {
@@ -116,20 +117,24 @@ export function deleteBindingStep(options: {
       }
       await deleteSslCert(host, ipport);
     },
-    async verify(ctx) {
+    async verify(ctx, captured) {
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
+      const oldHash = asRecord(captured).oldHash;
       return {
         checks: [{what: `binding on ${ipport}`, expected: '(none)', observed: current ? describeBinding(current) : '(none)', ok: !current}],
-        changes: [],
+        // Reported on its own: a run that stops before the add step must still show that the binding is gone.
+        changes: [{node, label: `http.sys ${ipport} (deleted)`, before: typeof oldHash === 'string' ? oldHash.toUpperCase() : null, after: current?.certHash?.toUpperCase() ?? null}],
       };
     },
     async undo(ctx, captured) {
       const original = asRecord(captured).binding as unknown as SslBinding;
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
-      if (current && sameThumbprint(current.certHash, original.certHash)) return `the original binding is in place on ${ipport}`;
-      if (current) throw new Error(`${ipport} is bound to ${current.certHash}, not to the original ${original.certHash}; not touching it`);
+      if (current && sameThumbprint(current.certHash, original.certHash)) return `the original binding is in place on ${ipport} (already restored)`;
+      // This session left no binding here; one with another certificate is someone else's: re-adding ours would fail
+      // (netsh error 183) or, after a delete, throw theirs away.
+      if (current) throw undoConflict(ctx, node, `the SSL binding on ${ipport}`, '(no binding)', `a binding to certificate ${current.certHash?.toUpperCase() ?? '(none)'}`);
       await addSslCert(host, ipport, original);
       return `re-added the original binding: ${describeBinding(original)}`;
     },
@@ -194,11 +199,16 @@ export function addBindingStep(options: {
         changes: [{node, label: `http.sys ${ipport}`, before: original.certHash?.toUpperCase() ?? null, after: current?.certHash?.toUpperCase() ?? null}],
       };
     },
-    async undo(ctx) {
+    async undo(ctx, captured) {
+      const original = asRecord(asRecord(captured).original) as unknown as SslBinding;
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
-      if (!current) return `no binding on ${ipport}; nothing to remove`;
-      if (!sameThumbprint(current.certHash, newHash)) return `${ipport} is not bound to the new certificate; left as is`;
+      if (!current) return `no binding on ${ipport}; nothing to remove (already restored)`;
+      if (sameThumbprint(current.certHash, original.certHash)) return `${ipport} carries the original certificate again (already restored)`;
+      // Only this session's binding is removed: one with another certificate is someone else's (a later rotation).
+      if (!sameThumbprint(current.certHash, newHash)) {
+        throw undoConflict(ctx, node, `the SSL binding on ${ipport}`, `certificate ${newThumbprint.toUpperCase()}`, `certificate ${current.certHash?.toUpperCase() ?? '(none)'}`);
+      }
       await deleteSslCert(host, ipport);
       return `removed the new binding on ${ipport}`;
     },

@@ -291,7 +291,8 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
       let {certs, current} = await readStore(host);
       let report: string;
       if (current) {
-        report = `${short} is in LocalMachine\\${store}`;
+        // Re-imported only while absent: the certificate in the store is the same one (same thumbprint).
+        report = `${short} is in LocalMachine\\${store} (already restored)`;
       } else {
         const {password, pfx} = await unkeep(thumb, c.kept);
         ctx.secret(password);

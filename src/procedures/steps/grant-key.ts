@@ -17,6 +17,7 @@ import {
 } from '../../ops/winhttpcertcfg.ts';
 import type {Json} from '../../state/types.ts';
 import type {StepDefinition} from '../types.ts';
+import {undoRefused} from './undo-guard.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
 interface GrantCapture {
@@ -101,9 +102,14 @@ export function grantKeyAccessStep(options: {
       const host = await ctx.host(node);
       const certs = await listStore(host, store);
       if (!certs.some((c) => sameThumbprint(c.thumbprint, cert.thumbprint))) return `${short} is not in LocalMachine\\${store}; no access to remove`;
-      await requireOurs(host, `removing ${account}'s access`);
+      try {
+        await requireOurs(host, `removing ${account}'s access`);
+      } catch (error) {
+        // -s would land on another key (someone added a certificate of the same name since): never touch that one.
+        throw undoRefused(ctx, node, `conflict, not undone: ${(error as Error).message}; certwalk changed nothing.`);
+      }
       const result = await removeKeyAccess(host, store, search, account);
-      return result.changed ? `removed ${account}'s access to the key of ${short}` : `${account} had no access to the key of ${short}; nothing to remove`;
+      return result.changed ? `removed ${account}'s access to the key of ${short}` : `${account} had no access to the key of ${short}; nothing to remove (already restored)`;
     },
   };
 }

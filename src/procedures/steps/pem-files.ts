@@ -6,6 +6,7 @@ import {describeCertificate, keyMatchesCertificate} from '../../certs/index.ts';
 import {pemFilesIn, removePemFiles, writePemPair, type PemFiles} from '../../certs/pem-pair.ts';
 import type {Host} from '../../hosts/host.ts';
 import type {StepContext, StepDefinition} from '../types.ts';
+import {undoConflict} from './undo-guard.ts';
 import {shortThumb} from './util.ts';
 
 export interface PemMaterial {
@@ -14,6 +15,15 @@ export interface PemMaterial {
   readonly certPem: string;
   /** Absent when the steps are rebuilt from a journal for a rollback: writing is then impossible, removing is not. */
   readonly keyPem: string | undefined;
+}
+
+/** The thumbprint of a PEM certificate, or '' when the text is not one. */
+function pemThumbprint(text: string): string {
+  try {
+    return describeCertificate(text).thumbprint;
+  } catch {
+    return '';
+  }
 }
 
 function modeOf(path: string): string {
@@ -65,7 +75,16 @@ export function writePemStep(options: {id: string; node: string; pem: PemMateria
         changes: [],
       };
     },
-    async undo() {
+    async undo(ctx) {
+      // Only this session's pair goes: a cert.pem naming another certificate was written by someone else since.
+      const found = existsSync(files.certPath) ? pemThumbprint(readFileSync(files.certPath, 'utf8')) : null;
+      if (found === null && !existsSync(files.keyPath)) {
+        await removeDirIfEmpty(pem.dir);
+        return `${files.certPath} and ${files.keyPath} are not there (already restored)`;
+      }
+      if (found !== null && found.toUpperCase() !== pem.thumbprint.toUpperCase()) {
+        throw undoConflict(ctx, node, files.certPath, `certificate ${pem.thumbprint}`, found === '' ? 'something that is not a certificate' : `certificate ${found}`);
+      }
       await removePemFiles(files, {certToo: true});
       await removeDirIfEmpty(pem.dir);
       return `removed ${files.certPath} and ${files.keyPath}`;

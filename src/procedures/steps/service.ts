@@ -1,11 +1,23 @@
 // Step: restart a Windows service so it loads the new settings. Undone after every other step (undoLast), so the
-// service restarts once more on the restored files and certificates, back to the status it had.
+// service restarts once more on the restored files and certificates, back to the status it had. Only on restored
+// files: the undo first reads the settings steps it depends on, and refuses (changing nothing) when one still holds
+// another value than the one captured before the session (its undo failed as a conflict, or someone changed it).
 import {queryService, queryServiceCommand, restartService, startServiceCommand, stopService, stopServiceCommand} from '../../ops/service.ts';
 import {formatCommand} from '../../ops/command.ts';
 import type {StepDefinition} from '../types.ts';
+import {captureDependency, settingRestored, type CapturedDependency, type SettingDependency} from './setting.ts';
+import {undoRefused} from './undo-guard.ts';
+import type {Json} from '../../state/types.ts';
 import {asRecord} from './util.ts';
 
-export function restartServiceStep(options: {id: string; node: string; service: string; skippable?: boolean}): StepDefinition {
+export function restartServiceStep(options: {
+  id: string;
+  node: string;
+  service: string;
+  skippable?: boolean;
+  /** Settings steps (same node) whose files the service reads: its undo runs only once they hold their old values. */
+  restoredFirst?: readonly SettingDependency[];
+}): StepDefinition {
   const {id, node, service} = options;
   return {
     id,
@@ -23,7 +35,9 @@ export function restartServiceStep(options: {id: string; node: string; service: 
     ],
     async capture(ctx) {
       const status = await queryService(await ctx.host(node), service);
-      return {captured: {wasRunning: status.state === 'running', state: status.state}};
+      // The settings steps ran before this one: their "before" values are what the undo must find restored.
+      const restoredFirst = (options.restoredFirst ?? []).flatMap((dep) => captureDependency(ctx, dep) ?? []);
+      return {captured: {wasRunning: status.state === 'running', state: status.state, restoredFirst: restoredFirst as unknown as Json}};
     },
     async do(ctx) {
       await restartService(await ctx.host(node), service);
@@ -38,10 +52,22 @@ export function restartServiceStep(options: {id: string; node: string; service: 
     },
     async undo(ctx, captured) {
       const host = await ctx.host(node);
+      const deps = asRecord(captured).restoredFirst;
+      for (const dep of (Array.isArray(deps) ? deps : []) as unknown as CapturedDependency[]) {
+        const check = await settingRestored(host, dep);
+        if (!check.ok) {
+          throw undoRefused(
+            ctx,
+            node,
+            `not restarted: ${dep.key} in ${dep.path} on ${node} holds ${check.found}, not the value ${dep.before} it had before this session (that setting was not restored), so ${service} would start on a file certwalk did not restore; certwalk changed nothing.`,
+          );
+        }
+      }
       if (asRecord(captured).wasRunning === true) {
         await restartService(host, service);
         return `restarted ${service} on the restored settings`;
       }
+      if ((await queryService(host, service)).state === 'stopped') return `${service} is stopped, as it was before (already restored)`;
       await stopService(host, service);
       return `stopped ${service}, as it was before`;
     },

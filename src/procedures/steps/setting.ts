@@ -1,10 +1,12 @@
 // Step: overwrite ONE value in a settings file, in place (every other byte kept), after backing the file up on the
-// node and keeping its original bytes in the journal. Undo puts the original bytes back.
+// node and keeping its original bytes in the journal. Undo puts the original bytes back, and only while the key
+// still holds the value this session wrote (compare-and-swap, undo-guard.ts).
 import {createHash} from 'node:crypto';
 import type {Host} from '../../hosts/host.ts';
 import {readSetting, replaceSetting} from '../../ops/scale-out-settings.ts';
 import type {Json} from '../../state/types.ts';
-import type {StepDefinition} from '../types.ts';
+import type {StepContext, StepDefinition} from '../types.ts';
+import {undoConflict} from './undo-guard.ts';
 import {asRecord} from './util.ts';
 
 interface SettingCapture {
@@ -88,18 +90,74 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
       const {originalBase64, oldValue, backupPath} = asRecord(captured) as unknown as SettingCapture;
       const original = Buffer.from(originalBase64, 'base64');
       const bytes = await read(host);
+      const found = valueIn(bytes, key);
       let report: string;
-      if (bytes.equals(original)) report = `${fileName(path)} already holds its original bytes`;
+      if (bytes.equals(original)) report = `${fileName(path)} already holds its original bytes (already restored)`;
       else if (bytes.equals(replaceSetting(original, key, newValue))) {
         await host.writeFile(path, original);
         report = `restored ${fileName(path)} byte for byte (${key} = ${oldValue})`;
-      } else {
-        // Someone else edited the file since: put back only our value, keep their edits.
+      } else if (sameValue(found, oldValue)) {
+        report = `${key} in ${fileName(path)} already holds its original value ${oldValue} (already restored; other edits left as they are)`;
+      } else if (sameValue(found, newValue)) {
+        // The key still holds this session's value but other bytes were edited since: put back only our value.
         await host.writeFile(path, replaceSetting(bytes, key, oldValue));
         report = `${fileName(path)} was edited by someone else since; restored only ${key} = ${oldValue}`;
+      } else {
+        // Someone wrote another value over ours: restoring the old one would undo their change. The backup stays.
+        throw undoConflict(ctx, node, `${key} in ${path}`, newValue, found);
       }
       if (await host.fileExists(backupPath)) await host.removeFile(backupPath);
       return report;
     },
   };
+}
+
+/** The key's value, or why it cannot be read (a conflict then names that). */
+function valueIn(bytes: Buffer, key: string): string {
+  try {
+    return readSetting(bytes, key);
+  } catch (error) {
+    return `(unreadable: ${(error as Error).message})`;
+  }
+}
+
+/** Thumbprints are the values this step writes; Windows reads them without regard to case. */
+function sameValue(a: string, b: string): boolean {
+  return a.toUpperCase() === b.toUpperCase();
+}
+
+export interface SettingDependency {
+  /** The settings step whose undo must have restored the file first. */
+  readonly stepId: string;
+  readonly path: string;
+  readonly key: string;
+}
+
+/** A dependency as a later step captures it: where, and the value the key held before the session. */
+export interface CapturedDependency {
+  readonly path: string;
+  readonly key: string;
+  readonly before: string;
+}
+
+/** Read by a later step's capture (the settings step ran before it): what "restored" will mean for its undo. */
+export function captureDependency(ctx: StepContext, dep: SettingDependency): CapturedDependency | null {
+  const captured = ctx.capturedOf(dep.stepId);
+  if (captured === undefined || captured === null) return null;
+  const {oldValue} = asRecord(captured) as unknown as SettingCapture;
+  return typeof oldValue === 'string' ? {path: dep.path, key: dep.key, before: oldValue} : null;
+}
+
+/**
+ * Whether the key holds the value it had before the session. A service restart undo reads this before restarting:
+ * never on a file certwalk did not restore.
+ */
+export async function settingRestored(host: Host, dep: CapturedDependency): Promise<{ok: boolean; found: string}> {
+  let found: string;
+  try {
+    found = valueIn(await host.readFile(dep.path), dep.key);
+  } catch (error) {
+    found = `(unreadable: ${(error as Error).message})`;
+  }
+  return {ok: sameValue(found, dep.before), found};
 }
