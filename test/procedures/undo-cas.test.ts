@@ -84,6 +84,7 @@ class Session {
       writeFile: (path, data) => host.writeFile(path, data),
       removeFile: (path) => host.removeFile(path),
       fileExists: (path) => host.fileExists(path),
+      createFileExclusive: (path, data) => host.createFileExclusive(path, data),
     };
   }
 }
