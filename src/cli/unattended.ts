@@ -7,7 +7,7 @@ import type {ReadJournal} from '../runner/journal.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureState, StepState} from '../state/types.ts';
 import {byAttention, laneProgress} from '../state/progress.ts';
-import {changeRows, isTerminal, openWindows, rollbackOrder} from '../state/reducer.ts';
+import {changeRows, isTerminal, openWindows, releasesLocks, rollbackOrder} from '../state/reducer.ts';
 import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
@@ -229,7 +229,7 @@ export async function rollbackCommandLine(
     }
     for (const f of failures) if (f.status.kind === 'undo-failed') say.error(`  undo failed: [${f.info.node}] ${f.info.title}: ${f.status.error}`);
     say.error(
-      `rollback ended ${state.phase} with ${failures.length} undo failure(s): the session stays unfinished and its nodes locked to it; ` +
+      `rollback ended ${state.phase} with ${failures.length} undo failure(s): the session stays unfinished${releasesLocks(state) ? ' (only conflicts: nothing was changed by them, and its nodes are free for the sessions named above to be rolled back first)' : ' and its nodes locked to it'}; ` +
         `once the cause is fixed, certwalk rollback --journal ${options.journal} --yes retries exactly the steps not yet undone (transcript ${runner.transcriptPath})`,
     );
     return 1;

@@ -79,7 +79,7 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
 }
 
 /** The last entry: the procedure's final phase, where every step ended, and every before/after value. */
-export function describeEnd(state: ProcedureState, unfinishedJournal: string | null = null): string {
+export function describeEnd(state: ProcedureState, unfinished: {readonly journal: string; readonly locked: boolean} | null = null): string {
   const counts = new Map<string, number>();
   for (const step of state.steps) counts.set(step.status.kind, (counts.get(step.status.kind) ?? 0) + 1);
   const rows = changeRows(state);
@@ -88,12 +88,14 @@ export function describeEnd(state: ProcedureState, unfinishedJournal: string | n
     `  final state: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}`,
     ...state.steps.map((step, i) => `  ${i + 1}. [${step.info.node}] ${step.info.title}: ${describeStatus(step.status)}`),
     ...(rows.length ? ['  before -> after', ...rows.map((c) => `  [${c.node}] ${c.label}: ${c.before ?? '(none)'} -> ${c.after ?? '(none)'}`)] : []),
-    ...(unfinishedJournal === null
+    ...(unfinished === null
       ? []
       : [
-          '  left UNFINISHED: its nodes stay locked to this session; finish it with one of',
-          `    certwalk resume ${unfinishedJournal}`,
-          `    certwalk rollback --journal ${unfinishedJournal} --yes`,
+          unfinished.locked
+            ? '  left UNFINISHED: its nodes stay locked to this session; finish it with one of'
+            : '  left UNFINISHED: its rollback stopped at conflicts only (nothing was changed by them), so its nodes are freed for the sessions named there; once those are rolled back, finish it with',
+          ...(unfinished.locked ? [`    certwalk resume ${unfinished.journal}`] : []),
+          `    certwalk rollback --journal ${unfinished.journal} --yes`,
         ]),
   ].join('\n');
 }

@@ -5,7 +5,7 @@ import type {Fleet, Host, RunOptions, RunResult} from '../hosts/host.ts';
 import {encodedScript, formatCommand} from '../ops/command.ts';
 import type {Prepared, ProcedureDefinition, StepContext, StepDefinition} from '../procedures/types.ts';
 import {stepInfo} from '../procedures/types.ts';
-import {initialState, isInFlight, isTerminal, replay, transition} from '../state/reducer.ts';
+import {initialState, isInFlight, isTerminal, releasesLocks, replay, transition} from '../state/reducer.ts';
 import type {Effect, Json, ProcedureEvent, ProcedureState, StepInfo} from '../state/types.ts';
 import {JOURNAL_VERSION, JournalWriter, type JournalRecord, type SessionHeader} from './journal.ts';
 import {procedureVersion} from './procedure-version.ts';
@@ -236,7 +236,7 @@ export class ProcedureRunner {
     if (this.#closed) return;
     this.#closed = true;
     openRunners.delete(this);
-    const ended = isTerminal(this.#snapshot.state);
+    const ended = releasesLocks(this.#snapshot.state);
     this.#onClosed = ((ended ? this.options.onClose?.() : undefined) ?? Promise.resolve()).catch(() => undefined);
     if (this.#outputTimer) clearTimeout(this.#outputTimer);
     const at = this.#clock();
@@ -244,7 +244,7 @@ export class ProcedureRunner {
     this.#journal.append({kind: 'end', at, phase: this.#snapshot.state.phase});
     // Once the procedure has ended nothing will make its certificates again: their secrets go.
     if (isTerminal(this.#snapshot.state)) discardSecrets(this.header.sealedSecrets);
-    this.#transcript.line(describeEnd(this.#snapshot.state, ended ? null : this.options.journalPath), new Date(at));
+    this.#transcript.line(describeEnd(this.#snapshot.state, isTerminal(this.#snapshot.state) ? null : {journal: this.options.journalPath, locked: !ended}), new Date(at));
     this.#journal.close();
     this.#transcript.close();
   }
@@ -331,7 +331,8 @@ export class ProcedureRunner {
       }
     } catch (error) {
       const message = this.#redactor.redact(error instanceof Error ? error.message : String(error));
-      if (effect.type === 'undo') return {type: 'undo-failed', at: this.#clock(), stepId, error: message};
+      // A conflict (steps/undo-guard.ts) changed nothing: said apart, because it frees the nodes for the later session.
+      if (effect.type === 'undo') return {type: 'undo-failed', at: this.#clock(), stepId, error: message, ...((error as Error)?.name === 'UndoConflict' ? {conflict: true} : {})};
       return {type: 'step-failed', at: this.#clock(), stepId, phase: effect.type, error: message};
     }
   }

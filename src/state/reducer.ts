@@ -295,7 +295,7 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
       const status: StepStatus =
         event.type === 'undo-succeeded'
           ? {kind: 'undone', finishedAt: event.at, report: event.report}
-          : {kind: 'undo-failed', finishedAt: event.at, error: event.error, captured: step.status.captured};
+          : {kind: 'undo-failed', finishedAt: event.at, error: event.error, captured: step.status.captured, ...(event.conflict ? {conflict: true} : {})};
       return nextUndo(setStatus(state, index, status), event.at);
     }
 
@@ -599,4 +599,15 @@ function windowContinuations(state: ProcedureState): number[] {
 /** Whether any step changed (or may have changed) a node: such a session cannot simply be left as is. */
 export function changedSomething(state: ProcedureState): boolean {
   return state.steps.some(({info, status}) => (info.hasUndo || info.destructive) && (status.kind === 'done' || status.kind === 'undo-failed' || (status.kind !== 'undone' && hasCaptured(status))));
+}
+
+/**
+ * Whether closing the session frees its nodes: it ended, or its rollback stopped only at conflicts. A conflict means
+ * a later session changed the node since and the undo changed nothing: the nodes are as that later session left them,
+ * and it must be able to lock them to be rolled back first; this session's rollback can be retried afterwards.
+ */
+export function releasesLocks(state: ProcedureState): boolean {
+  if (isTerminal(state)) return true;
+  if (state.phase !== 'rollback-failed') return false;
+  return state.steps.every((s) => s.status.kind !== 'undo-failed' || s.status.conflict === true);
 }

@@ -97,7 +97,14 @@ export type StepStatus =
   | {readonly kind: 'skipped'; readonly at: number; readonly captured?: Json}
   | {readonly kind: 'undoing'; readonly startedAt: number; readonly captured: Json}
   | {readonly kind: 'undone'; readonly finishedAt: number; readonly report: string}
-  | {readonly kind: 'undo-failed'; readonly finishedAt: number; readonly error: string; readonly captured: Json};
+  | {
+      readonly kind: 'undo-failed';
+      readonly finishedAt: number;
+      readonly error: string;
+      readonly captured: Json;
+      /** The node no longer held this session's value (someone changed it since): the undo changed nothing. */
+      readonly conflict?: boolean;
+    };
 
 export type ProcedurePhase =
   | 'idle'
@@ -169,7 +176,7 @@ export type ProcedureEvent =
   /** Undo one lane's (node's) steps only; the other nodes keep what was done. */
   | {readonly type: 'lane-rollback-requested'; readonly at: number; readonly lane: string}
   | {readonly type: 'undo-succeeded'; readonly at: number; readonly stepId: string; readonly report: string}
-  | {readonly type: 'undo-failed'; readonly at: number; readonly stepId: string; readonly error: string}
+  | {readonly type: 'undo-failed'; readonly at: number; readonly stepId: string; readonly error: string; readonly conflict?: boolean}
   | {readonly type: 'abort-requested'; readonly at: number}
   /**
    * A journal re-opened after certwalk stopped without closing it: steps that were in flight become failed

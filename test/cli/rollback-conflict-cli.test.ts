@@ -33,6 +33,7 @@ describe('rollback of a session a later session built on', () => {
     assert.equal(certwalk(['sandbox', 'init', dir, '--workers', '2'], home).code, 0);
     const j1 = join(base, 'J1.jsonl');
     const j2 = join(base, 'J2.jsonl');
+    const beforeAll = show();
     const run1 = certwalk(['run', 'ssis-master', '--sandbox', dir, '--yes', '--journal', j1], home);
     assert.equal(run1.code, 0, run1.stdout + run1.stderr);
     const afterJ1 = show();
@@ -64,9 +65,16 @@ describe('rollback of a session a later session built on', () => {
     assert.match(said, /not restarted: SSLCertThumbprint/);
 
     // And J2's own rollback is untouched by the refused one: it brings back exactly what J1 left
+    // (the refused rollback changed nothing, so it left the nodes free for J2 to lock)
+    assert.match(said, /only conflicts: nothing was changed by them/);
     const rollback2 = certwalk(['rollback', '--journal', j2, '--yes'], home);
     assert.equal(rollback2.code, 0, rollback2.stdout + rollback2.stderr);
     assert.equal(show(), afterJ1);
+
+    // And J1's rollback, retried now, undoes exactly what it had not: the fleet is back where it started
+    const rollback3 = certwalk(['rollback', '--journal', j1, '--yes'], home);
+    assert.equal(rollback3.code, 0, rollback3.stdout + rollback3.stderr);
+    assert.equal(show(), beforeAll);
   });
 
   test('a run that stops after deleting the binding lists the deleted binding among its changes', () => {

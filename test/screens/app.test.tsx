@@ -163,7 +163,7 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.match(done.split('\n')[0]!, /COMPLETED 8\/8$/);
     assert.ok(stepRows(done).length >= 3 && stepRows(done).every((r) => r.icon === '✔'), done);
     // …the before/after panel has the http.sys row: old → new, shortened to head…tail at this width
-    const row = done.split('\n').find((l) => /^master\s+http\.sys 0\.0\.0\.0:8391\s/.test(l));
+    const row = done.split('\n').find((l) => /^master\s+http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]/.test(l));
     assert.ok(row, `no http.sys ${IPPORT} row:\n${done}`);
     const m = /([0-9A-F]{8,})(?:…([0-9A-F]{4}))?\s+→\s+([0-9A-F]{8,})(?:…([0-9A-F]{4}))?$/.exec(row);
     assert.ok(m, row);

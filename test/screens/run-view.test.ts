@@ -241,7 +241,7 @@ const STATES: Record<string, () => {snap: RunnerSnapshot; mode?: RunMode}> = {
 };
 
 /** How each footer starts (the rest may be cut on a narrow terminal). */
-const FOOTER = /^(answer above · |p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit, leaving it as is\?|\(Enter alone does not confirm)/;
+const FOOTER = /^(answer above · |r roll back again |p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit, leaving it as is\?|\(Enter alone does not confirm)/;
 
 describe('run-view: every state fits every terminal', () => {
   for (const [name, make] of Object.entries(STATES)) {
