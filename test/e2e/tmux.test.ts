@@ -244,7 +244,7 @@ describe('certwalk in a real terminal (tmux)', () => {
 
       // Then the before/after panel shows whole thumbprints: old → new on the http.sys row
       assertFits(done, 200, 50);
-      const row = done.split('\n').find((l) => /^master\s+http\.sys 0\.0\.0\.0:8391\s/.test(l));
+      const row = done.split('\n').find((l) => /^master\s+http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]/.test(l));
       assert.ok(row, done);
       assert.match(row, new RegExp(`\\s${oldThumbprint}\\s+→ ${newThumbprint}$`), row);
       assert.match(done, new RegExp(`^worker1\\s+WorkerSettings\\.config MasterHtt\\S*\\s+${oldThumbprint}\\s+→ ${newThumbprint}$`, 'm'), done);
