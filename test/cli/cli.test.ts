@@ -81,7 +81,8 @@ describe('certwalk command line', () => {
     const plan = certwalk(['plan', 'ssis-master', '--sandbox', dir], home);
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /\$ netsh http delete sslcert ipport=0\.0\.0\.0:8391/);
-    assert.match(plan.stdout, /\$ certutil -f -p \*{8} -importpfx Root/);
+    assert.match(plan.stdout, /Import-PfxCertificate -FilePath '[^']+' -CertStoreLocation 'Cert:\\LocalMachine\\Root' -Password \$password -Exportable/);
+    assert.doesNotMatch(plan.stdout, /certutil[^\n]* -p /);
     assert.match(plan.stdout, /appid=\{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e\}/);
   });
 

@@ -86,8 +86,11 @@ async function certwalkWatched(args: readonly string[], env: Record<string, stri
   const seen = new Map<string, Seen>();
   const outside = new Set<number>([process.pid]);
   const inside = new Set<number>();
+  // A child between fork and exec is still certwalk (its argv and environment): only what it becomes is a tool.
+  const own = (await readFile(`/proc/${child.pid}/cmdline`, 'latin1').catch(() => '')).replace(/\0$/, '').replaceAll('\0', ' ');
   while (!exited) {
     for (const [pid, argv] of await descendants(child.pid!, outside, inside)) {
+      if (argv === own) continue;
       const key = `${pid} ${argv}`;
       if (seen.get(key)?.environ) continue;
       // The environ of a process that ended in between cannot be read: its argv is still checked.

@@ -4,7 +4,7 @@
 // process per simulated command would make it take an hour. The journal, the runner and the recovery are the same.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -68,6 +68,34 @@ export function restoreWorld(world: CrashWorld, saved: string): void {
   cpSync(saved, world.base, {recursive: true});
 }
 
+/** PFX = SEQUENCE { INTEGER 3, … }: the DER header of a PKCS#12 file, whatever its name. */
+function looksLikePfx(bytes: Buffer): boolean {
+  if (bytes[0] !== 0x30) return false;
+  const lengthBytes = bytes[1]! & 0x80 ? bytes[1]! & 0x7f : 0;
+  const at = 2 + lengthBytes;
+  return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && bytes[at + 2] === 0x03;
+}
+
+/**
+ * Files holding key material in any node's temp folders (a folder named Temp, any depth, any case): a .pfx/.p12, a
+ * PKCS#12 under another name, or a PEM private key. Certificates on their way into a store hold no key: allowed.
+ */
+export function keyMaterialInTemp(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string, inTemp: boolean) => {
+    for (const entry of readdirSync(path, {withFileTypes: true})) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full, inTemp || entry.name.toLowerCase() === 'temp');
+      else if (inTemp) {
+        const bytes = readFileSync(full);
+        if (/\.(pfx|p12)$/i.test(entry.name) || looksLikePfx(bytes) || bytes.includes('PRIVATE KEY')) found.push(full.slice(dir.length + 1));
+      }
+    }
+  };
+  walk(join(dir, 'nodes'), false);
+  return found;
+}
+
 export interface CrashPlan {
   readonly procedure: string;
   readonly workers: number;
@@ -103,14 +131,17 @@ export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: numbe
     const resumed = certwalk(world, ['resume', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(resumed.code, 0, `point ${n}: resume did not complete:\n${resumed.out}`);
     plan.completed(await snapshot(world), before);
+    assert.deepEqual(keyMaterialInTemp(world.dir), [], `point ${n}: key material left in a temp folder after the resume`);
     const undone = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(undone.code, 0, `point ${n}: rollback after resume failed:\n${undone.out}`);
     assert.equal(await snapshot(world), before, `point ${n}: rollback after resume did not restore the state`);
+    assert.deepEqual(keyMaterialInTemp(world.dir), [], `point ${n}: key material left in a temp folder after the rollback that followed the resume`);
 
     restoreWorld(world, saved);
     const rolled = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(rolled.code, 0, `point ${n}: rollback from the crash failed:\n${rolled.out}`);
     assert.equal(await snapshot(world), before, `point ${n}: rollback from the crash did not restore the state`);
+    assert.deepEqual(keyMaterialInTemp(world.dir), [], `point ${n}: key material left in a temp folder after the rollback from the crash`);
     rmSync(world.base, {recursive: true, force: true});
     rmSync(saved, {recursive: true, force: true});
     tried++;

@@ -1,10 +1,14 @@
 // Step: put a certificate into a LocalMachine store of a node (PFX with its key, or public part only).
-// Undo removes it only if it was not there before the step ran.
-import {addStore, addStoreCommand, delStore, importPfx, importPfxCommand, listStore, redactCommand} from '../../ops/certutil.ts';
+// Undo removes it only if it was not there before the step ran. A PFX goes in with Import-PfxCertificate, its
+// password on stdin (ops/pki.ts), never with certutil -p. Its temp copy is removed when the import returns, by the
+// removeTempPfxStep that follows this step (a kill during the import), and by this step's undo (a rollback).
+import {addStore, addStoreCommand, delStore, listStore} from '../../ops/certutil.ts';
 import type {Host} from '../../hosts/host.ts';
 import {formatCommand} from '../../ops/command.ts';
+import {importPfx, importPfxCommand} from '../../ops/pki.ts';
 import type {Json} from '../../state/types.ts';
 import type {StepDefinition} from '../types.ts';
+import {removeTempFiles, tempPfxName} from './temp-pfx.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
 export interface CertificateMaterial {
@@ -25,10 +29,11 @@ export function addCertificateStep(options: {
 }): StepDefinition {
   const {id, node, store, cert} = options;
   const withKey = cert.pfx !== undefined;
-  const tempName = `certwalk-${cert.thumbprint}.${withKey ? 'pfx' : 'cer'}`;
-  const commandFor = (tempDir: string) => {
+  const tempName = withKey ? tempPfxName(cert.thumbprint) : `certwalk-${cert.thumbprint}.cer`;
+  const planned = (tempDir: string) => {
     const file = `${tempDir}\\${tempName}`;
-    return cert.pfx ? importPfxCommand(store, file, cert.pfx.password) : addStoreCommand(store, file);
+    if (!withKey) return [{node, text: formatCommand(addStoreCommand(store, file))}];
+    return importPfxCommand(store, file).script.split('\n').map((line) => ({node, text: `PS> ${line}`}));
   };
   const present = async (host: Host) =>
     (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
@@ -42,7 +47,7 @@ export function addCertificateStep(options: {
     skippable: options.skippable ?? false,
     undoLast: false,
     hasUndo: true,
-    plan: () => [{node, text: formatCommand(redactCommand(commandFor('C:\\Windows\\Temp')))}],
+    plan: () => [...planned('C:\\Windows\\Temp'), ...(withKey ? [{node, text: '(the PFX password is the first line of PowerShell\'s standard input, never part of the command)', preview: false}] : [])],
     async capture(ctx) {
       const host = await ctx.host(node);
       const existing = await present(host);
@@ -58,7 +63,7 @@ export function addCertificateStep(options: {
       if (cert.pfx) ctx.secret(cert.pfx.password);
       await host.writeFile(file, Buffer.from(cert.pfx ? cert.pfx.base64 : cert.derBase64, 'base64'));
       try {
-        if (cert.pfx) await importPfx(host, store, file, cert.pfx.password);
+        if (cert.pfx) await importPfx(host, store, file, cert.thumbprint, cert.pfx.password);
         else await addStore(host, store, file);
       } finally {
         await host.removeFile(file);
@@ -77,11 +82,13 @@ export function addCertificateStep(options: {
       return {checks, changes: [{node, label: `LocalMachine\\${store}`, before, after: cert.thumbprint}]};
     },
     async undo(ctx, captured: Json) {
-      if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before`;
       const host = await ctx.host(node);
-      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove`;
+      // First the temp PFX a kill during the import may have left (a rollback of that crash comes here).
+      const pfxGone = withKey ? (await removeTempFiles(host, [tempName])).map((path) => `; removed ${path}`).join('') : '';
+      if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before${pfxGone}`;
+      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove${pfxGone}`;
       await delStore(host, store, cert.thumbprint);
-      return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}`;
+      return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}${pfxGone}`;
     },
   };
 }
