@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {showSandbox} from '../../src/hosts/sandbox/show.ts';
 
@@ -111,7 +111,18 @@ export interface CrashPlan {
  */
 export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: number; tried: number}> {
   const templateDir = template(plan.workers);
+  // The template, the reference run and a failed point's worlds are removed too, whatever the outcome.
+  const made: string[] = [dirname(templateDir)];
+  try {
+    return await sweep(plan, templateDir, made);
+  } finally {
+    for (const dir of made) rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+async function sweep(plan: CrashPlan, templateDir: string, made: string[]): Promise<{points: number; tried: number}> {
   const reference = freshWorld(templateDir);
+  made.push(reference.base);
   const before = await snapshot(reference);
   const run = ['run', plan.procedure, '--sandbox', reference.dir, '--yes', '--journal', reference.journal, ...plan.params.flatMap((p) => ['--param', p])];
   const full = certwalk(reference, run);
@@ -123,6 +134,7 @@ export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: numbe
   const stride = Number(process.env.CERTWALK_CRASH_STRIDE ?? 1);
   for (let n = 1; n < points; n += stride) {
     const world = freshWorld(templateDir);
+    made.push(world.base, `${world.base}-saved`);
     const crashed = certwalk(world, ['run', plan.procedure, '--sandbox', world.dir, '--yes', '--journal', world.journal, ...plan.params.flatMap((p) => ['--param', p])], {CERTWALK_CRASH_AFTER_RECORD: String(n)});
     assert.equal(crashed.signal, 'SIGKILL', `point ${n}: the run was not killed:\n${crashed.out}`);
     assert.equal(journalRecords(world), n, `point ${n}: the journal holds ${journalRecords(world)} records`);
