@@ -348,7 +348,7 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
               `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
             ]
           : []),
-        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (step 5), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
+        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (two steps later), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
       ],
     }),
     grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),
