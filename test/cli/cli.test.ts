@@ -34,7 +34,7 @@ describe('certwalk command line', () => {
     const journal = join(base, 'run.jsonl');
     const run = certwalk(['run', 'ssis-master', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'workers=worker2'], home);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /completed: 8 steps verified/);
+    assert.match(run.stdout, /completed: 9 steps verified/);
     assert.match(run.stdout, /http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]{40} → [0-9A-F]{40}/);
     const after = JSON.parse(certwalk(['sandbox', 'show', dir, '--json'], home).stdout);
     const newThumb = after.nodes.master.bindings.find((b: {ipport: string}) => b.ipport === '0.0.0.0:8391').certhash.toUpperCase();

@@ -51,7 +51,7 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       await waitUntilGone(tmux, 'Confirm [worker1]: Delete the old certificate');
       await tmux.waitFor('Confirm [worker1]: Overwrite WorkerHttpsCertThumbprint', 60_000);
       await tmux.keys('y');
-      const done = await tmux.waitFor('✔ Completed: all 7 steps done and read back', 60_000);
+      const done = await tmux.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
       assertFits(done, 80, 24);
       assert.match(done.split('\n')[0]!, /COMPLETED 7\/7$/);
       assert.match(done, /^worker1 +WorkerSettings\.config WorkerHttpsC.* [0-9A-F]{6,}…[0-9A-F]{4} → [0-9A-F]{6,}…[0-9A-F]{4}$/m);

@@ -110,7 +110,7 @@ async function toPlan(tmux: Tmux): Promise<string> {
   await tmux.waitFor('Continue to the plan →');
   await downToContinue(tmux);
   await tmux.keys('Enter');
-  return tmux.waitFor(/plan: 8 steps/);
+  return tmux.waitFor(/plan: 9 steps/);
 }
 
 /** s, then y at each Confirm box (waiting until each has gone), then the Completed screen; `check` sees each box. */
@@ -121,7 +121,7 @@ async function runWithYes(tmux: Tmux, check: (screen: string) => void = () => {}
     await tmux.keys('y');
     await waitUntilGone(tmux, title);
   }
-  return tmux.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
+  return tmux.waitFor('✔ Completed: all 9 steps done and read back', 60_000);
 }
 
 async function waitUntilGone(tmux: Tmux, text: string, timeoutMs = 30_000): Promise<void> {
@@ -240,7 +240,7 @@ describe('certwalk in a real terminal (tmux)', () => {
         await tmux.keys('y');
         await waitUntilGone(tmux, title);
       }
-      const done = await tmux.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
+      const done = await tmux.waitFor('✔ Completed: all 9 steps done and read back', 60_000);
 
       // Then the before/after panel shows whole thumbprints: old → new on the http.sys row
       assertFits(done, 200, 50);

@@ -410,7 +410,7 @@ describe('ssis-worker on the sandbox', () => {
     const journal = join(base, 'run.jsonl');
     const run = certwalk(['run', 'ssis-worker', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'worker=worker2']);
     assert.equal(run.code, 0, run.out);
-    assert.match(run.stdout, /completed: 7 steps verified/);
+    assert.match(run.stdout, /completed: 8 steps verified/);
     assert.match(run.stdout, /WorkerSettings\.config WorkerHttpsCertThumbprint [0-9A-F]{40} → [0-9A-F]{40}/);
     const after = JSON.parse(certwalk(['sandbox', 'show', dir, '--json']).stdout) as Snapshot;
     assert.deepEqual(after.nodes.worker1, (JSON.parse(before) as Snapshot).nodes.worker1, 'worker1 was not chosen');

@@ -115,7 +115,7 @@ async function answer(app: ReturnType<typeof render>, title: string, key: string
 async function runToCompletion(app: ReturnType<typeof render>): Promise<{thumbprint: string; done: string}> {
   const thumbprint = await startRun(app);
   for (const title of [CONFIRM_DELETE, CONFIRM_MASTER, CONFIRM_WORKER]) await answer(app, title, 'y');
-  const done = await waitForFrame(app, '✔ Completed: all 8 steps done and read back', 60_000);
+  const done = await waitForFrame(app, '✔ Completed: all 9 steps done and read back', 60_000);
   return {thumbprint, done};
 }
 
@@ -152,12 +152,12 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.match(params, /Key size\s+2048/);
     assert.match(params, /Master port\s+8391/);
     const plan = await continueToPlan(app);
-    assert.match(plan, /plan: 8 steps/);
+    assert.match(plan, /plan: 9 steps/);
     assert.ok(plan.includes(`$ netsh http delete sslcert ipport=${IPPORT}`), plan);
     const thumbprint = newThumbprintOf(plan);
     await press(app, 's');
     for (const title of [CONFIRM_DELETE, CONFIRM_MASTER, CONFIRM_WORKER]) await answer(app, title, 'y');
-    const done = await waitForFrame(app, '✔ Completed: all 8 steps done and read back', 60_000);
+    const done = await waitForFrame(app, '✔ Completed: all 9 steps done and read back', 60_000);
 
     // Then the screen says COMPLETED 8/8 with every step green
     assert.match(done.split('\n')[0]!, /COMPLETED 8\/8$/);
