@@ -174,7 +174,7 @@ describe('certwalk in a real terminal (tmux)', () => {
       assertFits(done, 80, 24);
       const title = done.split('\n')[0]!;
       assert.match(title, /^certwalk · SSIS Scale Out/);
-      assert.match(title, /COMPLETED 8\/8$/);
+      assert.match(title, /COMPLETED 9\/9$/);
       assert.match(done, /^master\s+http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]{6,}…[0-9A-F]{4} → [0-9A-F]{6,}…[0-9A-F]{4}$/m, done);
 
       // …and the sandbox has the new hash on the binding = the new MasterSettings value, with the same appid
@@ -199,7 +199,7 @@ describe('certwalk in a real terminal (tmux)', () => {
 
       // Then the screen says so and the sandbox JSON equals the one taken before the run
       assertFits(rolled, 80, 24);
-      assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/8$/);
+      assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/9$/);
       assert.deepEqual(show(home, dir), before);
 
       // When the admin presses q, Then certwalk exits with 0 (no question: the procedure has ended)
@@ -227,14 +227,14 @@ describe('certwalk in a real terminal (tmux)', () => {
       assert.ok(plan.includes(`current  ${oldThumbprint} (master ${IPPORT})`), plan);
       const newThumbprint = /^new\s+([0-9A-F]{40}) /m.exec(plan)?.[1];
       assert.ok(newThumbprint, plan);
-      for (let n = 1; n <= 8; n++) assert.match(plan, new RegExp(`^ ?${n}\\. \\[(master|worker1)\\] `, 'm'));
+      for (let n = 1; n <= 9; n++) assert.match(plan, new RegExp(`^ ?${n}\\. \\[(master|worker1)\\] `, 'm'));
 
       // When it runs (s, y to each Confirm box) to completion
       await tmux.keys('s');
       const running = await tmux.waitFor(CONFIRMS[0]!, 60_000);
       assertFits(running, 200, 50);
-      assert.match(running.split('\n')[0]!, /^certwalk · SSIS Scale Out: change the Master certificate\s+RUNNING 1\/8$/);
-      assert.match(running, /^\?\s+2 master\s+Delete the SSL binding on 0\.0\.0\.0:8391.*confirm\?$/m);
+      assert.match(running.split('\n')[0]!, /^certwalk · SSIS Scale Out: change the Master certificate\s+RUNNING 2\/9$/);
+      assert.match(running, /^\?\s+3 master\s+Delete the SSL binding on 0\.0\.0\.0:8391.*confirm\?$/m);
       for (const title of CONFIRMS) {
         await tmux.waitFor(title, 60_000);
         await tmux.keys('y');

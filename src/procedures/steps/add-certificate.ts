@@ -33,7 +33,9 @@ export function addCertificateStep(options: {
   const planned = (tempDir: string) => {
     const file = `${tempDir}\\${tempName}`;
     if (!withKey) return [{node, text: formatCommand(addStoreCommand(store, file))}];
-    return importPfxCommand(store, file).script.split('\n').map((line) => ({node, text: `PS> ${line}`}));
+    // The line that imports; the whole script (it also reads the password) is in the transcript when it runs.
+    const importLine = importPfxCommand(store, file).script.split('\n').find((line) => line.includes('Import-PfxCertificate'))!;
+    return [{node, text: `PS> ${importLine}   ($password: the first line of stdin, never in the command)`}];
   };
   const present = async (host: Host) =>
     (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
@@ -47,7 +49,7 @@ export function addCertificateStep(options: {
     skippable: options.skippable ?? false,
     undoLast: false,
     hasUndo: true,
-    plan: () => [...planned('C:\\Windows\\Temp'), ...(withKey ? [{node, text: '(the PFX password is the first line of PowerShell\'s standard input, never part of the command)', preview: false}] : [])],
+    plan: () => planned('C:\\Windows\\Temp'),
     async capture(ctx) {
       const host = await ctx.host(node);
       const existing = await present(host);

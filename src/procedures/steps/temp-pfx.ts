@@ -43,7 +43,7 @@ export function removeTempPfxStep(options: {id: string; node: string; names: rea
     skippable: false,
     undoLast: false,
     hasUndo: true,
-    plan: () => names.map((name) => ({node, text: `Remove-Item '${PLAN_TEMP}\\${name}'   (if it is there)`})),
+    plan: () => [{node, text: `Remove-Item ${names.map((name) => `'${PLAN_TEMP}\\${name}'`).join(', ')}   (those that are there)`}],
     async capture() {
       // Something to capture, so a rollback runs the undo (which removes them again) whatever else happened.
       return {captured: {names: [...names]}};
