@@ -221,7 +221,7 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.ok(box.includes('✔ Completed'));
     const list = await pressWhen(app, 'Roll back: undo every step that changed something, newest first', 'y');
     assert.ok(list.includes('y start the rollback · n/Esc cancel'), list);
-    const rolled = await waitForFrame(app, /↺ Rolled back: 8 step\(s\) undone/, 60_000);
+    const rolled = await waitForFrame(app, /↺ Rolled back: 9 step\(s\) undone/, 60_000);
 
     // Then every step is undone, the title says ROLLED BACK, and the sandbox deep-equals the snapshot taken before
     assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/9$/);

@@ -35,7 +35,7 @@ export function addCertificateStep(options: {
     if (!withKey) return [{node, text: formatCommand(addStoreCommand(store, file))}];
     // The line that imports; the whole script (it also reads the password) is in the transcript when it runs.
     const importLine = importPfxCommand(store, file).script.split('\n').find((line) => line.includes('Import-PfxCertificate'))!;
-    return [{node, text: `PS> ${importLine}   ($password: the first line of stdin, never in the command)`}];
+    return [{node, text: `PS> ${importLine.replace(/^\$imported = /, '')}`}];
   };
   const present = async (host: Host) =>
     (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));

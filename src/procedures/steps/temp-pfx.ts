@@ -43,7 +43,7 @@ export function removeTempPfxStep(options: {id: string; node: string; names: rea
     skippable: false,
     undoLast: false,
     hasUndo: true,
-    plan: () => [{node, text: `Remove-Item ${names.map((name) => `'${PLAN_TEMP}\\${name}'`).join(', ')}   (those that are there)`}],
+    plan: () => [{node, text: `Remove-Item ${names.map((name) => `'${PLAN_TEMP}\\${name}'`).join(', ')}`}],
     async capture() {
       // Something to capture, so a rollback runs the undo (which removes them again) whatever else happened.
       return {captured: {names: [...names]}};
