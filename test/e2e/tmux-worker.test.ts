@@ -107,8 +107,8 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       await tmux.keys('x');
       await tmux.waitFor('Roll back worker4 only');
       await tmux.keys('y');
-      // (worker4's three done steps are undone and it is back to not started)
-      const paused = await tmux.waitFor(`PAUSED ${done - 3}/48`, 60_000);
+      // (worker4's four done steps are undone and it is back to not started)
+      const paused = await tmux.waitFor(`PAUSED ${done - 4}/48`, 60_000);
       assertFits(paused, 80, 24);
       const partly = show(home, dir);
       assert.deepEqual(partly.nodes.worker4, before.nodes.worker4);
