@@ -9,6 +9,7 @@ import {StringDecoder} from 'node:string_decoder';
 import type {Readable} from 'node:stream';
 import type {RunOptions, RunResult} from './host.ts';
 import {OutputKeeper, type KeptOutput} from './output-keeper.ts';
+import {isSecretEnvVar} from './secret-env.ts';
 
 export interface ProcessOptions extends RunOptions {
   readonly env?: Record<string, string | undefined>;
@@ -30,8 +31,9 @@ export async function runProcess(file: string, args: readonly string[], options:
     stripFinalNewline: false,
     cancelSignal: options.signal,
     forceKillAfterDelay: 2000,
-    env: options.env,
-    extendEnv: true,
+    // certwalk's environment without its secret variables (secret-env.ts), then the caller's additions.
+    env: childEnv(process.env, options.env),
+    extendEnv: false,
     cwd: options.cwd,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
@@ -50,6 +52,19 @@ export async function runProcess(file: string, args: readonly string[], options:
   const spawnError = result.failed && result.exitCode === undefined && !result.isCanceled ? `${result.shortMessage}\n` : '';
   const dropped = stdout.dropped + stderr.dropped;
   return {exitCode, stdout: stdout.text, stderr: stderr.text + spawnError, durationMs: Math.round(performance.now() - started), ...(dropped ? {droppedChars: dropped} : {})};
+}
+
+/**
+ * What a child process gets: `base` (certwalk's own environment) less the variables that carry secrets, whatever
+ * their case, plus `extra`. A child needs PATH, SystemRoot and the like; it never needs certwalk's passwords, which
+ * reach a tool on its standard input when it needs one.
+ */
+export function childEnv(base: NodeJS.ProcessEnv, extra: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({...base, ...extra})) {
+    if (value !== undefined && !isSecretEnvVar(name)) env[name] = value;
+  }
+  return env;
 }
 
 /** One output stream (UTF-8 decoded across chunk boundaries), each line handed to `onLine` as it arrives. */

@@ -1,4 +1,5 @@
-// certutil: list, add, import, export and delete certificates in a LocalMachine store, always by thumbprint.
+// certutil: list, add and delete certificates in a LocalMachine store, always by thumbprint. Not -importPFX or
+// -exportPFX: certutil takes their password only as `-p PASSWORD` on its command line; ops/pki.ts does those.
 // Also the certmgr.exe result parser, because the documented SSIS procedure uses certmgr and admins paste its output.
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
@@ -49,36 +50,11 @@ export function addStoreCommand(store: string, file: string): Command {
   return command('certutil', '-addstore', store, file);
 }
 
-// The command that imports a PFX with its private key; -f so a re-run replaces rather than fails.
-export function importPfxCommand(store: string, file: string, password: string): Command {
-  assertStore(store);
-  assertFile(file);
-  return command('certutil', '-f', '-p', password, '-importpfx', store, file);
-}
-
 // The command that deletes exactly one certificate, chosen by thumbprint.
 export function delStoreCommand(store: string, thumbprint: string): Command {
   assertStore(store);
   assertThumbprint(thumbprint);
   return command('certutil', '-delstore', store, thumbprint);
-}
-
-// The command that exports a certificate with its private key to a PFX.
-export function exportPfxCommand(store: string, thumbprint: string, file: string, password: string): Command {
-  assertStore(store);
-  assertThumbprint(thumbprint);
-  assertFile(file);
-  return command('certutil', '-p', password, '-exportPFX', store, thumbprint, file);
-}
-
-// A copy of the command safe to show or record: the PFX password replaced by asterisks.
-export function redactCommand(cmd: Command): Command {
-  const args = [...cmd.args];
-  for (let i = 0; i < args.length - 1; i++) {
-    // Skip past the value, so a password that is itself "-p" does not redact the next argument.
-    if (/^[-/]p$/i.test(args[i]!)) args[++i] = '********';
-  }
-  return {command: cmd.command, args};
 }
 
 const BLOCK_SEPARATOR = /^=+\s*\S.*?\s*=+\s*$/;
@@ -224,19 +200,9 @@ export async function addStore(host: Host, store: string, file: string): Promise
   return /already in store/i.test(out) ? 'already' : 'added';
 }
 
-// Import a PFX (certificate and private key) into LocalMachine\STORE.
-export async function importPfx(host: Host, store: string, file: string, password: string): Promise<void> {
-  await runCertutil(host, importPfxCommand(store, file, password), `certutil -importPFX ${store}`);
-}
-
 // Delete one certificate by thumbprint; ToolError code CRYPT_E_NOT_FOUND when it is not there.
 export async function delStore(host: Host, store: string, thumbprint: string): Promise<void> {
   await runCertutil(host, delStoreCommand(store, thumbprint), `certutil -delstore ${store} ${thumbprint}`);
-}
-
-// Export a certificate with its private key to a PFX file on the node.
-export async function exportPfx(host: Host, store: string, thumbprint: string, file: string, password: string): Promise<void> {
-  await runCertutil(host, exportPfxCommand(store, thumbprint, file, password), `certutil -exportPFX ${store} ${thumbprint}`);
 }
 
 export type CertmgrResult = {readonly ok: true} | {readonly ok: false; readonly message: string};

@@ -16,6 +16,7 @@ import {
   type PemPair,
 } from '../certs/pem-pair.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
+import {CERT_PASSPHRASE_ENV} from '../hosts/secret-env.ts';
 import {
   listRealtimeServices,
   resourceGroupExists,
@@ -32,8 +33,8 @@ import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, 
 import {catalogEntry} from './catalog.ts';
 
 const ROLE = 'azureml-client';
-/** Where `certwalk run` reads the PFX password or key passphrase from (it is never given on a command line). */
-export const PASSPHRASE_ENV = 'CERTWALK_CERT_PASSPHRASE';
+/** Where `certwalk run` reads the PFX password or key passphrase from (never on a command line; no child inherits it). */
+export const PASSPHRASE_ENV = CERT_PASSPHRASE_ENV;
 
 interface AzureMlResolved {
   readonly variant: 'new' | 'existing';

@@ -13,8 +13,8 @@ import type {ParamForm, ParamSpec} from './types.ts';
 
 export const LYNC_ROLE = 'lync-fe';
 export const MIN_KEY_BITS = 2048;
-/** The env var `certwalk run` reads a PFX password from, so it is never on a command line. */
-export const PFX_PASSWORD_ENV = 'CERTWALK_PFX_PASSWORD';
+/** The env var `certwalk run` reads a PFX password from, so it is never on a command line (no child inherits it). */
+export {PFX_PASSWORD_ENV} from '../hosts/secret-env.ts';
 
 /** A Front End as the journal records it: the replication wait polls each one. */
 export interface FrontEndRef {

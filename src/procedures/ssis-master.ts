@@ -10,6 +10,7 @@ import type {Json} from '../state/types.ts';
 import {newCertificateParams, nodesWithRole, parseNodeList, validHostOrIp} from './params.ts';
 import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-catalog.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
+import {removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
@@ -207,6 +208,7 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
       ...(secrets.pfxBase64 && secrets.pfxPassword ? {pfx: {base64: secrets.pfxBase64, password: secrets.pfxPassword}} : {}),
     };
     out.push(addCertificateStep({id: 'master.import-cert', node: r.master, store: 'Root', cert: material}));
+    out.push(removeTempPfxStep({id: 'master.remove-temp-pfx', node: r.master, names: [tempPfxName(thumb)]}));
   }
   // From the binding's delete to its re-add, 0.0.0.0:8391 has no certificate: the master's window, never left half-way.
   out.push(

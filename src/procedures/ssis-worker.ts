@@ -15,6 +15,7 @@ import type {Json} from '../state/types.ts';
 import {WORKER_SERVICE} from './ssis-master.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {deleteCertificateStep} from './steps/delete-certificate.ts';
+import {keptPfxName, removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
@@ -288,7 +289,7 @@ function referencesOf(r: WorkerPlan): (ctx: StepContext) => Promise<string[]> {
 
 function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   const r = resolvedJson as unknown as WorkersResolved;
-  // One lane per worker: its seven steps in order, several workers at once with --concurrency.
+  // One lane per worker: its steps in order, several workers at once with --concurrency.
   return r.workers.flatMap((plan) => workerSteps(plan, secrets).map((step) => ({...step, lane: plan.worker, ...windowOf(step.id, plan.worker)})));
 }
 
@@ -332,6 +333,8 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
         ...importStep.plan(),
       ],
     },
+    // The new PFX (left by a kill during the import) and the old one's export (a kill during delete-old's capture).
+    removeTempPfxStep({id: `${w}.remove-temp-pfx`, node: w, names: [tempPfxName(thumb), keptPfxName(r.old.thumbprint)]}),
     addCertificateStep({id: `${w}.root`, node: w, store: 'Root', cert: publicPart, title: 'Add the new worker certificate to LocalMachine\\Root (public part)'}),
     deleteCertificateStep({
       id: `${w}.delete-old`,
@@ -356,7 +359,7 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
               `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
             ]
           : []),
-        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (step 5), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
+        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (two steps later), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
       ],
     }),
     grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),

@@ -34,7 +34,7 @@ describe('certwalk command line', () => {
     const journal = join(base, 'run.jsonl');
     const run = certwalk(['run', 'ssis-master', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'workers=worker2'], home);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /completed: 8 steps verified/);
+    assert.match(run.stdout, /completed: 9 steps verified/);
     assert.match(run.stdout, /http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]{40} → [0-9A-F]{40}/);
     const after = JSON.parse(certwalk(['sandbox', 'show', dir, '--json'], home).stdout);
     const newThumb = after.nodes.master.bindings.find((b: {ipport: string}) => b.ipport === '0.0.0.0:8391').certhash.toUpperCase();
@@ -81,7 +81,8 @@ describe('certwalk command line', () => {
     const plan = certwalk(['plan', 'ssis-master', '--sandbox', dir], home);
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /\$ netsh http delete sslcert ipport=0\.0\.0\.0:8391/);
-    assert.match(plan.stdout, /\$ certutil -f -p \*{8} -importpfx Root/);
+    assert.match(plan.stdout, /Import-PfxCertificate -FilePath '[^']+' -CertStoreLocation 'Cert:\\LocalMachine\\Root' -Password \$password -Exportable/);
+    assert.doesNotMatch(plan.stdout, /certutil[^\n]* -p /);
     assert.match(plan.stdout, /appid=\{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e\}/);
   });
 

@@ -17,8 +17,8 @@ after(() => rmSync(dirname(templateDir), {recursive: true, force: true}));
 test('a killed run keeps its locks: run refused with the holder named, unlock needs --yes, resume takes them back', async () => {
   const world = freshWorld(templateDir);
   const run = ['run', 'ssis-master', '--sandbox', world.dir, '--yes', '--journal', world.journal];
-  // Killed after its 20th journal record: the binding is gone or going, the session unfinished.
-  const crashed = certwalk(world, run, {CERTWALK_CRASH_AFTER_RECORD: '20'});
+  // Killed after its 26th journal record: the binding is gone or going, the session unfinished.
+  const crashed = certwalk(world, run, {CERTWALK_CRASH_AFTER_RECORD: '26'});
   assert.equal(crashed.signal, 'SIGKILL', crashed.out);
   const afterCrash = await snapshot(world);
 
@@ -39,7 +39,7 @@ test('a killed run keeps its locks: run refused with the holder named, unlock ne
 
   const resumed = certwalk(world, ['resume', world.journal, '--yes', '--sandbox', world.dir]);
   assert.equal(resumed.code, 0, resumed.out);
-  assert.match(resumed.out, /completed: 8 steps verified/);
+  assert.match(resumed.out, /completed: 9 steps verified/);
   for (const node of ['master', 'worker1']) {
     const free = certwalk(world, ['unlock', node, '--sandbox', world.dir]);
     assert.equal(free.code, 0, free.out);

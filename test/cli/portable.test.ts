@@ -50,7 +50,7 @@ test('copied alone, it runs ssis-master on a sandbox (its own sandbox tool) and 
   const journal = join(work, 'run.jsonl');
   const run = certwalk(['run', 'ssis-master', '--sandbox', sandbox, '--yes', '--journal', journal]);
   assert.equal(run.code, 0, run.out);
-  assert.match(run.out, /completed: 8 steps verified/);
+  assert.match(run.out, /completed: 9 steps verified/);
   assert.notEqual(certwalk(['sandbox', 'show', sandbox, '--json']).stdout, beforeState, 'the run changed nothing');
   const rollback = certwalk(['rollback', '--journal', journal, '--yes']);
   assert.equal(rollback.code, 0, rollback.out);

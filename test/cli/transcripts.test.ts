@@ -55,7 +55,7 @@ test('certwalk transcripts lists a run and its rollback, newest first, with --js
   );
   // Unattended sessions are recorded as the terminal showed them: valid asciicast v2, the lines as printed.
   for (const [transcript, printed, last] of [
-    [runTranscript, run.stdout, 'completed: 8 steps verified'],
+    [runTranscript, run.stdout, 'completed: 9 steps verified'],
     [rollbackTranscript, rollback.stdout, 'rolled back: every completed step was undone'],
   ] as const) {
     const {header, events} = parseCast(readFileSync(castPathFor(transcript), 'utf8'));

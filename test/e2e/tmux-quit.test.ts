@@ -24,7 +24,7 @@ async function toFailedReAdd(w: World): Promise<Tmux> {
   await tmux.waitFor('Continue to the plan →');
   await pressUntil(tmux, 'Down', (s) => s.includes('› Continue to the plan →'), 'Continue to the plan');
   await tmux.keys('Enter');
-  await tmux.waitFor(/plan: 8 steps/);
+  await tmux.waitFor(/plan: 9 steps/);
   await tmux.keys('s');
   const title = `Confirm [master]: Delete the SSL binding on ${IPPORT}`;
   await tmux.waitFor(title, 60_000);
@@ -73,7 +73,7 @@ describe('quitting half-way leaves the session unfinished (tmux, 80×24)', () =>
     // `certwalk resume` lists it
     const listed = certwalk(w.home, ['resume']);
     assert.equal(listed.status, 0, listed.stdout + listed.stderr);
-    assert.match(listed.stdout, /ssis-master on sandbox .*\n.*2\/8 steps done/);
+    assert.match(listed.stdout, /ssis-master on sandbox .*\n.*3\/9 steps done/);
 
     // A new session on the same nodes is refused before anything changes, naming the session and the ways back
     const before = certwalk(w.home, ['sandbox', 'show', w.dir, '--json']).stdout;
@@ -93,7 +93,7 @@ describe('quitting half-way leaves the session unfinished (tmux, 80×24)', () =>
     const listed = await waitForListing(w);
     // It closed its journal (an end record, not "stopped without closing it"): the hang-up was handled
     assert.doesNotMatch(listed, /stopped without closing/);
-    assert.match(listed, /2\/8 steps done/);
+    assert.match(listed, /3\/9 steps done/);
     const unlock = certwalk(w.home, ['unlock', 'master', '--sandbox', w.dir]);
     assert.match(unlock.stdout + unlock.stderr, /master is locked by ssis-master/);
   });

@@ -15,7 +15,7 @@ function certwalk(home: string, args: string[], env: Record<string, string> = {}
 function crashed(): {dir: string; home: string; before: string} {
   const {dir, home} = world('recovery', '--workers', '1');
   const before = certwalk(home, ['sandbox', 'show', dir, '--json']).stdout;
-  const run = certwalk(home, ['run', 'ssis-master', '--sandbox', dir, '--yes'], {CERTWALK_CRASH_AFTER_RECORD: '30'});
+  const run = certwalk(home, ['run', 'ssis-master', '--sandbox', dir, '--yes'], {CERTWALK_CRASH_AFTER_RECORD: '36'});
   assert.equal(run.signal, 'SIGKILL');
   return {dir, home, before};
 }
@@ -28,14 +28,14 @@ describe('recovery after certwalk was killed (tmux, 80×24)', () => {
       const screen = await tmux.waitFor('unfinished sessions on this fleet');
       assertFits(screen, 80, 24);
       assert.match(screen, /› SSIS Scale Out: change the Master certificate/);
-      assert.match(screen, /^ {4}2\/8 steps done · stopped without closing$/m);
+      assert.match(screen, /^ {4}3\/9 steps done · stopped without closing$/m);
       assert.match(screen, /uncertain: \[master\] Add the new certificate on 0\.0\.0\.0:8391/);
       await tmux.keys('Enter');
       const run = await tmux.waitFor('INTERRUPTED (certwalk stopped) during');
       assertFits(run, 80, 24);
       assert.match(run, /e resume \(reads it back first\)/);
       await tmux.keys('e');
-      await tmux.waitFor('✔ Completed: all 8 steps done and read back', 120_000);
+      await tmux.waitFor('✔ Completed: all 9 steps done and read back', 120_000);
       const after = JSON.parse(certwalk(home, ['sandbox', 'show', dir, '--json']).stdout) as {nodes: Record<string, {bindings: {ipport: string; certhash: string}[]}>};
       const old = (JSON.parse(before) as typeof after).nodes.master!.bindings.find((b) => b.ipport === '0.0.0.0:8391')!.certhash;
       assert.notEqual(after.nodes.master!.bindings.find((b) => b.ipport === '0.0.0.0:8391')!.certhash, old);

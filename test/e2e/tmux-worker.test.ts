@@ -40,7 +40,7 @@ describe('the worker procedure in a real terminal (tmux)', () => {
     const before = show(home, dir);
     try {
       await openWorkerProcedure(tmux);
-      const plan = await continueToPlan(tmux, 7);
+      const plan = await continueToPlan(tmux, 8);
       assertFits(plan, 80, 24);
       await tmux.keys('s');
       // The delete of the old certificate asks first, naming it by thumbprint; then the settings value
@@ -51,9 +51,9 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       await waitUntilGone(tmux, 'Confirm [worker1]: Delete the old certificate');
       await tmux.waitFor('Confirm [worker1]: Overwrite WorkerHttpsCertThumbprint', 60_000);
       await tmux.keys('y');
-      const done = await tmux.waitFor('✔ Completed: all 7 steps done and read back', 60_000);
+      const done = await tmux.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
       assertFits(done, 80, 24);
-      assert.match(done.split('\n')[0]!, /COMPLETED 7\/7$/);
+      assert.match(done.split('\n')[0]!, /COMPLETED 8\/8$/);
       assert.match(done, /^worker1 +WorkerSettings\.config WorkerHttpsC.* [0-9A-F]{6,}…[0-9A-F]{4} → [0-9A-F]{6,}…[0-9A-F]{4}$/m);
       const oldThumb = before.nodes.worker1!.stores.My![0]!.thumbprint;
       assert.ok(!show(home, dir).nodes.worker1!.stores.My!.some((c) => c.thumbprint === oldThumb), 'the old certificate is gone after the run');
@@ -82,7 +82,7 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       await tmux.waitFor('all (6 workers)');
       await tmux.keys('Enter');
       await tmux.waitFor(/Workers\s+all/);
-      const plan = await continueToPlan(tmux, 42);
+      const plan = await continueToPlan(tmux, 48);
       assertFits(plan, 80, 24);
       await tmux.keys('s');
       // "a" answers each kind of question once for every worker
@@ -95,20 +95,20 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       // (how far the other lanes got depends on timing: the ones in flight finish their step and stop)
       const list = await tmux.waitFor(/nodes 6: {2}✘ 1 failed {2}▶ 0 running {2}✔ \d done/, 180_000);
       assertFits(list, 80, 24);
-      const done = Number(/FAILED (\d+)\/42$/.exec(list.split('\n')[0]!)?.[1]);
+      const done = Number(/FAILED (\d+)\/48$/.exec(list.split('\n')[0]!)?.[1]);
       assert.ok(done > 3, list);
       const rows = list.split('\n');
       const counts = rows.findIndex((l) => l.startsWith('nodes 6:'));
-      assert.match(rows[counts + 1]!, /^›✘ worker4 +3\/7 winhttpcertcfg -g .*FAILED \(do\)$/, list);
-      assert.ok(rows.some((l) => /^ ✔ worker1 +7\/7/.test(l)), list);
+      assert.match(rows[counts + 1]!, /^›✘ worker4 +4\/8 winhttpcertcfg -g .*FAILED \(do\)$/, list);
+      assert.ok(rows.some((l) => /^ ✔ worker1 +8\/8/.test(l)), list);
       assert.ok(rows.some((l) => /^↑↓\/Enter node · g steps · x undo node · e retry · r undo all · \? help$/.test(l)), list);
 
       // x on worker4 asks, then rolls back worker4 only: the procedure is paused with worker4 not started
       await tmux.keys('x');
       await tmux.waitFor('Roll back worker4 only');
       await tmux.keys('y');
-      // (worker4's three done steps are undone and it is back to not started)
-      const paused = await tmux.waitFor(`PAUSED ${done - 3}/42`, 60_000);
+      // (worker4's four done steps are undone and it is back to not started)
+      const paused = await tmux.waitFor(`PAUSED ${done - 4}/48`, 60_000);
       assertFits(paused, 80, 24);
       const partly = show(home, dir);
       assert.deepEqual(partly.nodes.worker4, before.nodes.worker4);

@@ -110,7 +110,7 @@ async function toPlan(tmux: Tmux): Promise<string> {
   await tmux.waitFor('Continue to the plan →');
   await downToContinue(tmux);
   await tmux.keys('Enter');
-  return tmux.waitFor(/plan: 8 steps/);
+  return tmux.waitFor(/plan: 9 steps/);
 }
 
 /** s, then y at each Confirm box (waiting until each has gone), then the Completed screen; `check` sees each box. */
@@ -121,7 +121,7 @@ async function runWithYes(tmux: Tmux, check: (screen: string) => void = () => {}
     await tmux.keys('y');
     await waitUntilGone(tmux, title);
   }
-  return tmux.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
+  return tmux.waitFor('✔ Completed: all 9 steps done and read back', 60_000);
 }
 
 async function waitUntilGone(tmux: Tmux, text: string, timeoutMs = 30_000): Promise<void> {
@@ -160,8 +160,13 @@ describe('certwalk in a real terminal (tmux)', () => {
     assert.ok(oldBinding);
     try {
       // When the admin opens the procedure, continues to the plan and starts it
-      const plan = await toPlan(tmux);
+      let plan = await toPlan(tmux);
       assertFits(plan, 80, 24);
+      // The exact delete command is on the plan, a few lines below the first page at 80×24: ↓ scrolls to it.
+      for (let i = 0; i < 12 && !plan.includes(`$ netsh http delete sslcert ipport=${IPPORT}`); i++) {
+        await tmux.keys('Down');
+        plan = tmux.screen();
+      }
       assert.ok(plan.includes(`$ netsh http delete sslcert ipport=${IPPORT}`), plan);
       const done = await runWithYes(tmux, (box) => {
         // (each Confirm box fits the terminal and shows its answer line and the footer's keys)
@@ -174,7 +179,7 @@ describe('certwalk in a real terminal (tmux)', () => {
       assertFits(done, 80, 24);
       const title = done.split('\n')[0]!;
       assert.match(title, /^certwalk · SSIS Scale Out/);
-      assert.match(title, /COMPLETED 8\/8$/);
+      assert.match(title, /COMPLETED 9\/9$/);
       assert.match(done, /^master\s+http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]{6,}…[0-9A-F]{4} → [0-9A-F]{6,}…[0-9A-F]{4}$/m, done);
 
       // …and the sandbox has the new hash on the binding = the new MasterSettings value, with the same appid
@@ -199,7 +204,7 @@ describe('certwalk in a real terminal (tmux)', () => {
 
       // Then the screen says so and the sandbox JSON equals the one taken before the run
       assertFits(rolled, 80, 24);
-      assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/8$/);
+      assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/9$/);
       assert.deepEqual(show(home, dir), before);
 
       // When the admin presses q, Then certwalk exits with 0 (no question: the procedure has ended)
@@ -227,20 +232,20 @@ describe('certwalk in a real terminal (tmux)', () => {
       assert.ok(plan.includes(`current  ${oldThumbprint} (master ${IPPORT})`), plan);
       const newThumbprint = /^new\s+([0-9A-F]{40}) /m.exec(plan)?.[1];
       assert.ok(newThumbprint, plan);
-      for (let n = 1; n <= 8; n++) assert.match(plan, new RegExp(`^ ?${n}\\. \\[(master|worker1)\\] `, 'm'));
+      for (let n = 1; n <= 9; n++) assert.match(plan, new RegExp(`^ ?${n}\\. \\[(master|worker1)\\] `, 'm'));
 
       // When it runs (s, y to each Confirm box) to completion
       await tmux.keys('s');
       const running = await tmux.waitFor(CONFIRMS[0]!, 60_000);
       assertFits(running, 200, 50);
-      assert.match(running.split('\n')[0]!, /^certwalk · SSIS Scale Out: change the Master certificate\s+RUNNING 1\/8$/);
-      assert.match(running, /^\?\s+2 master\s+Delete the SSL binding on 0\.0\.0\.0:8391.*confirm\?$/m);
+      assert.match(running.split('\n')[0]!, /^certwalk · SSIS Scale Out: change the Master certificate\s+RUNNING 2\/9$/);
+      assert.match(running, /^\?\s+3 master\s+Delete the SSL binding on 0\.0\.0\.0:8391.*confirm\?$/m);
       for (const title of CONFIRMS) {
         await tmux.waitFor(title, 60_000);
         await tmux.keys('y');
         await waitUntilGone(tmux, title);
       }
-      const done = await tmux.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
+      const done = await tmux.waitFor('✔ Completed: all 9 steps done and read back', 60_000);
 
       // Then the before/after panel shows whole thumbprints: old → new on the http.sys row
       assertFits(done, 200, 50);

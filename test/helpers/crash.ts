@@ -4,9 +4,9 @@
 // process per simulated command would make it take an hour. The journal, the runner and the recovery are the same.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {showSandbox} from '../../src/hosts/sandbox/show.ts';
 
@@ -68,6 +68,34 @@ export function restoreWorld(world: CrashWorld, saved: string): void {
   cpSync(saved, world.base, {recursive: true});
 }
 
+/** PFX = SEQUENCE { INTEGER 3, … }: the DER header of a PKCS#12 file, whatever its name. */
+function looksLikePfx(bytes: Buffer): boolean {
+  if (bytes[0] !== 0x30) return false;
+  const lengthBytes = bytes[1]! & 0x80 ? bytes[1]! & 0x7f : 0;
+  const at = 2 + lengthBytes;
+  return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && bytes[at + 2] === 0x03;
+}
+
+/**
+ * Files holding key material in any node's temp folders (a folder named Temp, any depth, any case): a .pfx/.p12, a
+ * PKCS#12 under another name, or a PEM private key. Certificates on their way into a store hold no key: allowed.
+ */
+export function keyMaterialInTemp(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string, inTemp: boolean) => {
+    for (const entry of readdirSync(path, {withFileTypes: true})) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full, inTemp || entry.name.toLowerCase() === 'temp');
+      else if (inTemp) {
+        const bytes = readFileSync(full);
+        if (/\.(pfx|p12)$/i.test(entry.name) || looksLikePfx(bytes) || bytes.includes('PRIVATE KEY')) found.push(full.slice(dir.length + 1));
+      }
+    }
+  };
+  walk(join(dir, 'nodes'), false);
+  return found;
+}
+
 export interface CrashPlan {
   readonly procedure: string;
   readonly workers: number;
@@ -83,7 +111,18 @@ export interface CrashPlan {
  */
 export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: number; tried: number}> {
   const templateDir = template(plan.workers);
+  // The template, the reference run and a failed point's worlds are removed too, whatever the outcome.
+  const made: string[] = [dirname(templateDir)];
+  try {
+    return await sweep(plan, templateDir, made);
+  } finally {
+    for (const dir of made) rmSync(dir, {recursive: true, force: true});
+  }
+}
+
+async function sweep(plan: CrashPlan, templateDir: string, made: string[]): Promise<{points: number; tried: number}> {
   const reference = freshWorld(templateDir);
+  made.push(reference.base);
   const before = await snapshot(reference);
   const run = ['run', plan.procedure, '--sandbox', reference.dir, '--yes', '--journal', reference.journal, ...plan.params.flatMap((p) => ['--param', p])];
   const full = certwalk(reference, run);
@@ -95,6 +134,7 @@ export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: numbe
   const stride = Number(process.env.CERTWALK_CRASH_STRIDE ?? 1);
   for (let n = 1; n < points; n += stride) {
     const world = freshWorld(templateDir);
+    made.push(world.base, `${world.base}-saved`);
     const crashed = certwalk(world, ['run', plan.procedure, '--sandbox', world.dir, '--yes', '--journal', world.journal, ...plan.params.flatMap((p) => ['--param', p])], {CERTWALK_CRASH_AFTER_RECORD: String(n)});
     assert.equal(crashed.signal, 'SIGKILL', `point ${n}: the run was not killed:\n${crashed.out}`);
     assert.equal(journalRecords(world), n, `point ${n}: the journal holds ${journalRecords(world)} records`);
@@ -117,14 +157,17 @@ export async function crashAtEveryPoint(plan: CrashPlan): Promise<{points: numbe
     const resumed = certwalk(world, ['resume', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(resumed.code, 0, `point ${n}: resume did not complete:\n${resumed.out}`);
     plan.completed(await snapshot(world), before);
+    assert.deepEqual(keyMaterialInTemp(world.dir), [], `point ${n}: key material left in a temp folder after the resume`);
     const undone = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(undone.code, 0, `point ${n}: rollback after resume failed:\n${undone.out}`);
     assert.equal(await snapshot(world), before, `point ${n}: rollback after resume did not restore the state`);
+    assert.deepEqual(keyMaterialInTemp(world.dir), [], `point ${n}: key material left in a temp folder after the rollback that followed the resume`);
 
     restoreWorld(world, saved);
     const rolled = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(rolled.code, 0, `point ${n}: rollback from the crash failed:\n${rolled.out}`);
     assert.equal(await snapshot(world), before, `point ${n}: rollback from the crash did not restore the state`);
+    assert.deepEqual(keyMaterialInTemp(world.dir), [], `point ${n}: key material left in a temp folder after the rollback from the crash`);
     rmSync(world.base, {recursive: true, force: true});
     rmSync(saved, {recursive: true, force: true});
     tried++;

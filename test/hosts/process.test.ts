@@ -109,3 +109,26 @@ describe('runCommand', () => {
     assert.equal(r.exitCode, 1);
   });
 });
+
+describe('the environment of a child', () => {
+  test("certwalk's secret variables (any case) are left out; the rest of its environment and the caller's additions go in", async () => {
+    const saved = {...process.env};
+    try {
+      process.env['CERTWALK_PFX_PASSWORD'] = 'pfx-secret-1';
+      process.env['certwalk_cert_passphrase'] = 'key-secret-2';
+      process.env['CERTWALK_NOT_A_SECRET'] = 'kept';
+      const printEnv = 'process.stdout.write(JSON.stringify(process.env))';
+      const r = await runProcess(node, ['-e', printEnv], {env: {EXTRA_FOR_TOOL: 'given', CERTWALK_PFX_PASSWORD: 'passed-anyway'}});
+      assert.equal(r.exitCode, 0, r.stderr);
+      const env = JSON.parse(r.stdout) as Record<string, string>;
+      assert.ok(!Object.keys(env).some((name) => /^certwalk_(pfx_password|cert_passphrase)$/i.test(name)), Object.keys(env).join(' '));
+      assert.ok(!r.stdout.includes('pfx-secret-1') && !r.stdout.includes('key-secret-2') && !r.stdout.includes('passed-anyway'));
+      assert.equal(env['CERTWALK_NOT_A_SECRET'], 'kept');
+      assert.equal(env['EXTRA_FOR_TOOL'], 'given');
+      assert.equal(env['PATH'], process.env['PATH']);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+});

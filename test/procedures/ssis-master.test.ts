@@ -160,9 +160,9 @@ describe('ssis-master on the sandbox', () => {
   });
 
   test('a failure at any step, then rollback, always restores the exact prior state', async () => {
-    // One fault per command that changes something, in procedure order (1 worker: 8 steps).
+    // One fault per command that changes something, in procedure order (1 worker: 9 steps).
     const faults: {name: string; rule: Parameters<typeof addFault>[1]}[] = [
-      {name: 'import into Root', rule: {node: 'master', program: 'certutil', match: '-importpfx'}},
+      {name: 'import into Root', rule: {node: 'master', program: 'powershell', match: 'Import-PfxCertificate'}},
       {name: 'netsh delete', rule: {node: 'master', program: 'netsh', match: 'delete sslcert'}},
       {name: 'netsh add', rule: {node: 'master', program: 'netsh', match: 'add sslcert'}},
       {name: 'master service start', rule: {node: 'master', program: 'sc', match: 'start'}},

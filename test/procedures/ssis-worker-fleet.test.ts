@@ -138,7 +138,7 @@ describe('ssis-worker over many workers', () => {
       return {code: result.status, stdout: result.stdout, out: result.stdout + result.stderr};
     };
     assert.equal(certwalk('sandbox', 'init', dir, '--workers', '6').code, 0);
-    assert.equal(certwalk('sandbox', 'fault', dir, '--node', 'worker5', '--program', 'certutil', '--match=-importpfx').code, 0);
+    assert.equal(certwalk('sandbox', 'fault', dir, '--node', 'worker5', '--program', 'powershell', '--match=Import-PfxCertificate').code, 0);
     const run = certwalk('run', 'ssis-worker', '--sandbox', dir, '--yes', '--param', 'workers=all', '--concurrency', '4', '--on-failure', 'continue');
     assert.equal(run.code, 1, run.out);
     assert.match(run.stdout, /worker5/);

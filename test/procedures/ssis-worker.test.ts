@@ -151,9 +151,9 @@ describe('ssis-worker on the sandbox', () => {
   test('a failure at each changing command, then rollback, restores the exact prior state', async () => {
     // One fault per command that changes something (and the export the delete depends on), in procedure order.
     const faults: {name: string; rule: Parameters<typeof addFault>[1]; step: string}[] = [
-      {name: 'import into My', rule: {node: 'worker1', program: 'certutil', match: '-importpfx'}, step: 'worker1.import-cert'},
+      {name: 'import into My', rule: {node: 'worker1', program: 'powershell', match: 'Import-PfxCertificate'}, step: 'worker1.import-cert'},
       {name: 'add to Root', rule: {node: 'worker1', program: 'certutil', match: '-addstore'}, step: 'worker1.root'},
-      {name: 'export of the old certificate', rule: {node: 'worker1', program: 'certutil', match: '-exportpfx'}, step: 'worker1.delete-old'},
+      {name: 'export of the old certificate', rule: {node: 'worker1', program: 'powershell', match: 'Export-PfxCertificate'}, step: 'worker1.delete-old'},
       {name: 'delete of the old certificate', rule: {node: 'worker1', program: 'certutil', match: '-delstore'}, step: 'worker1.delete-old'},
       {name: 'grant', rule: {node: 'worker1', program: 'winhttpcertcfg', match: '-g -c'}, step: 'worker1.grant-key'},
       {name: 'master trust', rule: {node: 'master', program: 'certutil', match: '-addstore'}, step: 'master.trust-worker1'},
@@ -260,7 +260,7 @@ describe('ssis-worker on the sandbox', () => {
     assert.ok(step.status.kind === 'failed' && step.status.phase === 'capture');
     const message = failure(step.status);
     assert.match(message, new RegExp(`the old certificate ${old.info.thumbprint} \\(CN=worker1\\.contoso\\.local\\) could not be kept`));
-    assert.match(message, /not exportable \(certutil -exportPFX: NTE_BAD_KEY_STATE\)/);
+    assert.match(message, /not exportable \(Export-PfxCertificate: Cannot export non-exportable private key\)/);
     assert.match(message, /Nothing was deleted\. Skipping this step leaves the old certificate in LocalMachine\\My/);
     assert.ok(step.info.skippable);
     // And nothing was deleted, nothing was kept
@@ -386,7 +386,7 @@ describe('ssis-worker on the sandbox', () => {
       }
       assert.ok(!/PRIVATE KEY/.test(text), `${file} holds a private key`);
     }
-    assert.match(readFileSync(r.transcriptPath, 'utf8'), /certutil -p \*{8} -exportPFX My /);
+    assert.match(readFileSync(r.transcriptPath, 'utf8'), /Export-PfxCertificate -Cert 'Cert:\\LocalMachine\\My\\[0-9A-F]{40}' -FilePath '[^']+' -Password \$password/);
   });
 
   test('certwalk run ssis-worker through the real binary, then rollback --journal', () => {
@@ -410,7 +410,7 @@ describe('ssis-worker on the sandbox', () => {
     const journal = join(base, 'run.jsonl');
     const run = certwalk(['run', 'ssis-worker', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'worker=worker2']);
     assert.equal(run.code, 0, run.out);
-    assert.match(run.stdout, /completed: 7 steps verified/);
+    assert.match(run.stdout, /completed: 8 steps verified/);
     assert.match(run.stdout, /WorkerSettings\.config WorkerHttpsCertThumbprint [0-9A-F]{40} → [0-9A-F]{40}/);
     const after = JSON.parse(certwalk(['sandbox', 'show', dir, '--json']).stdout) as Snapshot;
     assert.deepEqual(after.nodes.worker1, (JSON.parse(before) as Snapshot).nodes.worker1, 'worker1 was not chosen');

@@ -102,7 +102,7 @@ async function startRun(app: ReturnType<typeof render>): Promise<string> {
   const plan = await continueToPlan(app);
   const thumbprint = newThumbprintOf(plan);
   await press(app, 's');
-  await waitForFrame(app, /RUNNING \d+\/8/);
+  await waitForFrame(app, /RUNNING \d+\/9/);
   return thumbprint;
 }
 
@@ -115,7 +115,7 @@ async function answer(app: ReturnType<typeof render>, title: string, key: string
 async function runToCompletion(app: ReturnType<typeof render>): Promise<{thumbprint: string; done: string}> {
   const thumbprint = await startRun(app);
   for (const title of [CONFIRM_DELETE, CONFIRM_MASTER, CONFIRM_WORKER]) await answer(app, title, 'y');
-  const done = await waitForFrame(app, '✔ Completed: all 8 steps done and read back', 60_000);
+  const done = await waitForFrame(app, '✔ Completed: all 9 steps done and read back', 60_000);
   return {thumbprint, done};
 }
 
@@ -152,15 +152,15 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.match(params, /Key size\s+2048/);
     assert.match(params, /Master port\s+8391/);
     const plan = await continueToPlan(app);
-    assert.match(plan, /plan: 8 steps/);
+    assert.match(plan, /plan: 9 steps/);
     assert.ok(plan.includes(`$ netsh http delete sslcert ipport=${IPPORT}`), plan);
     const thumbprint = newThumbprintOf(plan);
     await press(app, 's');
     for (const title of [CONFIRM_DELETE, CONFIRM_MASTER, CONFIRM_WORKER]) await answer(app, title, 'y');
-    const done = await waitForFrame(app, '✔ Completed: all 8 steps done and read back', 60_000);
+    const done = await waitForFrame(app, '✔ Completed: all 9 steps done and read back', 60_000);
 
-    // Then the screen says COMPLETED 8/8 with every step green
-    assert.match(done.split('\n')[0]!, /COMPLETED 8\/8$/);
+    // Then the screen says COMPLETED 9/9 with every step green
+    assert.match(done.split('\n')[0]!, /COMPLETED 9\/9$/);
     assert.ok(stepRows(done).length >= 3 && stepRows(done).every((r) => r.icon === '✔'), done);
     // …the before/after panel has the http.sys row: old → new, shortened to head…tail at this width
     const row = done.split('\n').find((l) => /^master\s+http\.sys 0\.0\.0\.0:8391\s+[0-9A-F]/.test(l));
@@ -221,10 +221,10 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.ok(box.includes('✔ Completed'));
     const list = await pressWhen(app, 'Roll back: undo every step that changed something, newest first', 'y');
     assert.ok(list.includes('y start the rollback · n/Esc cancel'), list);
-    const rolled = await waitForFrame(app, /↺ Rolled back: 8 step\(s\) undone/, 60_000);
+    const rolled = await waitForFrame(app, /↺ Rolled back: 9 step\(s\) undone/, 60_000);
 
     // Then every step is undone, the title says ROLLED BACK, and the sandbox deep-equals the snapshot taken before
-    assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/8$/);
+    assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/9$/);
     assert.ok(stepRows(rolled).every((r) => r.icon === '↺'), rolled);
     assert.doesNotMatch(rolled.split('\n').at(-1)!, /r roll back/, 'no second rollback is offered');
     const now = await showSandbox(world.dir);
@@ -248,11 +248,11 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
 
     // When the admin answers n
     await press(app, 'n');
-    // Then the run is PAUSED, step 2 is back to pending, and nothing was deleted
+    // Then the run is PAUSED, step 3 (the delete) is back to pending, and nothing was deleted
     const paused = await waitForFrame(app, /PAUSED · p resume/);
-    assert.match(paused.split('\n')[0]!, /PAUSED 1\/8$/);
+    assert.match(paused.split('\n')[0]!, /PAUSED 2\/9$/);
     assert.ok(!paused.includes('Confirm ['), paused);
-    assert.equal(stepRows(paused).find((r) => r.n === 2)?.icon, '·', paused);
+    assert.equal(stepRows(paused).find((r) => r.n === 3)?.icon, '·', paused);
     const afterNo = await showSandbox(world.dir);
     assert.deepEqual(masterBinding(afterNo), masterBinding(world.initial), 'the binding is untouched');
     assert.deepEqual(afterNo.nodes.master!.settings, world.initial.nodes.master!.settings);
@@ -261,8 +261,8 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     await press(app, 'p');
     // Then the same step asks again
     const again = await waitForFrame(app, CONFIRM_DELETE);
-    assert.match(again.split('\n')[0]!, /RUNNING 1\/8$/);
-    assert.equal(stepRows(again).find((r) => r.n === 2)?.icon, '?', again);
+    assert.match(again.split('\n')[0]!, /RUNNING 2\/9$/);
+    assert.equal(stepRows(again).find((r) => r.n === 3)?.icon, '?', again);
     assert.deepEqual(masterBinding(await showSandbox(world.dir)), masterBinding(world.initial));
   });
 
@@ -346,7 +346,7 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.deepEqual(masterBinding(await showSandbox(world.dir)), masterBinding(world.initial));
   });
 
-  test('netsh add sslcert fails on the master: step 3 FAILED with error 1312, later steps pending; r y restores everything', async () => {
+  test('netsh add sslcert fails on the master: step 4 FAILED with error 1312, later steps pending; r y restores everything', async () => {
     // Given a fault: the next `netsh http add sslcert` on the master fails
     await addFault(world.dir, {program: 'netsh', match: 'add sslcert', node: 'master'});
     const before = masterBinding(world.initial);
@@ -359,11 +359,11 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
 
     // Then the add step shows FAILED with netsh's 1312 text, and every step after it is still pending
     const failed = await waitForFrame(app, 'FAILED (do)', 60_000);
-    assert.match(failed.split('\n')[0]!, /FAILED 2\/8$/);
+    assert.match(failed.split('\n')[0]!, /FAILED 3\/9$/);
     const rows = stepRows(failed);
-    assert.match(rows.find((r) => r.n === 3)?.line ?? '', /^✘  3 master\s+Add the new certificate on 0\.0\.0\.0:8391.*FAILED \(do\)$/, failed);
-    assert.ok(rows.filter((r) => r.n > 3).every((r) => r.icon === '·'), failed);
-    assert.ok(rows.filter((r) => r.n < 3).every((r) => r.icon === '✔'), failed);
+    assert.match(rows.find((r) => r.n === 4)?.line ?? '', /^✘  4 master\s+Add the new certificate on 0\.0\.0\.0:8391.*FAILED \(do\)$/, failed);
+    assert.ok(rows.filter((r) => r.n > 4).every((r) => r.icon === '·'), failed);
+    assert.ok(rows.filter((r) => r.n < 4).every((r) => r.icon === '✔'), failed);
     const flat = failed.replace(/\s+/g, ' ');
     assert.ok(flat.includes('1312'), failed);
     assert.ok(flat.includes('A specified logon session does not exist'), failed);

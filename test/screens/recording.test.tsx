@@ -48,10 +48,10 @@ test('a TUI session is recorded as asciicast v2 next to its transcript and repla
   await term.pressUntil(DOWN, '› Continue to the plan →');
   await term.pressWhen('› Continue to the plan →', ENTER);
   await term.pressWhen(/plan: \d+ steps/, 's');
-  await term.waitFor(/RUNNING \d+\/8/);
+  await term.waitFor(/RUNNING \d+\/9/);
   term.stdout.resize(90, 28);
   for (const title of CONFIRMS) await term.pressWhen(title, 'y');
-  await term.waitFor('✔ Completed: all 8 steps done and read back', 60_000);
+  await term.waitFor('✔ Completed: all 9 steps done and read back', 60_000);
   await term.press('q');
   assert.equal(await exited, 0);
 
@@ -81,14 +81,14 @@ test('a TUI session is recorded as asciicast v2 next to its transcript and repla
   assert.ok(events[0]![2].startsWith('\u001B[H\u001B[2J'), 'starts on a cleared screen');
   assert.ok(!shown.includes('Choose a procedure:'));
   for (const title of CONFIRMS) assert.ok(shown.includes(title), `the recording shows "${title}"`);
-  assert.ok(shown.includes('✔ Completed: all 8 steps done and read back'));
+  assert.ok(shown.includes('✔ Completed: all 9 steps done and read back'));
   assert.doesNotMatch(text, /PRIVATE KEY/);
 
   // asciinema itself reads it back (it wants a terminal: `script` gives it one)
   if (onPath('asciinema') && onPath('script')) {
     const cat = spawnSync('script', ['-qec', `asciinema cat '${castPath}'`, '/dev/null'], {encoding: 'utf8', input: ''});
     assert.equal(cat.status, 0, cat.stdout + cat.stderr);
-    assert.ok(stripAnsi(cat.stdout).includes('✔ Completed: all 8 steps done and read back'), cat.stdout.slice(-2000));
+    assert.ok(stripAnsi(cat.stdout).includes('✔ Completed: all 9 steps done and read back'), cat.stdout.slice(-2000));
   } else {
     t.diagnostic('asciinema (or script) is not installed: `asciinema cat` not tried');
   }

@@ -1,12 +1,16 @@
 // Step: put a certificate into a LocalMachine store of a node (PFX with its key, or public part only).
 // Undo removes it only if it was not there before the step ran, and not while a later session relies on it (a later
-// rotation that found it as the current certificate puts it back on its own rollback).
-import {addStore, addStoreCommand, delStore, importPfx, importPfxCommand, listStore, redactCommand} from '../../ops/certutil.ts';
+// rotation that found it as the current certificate puts it back on its own rollback). A PFX goes in with
+// Import-PfxCertificate, its password on stdin (ops/pki.ts), never with certutil -p. Its temp copy is removed when the
+// import returns, by the removeTempPfxStep that follows this step (a kill during the import), and by this step's undo.
+import {addStore, addStoreCommand, delStore, listStore} from '../../ops/certutil.ts';
 import type {Host} from '../../hosts/host.ts';
 import {formatCommand} from '../../ops/command.ts';
+import {importPfx, importPfxCommand} from '../../ops/pki.ts';
 import type {Json} from '../../state/types.ts';
 import type {StepDefinition} from '../types.ts';
 import {sessionsRelyingOn, undoRefused} from './undo-guard.ts';
+import {removeTempFiles, tempPfxName} from './temp-pfx.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
 export interface CertificateMaterial {
@@ -27,10 +31,13 @@ export function addCertificateStep(options: {
 }): StepDefinition {
   const {id, node, store, cert} = options;
   const withKey = cert.pfx !== undefined;
-  const tempName = `certwalk-${cert.thumbprint}.${withKey ? 'pfx' : 'cer'}`;
-  const commandFor = (tempDir: string) => {
+  const tempName = withKey ? tempPfxName(cert.thumbprint) : `certwalk-${cert.thumbprint}.cer`;
+  const planned = (tempDir: string) => {
     const file = `${tempDir}\\${tempName}`;
-    return cert.pfx ? importPfxCommand(store, file, cert.pfx.password) : addStoreCommand(store, file);
+    if (!withKey) return [{node, text: formatCommand(addStoreCommand(store, file))}];
+    // The line that imports; the whole script (it also reads the password) is in the transcript when it runs.
+    const importLine = importPfxCommand(store, file).script.split('\n').find((line) => line.includes('Import-PfxCertificate'))!;
+    return [{node, text: `PS> ${importLine.replace(/^\$imported = /, '')}`}];
   };
   const present = async (host: Host) =>
     (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
@@ -44,7 +51,7 @@ export function addCertificateStep(options: {
     skippable: options.skippable ?? false,
     undoLast: false,
     hasUndo: true,
-    plan: () => [{node, text: formatCommand(redactCommand(commandFor('C:\\Windows\\Temp')))}],
+    plan: () => planned('C:\\Windows\\Temp'),
     async capture(ctx) {
       const host = await ctx.host(node);
       const existing = await present(host);
@@ -60,7 +67,7 @@ export function addCertificateStep(options: {
       if (cert.pfx) ctx.secret(cert.pfx.password);
       await host.writeFile(file, Buffer.from(cert.pfx ? cert.pfx.base64 : cert.derBase64, 'base64'));
       try {
-        if (cert.pfx) await importPfx(host, store, file, cert.pfx.password);
+        if (cert.pfx) await importPfx(host, store, file, cert.thumbprint, cert.pfx.password);
         else await addStore(host, store, file);
       } finally {
         await host.removeFile(file);
@@ -79,20 +86,22 @@ export function addCertificateStep(options: {
       return {checks, changes: [{node, label: `LocalMachine\\${store}`, before, after: cert.thumbprint}]};
     },
     async undo(ctx, captured: Json) {
-      if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before`;
       const host = await ctx.host(node);
-      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove (already restored)`;
+      // First the temp PFX a kill during the import may have left (a rollback of that crash comes here).
+      const pfxGone = withKey ? (await removeTempFiles(host, [tempName])).map((path) => `; removed ${path}`).join('') : '';
+      if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before${pfxGone}`;
+      if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove (already restored)${pfxGone}`;
       const relying = sessionsRelyingOn(ctx, node, cert.thumbprint);
       if (relying.length) {
         throw undoRefused(
           ctx,
           node,
-          `conflict, not undone: ${cert.thumbprint.toUpperCase()} in LocalMachine\\${store} on ${node} was added by this session, but a later session relies on it (its journal names it: it was the certificate in use when that session started, and its rollback puts it back); certwalk changed nothing.`,
+          `conflict, not undone: ${cert.thumbprint.toUpperCase()} in LocalMachine\\${store} on ${node} was added by this session, but a later session relies on it (its journal names it: it was the certificate in use when that session started, and its rollback puts it back); certwalk changed nothing${pfxGone}.`,
           relying,
         );
       }
       await delStore(host, store, cert.thumbprint);
-      return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}`;
+      return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}${pfxGone}`;
     },
   };
 }

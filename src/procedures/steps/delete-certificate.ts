@@ -18,28 +18,17 @@ import {existsSync} from 'node:fs';
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import type {Host} from '../../hosts/host.ts';
-import {
-  delStore,
-  delStoreCommand,
-  exportPfx,
-  exportPfxCommand,
-  importPfx,
-  importPfxCommand,
-  listStore,
-  listStoreCommand,
-  redactCommand,
-  type StoreCert,
-} from '../../ops/certutil.ts';
+import {delStore, delStoreCommand, listStore, listStoreCommand, type StoreCert} from '../../ops/certutil.ts';
 import {formatCommand} from '../../ops/command.ts';
+import {exportPfx, exportPfxCommand, importPfx, importPfxCommand, KEY_NOT_EXPORTABLE} from '../../ops/pki.ts';
 import {ToolError} from '../../ops/tool-error.ts';
 import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess, listKeyAccessCommand, sameAccount} from '../../ops/winhttpcertcfg.ts';
 import {stateDir} from '../../runner/paths.ts';
 import type {ConfirmPrompt, Json} from '../../state/types.ts';
 import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
+import {keptPfxName} from './temp-pfx.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
-/** HRESULT certutil -exportPFX prints for a key that may not be exported. */
-const NTE_BAD_KEY_STATE = '0x8009000b';
 const PLAN_TEMP = 'C:\\Windows\\Temp';
 
 export interface KeptCertificate {
@@ -153,7 +142,12 @@ function describeCert(c: {thumbprint: string; subject: string; notAfter: string}
 }
 
 function tempPfx(dir: string, thumbprint: string): string {
-  return `${dir}\\certwalk-${thumbprint}-old.pfx`;
+  return `${dir}\\${keptPfxName(thumbprint)}`;
+}
+
+/** A PowerShell command as one line of the plan or the confirmation (the password is never in it: stdin). */
+function scriptLine(script: string): string {
+  return script.split('\n').slice(2).join('; ');
 }
 
 async function removeTemp(ctx: StepContext, host: Host, file: string): Promise<void> {
@@ -207,7 +201,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
     hasUndo: true,
     plan: () => [
       {node, text: `${formatCommand(listStoreCommand(store))}   (the new certificate ${shortThumb(replacement.thumbprint)} and its key are there)`},
-      {node, text: `${formatCommand(redactCommand(exportPfxCommand(store, thumb, tempPfx(PLAN_TEMP, thumb), 'x')))}   (kept to restore: read back, encrypted, removed from the node)`},
+      {node, text: `PS> ${scriptLine(exportPfxCommand(store, thumb, tempPfx(PLAN_TEMP, thumb)).script)}   (kept to restore: read back, encrypted, removed from the node; a one-time password on stdin)`},
       {node, text: `${formatCommand(listKeyAccessCommand(store, keySearch))}   (who can read the old key, to restore it too)`},
       {node, text: deleteLine},
       ...(options.manualEquivalent ? [options.manualEquivalent] : []),
@@ -228,9 +222,9 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         try {
           await exportPfx(host, store, thumb, file, password);
         } catch (error) {
-          if (error instanceof ToolError && error.details.code === NTE_BAD_KEY_STATE) {
+          if (error instanceof ToolError && error.details.code === KEY_NOT_EXPORTABLE) {
             throw new Error(
-              `the old certificate ${thumb} (${current.subject}) could not be kept: its private key is not exportable (certutil -exportPFX: NTE_BAD_KEY_STATE), so a rollback could not bring it back. Nothing was deleted. Skipping this step leaves the old certificate in LocalMachine\\${store}${options.skipConsequence ? `; ${options.skipConsequence}` : ''}.`,
+              `the old certificate ${thumb} (${current.subject}) could not be kept: its private key is not exportable (Export-PfxCertificate: Cannot export non-exportable private key), so a rollback could not bring it back. Nothing was deleted. Skipping this step leaves the old certificate in LocalMachine\\${store}${options.skipConsequence ? `; ${options.skipConsequence}` : ''}.`,
             );
           }
           throw new Error(`the old certificate ${thumb} could not be kept (${(error as Error).message}); nothing was deleted`);
@@ -250,7 +244,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         removes: [`${describeCert(captured)}, with its private key`],
         restoreWith: [
           `an export of ${short} with its private key (PFX, ${kept.pfxBytes} bytes), encrypted (AES-256-GCM) in the journal; its key is in ${kept.keyFile} (0600)`,
-          `${formatCommand(redactCommand(importPfxCommand(store, tempPfx(PLAN_TEMP, thumb), 'x')))}: the same certificate, same thumbprint`,
+          `PS> ${scriptLine(importPfxCommand(store, tempPfx(PLAN_TEMP, thumb)).script)}: the same certificate, same thumbprint`,
           ...(accounts.length
             ? [
                 `read access to its key for ${accounts.join(', ')}${readAt === 'plan' ? ' (as read when the plan was made)' : ''}: ${formatCommand(grantKeyAccessCommand(store, keySearch, 'ACCOUNT'))} for each one the import leaves out`,
@@ -291,7 +285,9 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
       let {certs, current} = await readStore(host);
       let report: string;
       if (current) {
-        // Re-imported only while absent: the certificate in the store is the same one (same thumbprint).
+        // Re-imported only while absent: the certificate in the store is the same one (same thumbprint). A rollback
+        // killed after the import below may have left its temp PFX.
+        await removeTemp(ctx, host, tempPfx(host.tempDir, thumb));
         report = `${short} is in LocalMachine\\${store} (already restored)`;
       } else {
         const {password, pfx} = await unkeep(thumb, c.kept);
@@ -299,7 +295,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         const file = tempPfx(host.tempDir, thumb);
         try {
           await host.writeFile(file, pfx);
-          await importPfx(host, store, file, password);
+          await importPfx(host, store, file, thumb, password);
         } finally {
           pfx.fill(0);
           await removeTemp(ctx, host, file);

@@ -3,10 +3,12 @@
 import type {CmdletDefinition, CmdletTable} from './powershell-cmdlet.ts';
 import {lyncCmdlets} from './lync-cmdlets.ts';
 import {azureMlCmdlets} from './azureml-cmdlets.ts';
+import {pkiCmdlets} from './pki-cmdlets.ts';
 
 export const allCmdlets: CmdletTable = {
   ...lyncCmdlets,
   ...azureMlCmdlets,
+  ...pkiCmdlets,
 };
 
 const BY_LOWER_NAME: ReadonlyMap<string, {readonly name: string; readonly definition: CmdletDefinition}> = new Map(

@@ -61,6 +61,9 @@ export interface CmdletDefinition {
   run(context: CmdletContext, invocation: CmdletInvocation): CmdletResult;
 }
 
+/** Thrown by a cmdlet given a form it does not simulate: the script fails with a `certwalk sandbox:` error. */
+export class NotSimulated extends Error {}
+
 /** A product's cmdlets by name, e.g. `{'Get-CsCertificate': …}`; the interpreter merges every module's table. */
 export type CmdletTable = Readonly<Record<string, CmdletDefinition>>;
 

@@ -5,6 +5,7 @@
 // "PowerShell"); a script outside the subset gets a `certwalk sandbox:` error, never a guessed meaning.
 import type {NodeState} from '../state.ts';
 import {findCmdlet} from './cmdlets.ts';
+import {NotSimulated} from './powershell-cmdlet.ts';
 import type {CmdletContext, CmdletDefinition, CmdletError, CmdletTable, PsObject, PsValue} from './powershell-cmdlet.ts';
 import {convertToJson, JsonLimitError} from './powershell-json.ts';
 import {parseScript, SandboxSyntaxError} from './powershell-parse.ts';
@@ -182,7 +183,7 @@ function runScript(context: ToolContext, script: string, environment: Powershell
     exitCode = lastFailed ? 1 : 0;
   } catch (error) {
     if (error instanceof ExitRequest) exitCode = error.code;
-    else if (error instanceof SandboxLimit || error instanceof JsonLimitError) return sandboxError(`powershell: ${error.message}`, session);
+    else if (error instanceof SandboxLimit || error instanceof JsonLimitError || error instanceof NotSimulated) return sandboxError(`powershell: ${error.message}`, session);
     else throw error;
   }
   return {
