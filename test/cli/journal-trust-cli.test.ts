@@ -180,7 +180,7 @@ describe('journals are not trusted blindly', () => {
 
     const resumed = certwalk(w, ['resume', journal, '--yes', '--sandbox', w.dir]);
     assert.equal(resumed.code, 0, resumed.out);
-    assert.match(resumed.out, /completed: 8 steps verified/);
+    assert.match(resumed.out, /completed: 9 steps verified/);
     assert.doesNotMatch(certwalk(w, ['resume']).out, new RegExp(escaped(journal)), 'a finished session is still listed');
   });
 });

@@ -103,7 +103,7 @@ describe('--sandbox names a sandbox that sandbox init made', () => {
     writeFileSync(killed, `${lines.slice(0, -1).join('\n')}\n`);
     const r = certwalk(['resume', killed, '--yes', '--sandbox', dir], home);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^completed: 8 steps verified$/m);
+    assert.match(r.stdout, /^completed: 9 steps verified$/m);
     assert.equal(certwalk(['resume', killed, '--yes'], home).code, 2, 'closed now: nothing more to resume');
   });
 

@@ -50,14 +50,14 @@ describe('the transcript of a session', () => {
     // Each confirmation, by whom and when
     assert.equal(confirmed.length, 3);
     for (const title of confirmed) {
-      assert.match(text, new RegExp(`^\\d\\d:\\d\\d:\\d\\d  step \\d/8 \\[\\w+\\] ${esc(title)}: CONFIRMED by ${esc(USER)}$`, 'm'), title);
+      assert.match(text, new RegExp(`^\\d\\d:\\d\\d:\\d\\d  step \\d/9 \\[\\w+\\] ${esc(title)}: CONFIRMED by ${esc(USER)}$`, 'm'), title);
     }
     // Each command with its output, exit code and duration
     assert.match(text, /^\d\d:\d\d:\d\d {4}\$ \[master\] netsh http delete sslcert ipport=0\.0\.0\.0:8391\n\d\d:\d\d:\d\d {6}\| SSL Certificate successfully deleted\n\d\d:\d\d:\d\d {6}exit 0 in \d+ ms$/m);
     // Before and after, as each step was read back, and again in the final state
     assert.match(text, /VERIFIED\n(.*\n)*? {12}\[master\] http\.sys 0\.0\.0\.0:8391: before [0-9A-F]{40} -> after [0-9A-F]{40}/);
     const end = text.slice(text.indexOf('session closed'));
-    assert.match(end, /^session closed: procedure completed\n {12}final state: 8 done\n {12}1\. \[master\] .*: done and read back \(\d+\.\d s\)\n/);
+    assert.match(end, /^session closed: procedure completed\n {12}final state: 9 done\n {12}1\. \[master\] .*: done and read back \(\d+\.\d s\)\n/);
     assert.match(end, / {12}before -> after\n(.*\n)* {12}\[worker1\] WorkerSettings\.config MasterHttpsCertThumbprint: [0-9A-F]{40} -> [0-9A-F]{40}\n$/);
 
     const summary = summarizeTranscript(transcriptPath);
