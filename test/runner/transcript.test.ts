@@ -82,7 +82,7 @@ describe('the transcript of a session', () => {
     const again = readFileSync(rollback.transcriptPath, 'utf8');
     assert.equal(again.split('\n')[0], 'certwalk transcript (continuing an earlier session)');
     assert.match(again, /ROLLBACK requested by /);
-    assert.match(again, /session closed: procedure rolled-back\n {12}final state: 8 undone\n/);
+    assert.match(again, /session closed: procedure rolled-back\n {12}final state: 9 undone\n/);
     assert.equal(statSync(rollback.transcriptPath).mode & 0o777, 0o600);
     const listed = listSessions(transcripts);
     assert.deepEqual(
