@@ -1,5 +1,5 @@
 // Renders journal material as transcript text: one readable line per event.
-import {changeRows} from '../state/reducer.ts';
+import {autoConfirmation, changeRows} from '../state/reducer.ts';
 import type {ProcedureEvent, ProcedureState, StepStatus} from '../state/types.ts';
 import type {SessionHeader} from './journal.ts';
 
@@ -29,9 +29,12 @@ export function describeEvent(event: ProcedureEvent, after: ProcedureState, user
     case 'capture-succeeded': {
       if (!event.prompt) return `${name}: captured current state`;
       const asked = step?.status.kind === 'awaiting-confirmation';
+      const why = step ? autoConfirmation(after, after.steps.indexOf(step)) : null;
       const answer = asked
         ? 'asking for confirmation'
-        : `CONFIRMED by ${after.autoConfirmAll ? `--yes (${user})` : `${user} (an earlier "yes to all of this kind")`}`;
+        : why === 'window'
+          ? `CONFIRMED by ${user} with the first step of its window ("${step!.info.window}": that answer covered every step up to the window's end)`
+          : `CONFIRMED by ${why === 'flag' ? `--yes (${user})` : `${user} (an earlier "yes to all of this kind")`}`;
       return [
         `${name}: captured current state; ${answer}`,
         ...event.prompt.commands.map((c) => `  will run: ${c}`),
