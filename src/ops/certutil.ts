@@ -22,7 +22,16 @@ export interface StoreCert {
   readonly notAfter: string;
   readonly hasPrivateKey: boolean;
   readonly exportable: boolean;
+  /** certutil's test of the key against the certificate's public key: only 'passed' proves the key is the certificate's. */
+  readonly keyTest: KeyTest;
 }
+
+/**
+ * 'passed': certutil printed `Encryption test passed` (or `Signature test passed`, for a signature-only key);
+ * 'failed': a `… test FAILED` line; 'not-run': no key, or a key without either line (translated output, a build that
+ * prints something else). Only 'passed' is proof, so an unknown line never reads as a match.
+ */
+export type KeyTest = 'passed' | 'failed' | 'not-run';
 
 function assertStore(store: string): void {
   if (!/^[A-Za-z][A-Za-z0-9_ -]*$/.test(store)) throw new ToolError(TOOL, `"${store}" is not a certificate store name such as My or Root`);
@@ -123,7 +132,15 @@ function parseCertBlock(lines: string[]): StoreCert {
     notAfter: value('notAfter'),
     hasPrivateKey,
     exportable: hasPrivateKey && !/NOT exportable/i.test(text),
+    keyTest: hasPrivateKey ? keyTestOf(lines) : 'not-run',
   };
+}
+
+// A failure anywhere in the block wins over a pass (a key could pass one test and fail another).
+function keyTestOf(lines: readonly string[]): KeyTest {
+  if (lines.some((l) => /\btest FAILED\b/i.test(l))) return 'failed';
+  if (lines.some((l) => /^\s*(Encryption|Signature) test passed\s*$/i.test(l))) return 'passed';
+  return 'not-run';
 }
 
 // The thumbprint is the 40-hex value on the sha1 hash line; older builds print it as spaced byte pairs. The label is

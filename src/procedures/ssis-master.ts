@@ -3,7 +3,7 @@
 import {randomBytes} from 'node:crypto';
 import {cleanThumbprint, createSelfSigned, describeCertificate, keyInAdvance, toPfx} from '../certs/index.ts';
 import type {Fleet, NodeInfo} from '../hosts/host.ts';
-import {exportCertificate, listStore} from '../ops/certutil.ts';
+import {exportCertificate, listStore, type KeyTest, type StoreCert} from '../ops/certutil.ts';
 import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
@@ -67,14 +67,14 @@ async function form(fleet: Fleet): Promise<ParamForm> {
     // "all" while the catalog and the inventory agree; the catalog's own list when they differ.
     if (catalog.ok && catalog.nodes.length && catalog.nodes.join(',') !== inventoryWorkers.join(',')) values.workers = catalog.nodes.join(',');
     for (const cert of await listStore(host, 'Root').catch(() => [])) {
-      if (cert.hasPrivateKey) certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${cert.notAfter})`});
+      if (cert.hasPrivateKey && cert.keyTest === 'passed') certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${cert.notAfter})`});
     }
   }
   return {
     values,
     specs: [
       {key: 'master', label: 'Master node', help: 'The node running SSISScaleOutMaster140', choices: masters.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`}))},
-      {key: 'certificate', label: 'Certificate', help: 'new, or the thumbprint of a certificate with a private key in the master\'s LocalMachine\\Root', choices: certChoices},
+      {key: 'certificate', label: 'Certificate', help: 'new, or the thumbprint of a certificate in the master\'s LocalMachine\\Root whose private key passes certutil\'s key test', choices: certChoices},
       {key: 'commonNames', label: 'CN list', help: 'CNs of a new certificate, comma-separated: the master endpoint host first, then machine name and IP (also put in the SAN)'},
       {key: 'port', label: 'Master port', help: 'The master service port (PortNumber in MasterSettings.config); the binding is 0.0.0.0:PORT'},
       {key: 'workers', label: 'Workers', help: `"all" or a comma-separated list of worker nodes to reconnect. ${catalog ? describeCatalog(catalog) : ''}`.trim()},
@@ -163,9 +163,18 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     } catch (error) {
       return {ok: false, errors: {certificate: (error as Error).message}};
     }
-    const found = (await listStore(host, 'Root')).find((c) => sameThumbprint(c.thumbprint, thumbprint));
+    let root: StoreCert[];
+    try {
+      root = await listStore(host, 'Root');
+    } catch (error) {
+      // Whether certutil's exit code stays 0 after a failed key test is unconfirmed (docs/TOOL-OUTPUT.md): a refusal either way.
+      return {ok: false, errors: {certificate: `cannot list LocalMachine\\Root on ${master.name} to check ${thumbprint}: ${(error as Error).message}`}};
+    }
+    const found = root.find((c) => sameThumbprint(c.thumbprint, thumbprint));
     if (!found) return {ok: false, errors: {certificate: `${thumbprint} is not in LocalMachine\\Root on ${master.name}`}};
     if (!found.hasPrivateKey) return {ok: false, errors: {certificate: `${thumbprint} has no private key on ${master.name}: http.sys cannot use it`}};
+    const keyProblem = keyTestRefusal(found.keyTest, thumbprint, master.name);
+    if (keyProblem) return {ok: false, errors: {certificate: keyProblem}};
     if (sameThumbprint(binding.certHash, thumbprint)) return {ok: false, errors: {certificate: `${thumbprint} is the certificate the master already uses`}};
     // The workers need the public part: read it off the master, never retyped.
     const file = `${host.tempDir}\\certwalk-${thumbprint}.cer`;
@@ -189,6 +198,17 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     workers: workerSettings,
   };
   return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+}
+
+// The store's "has a private key" only says a key container is linked; http.sys needs the certificate's own key, and
+// only certutil's "Encryption test passed" proves that. Refused before anything changes, with what to do.
+function keyTestRefusal(keyTest: KeyTest, thumbprint: string, node: string): string | null {
+  if (keyTest === 'passed') return null;
+  const fix = `re-import the certificate with its own key (its PFX), choose another certificate, or use certificate=new`;
+  if (keyTest === 'failed') {
+    return `${thumbprint} in LocalMachine\\Root on ${node} failed certutil's key test ("Encryption test FAILED"): the private key linked to it is not its own, so http.sys could not use it; ${fix}`;
+  }
+  return `certutil -store Root printed no "Encryption test passed" for ${thumbprint} on ${node}, so nothing proves the private key linked to it is its own; check with certutil -store Root ${thumbprint}, then ${fix}`;
 }
 
 function certSummary(info: {thumbprint: string; sha256: string; subject: string; notAfter: Date}) {

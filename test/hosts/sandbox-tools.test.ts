@@ -14,6 +14,7 @@ import {exitCodeFor} from '../../src/hosts/sandbox/tools/program.ts';
 import type {NodeFiles, SandboxProgram, ToolResult} from '../../src/hosts/sandbox/tools/program.ts';
 import {sc} from '../../src/hosts/sandbox/tools/sc.ts';
 import {sandboxCertFromDer} from '../../src/hosts/sandbox/tools/stores.ts';
+import {parseStore} from '../../src/ops/certutil.ts';
 import {parseServiceConfig} from '../../src/ops/service.ts';
 import {winhttpcertcfg} from '../../src/hosts/sandbox/tools/winhttpcertcfg.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, formatSettingsJson, json} from '../../src/hosts/sandbox/scale-out-files.ts';
@@ -184,6 +185,30 @@ test('certutil -store THUMBPRINT accepts spaces and lowercase; an unknown one is
     'Root "Trusted Root Certification Authorities"\nCertUtil: -store command FAILED: 0x80092004 (-2146885628 CRYPT_E_NOT_FOUND)\nCertUtil: Cannot find object or property.\n',
   );
   assert.equal(none.exitCode, 4);
+});
+
+test('certutil -store prints "Encryption test FAILED" for a store entry whose key is not its certificate\'s', () => {
+  // Given the master certificate in Root linked to another certificate's key (the store still has "a key")
+  const state = baseState();
+  state.stores['Root']![0]!.keyPem = other.keyPem;
+  // When the store is listed
+  const out = run(certutil, state, ['-store', 'Root']);
+  // Then the key lines are there, the test fails where it passed, and the command still completes
+  assert.equal(out.exitCode, 0);
+  const lines = out.stdout.split('\n');
+  assert.match(lines[10]!, /^ {2}Key Container = /);
+  assert.equal(lines[13], 'Private key is NOT exportable');
+  assert.equal(lines[14], 'Encryption test FAILED');
+  assert.doesNotMatch(out.stdout, /Encryption test passed/);
+  // And certwalk's parser reads it as failed; the entries with their own key still pass
+  assert.deepEqual(parseStore(out.stdout).map((c) => [c.thumbprint, c.hasPrivateKey, c.keyTest]), [
+    [withKey.info.thumbprint, true, 'failed'],
+    [publicOnly.info.thumbprint, false, 'not-run'],
+  ]);
+  assert.equal(parseStore(run(certutil, state, ['-store', 'My']).stdout)[0]!.keyTest, 'passed');
+  // A key that cannot be read proves nothing either
+  state.stores['Root']![0]!.keyPem = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
+  assert.match(run(certutil, state, ['-store', 'Root']).stdout, /Encryption test FAILED/);
 });
 
 test('certutil -addstore takes DER or PEM, says "already in store" the second time, and fails on a missing file', () => {

@@ -66,6 +66,7 @@ const EXPECTED_ROOT: StoreCert[] = [
     notAfter: '8/2/2028 11:16 PM',
     hasPrivateKey: true,
     exportable: true,
+    keyTest: 'passed',
   },
   {
     thumbprint: THUMB_WORKER,
@@ -76,6 +77,7 @@ const EXPECTED_ROOT: StoreCert[] = [
     notAfter: '1/5/2027 9:03 AM',
     hasPrivateKey: false,
     exportable: false,
+    keyTest: 'not-run',
   },
 ];
 
@@ -89,6 +91,7 @@ const EXPECTED_MY_SAMPLE: StoreCert[] = [
     notAfter: '8/2/2027 11:16 PM',
     hasPrivateKey: true,
     exportable: false,
+    keyTest: 'passed',
   },
 ];
 
@@ -130,6 +133,32 @@ describe('parseStore', () => {
 
   test('a certificate block without a hash line is refused', () => {
     assert.throws(() => parseStore('My "Personal"\n================ Certificate 0 ================\nSerial Number: 01\n'), ToolError);
+  });
+
+  test('the key test: passed only on a passed line; the FAILED line or no line at all is no proof', () => {
+    const sample = fixture('certutil-store-my.txt');
+    assert.ok(sample.includes('Encryption test passed\n'));
+    const keyTest = (text: string) => parseStore(text)[0]!.keyTest;
+    // The real sample passes, with LF or CRLF
+    assert.equal(keyTest(sample), 'passed');
+    assert.equal(keyTest(crlf(sample)), 'passed');
+    // A signature-only key prints "Signature test passed" (seen in public transcripts of makecert keys)
+    assert.equal(keyTest(sample.replace('Encryption test passed', 'Signature test passed')), 'passed');
+    // The sandbox's rendering of a key that is not the certificate's (docs/TOOL-OUTPUT.md), and an error line after it
+    assert.equal(keyTest(sample.replace('Encryption test passed', 'Encryption test FAILED')), 'failed');
+    assert.equal(keyTest(crlf(sample.replace('Encryption test passed', 'Encryption test FAILED\nBad Key.'))), 'failed');
+    // A failure wins over a pass in the same block
+    assert.equal(keyTest(sample.replace('Encryption test passed', 'Signature test passed\nEncryption test FAILED')), 'failed');
+    // A key with no result line (cut output, a translated or unknown line) is not proof
+    assert.equal(keyTest(sample.replace('Encryption test passed\n', '')), 'not-run');
+    assert.equal(keyTest(sample.replace('Encryption test passed', 'Verschlüsselungstest bestanden')), 'not-run');
+    assert.equal(keyTest(sample.replace('Encryption test passed', 'Encryption test passed?')), 'not-run');
+    // A certificate without a key runs no test, even if a stray passed line follows
+    assert.equal(parseStore(ROOT_STORE)[1]!.keyTest, 'not-run');
+    assert.equal(parseStore(ROOT_STORE.replace('private key for decryption.\n', 'private key for decryption.\nEncryption test passed\n'))[1]!.keyTest, 'not-run');
+    // The pass of one certificate is not carried into the next block
+    const twoBlocks = ROOT_STORE.replace('Encryption test passed\n', '');
+    assert.deepEqual(parseStore(twoBlocks).map((c) => c.keyTest), ['not-run', 'not-run']);
   });
 
   test('a 40-hex serial number is never taken for the thumbprint', () => {

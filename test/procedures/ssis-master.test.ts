@@ -1,10 +1,12 @@
 // The SSIS Scale Out master procedure end to end on the sandbox: the real runner, journal, transcript and the
 // simulated Windows tools (each command a real process).
 import assert from 'node:assert/strict';
-import {readFileSync, statSync} from 'node:fs';
+import {readFileSync, rmSync, statSync} from 'node:fs';
+import {dirname} from 'node:path';
 import {describe, test} from 'node:test';
 import {addFault} from '../../src/hosts/sandbox/index.ts';
 import {readJournal} from '../../src/runner/journal.ts';
+import {giveForeignKey} from '../helpers/foreign-key.ts';
 import {lab, prepare, runner, send} from '../helpers/procedure.ts';
 
 const MASTER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config';
@@ -250,6 +252,46 @@ describe('ssis-master on the sandbox', () => {
     assert.equal(r.snapshot.state.phase, 'completed');
     assert.equal(after.nodes.master!.bindings.find((b) => b.ipport === '0.0.0.0:8391')!.certhash.toUpperCase(), made.info.thumbprint);
     assert.ok(after.nodes.worker1!.stores.Root!.some((c) => c.thumbprint === made.info.thumbprint));
+  });
+
+  test('an existing certificate whose key is not its own is refused, naming it, before anything changes', async () => {
+    const l = await lab(1);
+    try {
+      // Given a second certificate imported with its key into the master's Root store
+      const {createSelfSigned, toPfx} = await import('../../src/certs/index.ts');
+      const made = await createSelfSigned({commonNames: ['master.contoso.local'], dnsNames: ['master.contoso.local']});
+      const thumb = made.info.thumbprint;
+      const host = await l.fleet.host('master');
+      await host.writeFile('C:\\Windows\\Temp\\other.pfx', toPfx(made, 'pw-1234'));
+      const imported = await host.run('certutil', ['-f', '-p', 'pw-1234', '-importpfx', 'Root', 'C:\\Windows\\Temp\\other.pfx']);
+      assert.equal(imported.exitCode, 0, imported.stdout);
+      // And its store entry then linked to a key that is not its own (the store still reports a private key)
+      await giveForeignKey(l.dir, 'master', 'Root', thumb);
+      const before = await l.snapshot();
+      assert.ok(before.nodes.master!.stores.Root!.some((c) => c.thumbprint === thumb && c.hasPrivateKey));
+
+      // When it is chosen by its thumbprint
+      const {definition, result} = await prepare(l, 'ssis-master', {certificate: thumb.toLowerCase()});
+
+      // Then the parameters are refused: the message names the thumbprint, the failed test and what to do
+      assert.equal(result.ok, false);
+      const message = !result.ok ? (result.errors.certificate ?? '') : '';
+      assert.match(message, new RegExp(`^${thumb} in LocalMachine\\\\Root on master failed certutil's key test \\("Encryption test FAILED"\\)`));
+      assert.match(message, /re-import the certificate with its own key \(its PFX\), choose another certificate, or use certificate=new/);
+      // And the form does not offer it, while it still offers a certificate whose key passes
+      const choices = (await definition.form(l.fleet)).specs.find((s) => s.key === 'certificate')!.choices!.map((c) => c.value);
+      assert.ok(!choices.includes(thumb), choices.join(' '));
+      const current = before.nodes.master!.bindings.find((b) => b.ipport === '0.0.0.0:8391')!.certhash.toUpperCase();
+      assert.ok(choices.includes(current), choices.join(' '));
+      // And when certutil cannot list the store at all (a failed key test might end it with an error), that is a refusal too
+      await addFault(l.dir, {node: 'master', program: 'certutil', match: '-store Root', times: 0});
+      const unlisted = (await prepare(l, 'ssis-master', {certificate: thumb})).result;
+      assert.match(!unlisted.ok ? (unlisted.errors.certificate ?? '') : '', new RegExp(`^cannot list LocalMachine\\\\Root on master to check ${thumb}: `));
+      // And nothing changed on any node
+      assert.deepEqual(await l.snapshot(), before);
+    } finally {
+      rmSync(dirname(l.dir), {recursive: true, force: true});
+    }
   });
 
   test('bad parameters are refused with specific errors before anything changes', async () => {

@@ -61,10 +61,42 @@ describe('add-certificate with a PFX', () => {
     assert.equal(host.files.size, 0, 'the temp PFX is gone');
   });
 
+  test('verify passes only when certutil\'s key test passes for the imported certificate', async () => {
+    // The block of the documented -store format (docs/TOOL-OUTPUT.md) for THUMB with a key, ending in `result`
+    const myWith = (result: string) =>
+      [
+        'My "Personal"',
+        '================ Certificate 0 ================',
+        'Serial Number: 40d7e4a080d857b7418f88e767a9c405',
+        'Issuer: CN=w',
+        ' NotBefore: 8/2/2026 11:16 PM',
+        ' NotAfter: 8/2/2028 11:16 PM',
+        'Subject: CN=w',
+        'Signature matches Public Key',
+        'Root Certificate: Subject matches Issuer',
+        `Cert Hash(sha1): ${THUMB.toLowerCase()}`,
+        '  Key Container = {BCFFCA5D-B870-4CC2-A8E9-10A641CA58D0}',
+        '  Provider = Microsoft Software Key Storage Provider',
+        ...(result ? [result] : []),
+        '',
+        'CertUtil: -store command completed successfully.',
+        '',
+      ].join('\n');
+    const verifyOn = async (listing: string) => {
+      const host = new FakeHost([{command: 'certutil', args: ['-store', 'My'], stdout: listing}]);
+      return (await step().verify(contextFor(host), {alreadyPresent: false})).checks;
+    };
+    assert.ok((await verifyOn(myWith('Encryption test passed'))).every((c) => c.ok));
+    for (const [result, observed] of [['Encryption test FAILED', 'failed'], ['', 'not-run']] as const) {
+      const failing = (await verifyOn(myWith(result))).filter((c) => !c.ok);
+      assert.deepEqual(failing, [{what: 'its own key (certutil key test)', expected: 'passed', observed, ok: false}], result);
+    }
+  });
+
   test('undo (a rollback after a kill during the import) removes the PFX left in the temp folder', async () => {
     const host = new FakeHost([{command: 'certutil', args: ['-store', 'My'], stdout: EMPTY_MY}], {[temp(tempPfxName(THUMB))]: 'pfx bytes'});
     const report = await step().undo(contextFor(host), {alreadyPresent: false});
-    assert.match(report, /is not in My; nothing to remove; removed C:\\Windows\\Temp\\certwalk-(AB){20}\.pfx/);
+    assert.match(report, /is not in My; nothing to remove \(already restored\); removed C:\\Windows\\Temp\\certwalk-(AB){20}\.pfx/);
     assert.equal(host.files.size, 0);
   });
 });

@@ -81,6 +81,8 @@ export function addCertificateStep(options: {
       ];
       if (withKey) {
         checks.push({what: 'private key', expected: 'present', observed: found?.hasPrivateKey ? 'present' : 'absent', ok: found?.hasPrivateKey === true});
+        // A key is linked is not the key is its own (a store entry left over with another key): certutil's test says.
+        checks.push({what: 'its own key (certutil key test)', expected: 'passed', observed: found?.keyTest ?? 'absent', ok: found?.keyTest === 'passed'});
       }
       const before = asRecord(captured).alreadyPresent === true ? cert.thumbprint : null;
       return {checks, changes: [{node, label: `LocalMachine\\${store}`, before, after: cert.thumbprint}]};

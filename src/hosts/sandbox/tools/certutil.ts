@@ -3,6 +3,7 @@
 import {createHash} from 'node:crypto';
 import {describeCertificate} from '../../../certs/describe.ts';
 import {toDer, derToPem} from '../../../certs/pem.ts';
+import {keyMatchesCertificate} from '../../../certs/key-match.ts';
 import {fromPfx, PfxPasswordError, toPfx} from '../../../certs/pfx.ts';
 import type {NodeState, SandboxCert} from '../state.ts';
 import {cloneState, exitCodeFor, lines} from './program.ts';
@@ -246,8 +247,19 @@ function certBlock(cert: SandboxCert, index: number, keyLines: 'with-key' | 'wit
     '  Provider = Microsoft Software Key Storage Provider',
   );
   if (!cert.exportable) out.push('Private key is NOT exportable');
-  out.push('Encryption test passed');
+  // certutil encrypts with the certificate's public key and decrypts with the key in the container; a store entry
+  // whose keyPem is another key's (tests make one) fails it. The FAILED line is the sandbox's rendering, see
+  // docs/TOOL-OUTPUT.md.
+  out.push(keyIsOwn(cert, cert.keyPem) ? 'Encryption test passed' : 'Encryption test FAILED');
   return out;
+}
+
+function keyIsOwn(cert: SandboxCert, keyPem: string): boolean {
+  try {
+    return keyMatchesCertificate(derToPem(derOf(cert)), keyPem);
+  } catch {
+    return false; // a key that cannot be read proves nothing
+  }
 }
 
 /** Stable per certificate, so two listings of the same store are identical. */
