@@ -147,7 +147,13 @@ async function main(argv: string[]): Promise<number> {
     case 'resume': {
       const journal = rest[0] ?? values.journal;
       const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, refuseEndedSession, resumeCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
-      if (!journal) return listUnfinished(out);
+      if (!journal) {
+        // With a fleet named, its node locks tell of sessions too (a journal kept elsewhere, or on another machine).
+        const named = fleetChoice.hosts !== undefined || fleetChoice.sandbox !== undefined;
+        const {heldLocks} = await import('../runner/node-locks.ts');
+        const locks = named ? (await heldLocks(await openFleet(fleetChoice))).map((refusal) => ({node: refusal.node, holder: refusal.holder})) : [];
+        return listUnfinished(out, locks);
+      }
       const read = readJournal(journal);
       // An ended session has nothing to resume: said before its fleet (which may be gone by now) is looked at.
       if (refuseEndedSession(journal, read, out)) return 2;

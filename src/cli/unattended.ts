@@ -12,8 +12,10 @@ import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
 import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
-import {heldLocks, NodeLockedError, type HeldLocks} from '../runner/node-locks.ts';
-import {JournalRefused} from '../runner/journal.ts';
+import {heldLocks, NodeLockedError, type HeldLocks, type LockHolder} from '../runner/node-locks.ts';
+import {JournalRefused, readJournal} from '../runner/journal.ts';
+import {hostname} from 'node:os';
+import {resolve as resolvePath} from 'node:path';
 import {trustJournal} from '../runner/journal-trust.ts';
 import {lockSession, newRunner, runnerFromJournal, sessionPaths} from './session.ts';
 
@@ -262,14 +264,40 @@ async function lockOrSay(fleet: Fleet, procedure: string, sessionId: string, jou
 }
 
 /** `certwalk resume` without a journal: the sessions that did not finish, with what to do about each. */
-export function listUnfinished(out: Out): number {
+export function listUnfinished(out: Out, locks: readonly {node: string; holder: LockHolder}[] = []): number {
   const sessions = unfinishedSessions();
-  if (!sessions.length) {
+  // Sessions the fleet's locks name that the state directory does not know: read from the journal the lock names
+  // when it is on this machine, else named with where it is.
+  const known = new Set(sessions.map((s) => resolvePath(s.journal)));
+  const elsewhere = new Map<string, {holder: LockHolder; nodes: string[]}>();
+  for (const {node, holder} of locks) {
+    const journal = holder.journal ? resolvePath(holder.journal) : null;
+    if (journal && known.has(journal)) continue;
+    if (journal && holder.machine === hostname()) {
+      try {
+        const session = describeSession(journal, readJournal(journal));
+        known.add(journal);
+        if (!isTerminal(session.state)) sessions.push(session);
+        continue;
+      } catch {
+        // unreadable here: named below with its holder
+      }
+    }
+    const entry = elsewhere.get(holder.session) ?? {holder, nodes: []};
+    entry.nodes.push(node);
+    elsewhere.set(holder.session, entry);
+  }
+  if (!sessions.length && !elsewhere.size) {
     out.log('no unfinished session: every journal in the state directory ended (completed, rolled back or left as is)');
     return 0;
   }
   for (const s of sessions) {
     for (const line of describeUnfinished(s)) out.log(line);
+    out.log('');
+  }
+  for (const {holder, nodes} of elsewhere.values()) {
+    out.log(`session ${holder.session} (${holder.procedure}) holds ${nodes.sort().join(', ')}: started ${holder.startedAt} by ${holder.user} on ${holder.machine}`);
+    out.log(`  ${holder.journal ? `its journal: ${holder.journal}${holder.machine === hostname() ? ' (not readable here)' : ` on ${holder.machine}: resume or roll it back there`}` : 'its lock names no journal (an older certwalk)'}`);
     out.log('');
   }
   return 0;
