@@ -157,6 +157,7 @@ export const en = {
   'footer.answerAbove': 'answer above · ↑↓ scroll',
   'quit.title': '{icon} This session changed nodes and has not finished:',
   'quit.window': '{node} is half-changed: “{done}” ran, “{next}” has not',
+  'quit.windowFailed': '{node} may be half-changed: “{step}” failed during its change',
   'quit.inFlight': '[{node}] {title} is running: its result will be unknown (resume reads it back first)',
   'quit.done': '{done} of {total} steps done',
   'quit.stays': 'It stays unfinished and its nodes stay locked to it; certwalk shows it when it starts again. The two ways back:',

@@ -158,6 +158,7 @@ export const fr: Catalog = espacesFrancaises<Catalog>({
   'footer.answerAbove': 'répondez ci-dessus · ↑↓ défiler',
   'quit.title': "{icon} Cette session a modifié des nœuds et n'est pas terminée :",
   'quit.window': '{node} est à moitié modifié : « {done} » a été fait, « {next} » pas encore',
+  'quit.windowFailed': '{node} est peut-être à moitié modifié : « {step} » a échoué pendant la modification',
   'quit.inFlight': "[{node}] {title} est en cours : son résultat sera inconnu (la reprise le relit d'abord)",
   'quit.done': '{done} étape(s) faite(s) sur {total}',
   'quit.stays': "Elle reste inachevée et ses nœuds lui restent verrouillés ; certwalk la montre au prochain démarrage. Les deux façons d'en sortir :",

@@ -143,6 +143,7 @@ export const ko: Catalog = {
   'footer.answerAbove': '위에서 답하세요 · ↑↓ 스크롤',
   'quit.title': '{icon} 이 세션은 노드를 변경했으며 끝나지 않았습니다:',
   'quit.window': '{node}이(가) 반쯤 변경됨: “{done}” 실행됨, “{next}” 아직 안 됨',
+  'quit.windowFailed': '{node}이(가) 반쯤 변경되었을 수 있음: “{step}” 변경 중 실패',
   'quit.inFlight': '[{node}] {title} 실행 중: 결과를 알 수 없게 됩니다 (재개 시 먼저 다시 읽음)',
   'quit.done': '{total}단계 중 {done}단계 완료',
   'quit.stays': '세션은 완료되지 않은 상태로 남고 노드는 계속 잠깁니다. certwalk를 다시 시작하면 표시됩니다. 복구 방법 두 가지:',

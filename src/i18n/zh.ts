@@ -142,6 +142,7 @@ export const zh: Catalog = {
   'footer.answerAbove': '请在上方回答 · ↑↓ 滚动',
   'quit.title': '{icon} 此会话已更改节点，尚未完成：',
   'quit.window': '{node} 处于半更改状态：“{done}”已执行，“{next}”尚未执行',
+  'quit.windowFailed': '{node} 可能处于半更改状态：“{step}”在更改过程中失败',
   'quit.inFlight': '[{node}] {title} 正在运行：其结果将未知（继续时会先读回）',
   'quit.done': '已完成 {done}/{total} 个步骤',
   'quit.stays': '它保持未完成，其节点仍被它锁定；certwalk 下次启动时会显示它。两种恢复方式：',

@@ -5,6 +5,7 @@ import {Box, useInput} from 'ink';
 import {useState} from 'react';
 import type {UnfinishedSession} from '../runner/recovery.ts';
 import {openWindows} from '../state/reducer.ts';
+import {windowLine} from './run-view.ts';
 import {commandsFor} from './keys.ts';
 import {line, Lines, wrap, type Line} from './lines.tsx';
 import {useUi} from './ui-context.tsx';
@@ -35,10 +36,7 @@ export function recoveryLines(sessions: readonly UnfinishedSession[], selected: 
     if (s.inUseBy) out.push(...wrap(`    ${t('recovery.inUse', {pid: s.inUseBy})}`, width, {color: 'yellow'}, '      '));
     if (chosen) {
       for (const u of s.uncertain) out.push(...wrap(`    ${t('recovery.uncertain', {what: text(u)})}`, width, {color: 'yellow'}, '      '));
-      for (const w of openWindows(s.state)) {
-        const ran = s.state.steps[w.steps.filter((i) => i < w.next).at(-1) ?? w.steps[0]!]!.info.title;
-        out.push(...wrap(`    ${t('quit.window', {node: w.node, done: text(ran), next: text(s.state.steps[w.next]!.info.title)})}`, width, {color: 'yellow', bold: true}, '      '));
-      }
+      for (const w of openWindows(s.state)) out.push(...wrap(`    ${windowLine(s.state, w, ui)}`, width, {color: 'yellow', bold: true}, '      '));
       for (const st of s.state.steps) {
         if (st.status.kind === 'undo-failed') out.push(...wrap(`    ${t('recovery.undoFailed', {node: st.info.node, title: text(st.info.title), error: text(st.status.error)})}`, width, {color: 'red'}, '      '));
       }

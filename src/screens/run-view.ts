@@ -2,7 +2,7 @@
 // terminal and always fits the given height.
 import type {RunnerSnapshot} from '../runner/runner.ts';
 import {byAttention, countConditions, laneProgress, nodeProgress, type NodeCondition, type NodeProgress} from '../state/progress.ts';
-import {changedSomething, changeRows, isInFlight, openWindows, rollbackOrder} from '../state/reducer.ts';
+import {changedSomething, changeRows, isInFlight, openWindows, rollbackOrder, type OpenWindow} from '../state/reducer.ts';
 import type {Change, ProcedureState, StepState, StepStatus} from '../state/types.ts';
 import {cells, fit, pad, seconds, thumb} from './format.ts';
 import {line, wrap, type Line} from './lines.tsx';
@@ -323,16 +323,20 @@ function rollbackModal(state: ProcedureState, width: number, ui: Ui): Line[] {
   return out;
 }
 
+/** A node inside its dangerous window: what ran and what has not (or that its first step failed part-way). */
+export function windowLine(state: ProcedureState, w: OpenWindow, {t, text}: Ui): string {
+  const ran = w.steps.filter((i) => i < w.next).at(-1);
+  if (ran === undefined) return t('quit.windowFailed', {node: w.node, step: text(state.steps[w.next]!.info.title)});
+  return t('quit.window', {node: w.node, done: text(state.steps[ran]!.info.title), next: text(state.steps[w.next]!.info.title)});
+}
+
 /** Quitting a session that changed nodes: what is half-done, and the two commands that finish it either way. */
 export function quitModal(state: ProcedureState, journalPath: string, width: number, ui: Ui): Line[] {
   const {g, t, text} = ui;
   const flying = state.steps.filter((s) => isInFlight(s.status));
   if (!flying.length && !changedSomething(state)) return [];
   const out: Line[] = wrap(t('quit.title', {icon: g.bad}), width, {bold: true, color: 'yellow'});
-  for (const w of openWindows(state)) {
-    const ran = w.steps.filter((i) => i < w.next).at(-1) ?? w.steps[0]!;
-    out.push(...wrap(`  ${t('quit.window', {node: w.node, done: text(state.steps[ran]!.info.title), next: text(state.steps[w.next]!.info.title)})}`, width, {color: 'yellow'}, '    '));
-  }
+  for (const w of openWindows(state)) out.push(...wrap(`  ${windowLine(state, w, ui)}`, width, {color: 'yellow'}, '    '));
   for (const s of flying) out.push(...wrap(`  ${t('quit.inFlight', {node: s.info.node, title: text(s.info.title)})}`, width, {color: 'yellow'}, '    '));
   const done = state.steps.filter((s) => s.status.kind === 'done').length;
   out.push(line(`  ${t('quit.done', {done, total: state.steps.length})}`, {dim: true}));
