@@ -255,6 +255,25 @@ describe('the undo is a compare-and-swap on the global configuration (issue 17 p
     assert.equal((await revisions(l)).at(-1)!.oauth.current!.thumbprint, originalCert.thumbprint);
   });
 
+  test('a roll staged again for another date since is not overwritten: the staged date is part of what this session left', async () => {
+    const l = await lyncLab();
+    const candidate = await mine(l, 'CN=s2s-2027.contoso.com');
+    const date = isoIn(10 * DAY);
+    const {r, prompt} = await runConfirming(l, 'lync-roll', {thumbprint: candidate, effectiveDate: date, replicationTimeout: '10'});
+    assert.ok(prompt.restoreWith.some((line) => line.startsWith('only while the configuration is still what this change left')), JSON.stringify(prompt.restoreWith));
+    const staged = (await revisions(l)).at(-1)!.oauth.staged!.certificate;
+    const later = isoIn(30 * DAY);
+    await setOAuth(l, () => ({staged: {certificate: staged, effectiveDate: later}}));
+    const restaged = await l.snapshot();
+    const count = (await revisions(l)).length;
+    await rollBack(r);
+    const undo = r.snapshot.state.steps[0]!.status;
+    assert.equal(undo.kind === 'undo-failed' && undo.conflict, true, JSON.stringify(undo));
+    assert.match(undo.kind === 'undo-failed' ? undo.error : '', new RegExp(`holds current [0-9A-F]{40}.*; staged ${candidate} from ${later.slice(0, 19)}.*, but this session left current [0-9A-F]{40}.*; staged ${candidate} from ${date.slice(0, 19)}`));
+    assert.deepEqual(await l.snapshot(), restaged, 'nothing changed');
+    assert.equal((await revisions(l)).length, count, 'no Set-CsCertificate ran');
+  });
+
   test('a configuration already back at the original is reported already restored, and nothing is set', async () => {
     const l = await lyncLab();
     const original = await l.snapshot();

@@ -169,6 +169,8 @@ export function restorePlan(before: OAuthSnapshot): string[] {
     );
   }
   lines.push('no cmdlet sets a previous certificate: if the previous one has changed by then, the undo refuses as a conflict and changes nothing');
+  // Said before the change so the admin knows a rollback will not take back someone else's later assignment.
+  lines.push('only while the configuration is still what this change left: if another certificate was assigned or staged since, the undo refuses as a conflict and changes nothing');
   return lines;
 }
 
