@@ -1,5 +1,6 @@
-// The Lync procedures through the real binary: `run lync-roll --yes`, `rollback --journal`, and a PFX password that
-// comes from the environment, never from the command line.
+// The Lync procedures through the real binary: `run lync-roll --yes`, `rollback --journal`, a PFX password that
+// comes from the environment, never from the command line, and a rollback that refuses to overwrite a later
+// session's certificate (issue 17 point 1).
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
@@ -9,6 +10,7 @@ import {fileURLToPath} from 'node:url';
 import {after, before, describe, test} from 'node:test';
 import {initSandbox} from '../../src/hosts/sandbox/index.ts';
 import {DEMO_PFX_PASSWORD} from '../../src/hosts/sandbox/lync-demo.ts';
+import {readNodeState} from '../../src/hosts/sandbox/state.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'certwalk.js');
@@ -68,5 +70,54 @@ describe('certwalk run lync-…', () => {
     assert.match(text, /^\d\d:\d\d:\d\d {4}\$ \[fe1\] powershell -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/]+=*$/m);
     assert.match(text, /^\d\d:\d\d:\d\d {6}> \$password = \[Console\]::In\.ReadLine\(\)$/m);
     assert.match(text, /^\d\d:\d\d:\d\d {6}> Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path 'C:\\Certificates\\ServerToServerAuth\.pfx' -Password \$password$/m);
+  });
+});
+
+describe('rollback of a Lync session a later session built on (issue 17 point 1)', () => {
+  const base = mkdtempSync(join(tmpdir(), 'certwalk-lync-cli-cas-'));
+  const home = join(base, 'home');
+  const dir = join(base, 'sandbox');
+  before(async () => {
+    await initSandbox(dir, {workers: 0, azureml: false, lyncReplicationDelaySeconds: 0});
+  });
+  after(() => rmSync(base, {recursive: true, force: true}));
+  const show = () => certwalk(['sandbox', 'show', dir, '--json'], home).stdout;
+  const current = (shown: string) => (JSON.parse(shown) as {nodes: Record<string, {lync: {cms?: {current: string}}}>}).nodes['fe1']!.lync.cms!.current;
+  // Every Set-/Import-/Remove-CsCertificate adds a CMS revision; `sandbox show` hides them (a change and its undo
+  // compare equal), so the count is how a test sees that a refused undo ran no cmdlet at all.
+  const revisions = async () => (await readNodeState(dir, 'fe1')).lync!.cms!.revisions.length;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  test('J1 (lync-import-pfx on fe1), then J2 (lync-assign-default on fe2): J1 refuses, J2 restores J1\'s, J1 then restores the original', async () => {
+    const j1 = join(base, 'J1.jsonl');
+    const j2 = join(base, 'J2.jsonl');
+    const beforeAll = show();
+    const run1 = certwalk(['run', 'lync-import-pfx', '--sandbox', dir, '--yes', '--journal', j1, '--param', 'replicationTimeout=20'], home, {CERTWALK_PFX_PASSWORD: DEMO_PFX_PASSWORD});
+    assert.equal(run1.code, 0, run1.stdout + run1.stderr);
+    const afterJ1 = show();
+    // J2 runs its cmdlets on another Front End: the configuration is global, so J1 must still find it.
+    const run2 = certwalk(['run', 'lync-assign-default', '--sandbox', dir, '--yes', '--journal', j2, '--param', 'frontEnd=fe2', '--param', 'replicationTimeout=20'], home);
+    assert.equal(run2.code, 0, run2.stdout + run2.stderr);
+    const afterJ2 = show();
+    const [t0, t1, t2] = [current(beforeAll), current(afterJ1), current(afterJ2)];
+    assert.equal(new Set([t0, t1, t2]).size, 3, 'three different certificates');
+
+    const count = await revisions();
+    const rollback1 = certwalk(['rollback', '--journal', j1, '--yes'], home);
+    const said = rollback1.stdout + rollback1.stderr;
+    assert.notEqual(rollback1.code, 0, said);
+    assert.equal(show(), afterJ2, 'J2\'s certificate is still current, on every Front End');
+    assert.equal(await revisions(), count, 'no Lync cmdlet changed the CMS');
+    assert.match(said, new RegExp(`holds current ${t2}.*, but this session left current ${t1} there; certwalk changed nothing`));
+    assert.match(said, new RegExp(`lync-assign-default.*journal ${escape(j2)}`));
+    assert.match(said, /only conflicts: nothing was changed by them/);
+
+    const rollback2 = certwalk(['rollback', '--journal', j2, '--yes'], home);
+    assert.equal(rollback2.code, 0, rollback2.stdout + rollback2.stderr);
+    assert.equal(show(), afterJ1);
+
+    const rollback3 = certwalk(['rollback', '--journal', j1, '--yes'], home);
+    assert.equal(rollback3.code, 0, rollback3.stdout + rollback3.stderr);
+    assert.equal(show(), beforeAll);
   });
 });

@@ -1,7 +1,9 @@
 // What a Lync change removes and how its rollback puts it back (issue 13, issue 17 point 6): a staged roll or a
 // previous certificate named first in the Confirm box's Removes, restored exactly (sandbox show equal to before),
 // a restore that is no longer possible refused as a conflict, the undo waiting for every Front End, impossible
-// effective dates and a PFX whose key is not its certificate's refused before anything changes.
+// effective dates and a PFX whose key is not its certificate's refused before anything changes; an undo that finds
+// another certificate than the one its session left changes nothing (issue 17 point 1), one that finds the original
+// succeeds as already restored.
 import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -72,7 +74,10 @@ async function mine(l: Lab, subject: string): Promise<string> {
 }
 
 /** Puts a new CMS revision in place, as an earlier change would have left it. */
-async function setOAuth(l: Lab, change: (current: LyncCertificate) => {previous?: LyncCertificate | null; staged?: {certificate: LyncCertificate; effectiveDate: string} | null}) {
+async function setOAuth(
+  l: Lab,
+  change: (current: LyncCertificate) => {current?: LyncCertificate; previous?: LyncCertificate | null; staged?: {certificate: LyncCertificate; effectiveDate: string} | null},
+) {
   await updateNodeState(l.dir, 'fe1', (s) => {
     const cms = s.lync!.cms!;
     const last = cms.revisions[cms.revisions.length - 1]!.oauth;
@@ -211,5 +216,78 @@ describe('checks before a big change (issue 17 point 6)', () => {
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.errors.pfx!, /the private key in C:\\Certificates\\mixed\.pfx does not belong to its certificate [0-9A-F]{40} \(CN=s2s-mixed\.contoso\.com\)/);
     assert.deepEqual(await l.snapshot(), before);
+  });
+});
+
+/** The CMS revisions: every Set-/Import-/Remove-CsCertificate adds one, and `sandbox show` does not show them. */
+async function revisions(l: Lab) {
+  return (await readNodeState(l.dir, 'fe1')).lync!.cms!.revisions;
+}
+
+describe('the undo is a compare-and-swap on the global configuration (issue 17 point 1)', () => {
+  test('a certificate assigned by hand since is not overwritten; once ours is back, the retried rollback restores the original', async () => {
+    const l = await lyncLab();
+    const original = await l.snapshot();
+    const originalCert = (await revisions(l)).at(-1)!.oauth.current!;
+    const {r} = await runConfirming(l, 'lync-assign-default', {replicationTimeout: '10'});
+    const ours = (await revisions(l)).at(-1)!.oauth.current!;
+    const third = lyncCertificateFromDer((await createSelfSigned({commonNames: ['s2s-byhand.contoso.com'], dnsNames: ['s2s-byhand.contoso.com']})).der);
+    await setOAuth(l, () => ({current: third}));
+    const byHand = await l.snapshot();
+    const count = (await revisions(l)).length;
+
+    await rollBack(r);
+    const undo = r.snapshot.state.steps[0]!.status;
+    assert.equal(undo.kind, 'undo-failed');
+    assert.equal(undo.kind === 'undo-failed' && undo.conflict, true, 'recorded as a conflict (UndoConflict)');
+    assert.match(
+      undo.kind === 'undo-failed' ? undo.error : '',
+      new RegExp(`^conflict, not undone: the global OAuthTokenIssuer configuration \\(Get-CsCertificate on fe1\\) holds current ${third.thumbprint}.*, but this session left current ${ours.thumbprint} there; certwalk changed nothing\\. No other certwalk journal shows a change on the Lync pool \\(fe1, fe2, fe3\\)`),
+    );
+    assert.deepEqual(await l.snapshot(), byHand, 'nothing changed');
+    assert.equal((await revisions(l)).length, count, 'no Set-CsCertificate ran');
+
+    // The person puts this session's certificate back: now the undo is this session's to do again.
+    await setOAuth(l, () => ({current: ours}));
+    await rollBack(r);
+    assert.equal(r.snapshot.state.phase, 'rolled-back', JSON.stringify(r.snapshot.state.steps.map((s) => s.status)));
+    assert.deepEqual(await l.snapshot(), original);
+    assert.equal((await revisions(l)).at(-1)!.oauth.current!.thumbprint, originalCert.thumbprint);
+  });
+
+  test('a roll staged again for another date since is not overwritten: the staged date is part of what this session left', async () => {
+    const l = await lyncLab();
+    const candidate = await mine(l, 'CN=s2s-2027.contoso.com');
+    const date = isoIn(10 * DAY);
+    const {r, prompt} = await runConfirming(l, 'lync-roll', {thumbprint: candidate, effectiveDate: date, replicationTimeout: '10'});
+    assert.ok(prompt.restoreWith.some((line) => line.startsWith('only while the configuration is still what this change left')), JSON.stringify(prompt.restoreWith));
+    const staged = (await revisions(l)).at(-1)!.oauth.staged!.certificate;
+    const later = isoIn(30 * DAY);
+    await setOAuth(l, () => ({staged: {certificate: staged, effectiveDate: later}}));
+    const restaged = await l.snapshot();
+    const count = (await revisions(l)).length;
+    await rollBack(r);
+    const undo = r.snapshot.state.steps[0]!.status;
+    assert.equal(undo.kind === 'undo-failed' && undo.conflict, true, JSON.stringify(undo));
+    assert.match(undo.kind === 'undo-failed' ? undo.error : '', new RegExp(`holds current [0-9A-F]{40}.*; staged ${candidate} from ${later.slice(0, 19)}.*, but this session left current [0-9A-F]{40}.*; staged ${candidate} from ${date.slice(0, 19)}`));
+    assert.deepEqual(await l.snapshot(), restaged, 'nothing changed');
+    assert.equal((await revisions(l)).length, count, 'no Set-CsCertificate ran');
+  });
+
+  test('a configuration already back at the original is reported already restored, and nothing is set', async () => {
+    const l = await lyncLab();
+    const original = await l.snapshot();
+    const originalCert = (await revisions(l)).at(-1)!.oauth.current!;
+    const {r} = await runConfirming(l, 'lync-assign-default', {replicationTimeout: '10'});
+    // Someone (or an earlier, interrupted rollback) already put the original back.
+    await setOAuth(l, () => ({current: originalCert}));
+    assert.deepEqual(await l.snapshot(), original);
+    const count = (await revisions(l)).length;
+    await rollBack(r);
+    assert.equal(r.snapshot.state.phase, 'rolled-back', JSON.stringify(r.snapshot.state.steps.map((s) => s.status)));
+    const undo = r.snapshot.state.steps[0]!.status;
+    assert.match(undo.kind === 'undone' ? undo.report : '', /^already restored: the OAuthTokenIssuer configuration is as captured \(current [0-9A-F]{40}/);
+    assert.equal((await revisions(l)).length, count, 'no Set-CsCertificate ran');
+    assert.deepEqual(await l.snapshot(), original);
   });
 });

@@ -2,10 +2,10 @@
 // transcript, and the simulated powershell.exe (each command a real process). Every refusal the issue lists, run +
 // rollback back to the exact prior `sandbox show` state, and a Front End whose replication never catches up.
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {before, describe, test} from 'node:test';
+import {after, before, describe, test} from 'node:test';
 import {createSelfSigned, toPfx} from '../../src/certs/index.ts';
 import {addFault, initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/index.ts';
 import type {InitOptions} from '../../src/hosts/sandbox/index.ts';
@@ -18,12 +18,20 @@ import type {Lab} from '../helpers/procedure.ts';
 import {prepare, runner, send} from '../helpers/procedure.ts';
 import {useFreshSandboxTool} from '../helpers/sandbox-tool.ts';
 
+// Every folder a test makes, removed at the end (the sandbox tool's too).
+const roots: string[] = [];
 before(async () => {
-  await useFreshSandboxTool(mkdtempSync(join(tmpdir(), 'certwalk-lync-tool-')));
+  const toolDir = mkdtempSync(join(tmpdir(), 'certwalk-lync-tool-'));
+  roots.push(toolDir);
+  await useFreshSandboxTool(toolDir);
+});
+after(() => {
+  for (const root of roots) rmSync(root, {recursive: true, force: true});
 });
 
 async function lyncLab(options: InitOptions = {}): Promise<Lab> {
   const root = mkdtempSync(join(tmpdir(), 'certwalk-lync-'));
+  roots.push(root);
   const dir = join(root, 'sandbox');
   await initSandbox(dir, {workers: 0, azureml: false, lyncReplicationDelaySeconds: 0, ...options});
   return {dir, home: join(root, 'home'), fleet: new SandboxFleet(dir), snapshot: () => showSandbox(dir)};

@@ -5,7 +5,10 @@
 // then Set-CsCertificate -Roll -EffectiveDate for a staged roll the change dropped (only while its date is ahead).
 // No cmdlet sets a previous certificate, so an undo that would need one refuses as a conflict, changing nothing,
 // and a change that can get there (a roll, at its date) says so before it runs. Like a change, an undo is done only
-// when every Front End holds the restored configuration.
+// when every Front End holds the restored configuration. Like every undo it is a compare-and-swap (undo-guard.ts):
+// it sets anything only while the configuration is exactly what this session left, because the configuration is
+// global and a later session (or a person) may have assigned or staged another certificate since, which a blind
+// Set-CsCertificate would silently take back.
 import type {Host} from '../../hosts/host.ts';
 import {
   assignOAuth,
@@ -18,7 +21,8 @@ import {
   type PsCommand,
 } from '../../ops/lync.ts';
 import type {Change, Check, Json} from '../../state/types.ts';
-import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
+import type {PlannedCommand, SessionOnNode, StepContext, StepDefinition} from '../types.ts';
+import {laterSessions, undoRefused} from './undo-guard.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
 /** The token issuer configuration as captured: JSON-safe, thumbprints uppercase, dates ISO. */
@@ -47,10 +51,20 @@ export interface OAuthExpectation {
   /** e.g. `current = 1A2B…` */
   readonly describe: string;
   holds(snapshot: OAuthSnapshot): boolean;
+  /**
+   * The whole configuration the change leaves when it ran on `before` (as the cmdlets define it): the undo restores
+   * only from there, so a later change on top of it is never overwritten.
+   */
+  leaves(before: OAuthSnapshot): OAuthSnapshot;
 }
 
+/** Set-CsCertificate without -Roll, Import-CsCertificate: current at once, any staged roll dropped, previous kept. */
 export function expectCurrent(thumbprint: string): OAuthExpectation {
-  return {describe: `current ${thumbprint}`, holds: (s) => sameThumbprint(s.current, thumbprint)};
+  return {
+    describe: `current ${thumbprint}`,
+    holds: (s) => sameThumbprint(s.current, thumbprint),
+    leaves: (before) => ({...before, current: thumbprint.toUpperCase(), currentNotAfter: null, staged: null, stagedDate: null}),
+  };
 }
 
 /** Staged for its date, or (once the date has passed) current with the old one as previous. */
@@ -58,11 +72,18 @@ export function expectStaged(thumbprint: string, effectiveDate: string): OAuthEx
   return {
     describe: `${thumbprint} staged for ${effectiveDate}`,
     holds: (s) => (sameThumbprint(s.staged, thumbprint) && s.stagedDate !== null && Date.parse(s.stagedDate) === Date.parse(effectiveDate)) || sameThumbprint(s.current, thumbprint),
+    leaves: (before) => ({...before, staged: thumbprint.toUpperCase(), stagedDate: new Date(effectiveDate).toISOString()}),
   };
 }
 
 export function expectNoPrevious(): OAuthExpectation {
-  return {describe: 'no previous certificate', holds: (s) => s.previous === null};
+  return {describe: 'no previous certificate', holds: (s) => s.previous === null, leaves: (before) => ({...before, previous: null, previousNotAfter: null})};
+}
+
+/** `s` as Get-CsCertificate shows it at `at`: a staged roll whose date has passed is current, the old one previous. */
+export function asOf(s: OAuthSnapshot, at: Date): OAuthSnapshot {
+  if (!s.staged || s.stagedDate === null || Date.parse(s.stagedDate) > at.getTime()) return s;
+  return {current: s.staged, currentNotAfter: null, previous: s.current, previousNotAfter: s.currentNotAfter, staged: null, stagedDate: null};
 }
 
 export function oauthRows(node: string, before: OAuthSnapshot, after: OAuthSnapshot): Change[] {
@@ -148,6 +169,8 @@ export function restorePlan(before: OAuthSnapshot): string[] {
     );
   }
   lines.push('no cmdlet sets a previous certificate: if the previous one has changed by then, the undo refuses as a conflict and changes nothing');
+  // Said before the change so the admin knows a rollback will not take back someone else's later assignment.
+  lines.push('only while the configuration is still what this change left: if another certificate was assigned or staged since, the undo refuses as a conflict and changes nothing');
   return lines;
 }
 
@@ -194,7 +217,7 @@ export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
     async undo(ctx, captured) {
       const host = await ctx.host(node);
       const before = asRecord(captured) as unknown as OAuthSnapshot;
-      const report = await restore(host, ctx, before);
+      const report = await restore(host, ctx, before, expectation.leaves(before), options.frontEnds);
       const laggards = await waitForPool(ctx, options.frontEnds, before, options.timeoutSeconds);
       if (laggards.length) {
         throw new Error(
@@ -223,11 +246,44 @@ export function restoreConflict(now: OAuthSnapshot, before: OAuthSnapshot, at: D
   return null;
 }
 
-/** Sets `before` back on the CMS through `host` and checks it there; throws (changing nothing) on a conflict. */
-async function restore(host: Host, ctx: StepContext, before: OAuthSnapshot): Promise<string> {
-  const now = snapshotOf(await readOAuthState(host, ctx.now()));
-  if (sameSnapshot(now, before)) return `the OAuthTokenIssuer configuration is as captured (${describeSnapshot(before)})`;
-  const conflict = restoreConflict(now, before, ctx.now());
+/**
+ * The sessions whose journals show a change on any Front End of the pool since this one: the configuration is
+ * global, so a later session may have run its cmdlets on another Front End than this session's.
+ */
+function laterPoolSessions(ctx: StepContext, frontEnds: OAuthChangeOptions['frontEnds']): readonly SessionOnNode[] {
+  const byId = new Map<string, SessionOnNode>();
+  for (const fe of frontEnds) for (const s of laterSessions(ctx, fe.name)) if (!byId.has(s.sessionId)) byId.set(s.sessionId, s);
+  return [...byId.values()].sort((a, b) => Date.parse(a.changedAt) - Date.parse(b.changedAt));
+}
+
+/** A configuration for a conflict message: no expiry dates (what was left is known by thumbprint only). */
+function describeConfig(s: OAuthSnapshot): string {
+  return describeSnapshot({...s, currentNotAfter: null});
+}
+
+/**
+ * Sets `before` back on the CMS through `host` and checks it there, only while the CMS holds `left` (what this
+ * session's change left); throws, changing nothing, on a conflict.
+ */
+async function restore(host: Host, ctx: StepContext, before: OAuthSnapshot, left: OAuthSnapshot, frontEnds: OAuthChangeOptions['frontEnds']): Promise<string> {
+  const at = ctx.now();
+  const now = snapshotOf(await readOAuthState(host, at));
+  // A retried rollback (or a change that never took) finds the original: nothing to set, and that is success.
+  if (sameSnapshot(now, before)) return `already restored: the OAuthTokenIssuer configuration is as captured (${describeSnapshot(before)})`;
+  // This session's own roll taking effect at its date is still what it left; the check below refuses that case
+  // with its own reason (no cmdlet sets the previous certificate back).
+  const ours = asOf(left, at);
+  if (!sameSnapshot(now, ours)) {
+    const pool = frontEnds.length > 1 ? `the Lync pool (${frontEnds.map((f) => f.name).join(', ')})` : host.node.name;
+    throw undoRefused(
+      ctx,
+      pool,
+      `conflict, not undone: the global OAuthTokenIssuer configuration (Get-CsCertificate on ${host.node.name}) holds ${describeConfig(now)}, ` +
+        `but this session left ${describeConfig(ours)} there; certwalk changed nothing.`,
+      laterPoolSessions(ctx, frontEnds),
+    );
+  }
+  const conflict = restoreConflict(now, before, at);
   if (conflict) throw new Error(`conflict, nothing changed: ${conflict}`);
   const done: string[] = [];
   if (!before.current) {
