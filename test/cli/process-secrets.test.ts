@@ -146,8 +146,11 @@ function sessionSecretsReader(journal: string) {
     found,
     poll() {
       if (found.length || !existsSync(journal)) return;
-      const first = readFileSync(journal, 'utf8').split('\n')[0];
-      if (!first) return;
+      // The header line may be read while it is being written: only a whole line (up to its newline) is parsed.
+      const text = readFileSync(journal, 'utf8');
+      const end = text.indexOf('\n');
+      if (end <= 0) return;
+      const first = text.slice(0, end);
       const header = (JSON.parse(first) as {header: {sessionId: string; sealedSecrets?: SealedSecrets}}).header;
       if (!header.sealedSecrets) return;
       const opened = openSecrets(header.sessionId, header.sealedSecrets);

@@ -90,7 +90,9 @@ export function addCertificateStep(options: {
     async undo(ctx, captured: Json) {
       const host = await ctx.host(node);
       // First the temp PFX a kill during the import may have left (a rollback of that crash comes here).
-      const pfxGone = withKey ? (await removeTempFiles(host, [tempName])).map((path) => `; removed ${path}`).join('') : '';
+      // A rollback rebuilds the steps without the session's secrets (no PFX in `cert`), so the PFX's name is tried
+      // whatever this step was built with: removing a file that is not there costs nothing.
+      const pfxGone = (await removeTempFiles(host, [tempPfxName(cert.thumbprint)])).map((path) => `; removed ${path}`).join('');
       if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before${pfxGone}`;
       if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove (already restored)${pfxGone}`;
       const relying = sessionsRelyingOn(ctx, node, cert.thumbprint);
