@@ -2,15 +2,22 @@
 // say so), and once the cause is gone `certwalk rollback` retries exactly the steps not yet undone, back to the
 // exact state from before.
 import assert from 'node:assert/strict';
-import {readdirSync} from 'node:fs';
+import {readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import {test} from 'node:test';
+import {after, test} from 'node:test';
 import {clearFaults} from '../../src/hosts/sandbox/faults.ts';
-import {certwalk, snapshot, worldForTest} from '../helpers/crash.ts';
+import {certwalk, freshWorld, snapshot, template} from '../helpers/crash.ts';
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, {recursive: true, force: true});
+});
 
 test('an undo that fails leaves the session unfinished and locked; a second rollback retries it and ends exact', async () => {
-  const world = worldForTest(1);
+  const templateDir = template(1);
+  made.push(templateDir.replace(/\/sandbox$/, ''));
+  const world = freshWorld(templateDir);
+  made.push(world.base);
   const before = await snapshot(world);
 
   // Given a master rotation whose binding re-add fails every time (the delete went through)

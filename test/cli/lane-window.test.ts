@@ -2,9 +2,14 @@
 // concurrency 2, worker1 (which had deleted its old certificate) finishes its rotation, so no WorkerSettings.config
 // names a certificate that is gone; rollback then restores the exact fleet.
 import assert from 'node:assert/strict';
-import {test} from 'node:test';
-import {certwalk, snapshot, worldForTest} from '../helpers/crash.ts';
+import {rmSync} from 'node:fs';
+import {after, test} from 'node:test';
+import {certwalk, freshWorld, snapshot, template} from '../helpers/crash.ts';
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, {recursive: true, force: true});
+});
 
 interface NodeState {
   stores: Record<string, {thumbprint: string}[]>;
@@ -20,7 +25,10 @@ function workerSetting(node: NodeState): string {
 }
 
 test("a worker's failure at concurrency 2: the worker inside its window finishes it; nothing names a deleted certificate", async () => {
-  const world = worldForTest(3);
+  const templateDir = template(3);
+  made.push(templateDir.replace(/\/sandbox$/, ''));
+  const world = freshWorld(templateDir);
+  made.push(world.base);
   const before = await snapshot(world);
   const old = JSON.parse(before) as {nodes: Record<string, NodeState>};
 

@@ -3,12 +3,19 @@
 import assert from 'node:assert/strict';
 import {readdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import {test} from 'node:test';
-import {certwalk, worldForTest} from '../helpers/crash.ts';
+import {after, test} from 'node:test';
+import {certwalk, freshWorld, template} from '../helpers/crash.ts';
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, {recursive: true, force: true});
+});
 
 test('resume with a fleet lists a session its locks name, even when the state directory does not know it', () => {
-  const world = worldForTest(1);
+  const templateDir = template(1);
+  made.push(templateDir.replace(/\/sandbox$/, ''));
+  const world = freshWorld(templateDir);
+  made.push(world.base);
   // A run journalled outside the state directory, killed mid-way: its nodes stay locked, naming its journal
   const crashed = certwalk(world, ['run', 'ssis-master', '--sandbox', world.dir, '--yes', '--journal', world.journal], {CERTWALK_CRASH_AFTER_RECORD: '26'});
   assert.equal(crashed.signal, 'SIGKILL', crashed.out);

@@ -1,14 +1,21 @@
 // `certwalk unlock NODE --yes` is the explicit override of a lock an unfinished session holds: it is recorded in the
 // state directory's unlocks.log and in the transcript of the session that held the lock.
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import {test} from 'node:test';
-import {certwalk, worldForTest} from '../helpers/crash.ts';
+import {after, test} from 'node:test';
+import {certwalk, freshWorld, template} from '../helpers/crash.ts';
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, {recursive: true, force: true});
+});
 
 test('unlock --yes names the holder and its journal, and records who broke the lock', () => {
-  const world = worldForTest(1);
+  const templateDir = template(1);
+  made.push(templateDir.replace(/\/sandbox$/, ''));
+  const world = freshWorld(templateDir);
+  made.push(world.base);
   const crashed = certwalk(world, ['run', 'ssis-master', '--sandbox', world.dir, '--yes', '--journal', world.journal], {CERTWALK_CRASH_AFTER_RECORD: '20'});
   assert.equal(crashed.signal, 'SIGKILL', crashed.out);
 

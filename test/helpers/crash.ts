@@ -7,7 +7,6 @@ import {spawnSync} from 'node:child_process';
 import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {after} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {showSandbox} from '../../src/hosts/sandbox/show.ts';
 
@@ -49,17 +48,6 @@ export function freshWorld(templateDir: string): CrashWorld {
 }
 
 /** The sandbox as `certwalk sandbox show --json` prints it (read here: a process per snapshot costs as much). */
-/** A sandbox of `workers` workers and a state directory for one test, both removed when the test file ends. */
-export function worldForTest(workers: number): CrashWorld {
-  const templateDir = template(workers);
-  const world = freshWorld(templateDir);
-  after(() => {
-    rmSync(dirname(templateDir), {recursive: true, force: true});
-    rmSync(world.base, {recursive: true, force: true});
-  });
-  return world;
-}
-
 export async function snapshot(world: CrashWorld): Promise<string> {
   return JSON.stringify(await showSandbox(world.dir), null, 2);
 }
