@@ -79,10 +79,11 @@ describe('ssis-worker over many workers', () => {
     const r = runner(l, 'ssis-worker', params, result.value, true, 2, 'continue');
     await send(r, {type: 'start'});
 
-    // Then worker2 stopped at the grant with the three steps before it done, and every other worker completed
+    // Then worker2 stopped at the grant with the four steps before it done (the temp PFX removal among them), and
+    // every other worker completed
     const {state} = r.snapshot;
     assert.equal(state.phase, 'failed');
-    assert.deepEqual(laneKinds(state.steps, 'worker2'), ['done', 'done', 'done', 'failed', 'pending', 'pending', 'pending']);
+    assert.deepEqual(laneKinds(state.steps, 'worker2'), ['done', 'done', 'done', 'done', 'failed', 'pending', 'pending', 'pending']);
     for (const w of ['worker1', 'worker3', 'worker4']) assert.deepEqual(new Set(laneKinds(state.steps, w)), new Set(['done']), w);
     const failedRun = await l.snapshot();
     assert.equal(failedRun.nodes.worker2!.services.SSISScaleOutWorker140!.status, 'running', 'worker2 was never restarted on a half-done change');
