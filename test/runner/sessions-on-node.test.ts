@@ -4,6 +4,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
+import {JournalWriter, type JournalRecord} from '../../src/runner/journal.ts';
 import {sessionsOnNode} from '../../src/runner/sessions-on-node.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'certwalk-sessions-on-node-'));
@@ -13,12 +14,15 @@ after(() => rmSync(root, {recursive: true, force: true}));
 function journal(dir: string, name: string, changes: readonly {node: string; at: number}[], options: {phase?: string; text?: string} = {}): string {
   mkdirSync(dir, {recursive: true});
   const steps = changes.map((c, i) => ({id: `s${i}`, title: `step ${i}`, node: c.node, kind: 'k', destructive: false, skippable: false, undoLast: false, hasUndo: true}));
-  const header = {version: 1, sessionId: name, procedure: 'ssis-master', title: 't', params: {}, resolved: {note: options.text ?? ''}, steps, fleet: {kind: 'sandbox', location: 'x'}, user: 'admin', machine: 'jump', pid: 1, startedAt: '', autoConfirmAll: true, transcript: `/t/${name}.log`};
+  const header = {version: 2, sessionId: name, procedure: 'ssis-master', procedureVersion: 'v', title: 't', params: {}, resolved: {note: options.text ?? ''}, steps, fleet: {kind: 'sandbox', location: 'x', id: 'fleet-x'}, user: 'admin', machine: 'jump', pid: 1, startedAt: '', autoConfirmAll: true, transcript: `/t/${name}.log`};
   const records: unknown[] = [{kind: 'header', at: 1, header}];
   changes.forEach((c, i) => records.push({kind: 'effect', at: c.at, effect: {type: 'do', stepId: `s${i}`}}));
   if (options.phase) records.push({kind: 'end', at: 9999, phase: options.phase});
   const path = join(dir, `${name}.jsonl`);
-  writeFileSync(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  // Written by the journal's own writer: readers refuse a journal whose hash chain does not verify.
+  const writer = new JournalWriter(path);
+  for (const record of records) writer.write(record as JournalRecord);
+  writer.close();
   return path;
 }
 
