@@ -19,9 +19,15 @@ export async function createFileExclusive(target: CreateTarget, data: Buffer): P
   let handle;
   try {
     await mkdir(dirname(file), {recursive: true});
+  } catch (error) {
+    throw await explain(error, target);
+  }
+  try {
     handle = await open(file, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await isFile(file))) return false;
+    // The file existed when the exclusive open ran; its holder may have removed it since (released the lock), which is
+    // still "not created": the caller looks again. Only a folder standing at the path is an error.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && !(await isDirectory(file))) return false;
     throw await explain(error, target);
   }
   try {
@@ -37,8 +43,8 @@ export async function createFileExclusive(target: CreateTarget, data: Buffer): P
   return true;
 }
 
-async function isFile(file: string): Promise<boolean> {
-  return (await lstat(file).catch(() => null))?.isFile() ?? false;
+async function isDirectory(file: string): Promise<boolean> {
+  return (await lstat(file).catch(() => null))?.isDirectory() ?? false;
 }
 
 /**
