@@ -310,10 +310,9 @@ export function describeUnfinished(s: UnfinishedSession): string[] {
     `  ${header.procedure} on ${header.fleet.kind} ${header.fleet.location}, started ${header.startedAt} by ${header.user} on ${header.machine}`,
     `  ${s.crashed ? 'certwalk stopped without closing it' : `ended ${s.state.phase}`}; ${s.done}/${s.state.steps.length} steps done${s.inUseBy ? `; STILL OPEN in process ${s.inUseBy}` : ''}`,
     ...s.uncertain.map((u) => `  uncertain: ${u}`),
-    ...openWindows(s.state).map((w) => {
-      const ran = w.steps.filter((i) => i < w.next).at(-1);
-      const next = s.state.steps[w.next]!.info.title;
-      return ran === undefined ? `  HALF-CHANGED (maybe): ${w.node}: "${next}" failed during its change` : `  HALF-CHANGED: ${w.node}: "${s.state.steps[ran]!.info.title}" ran, "${next}" has not`;
+    ...openWindows(s.state).map(({node, ran, next}) => {
+      const title = (i: number) => s.state.steps[i]!.info.title;
+      return ran === null ? `  HALF-CHANGED (maybe): ${node}: "${title(next)}" failed during its change` : `  HALF-CHANGED: ${node}: "${title(ran)}" ran, "${title(next)}" has not`;
     }),
     ...s.state.steps.flatMap((st) => (st.status.kind === 'undo-failed' ? [`  undo failed: [${st.info.node}] ${st.info.title}: ${st.status.error}`] : [])),
     // A journal with only its header: resume and rollback refuse it (journal-trust.ts), so neither is offered.

@@ -325,8 +325,8 @@ function rollbackModal(state: ProcedureState, width: number, ui: Ui): Line[] {
 
 /** A node inside its dangerous window: what ran and what has not (or that its first step failed part-way). */
 export function windowLine(state: ProcedureState, w: OpenWindow, {t, text}: Ui): string {
-  const ran = w.steps.filter((i) => i < w.next).at(-1);
-  if (ran === undefined) return t('quit.windowFailed', {node: w.node, step: text(state.steps[w.next]!.info.title)});
+  const {ran} = w;
+  if (ran === null) return t('quit.windowFailed', {node: w.node, step: text(state.steps[w.next]!.info.title)});
   return t('quit.window', {node: w.node, done: text(state.steps[ran]!.info.title), next: text(state.steps[w.next]!.info.title)});
 }
 

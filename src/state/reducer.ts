@@ -386,7 +386,7 @@ function advance(state: ProcedureState, at: number): Transition {
     if (closing.length) return startSteps(state, closing, at, 'running');
     return inFlight ? {state, effects: []} : {state: {...withdrawQuestions(state), phase: 'paused', pauseRequested: false}, effects: []};
   }
-  const chosen = startable(state);
+  const chosen = startable(state, closing);
   // Lanes that failed under "continue" hold the rest of the block: once nothing else can run, the procedure fails.
   if (!chosen.length && !busy(state).length && failedSteps) return {state: {...state, phase: 'failed', pauseRequested: false}, effects: []};
   return startSteps(state, chosen, at, 'running');
@@ -406,7 +406,7 @@ function startSteps(state: ProcedureState, chosen: readonly number[], at: number
  * Steps that may start now. A step without a lane runs alone, in order. A run of consecutive steps with lanes is a
  * fan-out block: each lane (node) runs its steps in order, and up to `concurrency` lanes run at once.
  */
-function startable(state: ProcedureState): number[] {
+function startable(state: ProcedureState, closing: readonly number[]): number[] {
   const {steps} = state;
   const first = steps.findIndex((s) => s.status.kind === 'pending');
   if (first === -1) return [];
@@ -421,7 +421,7 @@ function startable(state: ProcedureState): number[] {
   const busyLanes = new Set(taken.map((i) => steps[i]!.info.lane));
   const seen = new Set<string>();
   // A lane inside its dangerous window keeps its slot: its next step goes before any lane that has not started.
-  const chosen: number[] = windowContinuations(state).filter((i) => i >= start && i < end);
+  const chosen: number[] = closing.filter((i) => i >= start && i < end);
   for (const i of chosen) seen.add(steps[i]!.info.lane!);
   for (let i = start; i < end && taken.length + chosen.length < state.concurrency; i++) {
     const {info, status} = steps[i]!;
@@ -560,40 +560,50 @@ export interface OpenWindow {
   readonly lane: string | null;
   readonly node: string;
   readonly name: string;
-  /** The steps of the window, in order; `next` is the first one not finished. */
+  /** The steps of the window, in order; `next` is the first one not finished, `ran` the one before it (null: `next`
+   * is the window's first step, whose change failed or was cut off part-way). */
   readonly steps: readonly number[];
   readonly next: number;
+  readonly ran: number | null;
 }
 
-/** Dangerous windows entered and not yet finished or undone: nodes left between two states. */
+/**
+ * Dangerous windows entered and not yet finished or undone: nodes left between two states. One pass over the steps:
+ * the reducer asks after every event, and a fleet has hundreds of lanes with a window each.
+ */
 export function openWindows(state: ProcedureState): OpenWindow[] {
-  const seen = new Set<string>();
-  const open: OpenWindow[] = [];
-  state.steps.forEach((step, index) => {
-    const {window, lane} = step.info;
-    if (window === undefined) return;
-    const key = `${lane ?? ''}\u0000${window}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const members = windowOf(state, index)!;
-    const statuses = members.map((i) => state.steps[i]!.status);
-    if (!entered(statuses[0]!)) return;
-    if (statuses.some((s) => s.kind === 'undoing' || s.kind === 'undone' || s.kind === 'undo-failed')) return;
-    const next = members.find((i) => !['done', 'skipped'].includes(state.steps[i]!.status.kind));
-    if (next === undefined) return;
-    open.push({lane: lane ?? null, node: state.steps[members[0]!]!.info.node, name: window, steps: members, next});
+  const windows = new Map<string, number[]>();
+  state.steps.forEach(({info}, index) => {
+    if (info.window === undefined) return;
+    const key = `${info.lane ?? ''}\u0000${info.window}`;
+    const members = windows.get(key);
+    if (members) members.push(index);
+    else windows.set(key, [index]);
   });
+  const open: OpenWindow[] = [];
+  for (const members of windows.values()) {
+    const statuses = members.map((i) => state.steps[i]!.status);
+    if (!entered(statuses[0]!)) continue;
+    if (statuses.some((s) => s.kind === 'undoing' || s.kind === 'undone' || s.kind === 'undo-failed')) continue;
+    const at = statuses.findIndex((s) => s.kind !== 'done' && s.kind !== 'skipped');
+    if (at === -1) continue;
+    const {info} = state.steps[members[0]!]!;
+    open.push({lane: info.lane ?? null, node: info.node, name: info.window!, steps: members, next: members[at]!, ran: at === 0 ? null : members[at - 1]!});
+  }
   return open;
 }
 
 /** The next step of every open window whose lane is idle and has not failed: it starts whatever else is stopping. */
 function windowContinuations(state: ProcedureState): number[] {
   if (state.phase === 'rolling-back' || state.rollbackRequested) return [];
-  return openWindows(state).flatMap((w) => {
-    const lane = state.steps.filter((s) => s.info.lane === (w.lane ?? undefined));
-    if (lane.some((s) => s.status.kind === 'failed' || isInFlight(s.status) || s.status.kind === 'awaiting-confirmation')) return [];
-    return state.steps[w.next]!.status.kind === 'pending' ? [w.next] : [];
-  });
+  const open = openWindows(state);
+  if (!open.length) return [];
+  // Lanes (the steps outside any lane count as one) with a step failed, in flight or asking: they do not go on.
+  const held = new Set<string | null>();
+  for (const {info, status} of state.steps) {
+    if (status.kind === 'failed' || isInFlight(status) || status.kind === 'awaiting-confirmation') held.add(info.lane ?? null);
+  }
+  return open.flatMap((w) => (!held.has(w.lane) && state.steps[w.next]!.status.kind === 'pending' ? [w.next] : []));
 }
 
 /** Whether any step changed (or may have changed) a node: such a session cannot simply be left as is. */
