@@ -65,6 +65,7 @@ export interface RunnerOptions {
 }
 
 const OUTPUT_TAIL = 200;
+const OUTPUT_EVERY_MS = 100;
 
 /**
  * Sessions open in this process. A closed terminal (RDP window, ssh) often ends the process through a write error on
@@ -80,7 +81,6 @@ function closeOnExit(runner: ProcedureRunner): void {
     for (const open of [...openRunners]) open.close();
   });
 }
-const OUTPUT_EVERY_MS = 100;
 
 /** An effect journaled and waiting for the disk, with the capture it will run on. */
 interface Announced {

@@ -1,6 +1,6 @@
 // The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
 import {Box, Text, useApp} from 'ink';
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
@@ -71,13 +71,10 @@ export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFa
   const active = overlay === null;
   const help = () => setOverlay('help');
 
-  // A closed window or ssh connection (SIGHUP) or a kill (SIGTERM) closes the session as a quit does: the journal
-  // gets its end record, and a session that changed nodes stays unfinished with its nodes locked to it.
-  const running = useRef<ProcedureRunner | null>(null);
-  running.current = screen.name === 'run' ? screen.runner : null;
+  // A closed window or ssh connection (SIGHUP) or a kill (SIGTERM) ends certwalk as a quit does: on the way out the
+  // open session closes (the runner's exit hook), unfinished with its nodes locked to it if it changed any.
   useEffect(() => {
     const hangUp = (signal: NodeJS.Signals) => {
-      running.current?.close();
       screenRecorder?.end();
       process.exit(signal === 'SIGHUP' ? 129 : 143);
     };

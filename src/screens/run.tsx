@@ -4,7 +4,7 @@ import {Box, useInput} from 'ink';
 import {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import {laneProgress} from '../state/progress.ts';
-import {changedSomething, isInFlight, isTerminal} from '../state/reducer.ts';
+import {isInFlight, isTerminal} from '../state/reducer.ts';
 import {commandsFor} from './keys.ts';
 import {Lines} from './lines.tsx';
 import {runView, type NodeListView, type RunMode} from './run-view.ts';
@@ -41,7 +41,14 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const {columns, rows} = useTerminalSize();
   const ui = useUi();
   const {t} = ui;
-  const [mode, setMode] = useState<RunMode>('main');
+  const [mode, setModeState] = useState<RunMode>('main');
+  // The box a key answers, set with the key that opens or closes it: Ink attaches the next render's handler after the
+  // frame is drawn, so a key pressed on a freshly drawn box can reach this render's handler, which must see the box.
+  const modeRef = useRef<RunMode>('main');
+  const setMode = (next: RunMode) => {
+    modeRef.current = next;
+    setModeState(next);
+  };
   const [stepTop, setStepTop] = useState<number | null>(null);
   const [modalTop, setModalTop] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
@@ -67,16 +74,16 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
       const commands = commandsFor(input, key);
       const at = runner.now();
       const has = (c: Parameters<typeof commands.includes>[0]) => commands.includes(c);
+      const mode = modeRef.current;
       setHint(null);
       if (has('help')) return onHelp();
       if (has('transcript')) return onTranscript();
 
       if (mode === 'quit-confirm') {
         if (input === 'y') {
-          // Only a session that changed nothing ends "as is"; any other stays unfinished, its nodes locked to it
-          // (the reducer refuses the abort): the next start offers it for resume or rollback.
-          const now = runner.snapshot.state;
-          if (!isTerminal(now) && !changedSomething(now)) runner.dispatch({type: 'abort-requested', at});
+          // Only a session that changed nothing ends "as is" (the reducer refuses the abort otherwise): any other stays
+          // unfinished, its nodes locked to it, and the next start offers it for resume or rollback.
+          if (!isTerminal(runner.snapshot.state)) runner.dispatch({type: 'abort-requested', at});
           onQuit();
         } else if (input === 'n' || key.escape) setMode('main');
         else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
