@@ -1,5 +1,6 @@
 // The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
 import {Box, Text, useApp} from 'ink';
+import {KeyboardProvider} from './keyboard.tsx';
 import {useEffect, useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
@@ -59,7 +60,16 @@ type Screen =
     }
   | {readonly name: 'run'; readonly definition: ProcedureDefinition; readonly runner: ProcedureRunner};
 
-export function App({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit, screenRecorder, unfinished = []}: AppProps) {
+/** Every key of the app goes through one keyboard (keyboard.tsx): one key at a time, each to the screen it was meant for. */
+export function App(props: AppProps) {
+  return (
+    <KeyboardProvider>
+      <Screens {...props} />
+    </KeyboardProvider>
+  );
+}
+
+function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit, screenRecorder, unfinished = []}: AppProps) {
   const {exit} = useApp();
   const ui = useUi();
   const [recoverable, setRecoverable] = useState<readonly UnfinishedSession[]>(unfinished);

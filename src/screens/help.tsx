@@ -1,6 +1,7 @@
 // The `?` overlay, generated from the key-binding table, in the admin's language.
-import {Box, useInput} from 'ink';
-import {BINDINGS} from './keys.ts';
+import {Box} from 'ink';
+import {useKeys} from './keyboard.tsx';
+import {BINDINGS, commandsFor} from './keys.ts';
 import {line, Lines, type Line} from './lines.tsx';
 import {cells, pad} from './format.ts';
 import {useUi} from './ui-context.tsx';
@@ -35,8 +36,9 @@ export function helpLines(width: number, ui: Ui = DEFAULT_UI): Line[] {
 export function Help({onClose}: {onClose: () => void}) {
   const {columns, rows} = useTerminalSize();
   const ui = useUi();
-  useInput((input, key) => {
-    if (key.escape || key.return || input === '?' || input === 'q' || input === 'b') onClose();
+  useKeys((input, key) => {
+    const commands = commandsFor(input, key);
+    if (commands.some((c) => c === 'back' || c === 'select' || c === 'help' || c === 'quit')) onClose();
   });
   const width = columns - 1;
   return (

@@ -1,12 +1,12 @@
 // Home: pick a procedure.
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {useMemo, useState} from 'react';
-import SelectInput from 'ink-select-input';
 import type {ProcedureSummary} from '../procedures/catalog.ts';
 import {commandsFor} from './keys.ts';
 import {fit} from './format.ts';
 import {wrap} from './lines.tsx';
-import {Pointer} from './pointer.tsx';
+import {useKeys} from './keyboard.tsx';
+import {SelectList} from './select-list.tsx';
 import {useUi} from './ui-context.tsx';
 import {useTerminalSize} from './use-terminal-size.ts';
 
@@ -26,14 +26,14 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
   const ui = useUi();
   const {g, t, text} = ui;
   const width = columns - 1;
-  useInput(
+  useKeys(
     (input, key) => {
       const commands = commandsFor(input, key);
       if (commands.includes('help')) onHelp();
       else if (commands.includes('quit')) onQuit();
       else if (commands.includes('transcript')) onTranscripts?.();
     },
-    {isActive: active},
+    {active},
   );
   // The menu's marker and its margin take two cells.
   // Worked out again only when the terminal's width changes: a key that moves the highlight redraws the list.
@@ -46,10 +46,10 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
       <Text dimColor>{fit(t('home.target', {target}), width, g.ellipsis)}</Text>
       <Text> </Text>
       <Text>{fit(t('home.choose'), width, g.ellipsis)}</Text>
-      <SelectInput
+      <SelectList
         items={items}
-        indicatorComponent={Pointer}
-        isFocused={active}
+        initialValue={highlightedId}
+        active={active}
         onSelect={(item) => {
           const chosen = procedures.find((p) => p.id === item.value);
           if (chosen) onChoose(chosen);

@@ -1,6 +1,6 @@
 // The one key-binding table. Every key is a letter, an arrow, Enter or Esc: what an RDP console passes through.
 // The help overlay is generated from it.
-import type {Key} from 'ink';
+import type {KeyFlags} from './key-events.ts';
 import type {PlainKey} from '../i18n/en.ts';
 
 export type KeyCommand =
@@ -65,8 +65,8 @@ export const SEARCH_KEYS: Readonly<Record<'search' | 'next' | 'previous', readon
   previous: ['N'],
 };
 
-/** Maps an Ink key event to the commands it may mean; the screen decides which one applies. */
-export function commandsFor(input: string, key: Key): KeyCommand[] {
+/** Maps a key event to the commands it may mean; the screen decides which one applies. */
+export function commandsFor(input: string, key: Readonly<KeyFlags>): KeyCommand[] {
   const found: KeyCommand[] = [];
   if (key.upArrow) found.push('up');
   if (key.downArrow) found.push('down');
@@ -76,7 +76,8 @@ export function commandsFor(input: string, key: Key): KeyCommand[] {
   if (key.escape) found.push('back', 'decline');
   // Ctrl-C asks like q does: an RDP user reaching for it mid-step must not leave a half-done change unexplained.
   if (key.ctrl && input === 'c') found.push('quit');
-  if (key.ctrl || key.meta) return found;
+  // Alt+letter and pasted text are no command: a pasted "y" must not confirm anything.
+  if (key.ctrl || key.meta || key.paste) return found;
   for (const binding of BINDINGS) if (binding.keys.includes(input)) found.push(binding.command);
   return found;
 }

@@ -1,10 +1,10 @@
 // Parameters: a validated form with defaults read from the hosts. Nothing changes until the plan is accepted.
-import {Box, Text, useInput} from 'ink';
-import SelectInput from 'ink-select-input';
+import {Box, Text} from 'ink';
 import {TextField} from './text-field.tsx';
 import {useState} from 'react';
 import type {ParamForm, ParamSpec} from '../procedures/types.ts';
-import {Pointer} from './pointer.tsx';
+import {useKeys} from './keyboard.tsx';
+import {SelectList} from './select-list.tsx';
 import {cells, fit, pad} from './format.ts';
 import {wrap, wrapParts} from './lines.tsx';
 import {commandsFor} from './keys.ts';
@@ -38,7 +38,7 @@ export function Params({title, form, values, errors, checking, active, onChange,
   const width = columns - 1;
   const fitted = (value: string) => fit(text(value), width, g.ellipsis);
 
-  useInput(
+  useKeys(
     (input, key) => {
       const commands = commandsFor(input, key);
       if (commands.includes('up')) setCursor((c) => (c + rows - 1) % rows);
@@ -52,15 +52,16 @@ export function Params({title, form, values, errors, checking, active, onChange,
         else setEditing({spec, mode: spec.choices?.length ? 'pick' : 'type', draft: values[spec.key] ?? ''});
       }
     },
-    {isActive: active && !editing && !checking},
+    {active: active && !editing && !checking},
   );
 
-  useInput(
+  // Esc leaves the field as it was, whether a list or a text field is open.
+  useKeys(
     (input, key) => {
       if (key.escape) setEditing(null);
       else if (key.ctrl && input === 'c') onQuit();
     },
-    {isActive: active && editing !== null},
+    {active: active && editing !== null},
   );
 
   const focused = form.specs[cursor];
@@ -136,7 +137,8 @@ function Editor(props: {
     return (
       <Box flexDirection="column">
         <Text bold>{fit(text(spec.label), width, g.ellipsis)}</Text>
-        <SelectInput items={items} limit={8} indicatorComponent={Pointer} onSelect={(item) => (item.value === TYPE_IT ? props.onType() : props.onDone(item.value))} />
+        {/* Opens on the field's value; a value typed by hand opens on "type a value", where it can be edited. */}
+        <SelectList items={items} initialValue={spec.choices.some((c) => c.value === draft) || !draft ? draft : TYPE_IT} limit={8} onSelect={(item) => (item.value === TYPE_IT ? props.onType() : props.onDone(item.value))} />
       </Box>
     );
   }

@@ -1,5 +1,6 @@
 // Plan: every step and the exact commands it will run, before anything runs.
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeys} from './keyboard.tsx';
 import {useMemo, useState} from 'react';
 import type {StepDefinition} from '../procedures/types.ts';
 import {commandsFor} from './keys.ts';
@@ -52,7 +53,7 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, body.length - height);
 
-  useInput(
+  useKeys(
     (input, key) => {
       const commands = commandsFor(input, key);
       if (commands.includes('up')) setTop((t) => Math.max(0, t - 1));
@@ -64,7 +65,7 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
       else if (commands.includes('back')) onBack();
       else if (commands.includes('help')) onHelp();
     },
-    {isActive: active},
+    {active},
   );
 
   const visible = body.slice(top, top + height);

@@ -1,7 +1,8 @@
 // Recovery: shown at start when sessions on this fleet did not finish (a closed RDP window, a crash). Each one says
 // what ran and what is uncertain; Enter opens it in the Run screen, where e resumes (reading uncertain steps back
 // first), r rolls back, and q leaves it as is.
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeys} from './keyboard.tsx';
 import {useState} from 'react';
 import type {UnfinishedSession} from '../runner/recovery.ts';
 import {openWindows} from '../state/reducer.ts';
@@ -56,7 +57,7 @@ export function Recovery({sessions, onOpen, onSkip, onHelp, onQuit, active}: Rec
   const {columns, rows} = useTerminalSize();
   const ui = useUi();
   const [selected, setSelected] = useState(0);
-  useInput(
+  useKeys(
     (input, key) => {
       const commands = commandsFor(input, key);
       if (commands.includes('help')) return onHelp();
@@ -69,7 +70,7 @@ export function Recovery({sessions, onOpen, onSkip, onHelp, onQuit, active}: Rec
         if (session && !session.inUseBy) onOpen(session);
       }
     },
-    {isActive: active},
+    {active},
   );
   const width = Math.max(20, columns - 1);
   return (

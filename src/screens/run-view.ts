@@ -81,7 +81,9 @@ function statusText(status: StepStatus, now: number, {t}: Ui): string {
 
 export function phaseLabel(state: ProcedureState, {t}: Ui = DEFAULT_UI): string {
   const done = state.steps.filter((s) => s.status.kind === 'done').length;
-  return t('run.phase', {phase: t(`phase.${state.phase}`), done, total: state.steps.length});
+  // A pause waits for the running step to end: saying so at once tells the admin the p was taken.
+  const phase = state.phase === 'running' && state.pauseRequested ? t('phase.pausing') : t(`phase.${state.phase}`);
+  return t('run.phase', {phase, done, total: state.steps.length});
 }
 
 function stepLine(step: StepState, index: number, width: number, now: number, nodeWidth: number, ui: Ui): Line {
@@ -408,7 +410,7 @@ function footer(state: ProcedureState, mode: RunMode, hint: string | null, nodes
   switch (state.phase) {
     case 'idle':
     case 'running':
-      return line(t('footer.running'), {dim: true});
+      return state.pauseRequested ? line(t('footer.pausing'), {color: 'yellow'}) : line(t('footer.running'), {dim: true});
     case 'paused':
       return line(t('footer.paused'), {color: 'yellow'});
     case 'failed':

@@ -1,6 +1,7 @@
 // Run: live steps, before/after, output, confirmations, failure choices, rollback. The key hook below is the only
 // place keys become runner events; the view is run-view.ts.
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeys} from './keyboard.tsx';
 import {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 import type {ProcedureRunner} from '../runner/runner.ts';
 import {laneProgress} from '../state/progress.ts';
@@ -41,14 +42,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const {columns, rows} = useTerminalSize();
   const ui = useUi();
   const {t} = ui;
-  const [mode, setModeState] = useState<RunMode>('main');
-  // The box a key answers, set with the key that opens or closes it: Ink attaches the next render's handler after the
-  // frame is drawn, so a key pressed on a freshly drawn box can reach this render's handler, which must see the box.
-  const modeRef = useRef<RunMode>('main');
-  const setMode = (next: RunMode) => {
-    modeRef.current = next;
-    setModeState(next);
-  };
+  const [mode, setMode] = useState<RunMode>('main');
   const [stepTop, setStepTop] = useState<number | null>(null);
   const [modalTop, setModalTop] = useState(0);
   const [hint, setHint] = useState<string | null>(null);
@@ -69,49 +63,49 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
     runner.dispatch(event);
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       const commands = commandsFor(input, key);
       const at = runner.now();
       const has = (c: Parameters<typeof commands.includes>[0]) => commands.includes(c);
-      const mode = modeRef.current;
+      // `state` is the snapshot this screen last drew: a key answers what the admin saw, not a box drawn after it.
       setHint(null);
       if (has('help')) return onHelp();
       if (has('transcript')) return onTranscript();
 
       if (mode === 'quit-confirm') {
-        if (input === 'y') {
+        if (has('confirm')) {
           // Only a session that changed nothing ends "as is" (the reducer refuses the abort otherwise): any other stays
           // unfinished, its nodes locked to it, and the next start offers it for resume or rollback.
-          if (!isTerminal(runner.snapshot.state)) runner.dispatch({type: 'abort-requested', at});
+          if (!isTerminal(state)) runner.dispatch({type: 'abort-requested', at});
           onQuit();
-        } else if (input === 'n' || key.escape) setMode('main');
+        } else if (has('decline')) setMode('main');
         else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
         else if (has('down')) setModalTop((t) => Math.min(limits.current.modal, t + 1));
         return;
       }
       if (mode === 'node-rollback-confirm') {
-        if (input === 'y' && laneToRollBack) {
+        if (has('confirm') && laneToRollBack) {
           dispatch({type: 'lane-rollback-requested', at, lane: laneToRollBack});
           setMode('main');
-        } else if (input === 'n' || key.escape) setMode('main');
+        } else if (has('decline')) setMode('main');
         else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
         else if (has('down')) setModalTop((t) => Math.min(limits.current.modal, t + 1));
         return;
       }
       if (mode === 'rollback-confirm') {
-        if (input === 'y') {
+        if (has('confirm')) {
           dispatch({type: 'rollback-requested', at});
           setMode('main');
-        } else if (input === 'n' || key.escape) setMode('main');
+        } else if (has('decline')) setMode('main');
         else if (has('up')) setModalTop((t) => Math.max(0, t - 1));
         else if (has('down')) setModalTop((t) => Math.min(limits.current.modal, t + 1));
         return;
       }
       if (awaiting) {
-        if (input === 'y') return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'step'});
-        if (input === 'a') return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'kind'});
-        if (input === 'n' || key.escape) return dispatch({type: 'declined', at, stepId: awaiting.info.id});
+        if (has('confirm')) return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'step'});
+        if (has('confirm-kind')) return dispatch({type: 'confirmed', at, stepId: awaiting.info.id, scope: 'kind'});
+        if (has('decline')) return dispatch({type: 'declined', at, stepId: awaiting.info.id});
         if (has('up')) return setModalTop((t) => Math.max(0, t - 1));
         if (has('down')) return setModalTop((t) => Math.min(limits.current.modal, t + 1));
         if (has('rollback')) return setMode('rollback-confirm');
@@ -172,7 +166,7 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
       if (has('down')) return setStepTop((t) => Math.min(limits.current.steps, (t ?? limits.current.stepFirst) + 1));
       if (has('back')) return setStepTop(null);
     },
-    {isActive: active},
+    {active},
   );
 
   const view = runView({

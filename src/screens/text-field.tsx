@@ -1,9 +1,9 @@
-// A one-line text field (controlled, like ink-text-input's, which it replaces): keys can arrive faster than React
-// renders (typing over a laggy RDP link, a paste split into chunks), so each key edits the text as the previous key
-// left it — kept in a ref — not as the last render saw it. ink-text-input computes every key from its last render's
-// value and dropped all but the last of the keys that arrived between two renders.
-import {Text, useInput} from 'ink';
+// A one-line text field (controlled, like ink-text-input's, which it replaces). Each key edits the text as the
+// previous key left it — kept in a ref, with the cursor — so a value set by the parent and the keys typed stay apart.
+import {Text} from 'ink';
 import {useReducer, useRef} from 'react';
+import type {KeyFlags} from './key-events.ts';
+import {useKeys} from './keyboard.tsx';
 
 export interface TextFieldProps {
   readonly value: string;
@@ -20,15 +20,17 @@ interface Live {
 }
 
 /** The pure edit: what one key does to the text and the cursor (null: the key is not the field's). */
-export function editText(live: Readonly<Live>, input: string, key: {leftArrow?: boolean; rightArrow?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean; meta?: boolean; escape?: boolean; upArrow?: boolean; downArrow?: boolean; tab?: boolean; return?: boolean; pageUp?: boolean; pageDown?: boolean}): Live | null {
+export function editText(live: Readonly<Live>, input: string, key: Partial<KeyFlags>): Live | null {
   if (key.upArrow || key.downArrow || key.tab || key.escape || key.return || key.pageUp || key.pageDown || key.ctrl || key.meta) return null;
   const {value, cursor} = live;
   if (key.leftArrow) return {value, cursor: Math.max(0, cursor - 1)};
   if (key.rightArrow) return {value, cursor: Math.min(value.length, cursor + 1)};
-  // Ink reports the Backspace key (DEL, 0x7f) as `delete` on most terminals: both erase the character before the cursor.
-  if (key.backspace || key.delete) return cursor > 0 ? {value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1} : live;
+  if (key.home) return {value, cursor: 0};
+  if (key.end) return {value, cursor: value.length};
+  if (key.backspace) return cursor > 0 ? {value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1} : live;
+  if (key.delete) return cursor < value.length ? {value: value.slice(0, cursor) + value.slice(cursor + 1), cursor} : live;
   if (!input) return null;
-  // A paste arrives as one input: line breaks in it would submit nothing and mean nothing in a one-line field.
+  // A paste arrives as one event: line breaks in it would submit nothing and mean nothing in a one-line field.
   const text = input.replace(/[\r\n]+/g, '');
   return {value: value.slice(0, cursor) + text + value.slice(cursor), cursor: cursor + text.length};
 }
@@ -40,7 +42,7 @@ export function TextField({value, onChange, onSubmit, mask, focus = true}: TextF
   // it, cursor at the end.
   if (live.current.value !== value) live.current = {value, cursor: value.length};
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.return) {
         onSubmit?.(live.current.value);
@@ -53,7 +55,7 @@ export function TextField({value, onChange, onSubmit, mask, focus = true}: TextF
       if (changed) onChange(next.value);
       redraw();
     },
-    {isActive: focus},
+    {active: focus},
   );
 
   const shown = mask ? mask.repeat(live.current.value.length) : live.current.value;

@@ -1,5 +1,6 @@
 // `t`: a session transcript, scrollable and searchable, newest at the bottom; from Home, the list of past sessions.
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from './keyboard.tsx';
 import {useMemo, useRef, useState} from 'react';
 import {listSessions, readTranscript, type SessionSummary} from '../runner/transcript.ts';
 import type {ProcedurePhase} from '../state/types.ts';
@@ -56,7 +57,7 @@ export function TranscriptView({path, onClose}: {path: string; onClose: () => vo
   };
   const scroll = (by: (top: number) => number) => setView((view) => ({...view, top: Math.max(0, Math.min(maxTop, by(view.top)))}));
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const typed = typingRef.current;
     if (typed !== null) {
       if (key.escape) editSearch(null);
@@ -137,7 +138,7 @@ export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (pa
   const [selected, setSelected] = useState(0);
   const height = Math.max(3, rows - 4);
   const top = Math.max(0, Math.min(selected - Math.floor(height / 2), sessions.length - height));
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const commands = commandsFor(input, key);
     if (commands.includes('back') || commands.includes('quit') || commands.includes('transcript')) onClose();
     else if (commands.includes('select') && sessions[selected]) onOpen(sessions[selected].path);

@@ -69,6 +69,8 @@ export async function pressUntil(tmux: Tmux, key: string, test: (screen: string)
     const screen = tmux.screen();
     if (test(screen)) return screen;
     await tmux.keys(key);
+    // The next look must see what this key did: wait for the screen to change (a key that changes nothing times out).
+    await tmux.waitFor((now) => now !== screen, 5_000).catch(() => undefined);
   }
   assert.fail(`never reached ${what}:\n${tmux.screen()}`);
 }

@@ -4,6 +4,7 @@
 import {EventEmitter} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
 import stripAnsi from 'strip-ansi';
+import {keysHandled, keysListening} from '../../src/screens/keyboard.tsx';
 
 /**
  * Ink renders only a final frame when it believes it runs in CI (is-in-ci reads CI when Ink first loads): call this
@@ -88,18 +89,26 @@ export class Terminal {
     }
   }
 
-  /** One key per write; a pause after each lets Ink re-subscribe its input handlers. */
+  /** Writes each key as a person types it and waits until the app has handled them all (never a fixed pause). */
   async press(...keys: string[]): Promise<void> {
+    // Like ink-testing-library's, this stdin drops what is written before the app listens (a terminal would keep it).
+    await keysListening(this.stdin);
     for (const key of keys) {
       this.stdin.write(key);
-      await delay(key === '\u001B' ? 100 : 50);
+      // A lone Esc is held by Ink until the next turn (it may start an arrow key's sequence).
+      if (key === '\u001B') await this.#handled();
     }
+    await this.#handled();
   }
 
-  /** Waits for `test`, lets the screen's input handlers settle, then presses. */
+  async #handled(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await keysHandled(this.stdin);
+  }
+
+  /** Waits for `test`, then presses. */
   async pressWhen(test: string | RegExp | ((screen: string) => boolean), ...keys: string[]): Promise<string> {
     const shown = await this.waitFor(test);
-    await delay(100);
     await this.press(...keys);
     return shown;
   }
@@ -108,11 +117,13 @@ export class Terminal {
   async pressUntil(key: string, test: string | RegExp, max = 20): Promise<string> {
     const check = typeof test === 'string' ? (s: string) => s.includes(test) : (s: string) => test.test(s);
     for (let i = 0; i <= max; i++) {
-      // Ink re-subscribes input handlers after each frame: a key sent before that meets the previous frame's state.
-      await delay(100);
       const screen = this.stdout.frame();
       if (check(screen)) return screen;
-      if (i < max) await this.press(key);
+      if (i === max) break;
+      const frames = this.stdout.writes.length;
+      await this.press(key);
+      // Ink draws at most 60 frames a second: the key's frame may come a moment after the key was handled.
+      await this.waitFor(() => this.stdout.writes.length > frames, 5_000).catch(() => undefined);
     }
     throw new Error(`${JSON.stringify(key)} pressed ${max} times and still no ${String(test)}; screen:\n${this.stdout.frame()}`);
   }

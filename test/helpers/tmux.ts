@@ -2,12 +2,9 @@
 import {execFileSync} from 'node:child_process';
 import {setTimeout as delay} from 'node:timers/promises';
 
-const FIRST_KEY_SETTLE_MS = 600;
-
 export class Tmux {
   readonly #socket: string;
   readonly #session = 'certwalk';
-  #typed = false;
 
   private constructor(socket: string) {
     this.#socket = socket;
@@ -37,15 +34,23 @@ export class Tmux {
     return execFileSync('tmux', ['-L', this.#socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
   }
 
-  /** One key per call, as a person types: names like Enter, Escape, Up, Down, or a literal letter. */
+  /**
+   * Keys as a person types them, one after another with no pause: names like Enter, Escape, Up, Down, or a literal
+   * letter. certwalk queues keys and hands each to the screen the previous one left, so none need waiting for.
+   */
   async keys(...keys: string[]): Promise<void> {
-    // Ink draws the first frame before its input handlers are attached: on a loaded machine a key sent at once is lost.
-    if (!this.#typed) await delay(FIRST_KEY_SETTLE_MS);
-    this.#typed = true;
-    for (const key of keys) {
-      this.#tmux('send-keys', '-t', this.#session, ...(key.length === 1 ? ['-l', key] : [key]));
-      await delay(120);
-    }
+    for (const key of keys) this.#tmux('send-keys', '-t', this.#session, ...(key.length === 1 ? ['-l', key] : [key]));
+  }
+
+  /** Keys in one burst: one send-keys, so the terminal gets them as one chunk (auto-repeat, a burst over RDP). */
+  burst(...keys: string[]): void {
+    this.#tmux('send-keys', '-t', this.#session, ...keys);
+  }
+
+  /** Text pasted into the terminal: bracketed (ESC[200~ … ESC[201~) when the program asked for it, as terminals do. */
+  paste(text: string): void {
+    this.#tmux('set-buffer', '-b', 'certwalk-test', text);
+    this.#tmux('paste-buffer', '-p', '-d', '-b', 'certwalk-test', '-t', this.#session);
   }
 
   screen(): string {
@@ -57,13 +62,14 @@ export class Tmux {
     return this.#tmux('capture-pane', '-e', '-p', '-t', this.#session);
   }
 
-  async waitFor(test: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 30_000): Promise<string> {
+    const check = typeof test === 'string' ? (s: string) => s.includes(test) : test instanceof RegExp ? (s: string) => test.test(s) : test;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = this.screen();
-      if (typeof test === 'string' ? text.includes(test) : test.test(text)) return text;
+      if (check(text)) return text;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(test)}; screen:\n${text}`);
-      await delay(100);
+      await delay(50);
     }
   }
 

@@ -1,6 +1,9 @@
-// Driving Ink screens by keys: one key per stdin.write, wait for a frame to show a text instead of sleeping.
+// Driving Ink screens by keys: written as a person types them, then waiting until the app has handled them (the
+// keyboard's queue is empty and rendered) or a frame shows a text; never a fixed sleep.
 import {setTimeout as delay} from 'node:timers/promises';
 import stripAnsi from 'strip-ansi';
+import {createElement, type ReactElement} from 'react';
+import {KeyboardProvider, keysHandled, keysListening} from '../../src/screens/keyboard.tsx';
 
 export const KEY = {
   up: '\u001B[A',
@@ -13,8 +16,13 @@ export const KEY = {
   backspace: '\u007F',
 } as const;
 
+/** A screen rendered on its own gets its keys as the app's screens do: through the keyboard. */
+export function withKeyboard(tree: ReactElement): ReactElement {
+  return createElement(KeyboardProvider, null, tree);
+}
+
 export interface Rendered {
-  readonly stdin: {write(data: string): void};
+  readonly stdin: {write(data: string): void} & object;
   lastFrame(): string | undefined;
 }
 
@@ -38,23 +46,33 @@ export async function waitForFrame(
   }
 }
 
-/** Sends keys one write at a time, letting Ink's input handlers run between them. */
+/** Every key written so far has been handled and its changes rendered (Ink flushes a lone Esc on the next turn). */
+export async function settled(app: Rendered): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await keysHandled(app.stdin);
+}
+
+/** Sends keys one write each, as a person types them, and waits until the app has handled them all. */
 export async function press(app: Rendered, ...keys: string[]): Promise<void> {
   for (const key of keys) {
     app.stdin.write(key);
-    await delay(key === KEY.escape ? 80 : 30);
+    // A lone Esc is held by Ink until the next turn (it may start an arrow key's sequence): the next key must wait.
+    if (key === KEY.escape) await settled(app);
   }
+  await settled(app);
 }
 
-/** Input handlers are registered in effects after the first frame: keys sent before that are lost. */
-export async function ready(): Promise<void> {
-  await delay(100);
+/**
+ * The app listens for keys: ink-testing-library drops what is written before (a real terminal keeps it for later),
+ * so a test's first key waits for this.
+ */
+export async function ready(app: Rendered): Promise<void> {
+  await keysListening(app.stdin);
 }
 
-/** Waits for `test`, then lets the screen's input handlers catch up (Ink re-subscribes them after each frame), then presses. */
+/** Waits for `test`, then presses. */
 export async function pressWhen(app: Rendered, test: string | RegExp | ((frame: string) => boolean), ...keys: string[]): Promise<string> {
   const shown = await waitForFrame(app, test);
-  await delay(60);
   await press(app, ...keys);
   return shown;
 }
@@ -63,7 +81,7 @@ export async function pressWhen(app: Rendered, test: string | RegExp | ((frame: 
 export async function pressUntil(app: Rendered, key: string, test: string | RegExp | ((frame: string) => boolean), max = 20): Promise<string> {
   const check = typeof test === 'string' ? (f: string) => f.includes(test) : test instanceof RegExp ? (f: string) => test.test(f) : test;
   for (let i = 0; i <= max; i++) {
-    await delay(40);
+    // ink-testing-library draws each render at once: once the key is handled, the frame shows what it did.
     const current = frame(app);
     if (check(current)) return current;
     if (i < max) await press(app, key);
@@ -71,7 +89,7 @@ export async function pressUntil(app: Rendered, key: string, test: string | RegE
   throw new Error(`${JSON.stringify(key)} pressed ${max} times and still no ${String(test)}; last frame:\n${frame(app)}`);
 }
 
-/** Sends a text one character at a time (an admin typing into a field). */
+/** Sends a text one character per write (an admin typing into a field). */
 export async function type(app: Rendered, text: string): Promise<void> {
   await press(app, ...text);
 }

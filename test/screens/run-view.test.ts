@@ -623,6 +623,17 @@ describe('run-view: failures and endings', () => {
     assert.match(shown.at(-1)!, /s skip/);
   });
 
+  test('p while a step runs: the header and the footer say PAUSING at once, until the step ends and it is PAUSED', () => {
+    const play = new Play().start();
+    play.send({type: 'pause-requested', at: at()});
+    const pausing = onScreen(layout(snapshot(play.state), {columns: 80, rows: 24}), 80);
+    assert.match(pausing[0]!, /PAUSING 0\/14$/);
+    assert.match(pausing.at(-1)!, /^PAUSING after the running step ends/);
+    play.finishCurrent();
+    const paused = onScreen(layout(snapshot(play.state), {columns: 80, rows: 24}), 80);
+    assert.match(paused[0]!, /PAUSED 1\/14$/);
+  });
+
   test('completed: the summary names the step count, the transcript and the journal', () => {
     const {snap} = STATES['completed with 14 change rows']!();
     const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);

@@ -5,7 +5,7 @@ import {test} from 'node:test';
 import {render} from 'ink-testing-library';
 import {useState} from 'react';
 import {editText, TextField} from '../../src/screens/text-field.tsx';
-import {frame, KEY, ready, waitForFrame} from '../helpers/ui.ts';
+import {frame, KEY, ready, waitForFrame, withKeyboard} from '../helpers/ui.ts';
 
 function Form({initial, mask, onSubmit}: {initial: string; mask?: string; onSubmit?: (v: string) => void}) {
   const [value, setValue] = useState(initial);
@@ -14,8 +14,8 @@ function Form({initial, mask, onSubmit}: {initial: string; mask?: string; onSubm
 
 test('keys written in one burst, before any render, all reach the value', async () => {
   let submitted = '';
-  const app = render(<Form initial="2048" onSubmit={(v) => (submitted = v)} />);
-  await ready();
+  const app = render(withKeyboard(<Form initial="2048" onSubmit={(v) => (submitted = v)} />));
+  await ready(app);
   // One write per key, all in the same tick: no render happens between them.
   for (const key of [KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace, '1', '0', '2', '4']) app.stdin.write(key);
   await waitForFrame(app, /^1024 ?$/m);
@@ -27,8 +27,8 @@ test('keys written in one burst, before any render, all reach the value', async 
 
 test('a password typed fast is masked and arrives whole', async () => {
   let submitted = '';
-  const app = render(<Form initial="" mask="*" onSubmit={(v) => (submitted = v)} />);
-  await ready();
+  const app = render(withKeyboard(<Form initial="" mask="*" onSubmit={(v) => (submitted = v)} />));
+  await ready(app);
   for (const key of 'P@ss w0rd!') app.stdin.write(key);
   await waitForFrame(app, /^\*{10} ?$/m);
   assert.ok(!frame(app).includes('P@ss'), frame(app));
@@ -42,8 +42,12 @@ test('editing keys: arrows move the cursor, backspace erases before it, a paste 
   let live = {value: 'abc', cursor: 3};
   live = editText(live, '', {leftArrow: true})!;
   assert.deepEqual(live, {value: 'abc', cursor: 2});
-  live = editText(live, '', {delete: true})!;
+  live = editText(live, '', {backspace: true})!;
   assert.deepEqual(live, {value: 'ac', cursor: 1});
+  // Delete erases the character under the cursor, Home and End jump.
+  assert.deepEqual(editText(live, '', {delete: true}), {value: 'a', cursor: 1});
+  assert.deepEqual(editText(live, '', {home: true}), {value: 'ac', cursor: 0});
+  assert.deepEqual(editText({value: 'ac', cursor: 0}, '', {end: true}), {value: 'ac', cursor: 2});
   live = editText(live, 'XY\r\n', {})!;
   assert.deepEqual(live, {value: 'aXYc', cursor: 3});
   live = editText(live, '', {rightArrow: true})!;
@@ -60,8 +64,8 @@ test('a value changed by the parent replaces the text, cursor at its end', async
     set = setValue;
     return <TextField value={value} onChange={setValue} />;
   }
-  const app = render(<Outer />);
-  await ready();
+  const app = render(withKeyboard(<Outer />));
+  await ready(app);
   set('replaced');
   await waitForFrame(app, /^replaced ?$/m);
   app.stdin.write('!');

@@ -12,7 +12,7 @@ delete process.env.NO_COLOR;
 const {render} = await import('ink-testing-library');
 const {TranscriptView} = await import('../../src/screens/transcript-view.tsx');
 const {App} = await import('../../src/screens/app.tsx');
-const {frame, KEY, press, pressUntil, pressWhen, ready, type, waitForFrame} = await import('../helpers/ui.ts');
+const {frame, KEY, press, pressWhen, ready, type, waitForFrame, withKeyboard} = await import('../helpers/ui.ts');
 type Fleet = import('../../src/hosts/host.ts').Fleet;
 
 const INVERSE = '\u001B[7m';
@@ -33,8 +33,8 @@ describe('transcript viewer search', () => {
   test('/ types a search, Enter jumps to the first match, n and N walk the matches and wrap; matches are highlighted', async () => {
     let closed = 0;
     const path = transcriptFile();
-    app = render(<TranscriptView path={path} onClose={() => closed++} />);
-    await ready();
+    app = render(withKeyboard(<TranscriptView path={path} onClose={() => closed++} />));
+    await ready(app);
     // Opens at the end (80x24: 21 lines of text)
     const first = await waitForFrame(app, 'lines 81-101 of 101');
     assert.doesNotMatch(first, /CONFIRMED/);
@@ -117,7 +117,7 @@ describe("Home's t: past sessions", () => {
     writeFileSync(join(dir, 'notes.log'), 'not a transcript\n');
     const fleet = {kind: 'sandbox', location: dir, description: 'a test fleet'} as unknown as Fleet;
     app = render(<App fleet={fleet} procedures={[]} transcriptDir={dir} />);
-    await ready();
+    await ready(app);
     await pressWhen(app, 't past sessions', 't');
     const list = await waitForFrame(app, '3 sessions · ↑↓ move · Enter open · Esc close');
     const rows = list.split('\n').filter((l) => /^\s*2026-/.test(l));
@@ -130,12 +130,9 @@ describe("Home's t: past sessions", () => {
     const viewer = await waitForFrame(app, `transcript ${newest}`);
     assert.match(viewer, /procedure started/);
     await pressWhen(app, 'procedure started', KEY.escape);
-    await waitForFrame(app, '3 sessions ·');
-    await ready();
-    // The list stops at its last row: extra Downs are harmless, and a key lost while the list re-attached its
-    // handlers (a loaded machine) is made up for.
-    await press(app, KEY.down, KEY.down, KEY.down, KEY.down);
-    await pressUntil(app, KEY.enter, `transcript ${join(dir, 'older.log')}`, 5);
+    // The list opens on the newest again; the oldest is two rows down.
+    await pressWhen(app, '3 sessions ·', KEY.down, KEY.down, KEY.enter);
+    await waitForFrame(app, `transcript ${join(dir, 'older.log')}`);
     await pressWhen(app, 'session closed: procedure completed', KEY.escape);
     await pressWhen(app, '3 sessions ·', KEY.escape);
     await waitForFrame(app, 'Choose a procedure:');
@@ -146,7 +143,7 @@ describe("Home's t: past sessions", () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'certwalk-sessions-')), 'none-yet');
     const fleet = {kind: 'sandbox', location: dir, description: 'a test fleet'} as unknown as Fleet;
     app = render(<App fleet={fleet} procedures={[]} transcriptDir={dir} />);
-    await ready();
+    await ready(app);
     await pressWhen(app, 't past sessions', 't');
     assert.match(await waitForFrame(app, '0 sessions'), /no sessions yet/);
   });
