@@ -89,7 +89,14 @@ async function main(argv: string[]): Promise<number> {
         status.clear();
       }
       // startApp draws the first frame before it returns its promise.
-      const exited = startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
+      const exited = startApp({
+        fleet,
+        transcriptDir: transcriptDir ?? defaultTranscriptDir(),
+        concurrency,
+        onLaneFailure: onFailure,
+        ...screen.choice,
+        ...(values['no-alt-screen'] ? {altScreen: false} : {}),
+      });
       holdYoungGeneration();
       return exited;
     }

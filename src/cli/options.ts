@@ -51,6 +51,7 @@ export const OPTIONS = {
   },
   ascii: {type: 'boolean', help: 'draw ASCII only (automatic on consoles that cannot draw Unicode, e.g. Windows conhost; CERTWALK_ASCII=1 does the same)'},
   unicode: {type: 'boolean', help: 'draw Unicode symbols even where certwalk would choose ASCII'},
+  'no-alt-screen': {type: 'boolean', help: "draw in the normal screen instead of the terminal's alternate screen (for consoles that need it)"},
   help: {type: 'boolean', short: 'h', help: 'this text'},
   version: {type: 'boolean', short: 'v', help: "certwalk's version"},
 } as const satisfies Record<string, OptionSpec>;
@@ -89,7 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: '',
     maxArgs: 0,
     synopses: [{optional: [['sandbox', 'hosts'], 'user', 'transcript-dir', 'lang', ['ascii', 'unicode']], summary: 'the interactive walk-through (the demo sandbox by default)'}],
-    options: {...fleet, 'transcript-dir': true, concurrency: true, 'on-failure': true, lang: true, ascii: true, unicode: true, version: true},
+    options: {...fleet, 'transcript-dir': true, concurrency: true, 'on-failure': true, lang: true, ascii: true, unicode: true, 'no-alt-screen': true, version: true},
   },
   {name: 'list', maxArgs: 0, synopses: [{summary: 'the procedures'}], options: {}},
   {
