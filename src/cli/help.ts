@@ -1,44 +1,82 @@
-// `certwalk --help`.
-export const HELP = `certwalk: walks you through Windows certificate rotations, step by step, with rollback.
+// `certwalk --help` and `certwalk COMMAND --help`, generated from the option tables (options.ts) so that help never
+// lists an option a command refuses, nor leaves out one it takes. Every line fits 80 columns (wrap.ts).
+import {COMMANDS, OPTIONS, commandLine, helpFor, optionsOf, type CommandSpec, type OptionName, type Synopsis} from './options.ts';
+import {wrap, wrapWords} from './wrap.ts';
 
-Usage
-  certwalk [--sandbox DIR] [--transcript-dir DIR] [--lang LANG] [--ascii]
-                                                       interactive walk-through (demo sandbox by default)
-  certwalk list                                        the procedures
-  certwalk plan PROCEDURE [--param key=value …]        print every step and the exact commands
-  certwalk run PROCEDURE --yes [--param key=value …] [--journal FILE]
-                                                       run unattended (each confirmation given by --yes;
-                                                       refused for items done by hand, as in lync-manual)
-  certwalk run PROCEDURE --check-only [--param key=value …]
-                                                       of a procedure with items done by hand: its
-                                                       read-only steps alone (lync-manual's last check)
-  certwalk rollback --journal FILE --yes               undo every completed step of a session, in reverse
-  certwalk resume [JOURNAL] [--yes]                    without JOURNAL: the sessions that did not finish;
-                                                       with it: continue where it stopped (uncertain steps
-                                                       are read back first)
-  certwalk unlock NODE [--yes]                         who holds a node's lock; --yes breaks it
-  certwalk transcripts [--json] [--transcript-dir DIR]  past sessions, newest first: time, procedure, user,
-                                                       final state, transcript path
-  certwalk sandbox init DIR [--workers N] [--force]    make a demo fleet of simulated Windows nodes
-  certwalk sandbox show DIR [--node NAME] [--json]     print the simulated nodes' state (all of it with --json)
-  certwalk sandbox fault DIR --program P [--match TEXT] [--node N] [--times N]
-                                                       make the next matching command fail
+const TAGLINE = 'certwalk: walks you through Windows certificate rotations, step by step, with rollback.';
+// Where an option's help starts: after the longest `  -p, --param key=value` and two spaces.
+const HELP_COLUMN = 25;
 
-Options
-  --sandbox DIR          simulated nodes to work on: a sandbox \`certwalk sandbox init DIR\` made (default: the demo
-                         sandbox in your state directory, made on first use)
-  --hosts FILE           real Windows nodes: an inventory (JSON); this machine runs locally, others through
-                         PowerShell remoting (Invoke-Command)
-  --user DOMAIN\\NAME     credential for remoting; the password is asked for without echo and kept in memory only
-  --transcript-dir DIR   where session transcripts (.log) and screen recordings (.cast) go
-  -p, --param key=value  a procedure parameter (see \`certwalk plan PROCEDURE\` for the defaults)
-  -y, --yes              confirm every destructive step up front (run, rollback)
-  --concurrency N        workers handled at once in a fan-out (default 1: one after another)
-  --on-failure MODE      when a worker fails: stop (start no other worker; default) or continue (the others go on)
-  --lang LANG            the app's language: en, fr, zh (Simplified Chinese) or ko (default: from the locale, LC_ALL,
-                         LC_MESSAGES, LANG; on Windows the display language)
-  --ascii                draw ASCII only (automatic on consoles that cannot draw Unicode, e.g. Windows conhost;
-                         CERTWALK_ASCII=1 does the same)
-  --unicode              draw Unicode symbols even where certwalk would choose ASCII
-  -h, --help             this text
-`;
+/** `--sandbox DIR`, `-y, --yes`: an option as the help's left column shows it. */
+export function optionLabel(name: OptionName): string {
+  const spec = OPTIONS[name];
+  const long = `--${name}${'value' in spec ? ` ${spec.value}` : ''}`;
+  return 'short' in spec ? `-${spec.short}, ${long}` : long;
+}
+
+/** `--param key=value` in a usage line: `[--param key=value …]` when optional and repeatable. */
+function synopsisWord(name: OptionName): string {
+  const spec = OPTIONS[name];
+  return `--${name}${'value' in spec ? ` ${spec.value}` : ''}${'multiple' in spec ? ' …' : ''}`;
+}
+
+function synopsisLines(command: CommandSpec, synopsis: Synopsis): string[] {
+  const words = [commandLine(command)];
+  const args = synopsis.args ?? command.args;
+  if (args) words.push(args);
+  for (const name of synopsis.required ?? []) words.push(synopsisWord(name));
+  for (const choice of synopsis.optional ?? []) words.push(`[${(typeof choice === 'string' ? [choice] : choice).map(synopsisWord).join(' | ')}]`);
+  // A usage line wraps only between options: `[--journal FILE]` stays whole, its continuation indented.
+  const lines = wrapWords(words, '  ', '    ');
+  return [...lines, ...wrap(synopsis.summary, '      ', '      ')];
+}
+
+function optionLines(label: string, help: string): string[] {
+  const left = `  ${label}`;
+  if (left.length + 2 > HELP_COLUMN) return [left, ...wrap(help, ' '.repeat(HELP_COLUMN), ' '.repeat(HELP_COLUMN))];
+  return wrap(help, left.padEnd(HELP_COLUMN), ' '.repeat(HELP_COLUMN));
+}
+
+function usageSection(commands: readonly CommandSpec[]): string[] {
+  return ['Usage', ...commands.flatMap((command) => command.synopses.flatMap((synopsis) => synopsisLines(command, synopsis)))];
+}
+
+/** One command's help: its usage lines, then every option it takes with what the option does there. */
+export function commandHelp(command: CommandSpec): string {
+  const options = optionsOf(command).flatMap((name) => optionLines(optionLabel(name), helpFor(command, name)));
+  return [...usageSection([command]), '', 'Options', ...options].join('\n');
+}
+
+/** `certwalk sandbox --help`: its three actions. */
+export function sandboxHelp(): string {
+  const actions = COMMANDS.filter((c) => c.name.startsWith('sandbox '));
+  return [...usageSection(actions), '', ...wrap('certwalk sandbox ACTION --help: that action\'s options.', '', '')].join('\n');
+}
+
+/**
+ * `certwalk --help`: every command's usage, the walk-through's options, then the other commands' options, each with
+ * the commands that take it (their own help says what it means there).
+ */
+export function mainHelp(): string {
+  const [walkThrough, ...others] = COMMANDS;
+  const own = new Set(optionsOf(walkThrough!));
+  const elsewhere = (Object.keys(OPTIONS) as OptionName[]).filter((name) => !own.has(name));
+  const takers = (name: OptionName) =>
+    others
+      .filter((c) => name in c.options)
+      .map((c) => c.name)
+      .join(', ');
+  return [
+    ...wrap(TAGLINE, '', ''),
+    '',
+    ...usageSection(COMMANDS),
+    '',
+    'Options of the walk-through (certwalk with no command)',
+    ...optionsOf(walkThrough!).flatMap((name) => optionLines(optionLabel(name), helpFor(walkThrough!, name))),
+    '',
+    'Options of the other commands',
+    ...elsewhere.flatMap((name) => optionLines(optionLabel(name), `${OPTIONS[name].help}; for ${takers(name)}`)),
+    '',
+    ...wrap('certwalk COMMAND --help: that command\'s usage and options, with what each option means there (e.g. certwalk run --help, certwalk sandbox init --help).', '', ''),
+  ].join('\n');
+}

@@ -1,10 +1,12 @@
 // certwalk's entry point: parses flags, then starts the Ink app or one of the unattended commands.
-import {parseArgs} from 'node:util';
 import {catalog} from '../procedures/catalog.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import type {FleetChoice} from './fleet.ts';
 import type {Out} from './unattended.ts';
-import {HELP} from './help.ts';
+import type {OptionValues} from './options.ts';
+import {parseCommandLine} from './parse.ts';
+import {closest} from './suggest.ts';
+import {UsageError} from './usage-error.ts';
 import {SANDBOX_TOOL_FLAG} from '../hosts/sandbox/tool-path.ts';
 import {holdYoungGeneration} from './young-generation.ts';
 import {statusLine} from './status-line.ts';
@@ -23,49 +25,28 @@ function parseParams(values: readonly string[] | undefined): Record<string, stri
   return params;
 }
 
-class UsageError extends Error {}
+/** PROCEDURE of `plan` and `run`, checked against the catalog before any procedure's code loads. */
+function procedureId(commandName: string, id: string | undefined): string {
+  const ids = catalog.map((p) => p.id);
+  if (!id) throw new UsageError(`certwalk ${commandName} needs a procedure: ${ids.join(', ')}`);
+  if (ids.includes(id)) return id;
+  const guess = closest(id, ids);
+  throw new UsageError(`unknown procedure "${id}"${guess ? ` (did you mean ${guess}?)` : ''}; known: ${ids.join(', ')}`);
+}
 
 async function main(argv: string[]): Promise<number> {
-  const {values, positionals} = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      sandbox: {type: 'string'},
-      hosts: {type: 'string'},
-      user: {type: 'string'},
-      param: {type: 'string', multiple: true, short: 'p'},
-      yes: {type: 'boolean', short: 'y', default: false},
-      'check-only': {type: 'boolean', default: false},
-      concurrency: {type: 'string'},
-      'on-failure': {type: 'string'},
-      journal: {type: 'string'},
-      'transcript-dir': {type: 'string'},
-      workers: {type: 'string'},
-      force: {type: 'boolean', default: false},
-      node: {type: 'string'},
-      json: {type: 'boolean', default: false},
-      program: {type: 'string'},
-      match: {type: 'string'},
-      times: {type: 'string'},
-      'exit-code': {type: 'string'},
-      output: {type: 'string'},
-      lang: {type: 'string'},
-      ascii: {type: 'boolean', default: false},
-      unicode: {type: 'boolean', default: false},
-      help: {type: 'boolean', short: 'h', default: false},
-      version: {type: 'boolean', short: 'v', default: false},
-    },
-  });
-  if (values.help) {
-    out.log(HELP);
+  // Each command is parsed with its own options (options.ts): an option of another command is an error, not ignored.
+  const line = parseCommandLine(argv);
+  if (line.kind === 'help') {
+    out.log(line.text);
     return 0;
   }
+  const {command, args: rest, values} = line;
+  const commandName = command.name;
   if (values.version) {
     out.log('certwalk 0.1.0');
     return 0;
   }
-  const [commandName, ...rest] = positionals;
-  if (values['check-only'] && commandName !== 'run') throw new UsageError('--check-only is for `certwalk run PROCEDURE`');
   const transcriptDir = values['transcript-dir'];
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a number from 1 to 64, not "${values.concurrency}"`);
@@ -82,9 +63,10 @@ async function main(argv: string[]): Promise<number> {
     ...(values.hosts ? {hosts: values.hosts} : {}),
     ...(credential ? {credential} : {}),
   };
+  const yes = values.yes ?? false;
 
   switch (commandName) {
-    case undefined: {
+    case '': {
       if (!process.stdin.isTTY) {
         out.error('certwalk needs a terminal for the interactive walk-through; use `certwalk run PROCEDURE --yes` in scripts');
         return 2;
@@ -97,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       const status = statusLine(process.stderr, `certwalk: opening ${fleetChoice.hosts ?? fleetChoice.sandbox ?? 'the demo sandbox'}…`);
       const [{resolveConsole}, {openFleet}] = await Promise.all([import('../screens/console.ts'), import('./fleet.ts')]);
       // The screens' language and glyphs: --lang / --ascii / --unicode, else the locale and the console (console.ts).
-      const screen = resolveConsole({lang: values.lang, ascii: values.ascii, unicode: values.unicode}, process.platform, process.env);
+      const screen = resolveConsole({lang: values.lang, ascii: values.ascii ?? false, unicode: values.unicode ?? false}, process.platform, process.env);
       let fleet, startApp;
       try {
         if (!screen.ok) throw new UsageError(screen.error);
@@ -107,7 +89,14 @@ async function main(argv: string[]): Promise<number> {
         status.clear();
       }
       // startApp draws the first frame before it returns its promise.
-      const exited = startApp({fleet, transcriptDir: transcriptDir ?? defaultTranscriptDir(), concurrency, onLaneFailure: onFailure, ...screen.choice});
+      const exited = startApp({
+        fleet,
+        transcriptDir: transcriptDir ?? defaultTranscriptDir(),
+        concurrency,
+        onLaneFailure: onFailure,
+        ...screen.choice,
+        ...(values['no-alt-screen'] ? {altScreen: false} : {}),
+      });
       holdYoungGeneration();
       return exited;
     }
@@ -118,8 +107,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'plan':
     case 'run': {
-      const id = rest[0];
-      if (!id) throw new UsageError(`certwalk ${commandName} needs a procedure: ${catalog.map((p) => p.id).join(', ')}`);
+      const id = procedureId(commandName, rest[0]);
       const [{findProcedure}, {openFleet}, {planCommand, runCommandLine}] = await Promise.all([import('../procedures/index.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       const definition = findProcedure(id);
       const fleet = await openFleet(fleetChoice);
@@ -129,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
         definition,
         fleet,
         params,
-        {yes: values.yes, checkOnly: values['check-only'], concurrency, onLaneFailure: onFailure, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
+        {yes, checkOnly: values['check-only'] ?? false, concurrency, onLaneFailure: onFailure, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
         out,
       );
     }
@@ -138,13 +126,15 @@ async function main(argv: string[]): Promise<number> {
       const [{readJournal}, {openFleet, fleetFromJournal}, {rollbackCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       const read = readJournal(values.journal);
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
-      return rollbackCommandLine(fleet, {journal: values.journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
+      return rollbackCommandLine(fleet, {journal: values.journal, read, yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
     }
     case 'transcripts': {
       const {transcriptsCommand} = await import('./transcripts.ts');
       return transcriptsCommand(transcriptDir ?? defaultTranscriptDir(), {json: values.json ?? false}, out);
     }
     case 'resume': {
+      // `resume A --journal B`: which one was meant is unknown, so neither is resumed.
+      if (rest[0] !== undefined && values.journal !== undefined && rest[0] !== values.journal) throw new UsageError(`certwalk resume: two journals given (${rest[0]} and --journal ${values.journal})`);
       const journal = rest[0] ?? values.journal;
       const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, refuseEndedSession, resumeCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
       if (!journal) {
@@ -158,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
       // An ended session has nothing to resume: said before its fleet (which may be gone by now) is looked at.
       if (refuseEndedSession(journal, read, out)) return 2;
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
-      return resumeCommandLine(fleet, {journal, read, yes: values.yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
+      return resumeCommandLine(fleet, {journal, read, yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
     }
     case 'unlock': {
       const node = rest[0];
@@ -172,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       }
       out.log(`${node} is locked by ${holder.procedure} (session ${holder.session}), process ${holder.pid} of ${holder.user} on ${holder.machine}, since ${holder.startedAt}${isStale(holder) ? ' (that process is no longer running)' : ''}`);
       if (holder.journal) out.log(`its journal: ${holder.journal} (certwalk resume ${holder.journal}, or certwalk rollback --journal ${holder.journal} --yes)`);
-      if (!values.yes) {
+      if (!yes) {
         out.error('add --yes to break the lock: only once that certwalk is gone and the node has been checked (certwalk resume lists unfinished sessions)');
         return 2;
       }
@@ -182,18 +172,17 @@ async function main(argv: string[]): Promise<number> {
       out.log(`lock on ${node} broken${records.length ? `; recorded in ${records.join(' and ')}` : ''}`);
       return 0;
     }
-    case 'sandbox':
-      return sandboxCommand(rest, values);
+    case 'sandbox init':
+    case 'sandbox show':
+    case 'sandbox fault':
+      return sandboxCommand(commandName.slice('sandbox '.length), rest[0], values);
     default:
-      throw new UsageError(`unknown command "${commandName}"; see certwalk --help`);
+      // Only a command with a table in options.ts gets here: one without a case is a bug, not a usage error.
+      throw new Error(`command "${commandName}" is in the option tables but not handled`);
   }
 }
 
-async function sandboxCommand(
-  rest: string[],
-  values: {sandbox?: string; workers?: string; force?: boolean; node?: string; json?: boolean; program?: string; match?: string; times?: string; 'exit-code'?: string; output?: string},
-): Promise<number> {
-  const [action, positional] = rest;
+async function sandboxCommand(action: string, positional: string | undefined, values: OptionValues): Promise<number> {
   // `sandbox show --sandbox DIR` means DIR too: ignoring the flag would show the demo sandbox instead.
   if (positional !== undefined && values.sandbox !== undefined && positional !== values.sandbox) throw new UsageError(`certwalk sandbox ${action}: two directories given (${positional} and --sandbox ${values.sandbox})`);
   const dirArg = positional ?? values.sandbox;
@@ -247,7 +236,7 @@ async function sandboxCommand(
       return 0;
     }
     default:
-      throw new UsageError('certwalk sandbox init|show|fault DIR …');
+      throw new Error(`sandbox action "${action}" is in the option tables but not handled`);
   }
 }
 
@@ -260,7 +249,7 @@ function nodeNames(nodes: readonly {name: string}[]): string {
 function exitWith(error: unknown): void {
   // CERTWALK_USAGE: a file or directory the command line named is not what certwalk needs (inventory-check.ts).
   const code = (error as {code?: string}).code;
-  if (error instanceof UsageError || code === 'CERTWALK_USAGE' || code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof UsageError || code === 'CERTWALK_USAGE') {
     out.error(`certwalk: ${(error as Error).message}`);
     process.exitCode = 2;
     return;

@@ -10,6 +10,7 @@ import {byAttention, laneProgress} from '../state/progress.ts';
 import {changeRows, isTerminal, openWindows, releasesLocks, rollbackOrder} from '../state/reducer.ts';
 import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
+import {closest} from './suggest.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
 import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
 import {heldLocks, NodeLockedError, type HeldLocks, type LockHolder} from '../runner/node-locks.ts';
@@ -30,21 +31,21 @@ export async function resolveParams(definition: ProcedureDefinition, fleet: Flee
   const canonical = new Map(form.specs.flatMap((s) => (s.aliases ?? []).map((alias) => [alias, s.key] as const)));
   const unknown = Object.keys(overrides).filter((k) => !known.has(k) && !canonical.has(k));
   if (unknown.length) {
-    out.error(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for ${definition.id}; known: ${[...known].join(', ')}`);
+    out.error(`certwalk: ${unknownParams(unknown, [...known], definition.id)}`);
     return null;
   }
   const given: Record<string, string> = {};
   for (const [key, value] of Object.entries(overrides)) {
     const name = canonical.get(key) ?? key;
     if (name in given && given[name] !== value) {
-      out.error(`${key} is another name for ${name}, which is given twice with different values`);
+      out.error(`certwalk: ${key} is another name for ${name}, which is given twice with different values`);
       return null;
     }
     given[name] = value;
   }
   for (const spec of form.specs.filter((s) => s.secret)) {
     if (spec.key in given) {
-      out.error(`${spec.key} is a secret: it is never given on a command line (other processes can read it there); ${spec.env ? `set ${spec.env} or ` : ''}answer the prompt`);
+      out.error(`certwalk: ${spec.key} is a secret: it is never given on a command line (other processes can read it there); ${spec.env ? `set ${spec.env} or ` : ''}answer the prompt`);
       return null;
     }
     const fromEnv = spec.env ? process.env[spec.env] : undefined;
@@ -60,6 +61,18 @@ export async function resolveParams(definition: ProcedureDefinition, fleet: Flee
     return null;
   }
   return {params, prepared: prepared.value};
+}
+
+/**
+ * `unknown parameter keybits for ssis-master (did you mean keyBits?); known: …`: the closest known key, compared
+ * case-insensitively, since a parameter's case is easy to get wrong and the procedure would never see the value.
+ */
+export function unknownParams(unknown: readonly string[], known: readonly string[], procedure: string): string {
+  const named = unknown.map((key) => {
+    const guess = closest(key, known);
+    return guess ? `${key} (did you mean ${guess}?)` : key;
+  });
+  return `unknown parameter${unknown.length > 1 ? 's' : ''} ${named.join(', ')} for ${procedure}; known: ${known.join(', ')}`;
 }
 
 export function formatPlan(steps: readonly StepDefinition[]): string[] {

@@ -25,6 +25,8 @@ export async function startApp(options: {
   /** The screens' language (default English) and whether to draw ASCII only (default Unicode): see console.ts. */
   language?: Language;
   ascii?: boolean;
+  /** false: draw in the normal screen rather than the terminal's alternate screen (`--no-alt-screen`). */
+  altScreen?: boolean;
   /** The terminal (tests pass stand-ins). */
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
