@@ -444,6 +444,20 @@ function summary(input: RunViewInput, width: number, ui: Ui): Line[] {
   return out;
 }
 
+/**
+ * Which lines of a box taller than its `height` are shown from scroll position `top`. The answer line (the box's
+ * last) stays visible whatever the position; above it, a marker counts the lines still below what is shown. At the
+ * end there is nothing below, so the marker's row shows the box's last line instead of saying "0 more".
+ */
+export function modalWindow(length: number, height: number, top: number): {start: number; shown: number; below: number; maxTop: number} {
+  const room = height - 2; // rows for the box's lines, with the marker and the answer line
+  const content = length - 1; // every line but the answer
+  const maxTop = Math.max(0, content - (room + 1));
+  const start = Math.min(Math.max(0, top), maxTop);
+  if (content - start <= room + 1) return {start, shown: content - start, below: 0, maxTop};
+  return {start, shown: room, below: content - start - room, maxTop};
+}
+
 export interface RunView {
   readonly lines: Line[];
   /** The node list's order (failed first), for moving the selection; empty when no list is shown. */
@@ -498,11 +512,10 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
     let shown = modal;
     let modalMaxTop = 0;
     if (modal.length > modalHeight && modalHeight >= 3) {
-      // The answer line stays visible whatever the scroll position; the rest scrolls above a marker.
-      const room = modalHeight - 2;
-      modalMaxTop = modal.length - 1 - room;
-      const start = Math.min(Math.max(0, input.modalTop), modalMaxTop);
-      shown = [...modal.slice(start, start + room), line(`  ${ui.t('modal.more', {count: modalMaxTop})}`, {dim: true}), modal[modal.length - 1]!];
+      const scroll = modalWindow(modal.length, modalHeight, input.modalTop);
+      modalMaxTop = scroll.maxTop;
+      const more = scroll.below ? [line(`  ${ui.t('modal.more', {count: scroll.below})}`, {dim: true})] : [];
+      shown = [...modal.slice(scroll.start, scroll.start + scroll.shown), ...more, modal[modal.length - 1]!];
     }
     const list = listRegion(input, ui, stepsHeight, width);
     const lines = [...top, ...list.lines, rule(list.note, width, ui), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width, ui) : [])];
