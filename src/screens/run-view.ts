@@ -488,7 +488,9 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
   const title = line(ui.t('run.title', {title: input.title}), {bold: true});
   const phase = phaseLabel(state, ui);
   const top: Line[] = [{...title, text: `${pad(title.text, width - cells(phase) - 1, ui.g.ellipsis)} ${phase}`}];
-  const bottom = footer(state, mode, snapshot.hint, input.nodes, ui);
+  // A hint is prose the admin must read whole (what to do instead): it wraps; the key footers stay one line.
+  const foot = footer(state, mode, snapshot.hint, input.nodes, ui);
+  const bottom = snapshot.hint ? wrap(foot.text, width, {color: foot.color}, ' ').slice(0, 3) : [foot];
 
   const current = state.current === null ? undefined : state.steps[state.current];
   let modal: Line[] = [];
@@ -500,7 +502,7 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
   const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted' || state.phase === 'rollback-failed';
   if (!modal.length && ended) modal = summary(input, width, ui);
 
-  const body = budget - 2;
+  const body = budget - 1 - bottom.length;
   if (modal.length) {
     const changes = changeRows(state);
     // When the procedure has ended the before/after table is the point of the screen; otherwise the modal is.
@@ -519,7 +521,7 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
     }
     const list = listRegion(input, ui, stepsHeight, width);
     const lines = [...top, ...list.lines, rule(list.note, width, ui), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width, ui) : [])];
-    return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
+    return {lines: [...lines.slice(0, budget - bottom.length), ...bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
   }
 
   const checked = readBack(state, width, ui);
@@ -536,5 +538,5 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
     ...checked,
     ...outputPane(snapshot, outputHeight, ui),
   ];
-  return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
+  return {lines: [...lines.slice(0, budget - bottom.length), ...bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
 }

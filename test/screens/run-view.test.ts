@@ -255,7 +255,9 @@ describe('run-view: every state fits every terminal', () => {
         // …starts with the title and the phase, and ends with the footer
         assert.match(lines[0]!.text, /^certwalk · SSIS Scale Out/);
         assert.match(lines[0]!.text, /(RUNNING|FAILED|COMPLETED|ROLLED BACK|ROLLBACK INCOMPLETE|PAUSED) \d+\/14$/);
-        const last = lines.at(-1)!.text;
+        // (a hint wraps: its first line is the footer's)
+        const hint = snap.hint ? lines.map((l) => l.text.startsWith('(')).lastIndexOf(true) : -1;
+        const last = (hint >= 0 ? lines[hint]! : lines.at(-1)!).text;
         assert.match(last, FOOTER, `the footer is not the last line:\n${dump(lines)}`);
       });
     }
@@ -602,6 +604,28 @@ function failedLast(): RunnerSnapshot {
   assert.equal(play.state.phase, 'failed');
   return snapshot(play.state);
 }
+
+describe('run-view: a hint wraps', () => {
+  for (const size of SIZES) {
+    test(`at ${size.columns}×${size.rows} a hint longer than the line is wrapped at words, never cut, and the screen still fits`, () => {
+      // Given x pressed while the procedure runs: the hint says what to do first, at its end
+      const hint = 'a node can be rolled back on its own once the procedure is stopped: p pause first';
+      for (const make of [STATES['awaiting confirmation of a long prompt (step 2 of 14)']!, STATES['step 14 of 14 running']!]) {
+        const {snap} = make();
+        const lines = layout({...snap, hint}, size);
+        const shown = onScreen(lines, size.columns);
+        assert.ok(lines.length <= size.rows - 1, dump(lines));
+        // Then every word of it is on the last rows, none behind an ellipsis
+        const footer = shown.slice(shown.map((t) => t.startsWith('(')).lastIndexOf(true));
+        assert.equal(footer.join(' ').replace(/\s+/g, ' '), `(${hint})`, `the hint is cut:\n${dump(lines)}`);
+        assert.ok(!footer.some((t) => t.endsWith('…')), dump(lines));
+      }
+      // …and the confirm box keeps its answer line above it
+      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+      assert.ok(onScreen(layout({...snap, hint}, size), size.columns).some((t) => t.startsWith('y yes · n/Esc no')));
+    });
+  }
+});
 
 describe('run-view: failures and endings', () => {
   for (const size of SIZES) {
