@@ -31,6 +31,7 @@ import {createClusterStep, dnsStep, enableSslStep, scoringStep, setEnvironmentSt
 import {removeKeyStep, writePemStep} from './steps/pem-files.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
+import {toolDay} from '../ops/tool-date.ts';
 
 const ROLE = 'azureml-client';
 /** Where `certwalk run` reads the PFX password or key passphrase from (never on a command line; no child inherits it). */
@@ -292,7 +293,7 @@ function describe(resolvedJson: Json): string[] {
   const lines = [
     `cluster  ${r.cluster} in ${r.resourceGroup} (${r.variant === 'new' ? 'new: created with SSL' : `existing, SSL ${r.prior?.status ?? 'Disabled'}${r.prior?.cname ? ` for ${r.prior.cname}` : ''}`}); az runs on ${r.client}`,
     `CNAME    ${r.cname}${r.prior?.publicIpAddress ? ` → front end ${r.prior.publicIpAddress}` : ' → the new cluster\'s front end (read after creation)'}`,
-    `cert     ${r.cert.thumbprint} ${r.cert.subject}, valid until ${r.cert.notAfter.slice(0, 10)}${r.cert.source === 'new' ? ' (made now, self-signed)' : ` (from ${r.cert.source}${r.cert.chainLength > 1 ? `, with ${r.cert.chainLength - 1} chain certificate(s)` : ''})`}`,
+    `cert     ${r.cert.thumbprint} ${r.cert.subject}, valid until ${toolDay(r.cert.notAfter)}${r.cert.source === 'new' ? ' (made now, self-signed)' : ` (from ${r.cert.source}${r.cert.chainLength > 1 ? `, with ${r.cert.chainLength - 1} chain certificate(s)` : ''})`}`,
     `files    cert.pem and key.pem (0600, no passphrase)${r.keepKeyFiles ? ', both kept' : ', key.pem removed at the end'}, in ${r.pemDir}`,
   ];
   if (r.cert.selfSigned) lines.push('note     a self-signed certificate: scoring clients must trust it explicitly');

@@ -10,6 +10,7 @@ import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicatio
 import {sameThumbprint} from './steps/util.ts';
 import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
+import {toolDay} from '../ops/tool-date.ts';
 
 interface AssignResolved extends OAuthChangeResolved {
   readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
@@ -71,7 +72,7 @@ function describe(resolvedJson: Json): string[] {
   return [
     `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
     `before   ${describeSnapshot(r.before)}`,
-    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${r.cert.notAfter.slice(0, 10)} (${r.frontEnd}'s Default certificate)`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${toolDay(r.cert.notAfter)} (${r.frontEnd}'s Default certificate)`,
     `after    current ${r.cert.thumbprint}${r.before.previous ? `; previous ${r.before.previous} (unchanged)` : ''}`,
     ...(r.before.staged ? [`dropped  the staged roll to ${r.before.staged} at ${r.before.stagedDate ?? '?'} (the undo stages it again while that date is ahead)`] : []),
   ];

@@ -23,6 +23,7 @@ import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, s
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
+import {toolDay} from '../ops/tool-date.ts';
 
 const DEFAULT_PFX = 'C:\\Certificates\\ServerToServerAuth.pfx';
 
@@ -131,7 +132,7 @@ function describe(resolvedJson: Json): string[] {
   return [
     `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
     `before   ${describeSnapshot(r.before)}`,
-    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${r.cert.notAfter.slice(0, 10)} (from ${r.pfx})`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, valid until ${toolDay(r.cert.notAfter)} (from ${r.pfx})`,
     `after    current ${r.cert.thumbprint}${r.before.previous ? `; previous ${r.before.previous} (unchanged)` : ''}`,
     ...(r.before.staged ? [`dropped  the staged roll to ${r.before.staged} at ${r.before.stagedDate ?? '?'} (the undo stages it again while that date is ahead)`] : []),
   ];

@@ -18,6 +18,7 @@ import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, stagedRo
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
+import {toolDay} from '../ops/tool-date.ts';
 
 const HOUR_MS = 3_600_000;
 /** The documented minimum between the effective date and the current certificate's expiry. */
@@ -66,7 +67,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
       values.effectiveDate = suggestedDate(state.currentNotAfter, new Date());
       // Offer the certificates that could be rolled to: a key that can travel, not the current one, newest first.
       const candidates = (await listStore(host, 'My')).filter((c) => c.hasPrivateKey && c.exportable && !sameThumbprint(c.thumbprint, state.current));
-      choices = candidates.map((c) => ({value: c.thumbprint, label: `${c.thumbprint} ${c.subject} (until ${c.notAfter})`}));
+      choices = candidates.map((c) => ({value: c.thumbprint, label: `${c.thumbprint} ${c.subject} (until ${toolDay(c.notAfter)})`}));
       values.thumbprint = candidates.find((c) => /s2s|oauth/i.test(c.subject))?.thumbprint ?? candidates[0]?.thumbprint ?? '';
     } catch {
       // Defaults are a convenience: prepare reports an unreachable Front End properly.
@@ -184,7 +185,7 @@ function describe(resolvedJson: Json): string[] {
     `         ${'now'.padEnd(20)} from ${r.effectiveDate}`,
     `current  ${col(r.before.current, r.cert.thumbprint)}`,
     `previous ${col(r.before.previous, r.before.current)}`,
-    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, exportable key, valid ${r.cert.notBefore.slice(0, 10)} – ${r.cert.notAfter.slice(0, 10)}`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, RSA ${r.cert.keyBits}, exportable key, valid ${toolDay(r.cert.notBefore)} – ${toolDay(r.cert.notAfter)}`,
     `old      expires ${r.before.currentNotAfter ?? '(unknown)'}; then remove it: lync-remove-previous`,
     ...(r.before.staged ? [`replaces the staged roll to ${shortThumb(r.before.staged)} at ${r.before.stagedDate ?? '?'} (the undo stages it again)`] : []),
     ...r.warnings.map((w) => `warning  ${w}`),

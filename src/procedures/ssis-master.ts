@@ -17,6 +17,7 @@ import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
+import {toolDay} from '../ops/tool-date.ts';
 
 export const MASTER_SERVICE = 'SSISScaleOutMaster140';
 export const WORKER_SERVICE = 'SSISScaleOutWorker140';
@@ -67,7 +68,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
     // "all" while the catalog and the inventory agree; the catalog's own list when they differ.
     if (catalog.ok && catalog.nodes.length && catalog.nodes.join(',') !== inventoryWorkers.join(',')) values.workers = catalog.nodes.join(',');
     for (const cert of await listStore(host, 'Root').catch(() => [])) {
-      if (cert.hasPrivateKey && cert.keyTest === 'passed') certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${cert.notAfter})`});
+      if (cert.hasPrivateKey && cert.keyTest === 'passed') certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${toolDay(cert.notAfter)})`});
     }
   }
   return {
@@ -276,7 +277,7 @@ function describe(resolvedJson: Json): string[] {
   const lines = [
     `current  ${r.oldThumbprint} (${r.master} ${r.ipport})`,
     `new      ${r.cert.thumbprint} ${r.cert.created ? '(made now: RSA, SHA-256)' : '(from LocalMachine\\Root)'}`,
-    `subject  ${r.cert.subject} · until ${r.cert.notAfter.slice(0, 10)}`,
+    `subject  ${r.cert.subject} · until ${toolDay(r.cert.notAfter)}`,
   ];
   if (r.cert.sha256) lines.push(`SHA-256  ${r.cert.sha256}`);
   lines.push(`workers  ${r.workers.length ? r.workers.map((w) => w.node).join(', ') : '(none)'}`);

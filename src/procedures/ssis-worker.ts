@@ -23,6 +23,7 @@ import {sameThumbprint, shortThumb} from './steps/util.ts';
 import {mapLimit, newCertificateParams, nodesWithRole, parseNodeList} from './params.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
 import {catalogEntry} from './catalog.ts';
+import {dayRange, toolDay} from '../ops/tool-date.ts';
 
 // The account SSIS setup runs the worker service as; admins often change it to a domain account, so by default each
 // worker's account is read from the service itself (`sc.exe qc`, SERVICE_START_NAME).
@@ -383,8 +384,8 @@ function describe(resolvedJson: Json): string[] {
 function describeOne(r: WorkerPlan): string[] {
   const lines = [
     `worker   ${r.worker} (${r.machineName}, ${r.ip}); ${WORKER_SERVICE} runs as ${r.account}`,
-    `current  ${r.old.thumbprint} ${r.old.subject}, valid until ${r.old.notAfter}${r.old.hasPrivateKey ? (r.old.exportable ? ', key exportable' : ', key NOT exportable') : ', no private key'}`,
-    `new      ${r.cert.thumbprint} ${r.cert.subject}, valid until ${r.cert.notAfter.slice(0, 10)} (made now, RSA ${r.cert.keyBits}, SHA-256)`,
+    `current  ${r.old.thumbprint} ${r.old.subject}, valid until ${toolDay(r.old.notAfter)}${r.old.hasPrivateKey ? (r.old.exportable ? ', key exportable' : ', key NOT exportable') : ', no private key'}`,
+    `new      ${r.cert.thumbprint} ${r.cert.subject}, valid until ${toolDay(r.cert.notAfter)} (made now, RSA ${r.cert.keyBits}, SHA-256)`,
     `         SHA-256 ${r.cert.sha256}`,
     `master   ${r.master} trusts the new certificate (LocalMachine\\Root)`,
   ];
@@ -400,13 +401,14 @@ function describeOne(r: WorkerPlan): string[] {
 function describeMany(r: WorkersResolved): string[] {
   const names = r.workers.map((w) => w.worker);
   const accounts = countBy(r.workers.map((w) => w.account));
-  const expiries = r.workers.map((w) => w.old.notAfter).sort();
+  // certutil's dates, in the node's format: sorted as dates (as text, 10/1/2027 came before 2/5/2027).
+  const expiries = dayRange(r.workers.map((w) => w.old.notAfter))!;
   const first = r.workers[0]!;
   const lines = [
     `workers  ${names.length}: ${names.length > 6 ? `${names.slice(0, 6).join(', ')}, …` : names.join(', ')}`,
     `accounts ${[...accounts].map(([account, n]) => `${account} (${n})`).join(', ')}`,
-    `current  ${names.length} certificates, valid until ${expiries[0]!.slice(0, 10)}${expiries.at(-1)!.slice(0, 10) === expiries[0]!.slice(0, 10) ? '' : ` to ${expiries.at(-1)!.slice(0, 10)}`}`,
-    `new      ${names.length} certificates made now (RSA ${first.cert.keyBits}, SHA-256), valid until ${first.cert.notAfter.slice(0, 10)}`,
+    `current  ${names.length} certificates, valid until ${expiries.first}${expiries.last === expiries.first ? '' : ` to ${expiries.last}`}`,
+    `new      ${names.length} certificates made now (RSA ${first.cert.keyBits}, SHA-256), valid until ${toolDay(first.cert.notAfter)}`,
     `master   ${first.master} trusts each new certificate (LocalMachine\\Root)`,
   ];
   const sameCn = r.workers.filter((w) => sharedCns(w).length).length;

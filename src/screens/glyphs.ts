@@ -21,6 +21,8 @@ const TABLE = {
   cursor: ['›', '>'],
   /** The highlighted item of a menu (ink-select-input draws ❯ where Unicode is supported). */
   pointer: ['❯', '>'],
+  /** A line the search matches, in the transcript viewer's marker column (the current match has the pointer). */
+  hit: ['•', '*'],
   /** The end of a search being typed. */
   caret: ['▏', '_'],
   /** Before the count of rows scrolled out of view ("↑3 above"); ASCII says it in words only. */
@@ -77,6 +79,7 @@ const IN_TEXT: readonly Pair[] = [
   ['│', '|'],
   TABLE.cursor,
   TABLE.pointer,
+  TABLE.hit,
   TABLE.caret,
   TABLE.ok,
   TABLE.bad,
@@ -121,6 +124,7 @@ export interface Glyphs {
   readonly rule: string;
   readonly cursor: string;
   readonly pointer: string;
+  readonly hit: string;
   readonly caret: string;
   readonly above: string;
   readonly below: string;

@@ -87,7 +87,7 @@ export function Params({title, form, values, errors, checking, active, onChange,
             <Text inverse={selected && !editing} color={error ? 'red' : undefined}>
               {fitted(`${selected ? g.cursor : ' '} ${pad(text(spec.label), labelWidth, g.ellipsis)} ${spec.secret && value ? '********' : value || t('params.empty')}`)}
             </Text>
-            {error ? <Text color="red">{fitted(`    ${g.bad} ${error}`)}</Text> : null}
+            {error ? <Prose text={text(`    ${g.bad} ${error}`)} width={width} indent="      " color="red" /> : null}
           </Box>
         );
       })}
@@ -95,7 +95,7 @@ export function Params({title, form, values, errors, checking, active, onChange,
         {fitted(`${cursor === form.specs.length ? g.cursor : ' '} ${t('params.continue')}`)}
       </Text>
       <Text> </Text>
-      {errors._ ? <Text color="red">{fitted(`${g.bad} ${errors._}`)}</Text> : null}
+      {errors._ ? <Prose text={text(`${g.bad} ${errors._}`)} width={width} indent="  " color="red" /> : null}
       {checking ? <Text color="yellow">{fitted(t('params.checking'))}</Text> : null}
       {editing ? (
         <Editor
@@ -111,7 +111,7 @@ export function Params({title, form, values, errors, checking, active, onChange,
           }}
         />
       ) : (
-        <Text dimColor>{fitted(focused ? focused.help : t('params.continue.help'))}</Text>
+        <Prose text={text(focused ? focused.help : t('params.continue.help'))} width={width} indent="  " dim />
       )}
       <Text dimColor>{fitted(editing ? t('params.footer.editing') : t('params.footer'))}</Text>
     </Box>
@@ -144,11 +144,24 @@ function Editor(props: {
   }
   return (
     <Box flexDirection="column">
-      <Text bold>{fit(text(`${spec.label}: ${spec.help}`), width, g.ellipsis)}</Text>
+      <Prose text={text(`${spec.label}: ${spec.help}`)} width={width} indent="  " bold />
       <Box>
         <Text>{g.cursor} </Text>
         <TextField value={draft} onChange={props.onDraft} onSubmit={(value) => props.onDone(spec.secret ? value : value.trim())} {...(spec.secret ? {mask: '*'} : {})} />
       </Box>
     </Box>
+  );
+}
+
+/** Help and error texts: wrapped at words (a cut message hides what to fix), one <Text> per line. */
+function Prose({text, width, indent, color, bold, dim}: {text: string; width: number; indent: string; color?: string; bold?: boolean; dim?: boolean}) {
+  return (
+    <>
+      {wrap(text, width, {}, indent).map((l, i) => (
+        <Text key={i} color={color} bold={bold} dimColor={dim}>
+          {l.text}
+        </Text>
+      ))}
+    </>
   );
 }

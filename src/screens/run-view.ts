@@ -446,6 +446,20 @@ function summary(input: RunViewInput, width: number, ui: Ui): Line[] {
   return out;
 }
 
+/**
+ * Which lines of a box taller than its `height` are shown from scroll position `top`. The answer line (the box's
+ * last) stays visible whatever the position; above it, a marker counts the lines still below what is shown. At the
+ * end there is nothing below, so the marker's row shows the box's last line instead of saying "0 more".
+ */
+export function modalWindow(length: number, height: number, top: number): {start: number; shown: number; below: number; maxTop: number} {
+  const room = height - 2; // rows for the box's lines, with the marker and the answer line
+  const content = length - 1; // every line but the answer
+  const maxTop = Math.max(0, content - (room + 1));
+  const start = Math.min(Math.max(0, top), maxTop);
+  if (content - start <= room + 1) return {start, shown: content - start, below: 0, maxTop};
+  return {start, shown: room, below: content - start - room, maxTop};
+}
+
 export interface RunView {
   readonly lines: Line[];
   /** The node list's order (failed first), for moving the selection; empty when no list is shown. */
@@ -476,7 +490,9 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
   const title = line(ui.t('run.title', {title: input.title}), {bold: true});
   const phase = phaseLabel(state, ui);
   const top: Line[] = [{...title, text: `${pad(title.text, width - cells(phase) - 1, ui.g.ellipsis)} ${phase}`}];
-  const bottom = footer(state, mode, snapshot.hint, input.nodes, ui);
+  // A hint is prose the admin must read whole (what to do instead): it wraps; the key footers stay one line.
+  const foot = footer(state, mode, snapshot.hint, input.nodes, ui);
+  const bottom = snapshot.hint ? wrap(foot.text, width, {color: foot.color}, ' ').slice(0, 3) : [foot];
 
   const current = state.current === null ? undefined : state.steps[state.current];
   let modal: Line[] = [];
@@ -488,7 +504,7 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
   const ended = state.phase === 'completed' || state.phase === 'rolled-back' || state.phase === 'aborted' || state.phase === 'rollback-failed';
   if (!modal.length && ended) modal = summary(input, width, ui);
 
-  const body = budget - 2;
+  const body = budget - 1 - bottom.length;
   if (modal.length) {
     const changes = changeRows(state);
     // When the procedure has ended the before/after table is the point of the screen; otherwise the modal is.
@@ -500,15 +516,14 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
     let shown = modal;
     let modalMaxTop = 0;
     if (modal.length > modalHeight && modalHeight >= 3) {
-      // The answer line stays visible whatever the scroll position; the rest scrolls above a marker.
-      const room = modalHeight - 2;
-      modalMaxTop = modal.length - 1 - room;
-      const start = Math.min(Math.max(0, input.modalTop), modalMaxTop);
-      shown = [...modal.slice(start, start + room), line(`  ${ui.t('modal.more', {count: modalMaxTop})}`, {dim: true}), modal[modal.length - 1]!];
+      const scroll = modalWindow(modal.length, modalHeight, input.modalTop);
+      modalMaxTop = scroll.maxTop;
+      const more = scroll.below ? [line(`  ${ui.t('modal.more', {count: scroll.below})}`, {dim: true})] : [];
+      shown = [...modal.slice(scroll.start, scroll.start + scroll.shown), ...more, modal[modal.length - 1]!];
     }
     const list = listRegion(input, ui, stepsHeight, width);
     const lines = [...top, ...list.lines, rule(list.note, width, ui), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width, ui) : [])];
-    return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
+    return {lines: [...lines.slice(0, budget - bottom.length), ...bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
   }
 
   const checked = readBack(state, width, ui);
@@ -525,5 +540,5 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
     ...checked,
     ...outputPane(snapshot, outputHeight, ui),
   ];
-  return {lines: [...lines.slice(0, budget - 1), bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
+  return {lines: [...lines.slice(0, budget - bottom.length), ...bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
 }

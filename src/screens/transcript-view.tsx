@@ -4,6 +4,7 @@ import {useKeys} from './keyboard.tsx';
 import {useMemo, useRef, useState} from 'react';
 import {listSessions, readTranscript, type SessionSummary} from '../runner/transcript.ts';
 import type {ProcedurePhase} from '../state/types.ts';
+import {matchWindow} from './match-window.ts';
 import {fit, pad} from './format.ts';
 import {commandsFor, SEARCH_KEYS} from './keys.ts';
 import {line, Lines} from './lines.tsx';
@@ -99,7 +100,7 @@ export function TranscriptView({path, onClose}: {path: string; onClose: () => vo
     <Box flexDirection="column">
       <Lines lines={[line(t('transcript.title', {path}), {bold: true})]} width={width} />
       {visible.map((shown, i) => (
-        <Highlighted key={i} text={fit(shown, width, g.ellipsis)} query={query} current={top + i === current} />
+        <Highlighted key={i} text={shown} width={width} query={query} marked={matches.length > 0} current={top + i === current} />
       ))}
       {Array.from({length: height - visible.length}, (_, i) => (
         <Text key={`blank-${i}`}> </Text>
@@ -109,21 +110,19 @@ export function TranscriptView({path, onClose}: {path: string; onClose: () => vo
   );
 }
 
-/** One transcript line with every occurrence of the search inverted; the current match's line also in yellow. */
-function Highlighted({text, query, current}: {text: string; query: string; current: boolean}) {
-  if (!query) return <Text wrap="truncate-end">{text || ' '}</Text>;
-  const parts: {text: string; hit: boolean}[] = [];
-  const lower = text.toLowerCase();
-  const needle = query.toLowerCase();
-  let at = 0;
-  for (let found = lower.indexOf(needle); found !== -1; found = lower.indexOf(needle, at)) {
-    if (found > at) parts.push({text: text.slice(at, found), hit: false});
-    parts.push({text: text.slice(found, found + needle.length), hit: true});
-    at = found + needle.length;
-  }
-  if (at < text.length) parts.push({text: text.slice(at), hit: false});
+/**
+ * One transcript line with every occurrence of the search inverted, scrolled sideways when its first match lies past
+ * the cut; the current match's line also in yellow. Inverse and colour vanish under NO_COLOR, so while a search has
+ * matches a marker column says which lines match (•) and which is the current one (❯).
+ */
+function Highlighted({text, width, query, marked, current}: {text: string; width: number; query: string; marked: boolean; current: boolean}) {
+  const {g} = useUi();
+  if (!query) return <Text wrap="truncate-end">{fit(text, width, g.ellipsis) || ' '}</Text>;
+  const parts = matchWindow(text, query, marked ? width - 2 : width, g.ellipsis);
+  const gutter = marked ? `${current ? g.pointer : parts.some((p) => p.hit) ? g.hit : ' '} ` : '';
   return (
     <Text wrap="truncate-end" color={current ? 'yellow' : undefined}>
+      {gutter}
       {parts.length ? parts.map((p, i) => (p.hit ? <Text key={i} inverse>{p.text}</Text> : p.text)) : ' '}
     </Text>
   );
@@ -154,9 +153,10 @@ export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (pa
       <Lines
         lines={[
           line(t('sessions.title', {dir}), {bold: true}),
-          line(`${pad(t('sessions.started'), 17, ui.g.ellipsis)} ${pad(t('sessions.procedure'), 22, ui.g.ellipsis)} ${pad(t('sessions.user'), 12, ui.g.ellipsis)} ${t('sessions.state')}`, {dim: true}),
+          line(`  ${pad(t('sessions.started'), 17, ui.g.ellipsis)} ${pad(t('sessions.procedure'), 22, ui.g.ellipsis)} ${pad(t('sessions.user'), 12, ui.g.ellipsis)} ${t('sessions.state')}`, {dim: true}),
           ...(sessions.length ? [] : [line(t('sessions.none'))]),
-          ...visible.map((s, i) => line(sessionRow(s, ui), top + i === selected ? {inverse: true} : {})),
+          // The pointer as well as the inverse bar: without colour (NO_COLOR) the bar is not drawn.
+          ...visible.map((s, i) => (top + i === selected ? line(`${ui.g.pointer} ${sessionRow(s, ui)}`, {inverse: true}) : line(`  ${sessionRow(s, ui)}`))),
           ...Array.from({length: Math.max(0, height - Math.max(1, visible.length))}, () => line('')),
           line(ui.plural('sessions.footer', sessions.length, {count: sessions.length}), {dim: true}),
         ]}

@@ -255,7 +255,9 @@ describe('run-view: every state fits every terminal', () => {
         // …starts with the title and the phase, and ends with the footer
         assert.match(lines[0]!.text, /^certwalk · SSIS Scale Out/);
         assert.match(lines[0]!.text, /(RUNNING|FAILED|COMPLETED|ROLLED BACK|ROLLBACK INCOMPLETE|PAUSED) \d+\/14$/);
-        const last = lines.at(-1)!.text;
+        // (a hint wraps: its first line is the footer's)
+        const hint = snap.hint ? lines.map((l) => l.text.startsWith('(')).lastIndexOf(true) : -1;
+        const last = (hint >= 0 ? lines[hint]! : lines.at(-1)!).text;
         assert.match(last, FOOTER, `the footer is not the last line:\n${dump(lines)}`);
       });
     }
@@ -352,6 +354,36 @@ describe('run-view: the confirmation box', () => {
     // When scrolled far past the end, Then the view is clamped (the same as a little less far)
     assert.deepEqual(layout(snap, size, {modalTop: 500}), layout(snap, size, {modalTop: 5_000}));
   });
+
+  for (const size of SIZES) {
+    test(`at ${size.columns}×${size.rows}, wherever the long prompt is scrolled, "N more line(s)" counts the box lines below; at the end there is no marker`, () => {
+      // Given the long prompt, and the whole box as a screen tall enough to show it unscrolled
+      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+      const tall = onScreen(layout(snap, {columns: size.columns, rows: 400}), size.columns);
+      const box = tall.slice(tall.findIndex((t) => t.startsWith('Confirm [')), tall.findIndex((t) => t.startsWith('y yes · n/Esc no')));
+      const marker = /↑↓ scroll: (\d+) more line\(s\) in this box/;
+      let previous: string[] = [];
+      for (let top = 0; top < box.length; top++) {
+        // When scrolled down `top` lines
+        const shown = onScreen(layout(snap, size, {modalTop: top}), size.columns);
+        if (top > 0 && shown.join('\n') === previous.join('\n')) break; // clamped: the end was reached
+        previous = shown;
+        const answer = shown.findIndex((t) => t.startsWith('y yes · n/Esc no'));
+        const at = shown.findIndex((t) => marker.test(t));
+        // Then the box's lines from line `top` are shown between the rule and the marker (or the answer)…
+        const content = shown.slice(shown.findIndex((t) => t.startsWith('───')) + 1, at === -1 ? answer : at);
+        assert.deepEqual(content, box.slice(top, top + content.length), `scrolled ${top}:\n${shown.join('\n')}`);
+        // …and the marker counts the box lines after them
+        const below = box.length - top - content.length;
+        if (below === 0) assert.equal(at, -1, `scrolled ${top}: nothing is left below, yet a marker says so:\n${shown.join('\n')}`);
+        else assert.equal(Number(marker.exec(shown[at]!)?.[1]), below, `scrolled ${top}: ${below} box line(s) are below:\n${shown.join('\n')}`);
+      }
+      // …and scrolled as far as it goes, the box's last line is shown with no marker
+      const end = onScreen(layout(snap, size, {modalTop: 1_000}), size.columns);
+      assert.ok(!end.some((t) => marker.test(t)), `a marker at the end of the box:\n${end.join('\n')}`);
+      assert.ok(end.includes(box.at(-1)!), end.join('\n'));
+    });
+  }
 
   test('the "a" answer names how many steps of the same kind remain', () => {
     // Given master.settings waiting (three worker settings of the same kind still pending)
@@ -572,6 +604,28 @@ function failedLast(): RunnerSnapshot {
   assert.equal(play.state.phase, 'failed');
   return snapshot(play.state);
 }
+
+describe('run-view: a hint wraps', () => {
+  for (const size of SIZES) {
+    test(`at ${size.columns}×${size.rows} a hint longer than the line is wrapped at words, never cut, and the screen still fits`, () => {
+      // Given x pressed while the procedure runs: the hint says what to do first, at its end
+      const hint = 'a node can be rolled back on its own once the procedure is stopped: p pause first';
+      for (const make of [STATES['awaiting confirmation of a long prompt (step 2 of 14)']!, STATES['step 14 of 14 running']!]) {
+        const {snap} = make();
+        const lines = layout({...snap, hint}, size);
+        const shown = onScreen(lines, size.columns);
+        assert.ok(lines.length <= size.rows - 1, dump(lines));
+        // Then every word of it is on the last rows, none behind an ellipsis
+        const footer = shown.slice(shown.map((t) => t.startsWith('(')).lastIndexOf(true));
+        assert.equal(footer.join(' ').replace(/\s+/g, ' '), `(${hint})`, `the hint is cut:\n${dump(lines)}`);
+        assert.ok(!footer.some((t) => t.endsWith('…')), dump(lines));
+      }
+      // …and the confirm box keeps its answer line above it
+      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+      assert.ok(onScreen(layout({...snap, hint}, size), size.columns).some((t) => t.startsWith('y yes · n/Esc no')));
+    });
+  }
+});
 
 describe('run-view: failures and endings', () => {
   for (const size of SIZES) {

@@ -1,10 +1,10 @@
 // The transcript viewer's search (`/`, Enter, n, N, matches highlighted) and Home's `t`: past sessions, newest
 // first, each opening in the viewer. Driven by keys through ink-testing-library, one key per write.
 import assert from 'node:assert/strict';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, test} from 'node:test';
+import {after, afterEach, describe, test} from 'node:test';
 
 // Colour on, so the highlight is visible in the frames (chalk reads this when Ink first loads).
 process.env.FORCE_COLOR = '1';
@@ -18,11 +18,14 @@ type Fleet = import('../../src/hosts/host.ts').Fleet;
 const INVERSE = '\u001B[7m';
 let app: ReturnType<typeof render> | undefined;
 afterEach(() => app?.unmount());
+// Every folder the tests make is under this one, removed at the end.
+const tmp = mkdtempSync(join(tmpdir(), 'certwalk-view-'));
+after(() => rmSync(tmp, {recursive: true, force: true}));
 
 /** 100 lines; lines 10, 50 and 70 record a confirmation. */
 function transcriptFile(): string {
   const lines = Array.from({length: 100}, (_, i) => ([9, 49, 69].includes(i) ? `14:00:${String(i % 60).padStart(2, '0')}  step ${i}: CONFIRMED by alice` : `14:00:00  line ${i + 1}`));
-  const path = join(mkdtempSync(join(tmpdir(), 'certwalk-view-')), 'session.log');
+  const path = join(mkdtempSync(join(tmp, 'transcript-')), 'session.log');
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
@@ -110,7 +113,7 @@ function session(dir: string, name: string, fields: {started: string; procedure:
 
 describe("Home's t: past sessions", () => {
   test('lists them newest first with procedure, user and final state; Enter opens one, Esc goes back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certwalk-sessions-'));
+    const dir = mkdtempSync(join(tmp, 'sessions-'));
     session(dir, 'older', {started: '2026-11-20T09:00:00.000Z', procedure: 'ssis-master', user: 'alice', closed: 'completed'});
     const newest = session(dir, 'newest', {started: '2026-11-23T10:00:00.000Z', procedure: 'ssis-worker', user: 'bob'});
     session(dir, 'middle', {started: '2026-11-21T09:00:00.000Z', procedure: 'ssis-master', user: 'alice', closed: 'rolled-back', continues: true});
@@ -120,11 +123,12 @@ describe("Home's t: past sessions", () => {
     await ready(app);
     await pressWhen(app, 't past sessions', 't');
     const list = await waitForFrame(app, '3 sessions · ↑↓ move · Enter open · Esc close');
-    const rows = list.split('\n').filter((l) => /^\s*2026-/.test(l));
+    const rows = list.split('\n').filter((l) => /^.\s*2026-/.test(l));
     assert.equal(rows.length, 3, list);
-    assert.match(rows[0]!, /^2026-11-23 10:00\s+ssis-worker\s+bob\s+unfinished$/);
-    assert.match(rows[1]!, /^2026-11-21 09:00\s+ssis-master \(cont\.\)\s+alice\s+rolled-back$/);
-    assert.match(rows[2]!, /^2026-11-20 09:00\s+ssis-master\s+alice\s+completed$/);
+    // The selected row carries the pointer (the inverse bar alone vanishes without colour)
+    assert.match(rows[0]!, /^❯ 2026-11-23 10:00\s+ssis-worker\s+bob\s+unfinished$/);
+    assert.match(rows[1]!, /^ {2}2026-11-21 09:00\s+ssis-master \(cont\.\)\s+alice\s+rolled-back$/);
+    assert.match(rows[2]!, /^ {2}2026-11-20 09:00\s+ssis-master\s+alice\s+completed$/);
 
     await pressWhen(app, '3 sessions ·', KEY.enter);
     const viewer = await waitForFrame(app, `transcript ${newest}`);
@@ -140,7 +144,7 @@ describe("Home's t: past sessions", () => {
   });
 
   test('an empty folder says so', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'certwalk-sessions-')), 'none-yet');
+    const dir = join(mkdtempSync(join(tmp, 'sessions-')), 'none-yet');
     const fleet = {kind: 'sandbox', location: dir, description: 'a test fleet'} as unknown as Fleet;
     app = render(<App fleet={fleet} procedures={[]} transcriptDir={dir} />);
     await ready(app);

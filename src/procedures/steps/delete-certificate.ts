@@ -28,6 +28,7 @@ import type {ConfirmPrompt, Json} from '../../state/types.ts';
 import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
 import {keptPfxName} from './temp-pfx.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+import {toolDay} from '../../ops/tool-date.ts';
 
 const PLAN_TEMP = 'C:\\Windows\\Temp';
 
@@ -138,7 +139,7 @@ async function forget(kept: KeptCertificate): Promise<void> {
 }
 
 function describeCert(c: {thumbprint: string; subject: string; notAfter: string}): string {
-  return `${c.thumbprint.toUpperCase()} ${c.subject} (valid until ${c.notAfter})`;
+  return `${c.thumbprint.toUpperCase()} ${c.subject} (valid until ${toolDay(c.notAfter)})`;
 }
 
 function tempPfx(dir: string, thumbprint: string): string {
