@@ -56,11 +56,13 @@ async function recordSession(): Promise<Session> {
     await waitUntilGone(tmux, box);
     await tmux.waitFor(DONE, 60_000);
     const {screen, cast} = settled(tmux, join(w.home, 'transcripts'));
+    assert.equal(tmux.pane('#{alternate_on}'), '1', 'the app draws on the alternate screen');
 
     // Quitting leaves the alternate screen: the shell's screen is back, without the app's last frame
     await tmux.keys('q');
     const shell = await tmux.waitFor('[exited 0]');
     assert.doesNotMatch(shell, /Completed|certwalk ·|WorkerSettings/, `the app's frame is still on screen after the quit:\n${shell}`);
+    assert.deepEqual([tmux.pane('#{alternate_on}'), tmux.pane('#{cursor_flag}')], ['0', '1'], 'the normal screen, and the cursor shown');
     return {w, cast, screen};
   } finally {
     tmux.kill();
@@ -155,6 +157,7 @@ describe('recordings replay as the terminal showed them; the terminal is given b
       await tmux.keys('C-c');
       const shell = await tmux.waitFor('[exited 0]');
       assert.doesNotMatch(shell, /Choose a procedure:|certwalk ·/, `the app's frame is still on screen after Ctrl-C:\n${shell}`);
+      assert.deepEqual([tmux.pane('#{alternate_on}'), tmux.pane('#{cursor_flag}')], ['0', '1'], 'the normal screen, and the cursor shown');
     } finally {
       tmux.kill();
     }
