@@ -2,7 +2,8 @@
 // session's .cast played through a terminal emulator (xterm.js, headless) ends on the screen tmux showed before the
 // quit; `asciinema play` itself, in tmux, ends on that screen too; a `run --yes` cast replays its lines as printed.
 // (Before casts recorded CR LF, both players drew the app's frames as a staircase.)
-// After a quit or Ctrl-C the shell's screen is back, with none of the app's frame on it (the alternate screen).
+// After a quit, Ctrl-C or a SIGINT from outside the shell's screen is back, with none of the app's frame on it (the
+// alternate screen).
 // asciinema is required under CI (.ci/run installs it); elsewhere its test skips when it is missing.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
@@ -148,6 +149,22 @@ describe('recordings replay as the terminal showed them; the terminal is given b
     assert.equal(casts.length, 1, casts.join(', '));
     const replayed = await replayCast(readFileSync(join(transcripts, casts[0]!), 'utf8'));
     assert.deepEqual(replayed.lines, screenRows(run.stdout));
+  });
+
+  test('a kill -INT from outside ends certwalk (130) and gives the shell\'s screen back', async () => {
+    const tmux = open(world('sigint'), 80, 24);
+    try {
+      await tmux.waitFor('Choose a procedure:');
+      // the pane runs a shell, whose child is certwalk (env execs node)
+      const shell = tmux.pane('#{pane_pid}');
+      const certwalk = Number(readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim());
+      process.kill(certwalk, 'SIGINT');
+      const screen = await tmux.waitFor('[exited 130]');
+      assert.doesNotMatch(screen, /Choose a procedure:|certwalk ·/, `the app's frame is still on screen after SIGINT:\n${screen}`);
+      assert.deepEqual([tmux.pane('#{alternate_on}'), tmux.pane('#{cursor_flag}')], ['0', '1'], 'the normal screen, and the cursor shown');
+    } finally {
+      tmux.kill();
+    }
   });
 
   test('Ctrl-C on Home quits and gives the shell\'s screen back', async () => {

@@ -1,7 +1,7 @@
 // The app draws on the alternate screen and gives the normal one back however it ends: startApp on a stand-in
 // terminal (the switch is written only to a terminal, only when asked), and each way out of a process that
-// crashes or exits (a child process, its "terminal" a stand-in writing to stderr so the order with Node's own error
-// message shows).
+// crashes, exits or is signalled (a child process, its "terminal" a stand-in writing to stderr so the order with Node's
+// own error message shows).
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -61,15 +61,19 @@ describe('startApp and the alternate screen', () => {
     assert.doesNotMatch(written, /\?1049/);
   });
 
-  test('what Ink draws after the screen was given back is dropped, not left on the shell\'s screen', async () => {
+  test('once the screen is given back its hooks go, and what Ink still draws is dropped, not left on the shell\'s screen', async () => {
     const stdout = new FakeStdout();
+    const hooks = () => ['exit', 'uncaughtExceptionMonitor', 'SIGINT', 'SIGTERM'].map((event) => process.listenerCount(event));
+    const before = hooks();
     const screen = openScreen(stdout as unknown as NodeJS.WriteStream, true);
+    assert.deepEqual(hooks(), before.map((n) => n + 1), 'hooked on every way out');
     screen.stream.write('frame');
     screen.restore();
     let called = false;
     screen.stream.write('late frame', () => (called = true));
     screen.restore();
     assert.deepEqual(stdout.writes, [ENTER_ALT_SCREEN, 'frame', LEAVE_ALT_SCREEN]);
+    assert.deepEqual(hooks(), before, 'the hooks go with the screen');
     await new Promise(setImmediate);
     assert.ok(called, 'a dropped write still reports done (Ink waits on it)');
   });
@@ -77,13 +81,16 @@ describe('startApp and the alternate screen', () => {
 
 describe('every way out of the process gives the normal screen back', () => {
   // A child process whose "terminal" writes to stderr: the screen is left before Node prints its error there.
-  const ways: [string, string, number, RegExp | null][] = [
+  const ways: [string, string, number | NodeJS.Signals, RegExp | null][] = [
     ['an uncaught exception', `throw new Error('boom')`, 1, /Error: boom/],
     ['a rejected promise nobody handled', `Promise.reject(new Error('rejected boom'))`, 1, /Error: rejected boom/],
     ['process.exit (the hang-up handler exits with 129 or 143)', `process.exit(143)`, 143, null],
     ['the event loop running dry without a quit', `void 0`, 0, null],
+    // (kept alive by a timer: the signal, not the end of the work, ends it; and it still ends it)
+    ['a SIGINT from outside nobody else handles', `setTimeout(() => {}, 60_000); process.kill(process.pid, 'SIGINT')`, 'SIGINT', null],
+    ['a SIGTERM from outside nobody else handles', `setTimeout(() => {}, 60_000); process.kill(process.pid, 'SIGTERM')`, 'SIGTERM', null],
   ];
-  for (const [what, ending, code, message] of ways) {
+  for (const [what, ending, end, message] of ways) {
     test(what, () => {
       const script = [
         `import {writeSync} from 'node:fs';`,
@@ -93,7 +100,8 @@ describe('every way out of the process gives the normal screen back', () => {
         ending,
       ].join('\n');
       const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: root, encoding: 'utf8'});
-      assert.equal(child.status, code, child.stderr);
+      if (typeof end === 'number') assert.equal(child.status, end, child.stderr);
+      else assert.equal(child.signal, end, child.stderr);
       const said = child.stderr;
       assert.ok(said.startsWith(`${ENTER_ALT_SCREEN}FRAME${LEAVE_ALT_SCREEN}`), JSON.stringify(said.slice(0, 200)));
       assert.equal(said.split(LEAVE_ALT_SCREEN).length, 2, 'left once');
