@@ -15,8 +15,8 @@ export function recordedOut(out: Out, runner: ProcedureRunner, title: string): R
     title,
     redact: (text) => runner.redact(text),
   });
-  // A terminal moves to the next line on CR LF; a bare LF would leave asciinema's cursor in its column.
-  const record = (line: string) => cast.output(`${line.replace(/\r?\n/g, '\r\n')}\r\n`);
+  // One line as printed: the cast records its LFs as the CR LF a terminal shows (cast.ts).
+  const record = (line: string) => cast.output(`${line}\n`);
   return {
     log(line) {
       out.log(line);

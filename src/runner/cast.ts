@@ -3,6 +3,7 @@
 // Secrets never appear on screen, but the text still goes through the session's redactor on its way to disk.
 import {closeSync, fchmodSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
+import {TerminalNewlines} from './terminal-newlines.ts';
 
 export interface CastHeader {
   readonly version: 2;
@@ -30,6 +31,7 @@ export class CastWriter {
   readonly #start: number;
   readonly #clock: () => number;
   readonly #redact: (text: string) => string;
+  readonly #newlines = new TerminalNewlines();
   #closed = false;
   #last = 0;
 
@@ -55,9 +57,9 @@ export class CastWriter {
     writeSync(this.#fd, `${JSON.stringify(header)}\n`);
   }
 
-  /** Text written to the terminal, escape sequences included. */
+  /** Text written to the terminal, escape sequences included; bare LFs are recorded as the CR LF the terminal showed. */
   output(text: string): void {
-    if (text) this.#event('o', this.#redact(text));
+    if (text) this.#event('o', this.#newlines.translate(this.#redact(text)));
   }
 
   resize(width: number, height: number): void {

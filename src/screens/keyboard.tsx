@@ -3,9 +3,9 @@
 // was pressed in, before React re-renders and before Ink re-attaches the new handlers, so it acts on the old screen
 // (a Down seen by the menu it already moved, an Enter by the screen it already left). Here each key is delivered
 // only after the previous key's changes were rendered, so every handler sees the screen as the key's sender saw it.
-import {useStdin, useStdout} from 'ink';
+import {useStdin} from 'ink';
 import {createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
-import {BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, createKeyDecoder, type KeyEvent, type KeyFlags} from './key-events.ts';
+import {createKeyDecoder, type KeyEvent, type KeyFlags} from './key-events.ts';
 
 export type KeyHandler = (input: string, key: Readonly<KeyFlags>) => void;
 
@@ -79,7 +79,6 @@ const routers = new WeakMap<object, KeyRouter>();
 
 export function KeyboardProvider({children}: {readonly children: ReactNode}) {
   const {stdin, setRawMode, internal_eventEmitter: inkInput} = useStdin();
-  const {stdout} = useStdout();
   const router = useRef<KeyRouter | null>(null);
   router.current ??= new KeyRouter();
   const [renders, setRenders] = useState(0);
@@ -94,17 +93,13 @@ export function KeyboardProvider({children}: {readonly children: ReactNode}) {
     const onInput = (raw: string) => keys.enqueue(decoder.push(raw));
     inkInput.on('input', onInput);
     setRawMode(true);
-    // Only a terminal is asked to bracket pastes (a test's stand-in stream would take the escape for a frame).
-    const terminal = stdout.isTTY === true ? stdout : null;
-    terminal?.write(BRACKETED_PASTE_ON);
     keys.subscribed();
     return () => {
       inkInput.off('input', onInput);
       setRawMode(false);
-      terminal?.write(BRACKETED_PASTE_OFF);
       routers.delete(stdin);
     };
-  }, [stdin, stdout, setRawMode, inkInput]);
+  }, [stdin, setRawMode, inkInput]);
 
   // Runs after every commit of a render this provider asked for, once every handler below has been re-registered.
   useEffect(() => {

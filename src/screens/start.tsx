@@ -3,6 +3,7 @@ import {render} from 'ink';
 import type {Fleet} from '../hosts/host.ts';
 import {catalog} from '../procedures/catalog.ts';
 import {unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
+import {openScreen} from './alt-screen.ts';
 import {App} from './app.tsx';
 import {TerminalRecorder} from './terminal-recorder.ts';
 import type {Language} from '../i18n/resolve.ts';
@@ -25,15 +26,18 @@ export async function startApp(options: {
   /** The screens' language (default English) and whether to draw ASCII only (default Unicode): see console.ts. */
   language?: Language;
   ascii?: boolean;
-  /** false: draw in the normal screen rather than the terminal's alternate screen (`--no-alt-screen`). */
+  /** Draw on the terminal's alternate screen, given back on the way out (default true; only on a terminal; false with `--no-alt-screen`). */
   altScreen?: boolean;
   /** The terminal (tests pass stand-ins). */
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
 }): Promise<number> {
   let code = 0;
+  // Ink 6.8 has no alternate-screen option of its own. The switches go to the terminal, not into the recordings: a
+  // cast starts on a cleared screen and replays its frames wherever the player draws.
+  const screen = openScreen(options.stdout ?? process.stdout, options.altScreen ?? true);
   // Each procedure session records the screen next to its transcript (asciicast v2).
-  const recorder = new TerminalRecorder(options.stdout ?? process.stdout);
+  const recorder = new TerminalRecorder(screen.stream);
   const ui = makeUi({language: options.language ?? 'en', ascii: options.ascii ?? false});
   const instance = render(
     <UiProvider ui={ui}>
@@ -54,6 +58,7 @@ export async function startApp(options: {
     await instance.waitUntilExit();
   } finally {
     recorder.dispose();
+    screen.restore();
   }
   return code;
 }

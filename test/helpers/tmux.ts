@@ -57,6 +57,11 @@ export class Tmux {
     return this.#tmux('capture-pane', '-p', '-t', this.#session);
   }
 
+  /** One of tmux's formats for the pane, e.g. `#{alternate_on}` (the program is on the alternate screen: 1 or 0). */
+  pane(format: string): string {
+    return this.#tmux('display-message', '-p', '-t', this.#session, format).trim();
+  }
+
   /** The screen with its colour and style escapes, to check what the program coloured. */
   screenWithEscapes(): string {
     return this.#tmux('capture-pane', '-e', '-p', '-t', this.#session);

@@ -1,15 +1,25 @@
 // The asciicast v2 writer and reader, and the recorder that tees the app's terminal output into a cast.
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, statSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, test} from 'node:test';
+import {after, describe, test} from 'node:test';
 import {CastWriter, castPathFor, parseCast} from '../../src/runner/cast.ts';
 import {Redactor} from '../../src/runner/redactor.ts';
+import {TerminalNewlines} from '../../src/runner/terminal-newlines.ts';
 import {TerminalRecorder} from '../../src/screens/terminal-recorder.ts';
+import {replayCast} from '../helpers/replay.ts';
 import {FakeStdout} from '../helpers/terminal.ts';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'certwalk-cast-unit-'));
+const temps: string[] = [];
+after(() => {
+  for (const temp of temps.splice(0)) rmSync(temp, {recursive: true, force: true});
+});
+const dir = () => {
+  const temp = mkdtempSync(join(tmpdir(), 'certwalk-cast-unit-'));
+  temps.push(temp);
+  return temp;
+};
 
 describe('CastWriter', () => {
   test('writes a v2 header and timed output and resize events, secrets masked, mode 0600', () => {
@@ -40,6 +50,21 @@ describe('CastWriter', () => {
     assert.equal(lines.length, 6);
     const parsed = parseCast(readFileSync(path, 'utf8'));
     assert.equal(parsed.events.length, 4);
+  });
+
+  test('records a bare LF as the CR LF the terminal showed, so a player in raw mode does not draw a staircase', async () => {
+    const path = join(dir(), 'frames.cast');
+    const cast = new CastWriter(path, {width: 20, height: 6});
+    // Ink's frames end their lines with a bare LF; a CR LF already there, even split across two writes, stays one
+    cast.output('one\ntwo\r\nthree\r');
+    cast.output('\nfour\n\nfive');
+    cast.close();
+    const {events} = parseCast(readFileSync(path, 'utf8'));
+    assert.deepEqual(
+      events.map((e) => e[2]),
+      ['one\r\ntwo\r\nthree\r', '\nfour\r\n\r\nfive'],
+    );
+    assert.deepEqual((await replayCast(readFileSync(path, 'utf8'))).screen, ['one', 'two', 'three', 'four', '', 'five']);
   });
 
   test('the cast sits next to the transcript under the same name', () => {
@@ -97,5 +122,18 @@ describe('TerminalRecorder', () => {
       ],
     );
     assert.equal(stdout.listenerCount('resize'), 0, 'dispose stops listening');
+  });
+});
+
+describe('TerminalNewlines', () => {
+  test('turns each LF not preceded by a CR, in this write or at the end of the last one, into CR LF', () => {
+    const newlines = new TerminalNewlines();
+    assert.equal(newlines.translate('a\nb'), 'a\r\nb');
+    assert.equal(newlines.translate('\n'), '\r\n');
+    assert.equal(newlines.translate('c\r'), 'c\r');
+    assert.equal(newlines.translate('\nd\r\n\n'), '\nd\r\n\r\n');
+    assert.equal(newlines.translate(''), '');
+    assert.equal(newlines.translate('\r\r\n'), '\r\r\n');
+    assert.equal(newlines.translate('\u001B[2K\u001B[1A\u001B[2K\u001B[G'), '\u001B[2K\u001B[1A\u001B[2K\u001B[G');
   });
 });

@@ -2,7 +2,7 @@
 // file next to its transcript: valid header and events, resizes recorded, and the frames the admin saw replay from it.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -31,6 +31,7 @@ function onPath(program: string): boolean {
 test('a TUI session is recorded as asciicast v2 next to its transcript and replays the frames shown', async (t) => {
   assert.ok(existsSync(join(root, 'dist', 'sandbox-tool.js')), 'dist/sandbox-tool.js is missing: run `node scripts/build.mjs` first');
   const tmp = mkdtempSync(join(tmpdir(), 'certwalk-cast-'));
+  t.after(() => rmSync(tmp, {recursive: true, force: true}));
   await initSandbox(join(tmp, 'sandbox'), {workers: 1});
   process.env.CERTWALK_HOME = join(tmp, 'home');
   const transcripts = join(tmp, 'transcripts');
