@@ -76,9 +76,11 @@ describe('the worker procedure in a real terminal (tmux)', () => {
     certwalkText(home, 'sandbox', 'fault', dir, '--node', 'worker4', '--program', 'winhttpcertcfg', '--match=-g');
     try {
       await openWorkerProcedure(tmux);
-      // Workers: pick "all (6 workers)"
+      // Workers: the list opens on the value (worker1); pick "all (6 workers)"
       await tmux.keys('Enter');
-      await tmux.waitFor('all (6 workers)');
+      const choices = await tmux.waitFor('all (6 workers)');
+      assert.ok(choices.split('\n').some((l) => l.includes('❯') && /\bworker1\b/.test(l)), `the list opens on worker1:\n${choices}`);
+      await pressUntil(tmux, 'Up', (s) => s.split('\n').some((l) => l.includes('❯') && l.includes('all (6 workers)')), 'all (6 workers)');
       await tmux.keys('Enter');
       await tmux.waitFor(/Workers\s+all/);
       const plan = await continueToPlan(tmux, 48);
