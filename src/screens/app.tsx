@@ -100,9 +100,11 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
 
   const quit = (code = 0) => {
     if (screen.name === 'run') screen.runner.close();
+    const closing = screen.name === 'run' ? screen.runner.closed() : Promise.resolve();
     screenRecorder?.end();
     onExit?.(code);
-    exit();
+    // certwalk ends once an ended session's node locks are released: a certwalk started right after finds them free.
+    void closing.then(() => exit());
   };
 
   const choose = (summary: ProcedureSummary) => {

@@ -5,7 +5,6 @@ import {EventEmitter} from 'node:events';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 import {render} from 'ink';
 import type {ReactNode} from 'react';
 import stripAnsi from 'strip-ansi';
@@ -15,6 +14,7 @@ import type {ParamForm, PlannedCommand, StepDefinition} from '../../src/procedur
 import type {UnfinishedSession} from '../../src/runner/recovery.ts';
 import type {RunnerSnapshot} from '../../src/runner/runner.ts';
 import {Help} from '../../src/screens/help.tsx';
+import {KeyboardProvider, keysListening} from '../../src/screens/keyboard.tsx';
 import {Home} from '../../src/screens/home.tsx';
 import {Params} from '../../src/screens/params.tsx';
 import {Plan} from '../../src/screens/plan.tsx';
@@ -56,17 +56,24 @@ class QuietStdin extends EventEmitter {
 }
 
 /** The frame Ink draws for `tree` on a columns×rows terminal, ANSI stripped. */
-export async function frameOf(tree: ReactNode, ui: Ui, size: {columns: number; rows: number}, settle = 60): Promise<string> {
+export async function frameOf(tree: ReactNode, ui: Ui, size: {columns: number; rows: number}): Promise<string> {
   const stdout = new SizedStdout(size.columns, size.rows);
-  const instance = render(<UiProvider ui={ui}>{tree}</UiProvider>, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: new SizedStdout(size.columns, size.rows) as unknown as NodeJS.WriteStream,
-    stdin: new QuietStdin() as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  await delay(settle);
+  const stdin = new QuietStdin();
+  const instance = render(
+    <UiProvider ui={ui}>
+      <KeyboardProvider>{tree}</KeyboardProvider>
+    </UiProvider>,
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: new SizedStdout(size.columns, size.rows) as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  // Once the screen listens for keys its effects have run, and in debug mode each render is drawn at once.
+  await keysListening(stdin);
   const frame = stripAnsi(stdout.frame).replace(/\n$/, '');
   instance.unmount();
   instance.cleanup();
