@@ -47,6 +47,11 @@ export class Tmux {
     this.#tmux('send-keys', '-t', this.#session, ...keys);
   }
 
+  /** Letters typed as one burst (one send-keys -l): the terminal gets them in one chunk. */
+  burstText(text: string): void {
+    this.#tmux('send-keys', '-t', this.#session, '-l', text);
+  }
+
   /** Text pasted into the terminal: bracketed (ESC[200~ … ESC[201~) when the program asked for it, as terminals do. */
   paste(text: string): void {
     this.#tmux('set-buffer', '-b', 'certwalk-test', text);

@@ -15,7 +15,7 @@ import {procedures} from '../../src/procedures/index.ts';
 import {App} from '../../src/screens/app.tsx';
 import {BINDINGS} from '../../src/screens/keys.ts';
 import {translator} from '../../src/i18n/index.ts';
-import {frame, KEY, press, pressUntil, pressWhen, ready, type, waitForFrame} from '../helpers/ui.ts';
+import {frame, KEY, press, pressUntil, pressWhen, ready, settled, type, waitForFrame} from '../helpers/ui.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const IPPORT = '0.0.0.0:8391';
@@ -441,6 +441,28 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
       assert.ok(/logextendedevents=\w+/.test(bottom), `the end of the restore command is never shown:\n${bottom}`);
     },
   );
+
+  test('the Run screen takes 200 keys in one chunk and 200 keys 1 ms apart: the Confirm box scrolls to its end and back', async () => {
+    // Given the delete Confirm box
+    const app = await start();
+    await startRun(app);
+    const top = await waitForFrame(app, CONFIRM_DELETE);
+    // When 200 Downs arrive in one chunk
+    app.stdin.write(KEY.down.repeat(200));
+    await settled(app);
+    // Then the box is at its end
+    const bottom = frame(app);
+    assert.ok(/logextendedevents=\w+/.test(bottom), `200 Downs in one chunk did not reach the end:\n${bottom}`);
+    // When 200 Ups arrive 1 ms apart
+    for (let i = 0; i < 200; i++) {
+      app.stdin.write(KEY.up);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await settled(app);
+    // Then the box is back at its top, still asking (elapsed times aside, the frame it opened with)
+    const scrub = (f: string) => f.replace(/\d+(\.\d+)?m?s\b/g, 'T');
+    assert.equal(scrub(frame(app)), scrub(top));
+  });
 
   test(
     'after scrolling a Confirm box to its end, one ↑ scrolls it back up one line',

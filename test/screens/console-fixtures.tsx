@@ -290,7 +290,8 @@ const PLAN_STEPS: readonly StepDefinition[] = STEPS.map((s) =>
   planStep(s, s.kind === 'delete-binding' ? ['netsh http show sslcert ipport=0.0.0.0:8391', 'netsh http delete sslcert ipport=0.0.0.0:8391'] : [`certutil -f -addstore Root C:\\Windows\\Temp\\certwalk-${s.id}.cer`]),
 );
 
-function recoverySessions(): UnfinishedSession[] {
+/** `count` unfinished sessions of the master rotation (each its own journal). */
+export function recoverySessions(count = 1): UnfinishedSession[] {
   const state = new Play().runFirst(2).state;
   const interrupted: ProcedureState = {
     ...state,
@@ -298,9 +299,8 @@ function recoverySessions(): UnfinishedSession[] {
     steps: state.steps.map((s, i) => (i === 2 ? {...s, status: {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: 'certwalk stopped', captured: {}, interrupted: true}} : s)),
   };
   const header = {procedure: TITLE_ID, title: catalog[0]!.title, startedAt: '2026-11-23T10:55:01.000Z', user: 'CONTOSO\\admin', machine: 'JUMPHOST01'};
-  return [
-    {
-      journal: JOURNAL,
+  return Array.from({length: count}, (_, i) => ({
+      journal: i === 0 ? JOURNAL : JOURNAL.replace(/\.jsonl$/, `-${i}.jsonl`),
       read: {header} as unknown as UnfinishedSession['read'],
       state: interrupted,
       crashed: true,
@@ -309,8 +309,7 @@ function recoverySessions(): UnfinishedSession[] {
       done: 2,
       canResume: true,
       undoCount: 3,
-    },
-  ];
+  }));
 }
 
 /** A transcript as the runner writes it, with its rule line and before → after values. */

@@ -14,6 +14,9 @@ import {Help} from '../../src/screens/help.tsx';
 import {Home} from '../../src/screens/home.tsx';
 import {Params} from '../../src/screens/params.tsx';
 import {Plan} from '../../src/screens/plan.tsx';
+import {Recovery} from '../../src/screens/recovery.tsx';
+import type {UnfinishedSession} from '../../src/runner/recovery.ts';
+import {recoverySessions} from './console-fixtures.tsx';
 import {TranscriptList, TranscriptView} from '../../src/screens/transcript-view.tsx';
 import {PASTE_END, PASTE_START} from '../../src/screens/key-events.ts';
 import {frame, KEY, ready, settled, waitForFrame, withKeyboard, type Rendered} from '../helpers/ui.ts';
@@ -222,5 +225,17 @@ describe('Plan, Help, transcripts', () => {
     opened = '';
     await apart(b, [...Array(200).fill(KEY.up), KEY.down, KEY.down, '\r']);
     assert.equal(opened, join(dir, 'day28.log'));
+  });
+});
+
+describe('Recovery', () => {
+  test('200 keys in one chunk and 200 keys 1 ms apart: Enter opens the session they count to', async () => {
+    const sessions = recoverySessions(3);
+    const opened: UnfinishedSession[] = [];
+    const a = await show(<Recovery sessions={sessions} onOpen={(s) => opened.push(s)} onSkip={() => undefined} onHelp={() => undefined} onQuit={() => undefined} active />);
+    await chunk(a, `${'j'.repeat(200)}\r`);
+    assert.deepEqual(opened, [sessions[2]], 'down stops at the last session');
+    await apart(a, [...Array(200).fill(KEY.up), 'j', '\r']);
+    assert.deepEqual(opened, [sessions[2], sessions[1]]);
   });
 });
