@@ -19,7 +19,7 @@ const TABLE = {
   rule: ['─', '-'],
   /** The selected row of a list the app draws itself. */
   cursor: ['›', '>'],
-  /** The highlighted item of a menu (ink-select-input draws ❯ where Unicode is supported). */
+  /** The highlighted item of a menu. */
   pointer: ['❯', '>'],
   /** A line the search matches, in the transcript viewer's marker column (the current match has the pointer). */
   hit: ['•', '*'],

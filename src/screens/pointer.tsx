@@ -1,5 +1,4 @@
-// The highlighted item's marker in ink-select-input menus, from the glyph table (❯, or > on an ASCII console)
-// instead of the package's own, which guesses the console by itself.
+// The highlighted item's marker in menus (select-list.tsx), from the glyph table: ❯, or > on an ASCII console.
 import {Box, Text} from 'ink';
 import {useUi} from './ui-context.tsx';
 
