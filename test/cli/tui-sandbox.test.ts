@@ -1,5 +1,6 @@
 // The interactive app's start in a real terminal (tmux): a --sandbox that is not a sandbox is an error before any
-// screen (nothing made there), and the demo sandbox's first use says what it is waiting for and what it made.
+// screen (nothing made there), and the demo sandbox's first use says what it is waiting for and what it made (a line
+// that stays on the terminal's own screen once the app leaves its alternate screen).
 import assert from 'node:assert/strict';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -31,15 +32,17 @@ describe('certwalk (the app) and its sandbox', () => {
     assert.equal(existsSync(join(base, 'typo')), false);
   });
 
-  test('the demo sandbox on first use: a line while it is made, one line that stays, then Home', async () => {
+  test('the demo sandbox on first use: a line while it is made, then Home; after quitting, one line that stays', async () => {
     const home = join(base, 'home2');
     const tmux = start(home);
     // Making it takes seconds: the terminal says why it waits meanwhile (on a fast machine Home may come first).
     await tmux.waitFor(/certwalk: (opening the demo sandbox|making the demo sandbox in .* \(first use\))…|Choose a procedure/);
-    const screen = await tmux.waitFor('Choose a procedure');
-    assert.match(screen, new RegExp(`^certwalk: made the demo sandbox in ${join(home, 'sandbox').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(8 simulated nodes\\); \`certwalk sandbox init --force `, 'm'));
-    assert.doesNotMatch(screen, /opening the demo sandbox|making the demo sandbox/, 'the waiting lines are gone once Home is drawn');
+    await tmux.waitFor('Choose a procedure');
     await tmux.keys('q');
-    await tmux.waitFor('[exited 0]');
+    // The app draws on the alternate screen: the line it printed before stays on the terminal's own screen, which
+    // quitting gives back, without the waiting lines.
+    const screen = await tmux.waitFor('[exited 0]');
+    assert.match(screen, new RegExp(`^certwalk: made the demo sandbox in ${join(home, 'sandbox').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(8 simulated nodes\\); \`certwalk sandbox init --force `, 'm'));
+    assert.doesNotMatch(screen, /opening the demo sandbox|making the demo sandbox|Choose a procedure/);
   });
 });
