@@ -3,9 +3,9 @@
 // nslookup for where the scoring name points. `az` prints JSON on stdout and `ERROR: …` on stderr.
 import {describeCertificate} from '../certs/describe.ts';
 import type {Host} from '../hosts/host.ts';
-import {powershellArgs, psQuote} from '../hosts/windows/powershell.ts';
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
+import {powershellArgs, psQuote} from './powershell.ts';
 import {ToolError} from './tool-error.ts';
 
 const AZ = 'az';

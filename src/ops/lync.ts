@@ -4,9 +4,9 @@
 // No public sample of Get-CsCertificate's console output exists, so reads go through `Select-Object * |
 // ConvertTo-Json -Depth 3` and are parsed by the property names that are there (docs/TOOL-OUTPUT.md, "PowerShell").
 import type {Host} from '../hosts/host.ts';
-import {powershellArgs, psQuote} from '../hosts/windows/powershell.ts';
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
+import {powershellArgs, psQuote} from './powershell.ts';
 import {ToolError} from './tool-error.ts';
 
 const TOOL = 'powershell';

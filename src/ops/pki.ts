@@ -5,9 +5,9 @@
 // script's standard input, made a SecureString inside the script: it is in no command line and no script text (the
 // script travels as -EncodedCommand and lands in script-block logging).
 import type {Host} from '../hosts/host.ts';
-import {powershellArgs, psQuote} from '../hosts/windows/powershell.ts';
 import {command, runCommand} from './command.ts';
 import {parsePowershellError, type PsCommand} from './lync.ts';
+import {powershellArgs, psQuote} from './powershell.ts';
 import {ToolError} from './tool-error.ts';
 
 const TOOL = 'powershell';

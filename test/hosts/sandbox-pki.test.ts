@@ -9,8 +9,8 @@ import type {NodeState} from '../../src/hosts/sandbox/state.ts';
 import {powershellProgram} from '../../src/hosts/sandbox/tools/powershell.ts';
 import type {NodeFiles, ToolResult} from '../../src/hosts/sandbox/tools/program.ts';
 import {sandboxCertFromDer} from '../../src/hosts/sandbox/tools/stores.ts';
-import {powershellArgs} from '../../src/hosts/windows/powershell.ts';
 import {exportPfxCommand, importPfxCommand} from '../../src/ops/pki.ts';
+import {powershellArgs} from '../../src/ops/powershell.ts';
 
 const NODE: NodeInfo = {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.0.21', roles: ['ssis-worker']};
 const PFX = 'C:\\Windows\\Temp\\certwalk-new.pfx';

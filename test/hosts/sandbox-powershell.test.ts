@@ -13,8 +13,8 @@ import {parseScript, SandboxSyntaxError} from '../../src/hosts/sandbox/tools/pow
 import {powershellProgram, scriptOf} from '../../src/hosts/sandbox/tools/powershell.ts';
 import {parseCultureDate} from '../../src/hosts/sandbox/tools/lync-cmdlets.ts';
 import type {NodeFiles, ToolResult} from '../../src/hosts/sandbox/tools/program.ts';
-import {powershellArgs} from '../../src/hosts/windows/powershell.ts';
 import {parseCertificates, parseReplicationStatus} from '../../src/ops/lync.ts';
+import {powershellArgs} from '../../src/ops/powershell.ts';
 
 const MASTER: NodeInfo = {name: 'master', machineName: 'MASTER', fqdn: 'master.contoso.local', ip: '10.0.0.10', roles: ['ssis-master']};
 

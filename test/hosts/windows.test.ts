@@ -4,10 +4,11 @@ import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join, win32} from 'node:path';
 import {after, describe, test} from 'node:test';
-import {powershellArgs, psArray, psQuote, remoteCreateScript, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/powershell.ts';
 import {RemoteHost} from '../../src/hosts/windows/remote-host.ts';
+import {remoteCreateScript, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/remote-scripts.ts';
 import {resolveCommand, resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
 import {parseInventory} from '../../src/hosts/windows/windows-fleet.ts';
+import {powershellArgs, psArray, psQuote} from '../../src/ops/powershell.ts';
 
 /** A folder for a stand-in powershell.exe, removed once the file's tests are done. */
 const psDirs: string[] = [];

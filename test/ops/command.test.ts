@@ -1,8 +1,8 @@
 // Command display: the script a PowerShell command line carries as -EncodedCommand, for the transcript.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {powershellArgs} from '../../src/hosts/windows/powershell.ts';
 import {encodedScript, formatCommand} from '../../src/ops/command.ts';
+import {powershellArgs} from '../../src/ops/powershell.ts';
 
 test('encodedScript decodes -EncodedCommand (UTF-16LE base64) of powershell, whatever the spelling', () => {
   const script = "$cert = Get-CsCertificate -Type OAuthTokenIssuer\n$cert | ConvertTo-Json -Depth 3 # café ☕";

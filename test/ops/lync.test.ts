@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {RunOptions, RunResult} from '../../src/hosts/host.ts';
-import {powershellArgs} from '../../src/hosts/windows/powershell.ts';
 import {
   assignOAuthCommand,
   getOAuthCertificatesCommand,
@@ -19,6 +18,7 @@ import {
   rollOAuth,
   rollOAuthCommand,
 } from '../../src/ops/lync.ts';
+import {powershellArgs} from '../../src/ops/powershell.ts';
 import {ToolError} from '../../src/ops/tool-error.ts';
 import {FakeHost} from '../helpers/fake-host.ts';
 

@@ -1,5 +1,7 @@
 // Layering rules, checked on the source text: src/state and src/ops stay free of the terminal UI, process
-// spawning and the filesystem, and src/state (the pure reducer and its types) imports nothing outside itself.
+// spawning and the filesystem, src/state (the pure reducer and its types) imports nothing outside itself, src/ops
+// imports nothing from src/hosts/windows (the PowerShell it writes is src/ops/powershell.ts), and that module, which
+// the remote host's wrapper scripts reuse, imports nothing at all.
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
@@ -10,6 +12,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const srcState = join(root, 'src', 'state');
 const srcOps = join(root, 'src', 'ops');
 const srcScreens = join(root, 'src', 'screens');
+const srcHostsWindows = join(root, 'src', 'hosts', 'windows');
+/** The PowerShell quoting and powershell.exe argv: src/hosts/windows imports it, so it must stay a leaf. */
+const opsPowershell = join(srcOps, 'powershell.ts');
 
 /** Every module specifier a source imports: static imports, type imports, re-exports, side-effect and dynamic imports. */
 function importsOf(source: string): string[] {
@@ -53,7 +58,8 @@ function resolveSpecifier(file: string, specifier: string): string | null {
 
 /**
  * The layering violations of one file. Every file under src/state and src/ops must not import ink, react,
- * execa or the filesystem, nor anything in src/screens; a file under src/state must import only from src/state.
+ * execa or the filesystem, nor anything in src/screens; a file under src/state must import only from src/state; a
+ * file under src/ops must not import from src/hosts/windows; src/ops/powershell.ts must import nothing.
  */
 function violations(file: string, source: string): string[] {
   const found: string[] = [];
@@ -67,6 +73,10 @@ function violations(file: string, source: string): string[] {
     if (isInside(srcState, file) && (target === null || !isInside(srcState, target))) {
       found.push(`imports '${specifier}', which is outside src/state`);
     }
+    if (isInside(srcOps, file) && ((target !== null && isInside(srcHostsWindows, target)) || /(?:^|\/)src\/hosts\/windows(?:\/|$)/.test(specifier))) {
+      found.push(`imports '${specifier}' from src/hosts/windows`);
+    }
+    if (file === opsPowershell) found.push(`imports '${specifier}', but src/ops/powershell.ts must import nothing`);
   }
   return found;
 }
@@ -161,6 +171,25 @@ describe('the checker itself', () => {
     assert.deepEqual(violations(stateFile, "import {join} from 'node:path';"), ["imports 'node:path', which is outside src/state"]);
   });
 
+  test('src/ops may not import from src/hosts/windows', () => {
+    assert.deepEqual(violations(opsFile, "import {powershellArgs, psQuote} from '../hosts/windows/powershell.ts';"), [
+      "imports '../hosts/windows/powershell.ts' from src/hosts/windows",
+    ]);
+    assert.deepEqual(violations(opsFile, "import type {Credential} from '../hosts/windows/remote-host.ts';"), [
+      "imports '../hosts/windows/remote-host.ts' from src/hosts/windows",
+    ]);
+    assert.ok(violations(join(srcOps, 'deep', 'x.ts'), "export * from '../../hosts/windows/remote-scripts.ts';").length > 0);
+    // Hosts other than the Windows ones stay importable (the Host contract is what every op runs on).
+    assert.deepEqual(violations(opsFile, "import type {Host} from '../hosts/host.ts';"), []);
+  });
+
+  test('src/ops/powershell.ts imports nothing, not even another op', () => {
+    assert.deepEqual(violations(opsPowershell, "import {command} from './command.ts';"), [
+      "imports './command.ts', but src/ops/powershell.ts must import nothing",
+    ]);
+    assert.deepEqual(violations(opsPowershell, 'export function psQuote(value: string): string { return value; }'), []);
+  });
+
   test('src/ops may import other src modules and harmless packages', () => {
     assert.deepEqual(violations(opsFile, "import type {Host} from '../hosts/host.ts';\nimport forge from 'node-forge';"), []);
     assert.deepEqual(violations(opsFile, "import {ToolError} from './tool-error.ts';"), []);
@@ -183,6 +212,10 @@ describe('the real sources', () => {
   }
 
   test('the scan sees the files it is meant to guard', () => {
+    const opsFiles = sourceFiles(srcOps).map((file) => relative(root, file).split(sep).join('/'));
+    assert.ok(opsFiles.includes('src/ops/powershell.ts'));
+    assert.ok(opsFiles.includes('src/ops/lync.ts'));
+    assert.ok(importsOf(readFileSync(join(srcOps, 'lync.ts'), 'utf8')).includes('./powershell.ts'));
     const stateFiles = sourceFiles(srcState).map((file) => relative(root, file).split(sep).join('/'));
     assert.ok(stateFiles.includes('src/state/reducer.ts'));
     assert.ok(stateFiles.includes('src/state/types.ts'));

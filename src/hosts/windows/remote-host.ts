@@ -1,15 +1,15 @@
 // Another Windows node reached with PowerShell remoting (Invoke-Command) from this machine's powershell.exe.
 import type {Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
+import {powershellArgs} from '../../ops/powershell.ts';
 import {
-  powershellArgs,
   remoteCreateScript,
   remoteExistsScript,
   remoteReadScript,
   remoteRemoveScript,
   remoteRunScript,
   remoteWriteScript,
-} from './powershell.ts';
+} from './remote-scripts.ts';
 import {resolveProgram} from './resolve-program.ts';
 
 export interface Credential {

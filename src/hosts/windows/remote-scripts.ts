@@ -1,20 +1,7 @@
-// Building PowerShell invocations for real Windows hosts. Values travel as data (single-quoted literals or
-// -ArgumentList), never spliced into code unquoted; the script travels as -EncodedCommand so no shell re-parses it.
-
-/** `-NoProfile -NonInteractive -EncodedCommand <base64 of UTF-16LE>`: what powershell.exe expects. */
-export function powershellArgs(script: string): string[] {
-  return ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
-}
-
-/** A PowerShell single-quoted string literal: no expansion; a quote is doubled (typographic quotes too). */
-export function psQuote(value: string): string {
-  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
-}
-
-/** `@('a', 'b')`: a PowerShell array of literal strings. */
-export function psArray(values: readonly string[]): string {
-  return `@(${values.map(psQuote).join(', ')})`;
-}
+// The scripts the remote host hands to this machine's powershell.exe: Invoke-Command plumbing that runs a program,
+// or reads, writes, creates, removes or tests a file, on another node. Transport only; the quoting and the
+// powershell.exe argv come from src/ops/powershell.ts, as the ops' scripts do.
+import {psArray, psQuote} from '../../ops/powershell.ts';
 
 /**
  * Runs a program on another node with PowerShell remoting and replays its output and exit code here. The program
