@@ -13,10 +13,8 @@
 // confirmation leaves no key behind; a `do` in another process than its capture finds no key and refuses, with
 // nothing deleted. The file is removed once the step is undone; after a completed rotation it stays, because a
 // later rollback needs it. Deleting it gives up that rollback.
-import {createCipheriv, createDecipheriv, randomBytes} from 'node:crypto';
-import {existsSync} from 'node:fs';
-import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
+import {randomBytes} from 'node:crypto';
+import {join} from 'node:path';
 import type {Host} from '../../hosts/host.ts';
 import {delStore, delStoreCommand, listStore, listStoreCommand, type StoreCert} from '../../ops/certutil.ts';
 import {formatCommand} from '../../ops/command.ts';
@@ -24,6 +22,7 @@ import {exportPfx, exportPfxCommand, importPfx, importPfxCommand, KEY_NOT_EXPORT
 import {ToolError} from '../../ops/tool-error.ts';
 import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess, listKeyAccessCommand, sameAccount} from '../../ops/winhttpcertcfg.ts';
 import {stateDir} from '../../runner/paths.ts';
+import {discardKey, hasKey, seal as sealValue, unseal, type Sealed} from '../../secrets/sealing.ts';
 import type {ConfirmPrompt, Json} from '../../state/types.ts';
 import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
 import {keptPfxName} from './temp-pfx.ts';
@@ -32,14 +31,11 @@ import {toolDay} from '../../ops/tool-date.ts';
 
 const PLAN_TEMP = 'C:\\Windows\\Temp';
 
-export interface KeptCertificate {
-  readonly algorithm: 'aes-256-gcm';
-  /** Base64: nonce, authentication tag, and the encrypted JSON {password, pfxBase64}. */
-  readonly iv: string;
-  readonly tag: string;
-  readonly ciphertext: string;
-  /** Where the AES key is; absolute, so a rollback started elsewhere still finds it. */
-  readonly keyFile: string;
+/**
+ * The old certificate's PFX and its one-time password, sealed (src/secrets/sealing.ts) as the JSON
+ * {password, pfxBase64} bound to the thumbprint; the key file is absolute, so a rollback started elsewhere finds it.
+ */
+export interface KeptCertificate extends Sealed {
   readonly pfxBytes: number;
 }
 
@@ -83,59 +79,29 @@ function keysDir(): string {
  * for, and a certwalk killed between the answer and the delete must still find the key when it resumes or rolls back.
  */
 async function seal(thumbprint: string, password: string, pfx: Buffer): Promise<KeptCertificate> {
-  const key = randomBytes(32);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
   // The thumbprint is authenticated, so a key file or ciphertext swapped with another certificate's fails to open.
-  cipher.setAAD(Buffer.from(thumbprint, 'utf8'));
-  const plaintext = Buffer.from(JSON.stringify({password, pfxBase64: pfx.toString('base64')}), 'utf8');
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  plaintext.fill(0);
-  const keyFile = join(keysDir(), `${thumbprint}-${randomBytes(6).toString('hex')}.key`);
-  await mkdir(dirname(keyFile), {recursive: true, mode: 0o700});
-  await writeFile(keyFile, `${key.toString('base64')}\n`, {mode: 0o600, flag: 'wx'});
-  key.fill(0);
-  return {
-    algorithm: 'aes-256-gcm',
-    iv: iv.toString('base64'),
-    tag: cipher.getAuthTag().toString('base64'),
-    ciphertext: ciphertext.toString('base64'),
-    keyFile,
-    pfxBytes: pfx.length,
-  };
+  const sealed = sealValue({password, pfxBase64: pfx.toString('base64')}, thumbprint, join(keysDir(), `${thumbprint}-${randomBytes(6).toString('hex')}.key`));
+  return {...sealed, pfxBytes: pfx.length};
 }
 
 /** The key of the kept copy must be on disk before the certificate it protects is deleted. */
 function requireKey(thumbprint: string, kept: KeptCertificate): void {
-  if (!existsSync(kept.keyFile)) {
+  if (!hasKey(kept)) {
     throw new Error(`the key of the kept copy of ${thumbprint} is not at ${kept.keyFile} any more, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`);
   }
 }
 
 async function unkeep(thumbprint: string, kept: KeptCertificate): Promise<{password: string; pfx: Buffer}> {
-  let keyText: string;
-  try {
-    keyText = await readFile(kept.keyFile, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `the key that decrypts the kept copy of ${thumbprint} is not readable at ${kept.keyFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); certwalk cannot restore the old certificate without it`,
-    );
+  const opened = unseal<{password: string; pfxBase64: string}>(kept, thumbprint);
+  if (opened.ok) return {password: opened.value.password, pfx: Buffer.from(opened.value.pfxBase64, 'base64')};
+  if (opened.problem === 'key-unreadable') {
+    throw new Error(`the key that decrypts the kept copy of ${thumbprint} is not readable at ${kept.keyFile} (${opened.code}); certwalk cannot restore the old certificate without it`);
   }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(keyText.trim(), 'base64'), Buffer.from(kept.iv, 'base64'));
-    decipher.setAAD(Buffer.from(thumbprint, 'utf8'));
-    decipher.setAuthTag(Buffer.from(kept.tag, 'base64'));
-    const plaintext = Buffer.concat([decipher.update(Buffer.from(kept.ciphertext, 'base64')), decipher.final()]);
-    const {password, pfxBase64} = JSON.parse(plaintext.toString('utf8')) as {password: string; pfxBase64: string};
-    plaintext.fill(0);
-    return {password, pfx: Buffer.from(pfxBase64, 'base64')};
-  } catch {
-    throw new Error(`${kept.keyFile} does not open the kept copy of ${thumbprint} (wrong or damaged key file); certwalk cannot restore the old certificate`);
-  }
+  throw new Error(`${kept.keyFile} does not open the kept copy of ${thumbprint} (wrong or damaged key file); certwalk cannot restore the old certificate`);
 }
 
 async function forget(kept: KeptCertificate): Promise<void> {
-  await rm(kept.keyFile, {force: true});
+  discardKey(kept);
 }
 
 function describeCert(c: {thumbprint: string; subject: string; notAfter: string}): string {
