@@ -4,7 +4,6 @@
 import {EventEmitter} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
 import stripAnsi from 'strip-ansi';
-import {keysHandled, keysListening} from '../../src/screens/keyboard.tsx';
 
 /**
  * Ink renders only a final frame when it believes it runs in CI (is-in-ci reads CI when Ink first loads): call this
@@ -13,6 +12,14 @@ import {keysHandled, keysListening} from '../../src/screens/keyboard.tsx';
 export function pretendInteractiveTerminal(): void {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+}
+
+/**
+ * The app's keyboard module, loaded when a key is first pressed: it loads Ink, which must not load before
+ * pretendInteractiveTerminal() has run.
+ */
+function keyboard(): Promise<typeof import('../../src/screens/keyboard.tsx')> {
+  return import('../../src/screens/keyboard.tsx');
 }
 
 export class FakeStdout extends EventEmitter {
@@ -92,6 +99,7 @@ export class Terminal {
   /** Writes each key as a person types it and waits until the app has handled them all (never a fixed pause). */
   async press(...keys: string[]): Promise<void> {
     // Like ink-testing-library's, this stdin drops what is written before the app listens (a terminal would keep it).
+    const {keysListening} = await keyboard();
     await keysListening(this.stdin);
     for (const key of keys) {
       this.stdin.write(key);
@@ -103,6 +111,7 @@ export class Terminal {
 
   async #handled(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
+    const {keysHandled} = await keyboard();
     await keysHandled(this.stdin);
   }
 
