@@ -1,12 +1,12 @@
 // Runs a procedure on a fresh sandbox through the real runner (journal, transcript, sandbox tools as processes).
-import {mkdtempSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/index.ts';
 import {findProcedure} from '../../src/procedures/index.ts';
 import type {Prepared} from '../../src/procedures/types.ts';
 import {ProcedureRunner} from '../../src/runner/runner.ts';
 import type {ProcedureEvent} from '../../src/state/types.ts';
+import {tempDir} from './temp.ts';
 
 export interface Lab {
   readonly dir: string;
@@ -16,7 +16,7 @@ export interface Lab {
 }
 
 export async function lab(workers = 1): Promise<Lab> {
-  const root = mkdtempSync(join(tmpdir(), 'certwalk-lab-'));
+  const root = tempDir('certwalk-lab-');
   const dir = join(root, 'sandbox');
   await initSandbox(dir, {workers});
   return {dir, home: join(root, 'home'), fleet: new SandboxFleet(dir), snapshot: () => showSandbox(dir)};

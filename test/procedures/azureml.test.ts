@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {createPrivateKey} from 'node:crypto';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import {createSelfSigned, toPfx} from '../../src/certs/index.ts';
@@ -16,13 +15,14 @@ import type {StepStatus} from '../../src/state/types.ts';
 import type {Lab} from '../helpers/procedure.ts';
 import {prepare, runner, send} from '../helpers/procedure.ts';
 import {useFreshSandboxTool} from '../helpers/sandbox-tool.ts';
+import {tempDir} from '../helpers/temp.ts';
 
-const HOME = mkdtempSync(join(tmpdir(), 'certwalk-azureml-home-'));
+const HOME = tempDir('certwalk-azureml-home-');
 process.env.CERTWALK_HOME = HOME;
-await useFreshSandboxTool(mkdtempSync(join(tmpdir(), 'certwalk-azureml-tool-')));
+await useFreshSandboxTool(tempDir('certwalk-azureml-tool-'));
 
 const CNAME = AZUREML_DEMO.cname;
-const files = mkdtempSync(join(tmpdir(), 'certwalk-azureml-files-'));
+const files = tempDir('certwalk-azureml-files-');
 const good = await createSelfSigned({commonNames: [CNAME], dnsNames: [CNAME]});
 const other = await createSelfSigned({commonNames: ['other.contoso.com'], dnsNames: ['other.contoso.com']});
 const expired = await createSelfSigned({commonNames: [CNAME], notBefore: new Date(Date.now() - 60 * 86_400_000), validDays: 30});
@@ -48,7 +48,7 @@ function file(name: string, data: string | Buffer): string {
 }
 
 async function labOnlyAzure(): Promise<Lab> {
-  const root = mkdtempSync(join(tmpdir(), 'certwalk-lab-'));
+  const root = tempDir('certwalk-lab-');
   const dir = join(root, 'sandbox');
   await initSandbox(dir, {workers: 0, lyncFrontEnds: 0});
   return {dir, home: join(root, 'home'), fleet: new SandboxFleet(dir), snapshot: () => showSandbox(dir)};

@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {createDecipheriv} from 'node:crypto';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, test} from 'node:test';
@@ -18,9 +17,10 @@ import {readJournal} from '../../src/runner/journal.ts';
 import type {StepStatus} from '../../src/state/types.ts';
 import type {Lab} from '../helpers/procedure.ts';
 import {prepare, runner, send} from '../helpers/procedure.ts';
+import {tempDir} from '../helpers/temp.ts';
 
 // The kept copy of the old certificate is decrypted with a key file in the state directory: keep it in the test's.
-const HOME = mkdtempSync(join(tmpdir(), 'certwalk-worker-home-'));
+const HOME = tempDir('certwalk-worker-home-');
 process.env.CERTWALK_HOME = HOME;
 
 const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
@@ -29,7 +29,7 @@ const SERVICE = 'SSISScaleOutWorker140';
 
 /** test/helpers/procedure.ts's lab, with the sandbox options these tests need. */
 async function labWith(workers: number, options: InitOptions = {}): Promise<Lab> {
-  const root = mkdtempSync(join(tmpdir(), 'certwalk-lab-'));
+  const root = tempDir('certwalk-lab-');
   const dir = join(root, 'sandbox');
   await initSandbox(dir, {workers, ...options});
   return {dir, home: join(root, 'home'), fleet: new SandboxFleet(dir), snapshot: () => showSandbox(dir)};
@@ -391,7 +391,7 @@ describe('ssis-worker on the sandbox', () => {
 
   test('certwalk run ssis-worker through the real binary, then rollback --journal', () => {
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const base = mkdtempSync(join(tmpdir(), 'certwalk-worker-cli-'));
+    const base = tempDir('certwalk-worker-cli-');
     const home = join(base, 'home');
     const dir = join(base, 'sandbox');
     const certwalk = (args: string[]) => {

@@ -2,8 +2,7 @@
 // into a stand-in terminal of a given size (debug mode: each frame whole), pure views are laid out directly. Used by
 // console.test.tsx (each language × each screen) and by scripts that print the frames to look at them.
 import {EventEmitter} from 'node:events';
-import {mkdtempSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {render} from 'ink';
 import type {ReactNode} from 'react';
@@ -25,6 +24,7 @@ import {UiProvider} from '../../src/screens/ui-context.tsx';
 import type {Ui} from '../../src/screens/ui.ts';
 import {initialState, transition} from '../../src/state/reducer.ts';
 import type {Change, ConfirmPrompt, ProcedureEvent, ProcedureState, StepInfo, StepStatus} from '../../src/state/types.ts';
+import {tempDir} from '../helpers/temp.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A stand-in terminal of any size.
@@ -325,7 +325,7 @@ export function transcriptFile(): string {
     ...Array.from({length: 40}, (_, i) => `10:55:${String(i).padStart(2, '0')}  $ [master] netsh http show sslcert ipport=0.0.0.0:8391 → exit 0 in ${10 + i} ms`),
     `10:56:00  read back: before ${OLD} -> after ${NEW}`,
   ];
-  const dir = mkdtempSync(join(tmpdir(), 'certwalk-console-'));
+  const dir = tempDir('certwalk-console-');
   const path = join(dir, '2026-11-23T10-55-01Z-ssis-master-4f2a9c.log');
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
