@@ -13,7 +13,7 @@ import type {CertificateRecord} from '../../certs/certificate.ts';
 export interface CmsCertificate extends CertificateRecord {
   /**
    * DNS names of the subject alternative name extension (CertInfo's dnsNames). Named as Get-CsCertificate names them,
-   * and so in the state.json of every sandbox made so far: renamed, their CMS would lose them.
+   * and kept so: the state.json of every sandbox made so far holds them under this name.
    */
   readonly alternativeNames: readonly string[];
 }
