@@ -1,19 +1,11 @@
-// What certwalk needs to know about a certificate, in the forms Windows shows it.
+// What certwalk needs to know about a certificate, in the forms Windows shows it: everything its DER says.
+import type {Certificate} from './certificate.ts';
 
-export interface CertInfo {
-  /** SHA-1 of the DER, uppercase hex without separators (40 chars): the Windows "thumbprint". */
-  readonly thumbprint: string;
+export interface CertInfo extends Certificate {
   /** SHA-256 of the DER, uppercase hex without separators (64 chars). */
   readonly sha256: string;
   /** SHA-256 as `AB:CD:…`, the form OpenSSL and Node print. */
   readonly sha256Colons: string;
-  /** Subject as Windows displays it: RDNs in reverse encoding order joined by `, ` (`CN=b, CN=a`). */
-  readonly subject: string;
-  readonly issuer: string;
-  /** Lowercase hex of the serial's encoded bytes, as certutil prints it. */
-  readonly serialNumber: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
   /** RSA modulus length, or the curve size for EC keys; 0 when unknown. */
   readonly keyBits: number;
   /** Every CN of the subject in encoding order (the first is what Windows calls the simple name). */

@@ -1,6 +1,7 @@
 // Reads a certificate's issuer and subject names straight from the DER so that the RDN order and grouping survive
 // (forge's parsed certificate flattens multi-valued RDNs and refuses non-RSA keys), and formats them as Windows does.
 import forge from 'node-forge';
+import type {Certificate} from './certificate.ts';
 
 export interface NameAttribute {
   readonly oid: string;
@@ -10,11 +11,10 @@ export interface NameAttribute {
 /** One RDN (a SET that is usually a single attribute), in encoding order. */
 export type RelativeName = readonly NameAttribute[];
 
-export interface CertificateNames {
+/** The names as encoded, before formatWindowsName makes them Certificate's `subject` and `issuer` strings. */
+export interface CertificateNames extends Pick<Certificate, 'serialNumber'> {
   readonly issuer: readonly RelativeName[];
   readonly subject: readonly RelativeName[];
-  /** Lowercase hex of the serial number's content bytes (leading 00 kept), as certutil prints it. */
-  readonly serialNumber: string;
 }
 
 const COMMON_NAME_OID = '2.5.4.3';

@@ -1,4 +1,5 @@
 // The certificate toolkit: make, read, package and check certificates without touching a Windows store.
+export type {Certificate, CertificateRecord} from './certificate.ts';
 export type {CertInfo} from './cert-info.ts';
 export {createSelfSigned, generateKeyPem, keyInAdvance, type GeneratedKey} from './create.ts';
 export type {MadeCert, SelfSignedSpec} from './create.ts';

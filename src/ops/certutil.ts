@@ -4,6 +4,7 @@
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
 import {ToolError} from './tool-error.ts';
+import type {Certificate} from '../certs/certificate.ts';
 import type {Host} from '../hosts/host.ts';
 
 const TOOL = 'certutil';
@@ -11,15 +12,11 @@ const TOOL = 'certutil';
 /** HRESULT certutil prints when a thumbprint matches nothing. */
 export const CRYPT_E_NOT_FOUND = '0x80092004';
 
-export interface StoreCert {
-  /** Upper-case, 40 hex digits, no spaces. */
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  /** As printed (`8/2/2026 11:16 PM`, in the node's locale and time zone). */
-  readonly notBefore: string;
-  readonly notAfter: string;
+/**
+ * A certificate as a store listing shows it, with what the store knows of its private key. The dates are as printed
+ * (`8/2/2026 11:16 PM`, in the node's locale and time zone).
+ */
+export interface StoreEntry extends Certificate<string> {
   readonly hasPrivateKey: boolean;
   readonly exportable: boolean;
   /** certutil's test of the key against the certificate's public key: only 'passed' proves the key is the certificate's. */
@@ -79,7 +76,7 @@ const LABELS: Record<string, (typeof LEADING_FIELDS)[number]> = {
 };
 
 // Parse `certutil -store` output into one entry per certificate.
-export function parseStore(text: string): StoreCert[] {
+export function parseStore(text: string): StoreEntry[] {
   const blocks: string[][] = [];
   let current: string[] | null = null;
   for (const line of text.split(/\r\n|\r|\n/)) {
@@ -95,7 +92,7 @@ export function parseStore(text: string): StoreCert[] {
   return blocks.map(parseCertBlock);
 }
 
-function parseCertBlock(lines: string[]): StoreCert {
+function parseCertBlock(lines: string[]): StoreEntry {
   const fields: {label: string; value: string}[] = [];
   for (const line of lines) {
     const m = /^\s*([^:=]+?):\s*(.*)$/.exec(line);
@@ -197,7 +194,7 @@ async function runCertutil(host: Host, cmd: Command, what: string): Promise<stri
 }
 
 // The certificates in LocalMachine\STORE.
-export async function listStore(host: Host, store: string): Promise<StoreCert[]> {
+export async function listStore(host: Host, store: string): Promise<StoreEntry[]> {
   return parseStore(await runCertutil(host, listStoreCommand(store), `certutil -store ${store}`));
 }
 

@@ -3,6 +3,7 @@
 // and travel as -EncodedCommand; a PFX password travels on stdin ([Console]::In.ReadLine()), never in the script.
 // No public sample of Get-CsCertificate's console output exists, so reads go through `Select-Object * |
 // ConvertTo-Json -Depth 3` and are parsed by the property names that are there (docs/TOOL-OUTPUT.md, "PowerShell").
+import type {Certificate} from '../certs/certificate.ts';
 import type {Host} from '../hosts/host.ts';
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
@@ -89,14 +90,11 @@ export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A CertificateReference as Get-CsCertificate returns it, by the properties that were present. */
-export interface LyncCertificate {
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly notBefore: Date | null;
-  readonly notAfter: Date | null;
+/**
+ * A certificate assigned to a use, as Get-CsCertificate returns it (a CertificateReference), by the properties that
+ * were present: a date that is missing is null.
+ */
+export interface LyncAssignment extends Certificate<Date | null> {
   readonly alternativeNames: readonly string[];
   readonly effectiveDate: Date | null;
   readonly previousThumbprint: string | null;
@@ -106,10 +104,10 @@ export interface LyncCertificate {
 
 /** The global token issuer as one Front End sees it: the current one, the previous one, and a staged roll. */
 export interface OAuthState {
-  readonly current: LyncCertificate | null;
+  readonly current: LyncAssignment | null;
   readonly previousThumbprint: string | null;
   readonly previousNotAfter: Date | null;
-  readonly staged: LyncCertificate | null;
+  readonly staged: LyncAssignment | null;
 }
 
 export interface ReplicaStatus {
@@ -163,7 +161,7 @@ function names(value: unknown): string[] {
   return [];
 }
 
-export function parseCertificates(json: string): LyncCertificate[] {
+export function parseCertificates(json: string): LyncAssignment[] {
   return parseJsonList(json)
     .map((o) => ({
       thumbprint: text(o, 'Thumbprint').toUpperCase(),
@@ -182,9 +180,9 @@ export function parseCertificates(json: string): LyncCertificate[] {
 }
 
 /** Current = the newest certificate already in effect; staged = one whose effective date is still ahead. */
-export function oauthStateOf(certs: readonly LyncCertificate[], now: Date): OAuthState {
+export function oauthStateOf(certs: readonly LyncAssignment[], now: Date): OAuthState {
   const inEffect = certs.filter((c) => c.effectiveDate === null || c.effectiveDate.getTime() <= now.getTime());
-  const current = inEffect.reduce<LyncCertificate | null>((best, c) => (!best || (c.effectiveDate?.getTime() ?? 0) > (best.effectiveDate?.getTime() ?? 0) ? c : best), null);
+  const current = inEffect.reduce<LyncAssignment | null>((best, c) => (!best || (c.effectiveDate?.getTime() ?? 0) > (best.effectiveDate?.getTime() ?? 0) ? c : best), null);
   const staged = certs.find((c) => c.effectiveDate !== null && c.effectiveDate.getTime() > now.getTime()) ?? null;
   return {current, previousThumbprint: current?.previousThumbprint ?? null, previousNotAfter: current?.previousNotAfter ?? null, staged};
 }
@@ -225,7 +223,7 @@ async function run(host: Host, cmd: PsCommand, what: string, input?: string): Pr
   return result.stdout;
 }
 
-export async function readOAuthCertificates(host: Host): Promise<LyncCertificate[]> {
+export async function readOAuthCertificates(host: Host): Promise<LyncAssignment[]> {
   return parseCertificates(await run(host, getOAuthCertificatesCommand(), 'Get-CsCertificate -Type OAuthTokenIssuer'));
 }
 
@@ -233,7 +231,7 @@ export async function readOAuthState(host: Host, now: Date): Promise<OAuthState>
   return oauthStateOf(await readOAuthCertificates(host), now);
 }
 
-export async function readDefaultCertificate(host: Host): Promise<LyncCertificate | null> {
+export async function readDefaultCertificate(host: Host): Promise<LyncAssignment | null> {
   return parseCertificates(await run(host, getDefaultCertificateCommand(), 'Get-CsCertificate -Type Default'))[0] ?? null;
 }
 

@@ -5,7 +5,7 @@
 import {describeCertificate} from '../certs/index.ts';
 import type {CertInfo} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
-import {exportCertificate, listStore, type StoreCert} from '../ops/certutil.ts';
+import {exportCertificate, listStore, type StoreEntry} from '../ops/certutil.ts';
 import {readSipDomains} from '../ops/lync.ts';
 import {nodesWithRole} from './params.ts';
 import type {OAuthSnapshot} from './steps/lync-oauth.ts';
@@ -111,12 +111,12 @@ export async function sipDomainsOf(host: Host): Promise<string[]> {
 }
 
 /** A certificate of LocalMachine\My with what certutil says of its key and what its DER says of the rest. */
-export interface StoreCertificate {
-  readonly store: StoreCert;
+export interface MyCertificate {
+  readonly store: StoreEntry;
   readonly info: CertInfo;
 }
 
-export async function readMyCertificate(host: Host, thumbprint: string): Promise<StoreCertificate | null> {
+export async function readMyCertificate(host: Host, thumbprint: string): Promise<MyCertificate | null> {
   const store = (await listStore(host, 'My')).find((c) => c.thumbprint.toUpperCase() === thumbprint.toUpperCase());
   if (!store) return null;
   const file = `${host.tempDir}\\certwalk-${store.thumbprint}.cer`;

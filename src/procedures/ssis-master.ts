@@ -3,7 +3,7 @@
 import {randomBytes} from 'node:crypto';
 import {cleanThumbprint, createSelfSigned, describeCertificate, keyInAdvance, toPfx} from '../certs/index.ts';
 import type {Fleet, NodeInfo} from '../hosts/host.ts';
-import {exportCertificate, listStore, type KeyTest, type StoreCert} from '../ops/certutil.ts';
+import {exportCertificate, listStore, type KeyTest, type StoreEntry} from '../ops/certutil.ts';
 import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
 import type {Json} from '../state/types.ts';
@@ -164,7 +164,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     } catch (error) {
       return {ok: false, errors: {certificate: (error as Error).message}};
     }
-    let root: StoreCert[];
+    let root: StoreEntry[];
     try {
       root = await listStore(host, 'Root');
     } catch (error) {

@@ -5,8 +5,9 @@
 // a lane of one fan-out block, so --concurrency rotates several at once.
 import {randomBytes} from 'node:crypto';
 import {createSelfSigned, describeCertificate, keyInAdvance, toDer, toPfx} from '../certs/index.ts';
+import type {CertInfo, Certificate, CertificateRecord} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
-import {certmgrDeleteByNameCommand, listStore, type StoreCert} from '../ops/certutil.ts';
+import {certmgrDeleteByNameCommand, listStore, type StoreEntry} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
 import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
 import {queryServiceConfig} from '../ops/service.ts';
@@ -33,11 +34,8 @@ const ACCOUNT_FROM_SERVICE = 'auto';
 const PREPARE_CONCURRENCY = 8;
 const WORKER_CER_PATH = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\SSISScaleOutWorker.cer';
 
-interface CertSummary {
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly notAfter: string;
-}
+/** `notAfter` as certutil printed it for the old certificate, ISO 8601 for the new one (toolDay reads both). */
+type CertSummary = Pick<Certificate<string>, 'thumbprint' | 'subject' | 'notAfter'>;
 
 /** One worker's rotation, read and made by prepare. */
 interface WorkerPlan {
@@ -46,9 +44,9 @@ interface WorkerPlan {
   readonly ip: string;
   readonly master: string;
   readonly account: string;
-  readonly old: CertSummary & {readonly exportable: boolean; readonly hasPrivateKey: boolean; readonly keyAccess: readonly string[] | null};
+  readonly old: CertSummary & Pick<StoreEntry, 'exportable' | 'hasPrivateKey'> & {readonly keyAccess: readonly string[] | null};
   readonly oldSetting: string;
-  readonly cert: CertSummary & {readonly sha256: string; readonly derBase64: string; readonly keyBits: number};
+  readonly cert: CertSummary & Pick<CertificateRecord, 'derBase64'> & Pick<CertInfo, 'sha256' | 'keyBits'>;
   /** `winhttpcertcfg -s` for the new key (grant) and for the old key (its access list, restored on rollback). */
   readonly grantSearch: string;
   readonly oldSearch: string;
@@ -118,7 +116,7 @@ function sharedCns(r: WorkerPlan): string[] {
   return subjectValues(r.old.subject).filter((v) => fresh.includes(v.toLowerCase()));
 }
 
-function describeStore(certs: readonly StoreCert[]): string {
+function describeStore(certs: readonly StoreEntry[]): string {
   if (!certs.length) return 'LocalMachine\\My is empty';
   return `LocalMachine\\My holds ${certs.map((c) => `${c.thumbprint} (${c.subject})`).join('; ')}`;
 }

@@ -1,7 +1,7 @@
 // What a journal must show before certwalk acts on it (rollback, resume, the Recovery screen), checked before any
-// node lock is taken or any command runs: readJournal has verified its hash chain; here, that it was written for the
-// procedure its header names (that procedure builds the same steps from the recorded parameters), on the fleet given,
-// and that it records at least one event. Each refusal says what is wrong and where (JournalRefused).
+// node lock is taken or any command runs: readJournal has checked its format version and hash chain; here, that it was
+// written for the procedure its header names (that procedure builds the same steps from the recorded parameters), on
+// the fleet given, and that it records at least one event. Each refusal says what is wrong and where (JournalRefused).
 import type {Fleet} from '../hosts/host.ts';
 import {findProcedure} from '../procedures/index.ts';
 import {stepInfo} from '../procedures/types.ts';

@@ -15,7 +15,7 @@ import {dirname} from 'node:path';
 import type {Effect, Json, ProcedureEvent, StepInfo} from '../state/types.ts';
 import type {SealedSecrets} from './sealed-secrets.ts';
 
-/** The journal format this certwalk writes and reads; version 1 journals (no hash chain) are refused. */
+/** The journal format this certwalk writes and the only one it reads: readJournal refuses older, newer or none. */
 export const JOURNAL_VERSION = 2;
 
 export interface SessionHeader {
@@ -215,6 +215,26 @@ function splitLines(bytes: Buffer): {complete: Buffer[]; torn: Buffer | null} {
   return {complete, torn: start < bytes.length ? bytes.subarray(start) : null};
 }
 
+/**
+ * Checked before the line's checksum: another format may seal its lines differently, and "written by a newer
+ * certwalk" tells the admin what to do where "this record was edited" would mislead.
+ */
+function checkFormatVersion(path: string, found: unknown): void {
+  if (found === JOURNAL_VERSION) return;
+  const reads = `this certwalk reads version ${JOURNAL_VERSION} only`;
+  if (found === undefined) {
+    throw new JournalRefused(path, 1, `its header records no format version, and ${reads}; finish or roll it back with the certwalk that wrote it`);
+  }
+  if (typeof found !== 'number' || !Number.isInteger(found) || found < 1) {
+    throw new JournalRefused(path, 1, `its header records the format version ${JSON.stringify(found)}, which no certwalk writes (${reads})`);
+  }
+  if (found > JOURNAL_VERSION) {
+    throw new JournalRefused(path, 1, `it is a version ${found} journal, written by a newer certwalk, and ${reads}; finish or roll it back with that certwalk or a newer one`);
+  }
+  const why = found === 1 ? ' without the hash chain this version checks' : '';
+  throw new JournalRefused(path, 1, `it is a version ${found} journal, written by an older certwalk${why}, and ${reads}; finish or roll it back with the certwalk that wrote it`);
+}
+
 export interface ReadJournal {
   readonly header: SessionHeader;
   readonly events: ProcedureEvent[];
@@ -242,10 +262,7 @@ export function readJournal(path: string): ReadJournal {
     }
     if (i === 0) {
       if (record?.kind !== 'header') throw new JournalRefused(path, 1, 'this is not a certwalk journal: it has no header record');
-      const version = (record.header as {version?: unknown})?.version;
-      if (version !== JOURNAL_VERSION) {
-        throw new JournalRefused(path, 1, `it is a version ${String(version)} journal, written by an older certwalk without the hash chain this version checks; finish or roll it back with the certwalk that wrote it`);
-      }
+      checkFormatVersion(path, (record.header as {version?: unknown} | undefined)?.version);
     }
     if (!sumMatches(text)) throw new JournalRefused(path, line, 'this record was edited: its checksum (sum) does not match its content');
     if (i > 0 && record.prev !== lineHash(complete[i - 1]!)) {

@@ -163,6 +163,45 @@ describe('journals are not trusted blindly', () => {
     assert.equal(show(w), before, 'the sandbox changed');
   });
 
+  test('a journal of another format version (older, newer, none) is refused by rollback and resume and not offered by the Recovery list; nothing changes', () => {
+    const w = world();
+    // Crashed half-way: unfinished, so the Recovery list offers it while it is a version 2 journal.
+    const crashed = certwalk(w, ['run', 'ssis-master', '--sandbox', w.dir, '--yes', '--journal', w.journal], {CERTWALK_CRASH_AFTER_RECORD: '20'});
+    assert.equal(crashed.signal, 'SIGKILL', crashed.out);
+    assert.match(certwalk(w, ['resume']).out, new RegExp(`^${escaped(w.journal)}$`, 'm'), 'the crashed session is not listed to begin with');
+    const original = readFileSync(w.journal, 'utf8');
+    const before = show(w);
+    const locksBefore = nodeLocks(w);
+
+    const cases: {version: number | undefined; reason: string}[] = [
+      {version: 1, reason: 'it is a version 1 journal, written by an older certwalk without the hash chain this version checks, and this certwalk reads version 2 only'},
+      {version: 3, reason: 'it is a version 3 journal, written by a newer certwalk, and this certwalk reads version 2 only'},
+      {version: 99, reason: 'it is a version 99 journal, written by a newer certwalk, and this certwalk reads version 2 only'},
+      {version: undefined, reason: 'its header records no format version, and this certwalk reads version 2 only'},
+    ];
+    for (const {version, reason} of cases) {
+      writeFileSync(w.journal, original);
+      // Resealed: a journal another certwalk wrote is consistent with itself, only its version differs.
+      rewriteResealed(w.journal, (records) => {
+        const header = records[0]!.header as Record<string, unknown>;
+        if (version === undefined) delete header.version;
+        else header.version = version;
+      });
+      for (const args of [['rollback', '--journal', w.journal, '--yes'], ['resume', w.journal, '--yes']]) {
+        const refused = certwalk(w, [...args, '--sandbox', w.dir]);
+        assert.notEqual(refused.code, 0, refused.out);
+        assert.match(refused.out, new RegExp(`^certwalk: refusing the journal ${escaped(w.journal)} \\(line 1\\): ${escaped(reason)}`, 'm'), `${args[0]}, version ${String(version)}`);
+        assert.match(refused.out, /nothing was locked or changed/);
+        assert.doesNotMatch(refused.out, /rolled back|will undo|completed:/);
+      }
+      const listed = certwalk(w, ['resume']);
+      assert.equal(listed.code, 0, listed.out);
+      assert.doesNotMatch(listed.out, new RegExp(escaped(w.journal)), `the Recovery list offers a version ${String(version)} journal`);
+    }
+    assert.deepEqual(nodeLocks(w), locksBefore, 'a node lock changed');
+    assert.equal(show(w), before, 'the sandbox changed');
+  });
+
   test('a session journalled outside the state directory is listed by resume, and resumes', () => {
     const w = world();
     const elsewhere = mkdtempSync(join(tmpdir(), 'certwalk-elsewhere-'));

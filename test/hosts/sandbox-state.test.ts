@@ -9,6 +9,9 @@ import {initSandbox, showSandbox, windowsPathToSandbox} from '../../src/hosts/sa
 import {withLock} from '../../src/hosts/sandbox/lock.ts';
 import {readNodeState, sandboxPaths, updateNodeState} from '../../src/hosts/sandbox/state.ts';
 import {addFault, listFaults, ruleMatches, takeFault} from '../../src/hosts/sandbox/faults.ts';
+import {sandboxCertFromDer} from '../../src/hosts/sandbox/tools/stores.ts';
+import {cmsCertificateFromDer} from '../../src/hosts/sandbox/tools/lync-cmdlets.ts';
+import {createSelfSigned} from '../../src/certs/index.ts';
 
 async function tempDir(t: {after: (fn: () => Promise<void>) => void}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'certwalk-state-'));
@@ -123,4 +126,14 @@ test('a fleet of 251 workers initialises quickly; addresses roll over past .250'
   const thumbprints = new Set(ssisNodes.map((n) => n.stores['My']![0]!.thumbprint));
   assert.equal(thumbprints.size, 252, 'every node has its own certificate');
   assert.equal(snapshot.nodes['master']!.stores['Root']!.length, 252);
+});
+
+test('a stored certificate keeps the field names every sandbox made so far has in its state.json', async () => {
+  const made = await createSelfSigned({commonNames: ['compat.contoso.com'], dnsNames: ['compat.contoso.com']});
+  const stored = ['thumbprint', 'subject', 'issuer', 'serialNumber', 'notBefore', 'notAfter', 'derBase64'];
+  assert.deepEqual(Object.keys(sandboxCertFromDer(made.der, {keyPem: made.keyPem, exportable: true})).sort(), [...stored, 'exportable', 'keyAcl', 'keyPem'].sort());
+  const cms = cmsCertificateFromDer(made.der);
+  assert.deepEqual(Object.keys(cms).sort(), [...stored, 'alternativeNames'].sort());
+  assert.deepEqual(cms.alternativeNames, ['compat.contoso.com']);
+  assert.equal(cms.notAfter, made.info.notAfter.toISOString(), 'dates are kept as ISO 8601');
 });

@@ -15,7 +15,7 @@ import {
   parseStore,
 } from '../../src/ops/certutil.ts';
 import * as certutilOps from '../../src/ops/certutil.ts';
-import type {StoreCert} from '../../src/ops/certutil.ts';
+import type {StoreEntry} from '../../src/ops/certutil.ts';
 import {ToolError} from '../../src/ops/tool-error.ts';
 import {FakeHost} from '../helpers/fake-host.ts';
 
@@ -56,7 +56,7 @@ Cannot find the certificate and private key for decryption.
 CertUtil: -store command completed successfully.
 `;
 
-const EXPECTED_ROOT: StoreCert[] = [
+const EXPECTED_ROOT: StoreEntry[] = [
   {
     thumbprint: THUMB_MASTER,
     subject: 'CN=MASTER, CN=master.contoso.local',
@@ -81,7 +81,7 @@ const EXPECTED_ROOT: StoreCert[] = [
   },
 ];
 
-const EXPECTED_MY_SAMPLE: StoreCert[] = [
+const EXPECTED_MY_SAMPLE: StoreEntry[] = [
   {
     thumbprint: THUMB_MASTER,
     subject: 'DC=Windows Azure CRP Certificate Generator',

@@ -15,9 +15,9 @@ import {addFault, initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/
 import type {InitOptions} from '../../src/hosts/sandbox/index.ts';
 import {DEMO_PFX_PASSWORD} from '../../src/hosts/sandbox/lync-demo.ts';
 import {withRevision} from '../../src/hosts/sandbox/lync-state.ts';
-import type {LyncCertificate} from '../../src/hosts/sandbox/lync-state.ts';
+import type {CmsCertificate} from '../../src/hosts/sandbox/lync-state.ts';
 import {readNodeState, updateNodeState} from '../../src/hosts/sandbox/state.ts';
-import {lyncCertificateFromDer, parseCultureDate} from '../../src/hosts/sandbox/tools/lync-cmdlets.ts';
+import {cmsCertificateFromDer, parseCultureDate} from '../../src/hosts/sandbox/tools/lync-cmdlets.ts';
 import type {ProcedureRunner} from '../../src/runner/runner.ts';
 import type {ConfirmPrompt} from '../../src/state/types.ts';
 import type {Lab} from '../helpers/procedure.ts';
@@ -76,7 +76,7 @@ async function mine(l: Lab, subject: string): Promise<string> {
 /** Puts a new CMS revision in place, as an earlier change would have left it. */
 async function setOAuth(
   l: Lab,
-  change: (current: LyncCertificate) => {current?: LyncCertificate; previous?: LyncCertificate | null; staged?: {certificate: LyncCertificate; effectiveDate: string} | null},
+  change: (current: CmsCertificate) => {current?: CmsCertificate; previous?: CmsCertificate | null; staged?: {certificate: CmsCertificate; effectiveDate: string} | null},
 ) {
   await updateNodeState(l.dir, 'fe1', (s) => {
     const cms = s.lync!.cms!;
@@ -116,7 +116,7 @@ describe('a staged roll is named first in Removes and comes back exactly with th
 
   test('a staged roll whose date has passed is not staged again: the undo refuses as a conflict and changes nothing', async () => {
     const l = await lyncLab();
-    const next = lyncCertificateFromDer((await createSelfSigned({commonNames: ['s2s-soon.contoso.com'], dnsNames: ['s2s-soon.contoso.com']})).der);
+    const next = cmsCertificateFromDer((await createSelfSigned({commonNames: ['s2s-soon.contoso.com'], dnsNames: ['s2s-soon.contoso.com']})).der);
     // Far enough ahead for the change to capture it as staged on a busy machine.
     const due = Date.now() + 12_000;
     await setOAuth(l, () => ({staged: {certificate: next, effectiveDate: new Date(due).toISOString()}}));
@@ -136,7 +136,7 @@ describe('a staged roll is named first in Removes and comes back exactly with th
 describe('a previous certificate', () => {
   test('import and assign keep it, lync-roll names it first (dropped at the date) and warns the undo ends there; each rollback is exact', async () => {
     const l = await lyncLab();
-    const old = lyncCertificateFromDer((await createSelfSigned({commonNames: ['s2s-old.contoso.com'], notBefore: new Date(Date.now() - 10 * DAY), validDays: 30})).der);
+    const old = cmsCertificateFromDer((await createSelfSigned({commonNames: ['s2s-old.contoso.com'], notBefore: new Date(Date.now() - 10 * DAY), validDays: 30})).der);
     await setOAuth(l, () => ({previous: old}));
     const withPrevious = await l.snapshot();
     assert.equal(withPrevious.nodes['fe3']!.lync!.replica.previous, old.thumbprint);
@@ -231,7 +231,7 @@ describe('the undo is a compare-and-swap on the global configuration (issue 17 p
     const originalCert = (await revisions(l)).at(-1)!.oauth.current!;
     const {r} = await runConfirming(l, 'lync-assign-default', {replicationTimeout: '10'});
     const ours = (await revisions(l)).at(-1)!.oauth.current!;
-    const third = lyncCertificateFromDer((await createSelfSigned({commonNames: ['s2s-byhand.contoso.com'], dnsNames: ['s2s-byhand.contoso.com']})).der);
+    const third = cmsCertificateFromDer((await createSelfSigned({commonNames: ['s2s-byhand.contoso.com'], dnsNames: ['s2s-byhand.contoso.com']})).der);
     await setOAuth(l, () => ({current: third}));
     const byHand = await l.snapshot();
     const count = (await revisions(l)).length;

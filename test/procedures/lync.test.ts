@@ -12,7 +12,7 @@ import type {InitOptions} from '../../src/hosts/sandbox/index.ts';
 import {DEMO_PFX_PASSWORD, DEMO_PFX_PATH, DEMO_WEAK_PFX_PATH} from '../../src/hosts/sandbox/lync-demo.ts';
 import {EMPTY_OAUTH, withRevision} from '../../src/hosts/sandbox/lync-state.ts';
 import {readNodeState, updateNodeState} from '../../src/hosts/sandbox/state.ts';
-import {lyncCertificateFromDer} from '../../src/hosts/sandbox/tools/lync-cmdlets.ts';
+import {cmsCertificateFromDer} from '../../src/hosts/sandbox/tools/lync-cmdlets.ts';
 import {NO_TOKEN_ISSUER} from '../../src/procedures/lync-check.ts';
 import type {Lab} from '../helpers/procedure.ts';
 import {prepare, runner, send} from '../helpers/procedure.ts';
@@ -255,7 +255,7 @@ describe('lync-remove-previous', () => {
     const current = fe1.lync!.cms!.revisions[0]!.oauth.current!;
     const setPrevious = async (notBefore: Date, validDays: number) => {
       const old = await createSelfSigned({commonNames: ['s2s-old.contoso.com'], notBefore, validDays});
-      await updateNodeState(l.dir, 'fe1', (s) => ({state: {...s, lync: {...s.lync!, cms: withRevision(s.lync!.cms!, {...EMPTY_OAUTH, current, previous: lyncCertificateFromDer(old.der)}, new Date(Date.now() - 1000), [])}}, result: null}));
+      await updateNodeState(l.dir, 'fe1', (s) => ({state: {...s, lync: {...s.lync!, cms: withRevision(s.lync!.cms!, {...EMPTY_OAUTH, current, previous: cmsCertificateFromDer(old.der)}, new Date(Date.now() - 1000), [])}}, result: null}));
     };
     await setPrevious(new Date(Date.now() - 10 * 86_400_000), 30);
     assert.match((await refused(l, 'lync-remove-previous', {})).frontEnd!, /is valid until .*remove it after it expires/);

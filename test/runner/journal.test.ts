@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import {appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {appendFileSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {createHash} from 'node:crypto';
-import {after, test} from 'node:test';
-import {JournalRefused, JournalWriter, readJournal, type SessionHeader} from '../../src/runner/journal.ts';
+import {test} from 'node:test';
+import {JOURNAL_VERSION, JournalRefused, JournalWriter, readJournal, type SessionHeader} from '../../src/runner/journal.ts';
 import {Redactor} from '../../src/runner/redactor.ts';
+import {tempDir} from '../helpers/temp.ts';
 
 const header: SessionHeader = {
   version: 2,
@@ -25,15 +25,8 @@ const header: SessionHeader = {
   transcript: '/tmp/t.log',
 };
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, {recursive: true, force: true});
-});
-
 function journalPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'certwalk-journal-'));
-  dirs.push(dir);
-  return join(dir, 'j.jsonl');
+  return join(tempDir('certwalk-journal-'), 'j.jsonl');
 }
 
 /** A journal as a session writes it: header, start, a capture holding an appid, an effect, a command. */
@@ -173,6 +166,40 @@ test('a version 1 journal (no hash chain) is refused with the reason', () => {
   const refused = refusal(() => readJournal(path));
   assert.equal(refused.line, 1);
   assert.match(refused.message, /version 1 journal, written by an older certwalk without the hash chain/);
+});
+
+/** A journal sealed and chained as JournalWriter writes it, whose header records `version` (or none when undefined). */
+function journalOfVersion(version: unknown): string {
+  const path = journalPath();
+  const {version: _ours, ...rest} = header;
+  const recorded = (version === undefined ? rest : {...rest, version}) as unknown as SessionHeader;
+  const journal = new JournalWriter(path);
+  journal.append({kind: 'header', at: 1, header: recorded});
+  journal.append({kind: 'event', at: 2, event: {type: 'start', at: 2}});
+  journal.close();
+  return path;
+}
+
+test('a journal of any other format version, or of none, is refused naming the file, the version found and the one read', () => {
+  assert.equal(JOURNAL_VERSION, 2, 'the cases below name the versions around 2');
+  const cases: {version: unknown; reason: RegExp}[] = [
+    {version: 1, reason: /it is a version 1 journal, written by an older certwalk without the hash chain this version checks, and this certwalk reads version 2 only/},
+    {version: 3, reason: /it is a version 3 journal, written by a newer certwalk, and this certwalk reads version 2 only/},
+    {version: 99, reason: /it is a version 99 journal, written by a newer certwalk, and this certwalk reads version 2 only/},
+    {version: undefined, reason: /its header records no format version, and this certwalk reads version 2 only/},
+    {version: '2', reason: /its header records the format version "2", which no certwalk writes \(this certwalk reads version 2 only\)/},
+    {version: 0, reason: /its header records the format version 0, which no certwalk writes/},
+  ];
+  for (const {version, reason} of cases) {
+    const path = journalOfVersion(version);
+    const refused = refusal(() => readJournal(path));
+    assert.equal(refused.path, path);
+    assert.equal(refused.line, 1, `version ${String(version)}`);
+    assert.ok(refused.message.startsWith(`refusing the journal ${path} (line 1): `), refused.message);
+    assert.match(refused.message, reason);
+    assert.doesNotMatch(refused.message, /edited/, 'a sealed journal of another version is not called edited');
+  }
+  assert.equal(readJournal(journalOfVersion(2)).events.length, 1, 'the same journal at version 2 is read');
 });
 
 test('the redactor masks every registered secret and ignores trivially short ones', () => {

@@ -11,7 +11,7 @@ import {EMPTY_OAUTH} from './lync-state.ts';
 import type {LyncNodeState, LyncReplica} from './lync-state.ts';
 import {emptyNodeState} from './state.ts';
 import type {NodeState} from './state.ts';
-import {lyncCertificateFromDer} from './tools/lync-cmdlets.ts';
+import {cmsCertificateFromDer} from './tools/lync-cmdlets.ts';
 import {sandboxCertFromDer} from './tools/stores.ts';
 
 export const LYNC_POOL = 'pool01.contoso.com';
@@ -65,7 +65,7 @@ export async function buildLyncPool(options: LyncDemoOptions): Promise<LyncDemoN
     make(`s2s-import.${LYNC_SIP_DOMAIN}`, [`s2s-import.${LYNC_SIP_DOMAIN}`], otherKey!, new Date(now - DAY_MS), 730),
   ]);
   const replicas: LyncReplica[] = nodes.map((n, i) => ({node: n.name, fqdn: n.fqdn, delaySeconds: i * delay}));
-  const oauth = options.oauthAssigned === false ? EMPTY_OAUTH : {...EMPTY_OAUTH, current: lyncCertificateFromDer(currentOAuth.der)};
+  const oauth = options.oauthAssigned === false ? EMPTY_OAUTH : {...EMPTY_OAUTH, current: cmsCertificateFromDer(currentOAuth.der)};
   const exportable = (cert: MadeCert) => sandboxCertFromDer(cert.der, {keyPem: cert.keyPem, exportable: true});
   return nodes.map((node, i) => {
     const state = emptyNodeState();

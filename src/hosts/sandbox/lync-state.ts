@@ -7,35 +7,30 @@
 // newest revision at least `delaySeconds` old, except revisions it missed (a Front End under the
 // `lync-replication` fault never receives a change made while the fault holds). A roll staged for an effective
 // date becomes current when that date passes, also computed when read. Everything here is a pure function.
+import type {CertificateRecord} from '../../certs/certificate.ts';
 
 /** A certificate as the CMS holds it for global use (replicated with its key to every Front End). */
-export interface LyncCertificate {
-  /** Uppercase SHA-1 hex. */
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  /** ISO 8601. */
-  readonly notBefore: string;
-  readonly notAfter: string;
-  /** DNS names of the subject alternative name extension. */
+export interface CmsCertificate extends CertificateRecord {
+  /**
+   * DNS names of the subject alternative name extension (CertInfo's dnsNames). Named as Get-CsCertificate names them,
+   * and kept so: the state.json of every sandbox made so far holds them under this name.
+   */
   readonly alternativeNames: readonly string[];
-  readonly derBase64: string;
 }
 
 /** `Set-CsCertificate … -Roll -EffectiveDate`: this certificate becomes current at that time. */
 export interface StagedRoll {
-  readonly certificate: LyncCertificate;
+  readonly certificate: CmsCertificate;
   /** ISO 8601. */
   readonly effectiveDate: string;
 }
 
 /** The global OAuthTokenIssuer assignment. Lync 2013 keeps two: current and previous. */
 export interface OAuthTokenIssuerConfig {
-  readonly current: LyncCertificate | null;
+  readonly current: CmsCertificate | null;
   /** When `current` became current through a roll (ISO), else null. */
   readonly effectiveDate: string | null;
-  readonly previous: LyncCertificate | null;
+  readonly previous: CmsCertificate | null;
   readonly staged: StagedRoll | null;
 }
 
@@ -114,9 +109,9 @@ export function withRevision(cms: CentralManagementStore, oauth: OAuthTokenIssue
  * Every global certificate that ever reached this Front End: replication deploys them, with their keys, into the
  * FE's certificate store and never removes them, which is why Set-CsCertificate can name them by thumbprint there.
  */
-export function deployedCertificates(cms: CentralManagementStore, node: string, now: Date): LyncCertificate[] {
+export function deployedCertificates(cms: CentralManagementStore, node: string, now: Date): CmsCertificate[] {
   const held = replicaRevision(cms, node, now);
-  const found = new Map<string, LyncCertificate>();
+  const found = new Map<string, CmsCertificate>();
   for (const revision of cms.revisions) {
     if (revision.missedBy.includes(node)) continue;
     for (const cert of certificatesOf(revision.oauth)) found.set(cert.thumbprint, cert);
@@ -125,6 +120,6 @@ export function deployedCertificates(cms: CentralManagementStore, node: string, 
   return [...found.values()];
 }
 
-function certificatesOf(config: OAuthTokenIssuerConfig): LyncCertificate[] {
-  return [config.current, config.previous, config.staged?.certificate ?? null].filter((c): c is LyncCertificate => c !== null);
+function certificatesOf(config: OAuthTokenIssuerConfig): CmsCertificate[] {
+  return [config.current, config.previous, config.staged?.certificate ?? null].filter((c): c is CmsCertificate => c !== null);
 }

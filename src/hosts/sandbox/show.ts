@@ -9,13 +9,10 @@ import {snapshotAzureMl, type AzureMlSnapshot} from './azureml-snapshot.ts';
 import {snapshotLync, type LyncSnapshot} from './lync-snapshot.ts';
 import type {LyncNodeState} from './lync-state.ts';
 import {findNode, readManifest, readNodeState, sandboxPaths} from './state.ts';
-import type {OnOff, SandboxBindingOptions} from './state.ts';
+import type {OnOff, SandboxBindingOptions, SandboxCert} from './state.ts';
 import {sandboxRelativeToWindows} from './windows-path.ts';
 
-export interface CertSnapshot {
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly notAfter: string;
+export interface CertSnapshot extends Pick<SandboxCert, 'thumbprint' | 'subject' | 'notAfter'> {
   readonly hasPrivateKey: boolean;
   readonly keyAcl: readonly string[];
 }

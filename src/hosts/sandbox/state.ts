@@ -15,6 +15,7 @@
 // readers never see a half-written file.
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import type {CertificateRecord} from '../../certs/certificate.ts';
 import type {NodeInfo} from '../host.ts';
 import type {AzureMlState} from './azureml-state.ts';
 import {writeFileAtomic} from './atomic-write.ts';
@@ -28,19 +29,8 @@ export interface SandboxManifest {
   readonly nodes: readonly NodeInfo[];
 }
 
-/** A certificate in a LocalMachine store. */
-export interface SandboxCert {
-  /** Uppercase SHA-1 hex. */
-  thumbprint: string;
-  /** As Windows displays it (`CN=b, CN=a`). */
-  subject: string;
-  issuer: string;
-  /** Lowercase hex. */
-  serialNumber: string;
-  /** ISO 8601. */
-  notBefore: string;
-  notAfter: string;
-  derBase64: string;
+/** A certificate in a LocalMachine store, with its private key where it has one. */
+export interface SandboxCert extends CertificateRecord {
   /** The private key (PKCS#8 PEM). Only the sandbox can see it; on Windows it is in a key container. */
   keyPem?: string;
   /** Whether the private key may be exported (certutil -exportPFX). */

@@ -3,6 +3,7 @@
 // rotation that found it as the current certificate puts it back on its own rollback). A PFX goes in with
 // Import-PfxCertificate, its password on stdin (ops/pki.ts), never with certutil -p. Its temp copy is removed when the
 // import returns, by the removeTempPfxStep that follows this step (a kill during the import), and by this step's undo.
+import type {CertificateRecord} from '../../certs/certificate.ts';
 import {addStore, addStoreCommand, delStore, listStore} from '../../ops/certutil.ts';
 import type {Host} from '../../hosts/host.ts';
 import {formatCommand} from '../../ops/command.ts';
@@ -13,10 +14,7 @@ import {sessionsRelyingOn, undoRefused} from './undo-guard.ts';
 import {removeTempFiles, tempPfxName} from './temp-pfx.ts';
 import {asRecord, sameThumbprint, shortThumb} from './util.ts';
 
-export interface CertificateMaterial {
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly derBase64: string;
+export interface CertificateMaterial extends Pick<CertificateRecord, 'thumbprint' | 'subject' | 'derBase64'> {
   /** When set, the private key goes in too (http.sys needs it on the master). */
   readonly pfx?: {readonly base64: string; readonly password: string};
 }

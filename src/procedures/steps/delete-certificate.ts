@@ -16,7 +16,7 @@
 import {randomBytes} from 'node:crypto';
 import {join} from 'node:path';
 import type {Host} from '../../hosts/host.ts';
-import {delStore, delStoreCommand, listStore, listStoreCommand, type StoreCert} from '../../ops/certutil.ts';
+import {delStore, delStoreCommand, listStore, listStoreCommand, type StoreEntry} from '../../ops/certutil.ts';
 import {formatCommand} from '../../ops/command.ts';
 import {exportPfx, exportPfxCommand, importPfx, importPfxCommand, KEY_NOT_EXPORTABLE} from '../../ops/pki.ts';
 import {ToolError} from '../../ops/tool-error.ts';
@@ -136,7 +136,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
     const certs = await listStore(host, store);
     return {certs, current: certs.find((c) => sameThumbprint(c.thumbprint, thumb)), next: certs.find((c) => sameThumbprint(c.thumbprint, replacement.thumbprint))};
   };
-  const requireReplacement = (next: StoreCert | undefined) => {
+  const requireReplacement = (next: StoreEntry | undefined) => {
     if (!next?.hasPrivateKey) {
       throw new Error(
         `the new certificate ${replacement.thumbprint} is not in LocalMachine\\${store} with its private key, so deleting ${short} would leave ${node} without a usable certificate; nothing was deleted`,
@@ -144,7 +144,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
     }
   };
   // Who can use the old key: live when -s finds the old certificate first, else as read when the plan was made.
-  const readKeyAccess = async (host: Host, certs: readonly StoreCert[]): Promise<{accounts: readonly string[]; readAt: 'capture' | 'plan'}> => {
+  const readKeyAccess = async (host: Host, certs: readonly StoreEntry[]): Promise<{accounts: readonly string[]; readAt: 'capture' | 'plan'}> => {
     if (sameThumbprint(firstSubjectMatch(certs, keySearch).first?.thumbprint, thumb)) {
       return {accounts: (await listKeyAccess(host, store, keySearch)).accounts, readAt: 'capture'};
     }

@@ -4,7 +4,7 @@
 // the step checks, before and after, that the first match in the store's order is the intended thumbprint, and
 // reads the access list back.
 import type {Host} from '../../hosts/host.ts';
-import {listStore, listStoreCommand, type StoreCert} from '../../ops/certutil.ts';
+import {listStore, listStoreCommand, type StoreEntry} from '../../ops/certutil.ts';
 import {formatCommand} from '../../ops/command.ts';
 import {
   firstSubjectMatch,
@@ -38,7 +38,7 @@ export function grantKeyAccessStep(options: {
   const {id, node, store, search, account, cert} = options;
   const short = shortThumb(cert.thumbprint);
 
-  const describePick = (certs: readonly StoreCert[]): string => {
+  const describePick = (certs: readonly StoreEntry[]): string => {
     const {first, count} = firstSubjectMatch(certs, search);
     if (!first) return `no certificate in LocalMachine\\${store} has "${search}" in its subject`;
     const which = sameThumbprint(first.thumbprint, cert.thumbprint) ? 'the new certificate' : 'another certificate';

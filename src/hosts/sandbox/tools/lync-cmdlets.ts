@@ -15,7 +15,7 @@ import {
   resolveOAuth,
   withRevision,
 } from '../lync-state.ts';
-import type {LyncCertificate, LyncNodeState, OAuthTokenIssuerConfig} from '../lync-state.ts';
+import type {CmsCertificate, LyncNodeState, OAuthTokenIssuerConfig} from '../lync-state.ts';
 import type {NodeState, SandboxCert} from '../state.ts';
 import type {CmdletContext, CmdletDefinition, CmdletError, CmdletResult, CmdletTable, PsObject, PsValue} from './powershell-cmdlet.ts';
 import {commandNotFound} from './powershell-cmdlet.ts';
@@ -67,7 +67,7 @@ function replicaOAuth(context: CmdletContext, lync: LyncNodeState): OAuthTokenIs
   return resolveOAuth(replicaRevision(lync.cms, context.node.name, context.now).oauth, context.now);
 }
 
-function certificateObject(cert: LyncCertificate, use: string, extra: {effectiveDate: string | null; previous: LyncCertificate | null}): PsObject {
+function certificateObject(cert: CmsCertificate, use: string, extra: {effectiveDate: string | null; previous: CmsCertificate | null}): PsObject {
   return {
     Issuer: cert.issuer,
     NotAfter: new Date(cert.notAfter),
@@ -83,7 +83,7 @@ function certificateObject(cert: LyncCertificate, use: string, extra: {effective
   };
 }
 
-export function lyncCertificateFromDer(der: Buffer): LyncCertificate {
+export function cmsCertificateFromDer(der: Buffer): CmsCertificate {
   const {dnsNames, ...fields} = storedCertFields(der);
   return {...fields, alternativeNames: [...dnsNames]};
 }
@@ -109,7 +109,7 @@ const getCsCertificate: CmdletDefinition = {
     if (!globalOnly && (wanted === undefined || wanted === 'default')) {
       const thumbprint = lync.assigned['Default'];
       const cert = thumbprint ? certsIn(context.state, 'My').find((c) => c.thumbprint === thumbprint) : undefined;
-      if (cert) output.push(certificateObject(lyncCertificateFromDer(derOf(cert)), 'Default', {effectiveDate: null, previous: null}));
+      if (cert) output.push(certificateObject(cmsCertificateFromDer(derOf(cert)), 'Default', {effectiveDate: null, previous: null}));
     }
     if (wanted === undefined || wanted === 'oauthtokenissuer') output.push(...oauthObjects(replicaOAuth(context, lync)));
     const thumbprint = parameters['Thumbprint'];
@@ -118,7 +118,7 @@ const getCsCertificate: CmdletDefinition = {
 };
 
 interface Candidate {
-  readonly cert: LyncCertificate;
+  readonly cert: CmsCertificate;
   readonly hasPrivateKey: boolean;
   readonly exportable: boolean;
 }
@@ -127,7 +127,7 @@ interface Candidate {
 function findCandidate(context: CmdletContext, lync: LyncNodeState, thumbprint: string): Candidate | undefined {
   const wanted = thumbprint.replace(/\s/g, '').toUpperCase();
   const local: SandboxCert | undefined = certsIn(context.state, 'My').find((c) => c.thumbprint === wanted);
-  if (local) return {cert: lyncCertificateFromDer(derOf(local)), hasPrivateKey: local.keyPem !== undefined, exportable: local.exportable};
+  if (local) return {cert: cmsCertificateFromDer(derOf(local)), hasPrivateKey: local.keyPem !== undefined, exportable: local.exportable};
   const deployed = lync.cms ? deployedCertificates(lync.cms, context.node.name, context.now).find((c) => c.thumbprint === wanted) : undefined;
   return deployed ? {cert: deployed, hasPrivateKey: true, exportable: true} : undefined;
 }
@@ -286,7 +286,7 @@ const importCsCertificate: CmdletDefinition = {
       if (error instanceof PfxPasswordError) return failure(cls, 'Command execution failed: The specified network password is not correct.', 'InvalidOperation', {reason: 'CryptographicException'});
       return failure(cls, `Command execution failed: Cannot find the requested object. (${path} is not a PFX file)`, 'InvalidData', {reason: 'CryptographicException'});
     }
-    const cert = lyncCertificateFromDer(toDer(contents.certPem));
+    const cert = cmsCertificateFromDer(toDer(contents.certPem));
     const refused = refuseCertificate(cls, {cert, hasPrivateKey: contents.keyPem !== null, exportable: true}, context.now);
     if (refused) return refused;
     const config = masterOAuth(context, lync);

@@ -1,5 +1,7 @@
 // Certificate stores as the Windows tools see them: names are case-insensitive, each has a display name, and a
 // certificate is added from its DER bytes.
+import type {CertInfo} from '../../../certs/cert-info.ts';
+import type {CertificateRecord} from '../../../certs/certificate.ts';
 import {describeCertificate} from '../../../certs/describe.ts';
 import type {NodeState, SandboxCert} from '../state.ts';
 
@@ -48,8 +50,11 @@ export interface PrivateKeyInfo {
   readonly keyAcl?: readonly string[];
 }
 
-/** What every simulated store keeps of a certificate: its identity as Windows shows it, dates in ISO 8601, the DER. */
-export function storedCertFields(der: Buffer) {
+/**
+ * What every simulated store keeps of a certificate (its identity as Windows shows it, dates in ISO 8601, the DER),
+ * and its DNS names for the stores that keep those too: the DER is described once.
+ */
+export function storedCertFields(der: Buffer): CertificateRecord & Pick<CertInfo, 'dnsNames'> {
   const info = describeCertificate(der);
   return {
     thumbprint: info.thumbprint,
