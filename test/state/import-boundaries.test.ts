@@ -1,224 +1,179 @@
-// Layering rules, checked on the source text: src/state and src/ops stay free of the terminal UI, process
-// spawning and the filesystem, src/state (the pure reducer and its types) imports nothing outside itself, src/ops
-// imports nothing from src/hosts/windows (the PowerShell it writes is src/ops/powershell.ts), and that module, which
-// the remote host's wrapper scripts reuse, imports nothing at all.
+// The layering of docs/ARCHITECTURE.md is .dependency-cruiser.cjs (CI runs it as `npm run deps`). This file shows
+// that each rule bites: a small tree in a temp folder breaks every rule in the ways an import can be spelled (type
+// imports, re-exports, dynamic import(), lines split inside the braces) beside imports that must stay allowed, and
+// depcruise, run as CI runs it, has to name exactly the broken rules. Then the real tree must break none.
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync, readdirSync} from 'node:fs';
-import {dirname, join, relative, resolve, sep} from 'node:path';
+import {execFile} from 'node:child_process';
+import {copyFileSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {tempDir} from '../helpers/temp.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const srcState = join(root, 'src', 'state');
-const srcOps = join(root, 'src', 'ops');
-const srcScreens = join(root, 'src', 'screens');
-const srcHostsWindows = join(root, 'src', 'hosts', 'windows');
-/** The PowerShell quoting and powershell.exe argv: src/hosts/windows imports it, so it must stay a leaf. */
-const opsPowershell = join(srcOps, 'powershell.ts');
+const depcruiseBin = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 
-/** Every module specifier a source imports: static imports, type imports, re-exports, side-effect and dynamic imports. */
-function importsOf(source: string): string[] {
-  const code = source
-    .replace(/\/\*[\s\S]*?\*\//g, '') // block and doc comments
-    .replace(/^\s*\/\/.*$/gm, ''); // whole-line comments
-  const specifiers: string[] = [];
-  const patterns = [
-    // import x from 'm'; import {a, b} from 'm'; import type {T} from 'm'; export * from 'm'; export {a} from 'm'
-    // (the clause may span lines)
-    /\b(?:import|export)\s+(?:type\s+)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    // import 'm';
-    /\bimport\s*['"]([^'"]+)['"]/g,
-    // import('m'), require('m')
-    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const pattern of patterns) {
-    for (const match of code.matchAll(pattern)) specifiers.push(match[1]!);
-  }
-  return specifiers;
+interface Violation {
+  readonly from: string;
+  readonly to: string;
+  readonly rule: {readonly name: string};
 }
 
-const forbiddenPackages: readonly {readonly name: string; readonly pattern: RegExp}[] = [
-  {name: 'ink', pattern: /^ink(?:$|\/|-)/}, // ink, ink/…, ink-select-input, ink-testing-library
-  {name: 'react', pattern: /^react(?:$|\/)/}, // react, react/jsx-runtime
-  {name: 'execa', pattern: /^execa(?:$|\/)/},
-  {name: 'node:fs', pattern: /^node:fs(?:$|\/)/}, // node:fs, node:fs/promises
-  {name: 'fs', pattern: /^fs(?:$|\/)/}, // fs, fs/promises
+interface Cruise {
+  readonly violations: readonly Violation[];
+  readonly modules: readonly {readonly source: string; readonly dependencies: readonly {readonly resolved: string}[]}[];
+}
+
+/** Runs depcruise on `src` under `cwd` with the project's rules, as `npm run deps` does, and reads its JSON report. */
+function cruise(cwd: string): Promise<Cruise> {
+  const args = [depcruiseBin, 'src', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'json'];
+  return new Promise((done, fail) => {
+    // depcruise exits with the number of errors it found: the report, not the exit code, is what is checked.
+    execFile(process.execPath, args, {cwd, maxBuffer: 256 * 1024 * 1024}, (error, stdout, stderr) => {
+      if (!stdout) return fail(new Error(`depcruise printed nothing: ${error?.message ?? ''}\n${stderr}`));
+      const report = JSON.parse(stdout) as {summary: {violations: Violation[]}; modules: Cruise['modules']};
+      done({violations: report.summary.violations, modules: report.modules});
+    });
+  });
+}
+
+/** Modules the cases import; each imports nothing, so none of them breaks a rule. */
+const importedModules = [
+  'src/state/types.ts',
+  'src/state/sub/reducer.ts',
+  'src/ops/command.ts',
+  'src/hosts/host.ts',
+  'src/hosts/windows/remote-host.ts',
+  'src/hosts/windows/remote-scripts.ts',
+  'src/screens/plan.tsx',
+  'src/screens/app.tsx',
+  'src/runner/paths.ts',
+  'src/session/service.ts',
+  'src/cli/session.ts',
+  'src/procedures/catalog.ts',
 ];
 
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
-}
+/** One file each: its source, and every rule depcruise must say it breaks (none for an allowed import). */
+const cases: Readonly<Record<string, {readonly source: string; readonly breaks: readonly string[]}>> = {
+  'src/state/uses-ink.ts': {source: "import {Box} from 'ink';", breaks: ['pure-layers-no-ui-or-processes', 'state-imports-only-state']},
+  'src/state/uses-react-jsx.ts': {source: "import {jsx} from 'react/jsx-runtime';", breaks: ['pure-layers-no-ui-or-processes', 'state-imports-only-state']},
+  'src/state/uses-react-type.ts': {source: "import type {ReactNode} from 'react';", breaks: ['pure-layers-no-ui-or-processes', 'state-imports-only-state']},
+  'src/state/uses-fs-dynamically.ts': {source: "export const fs = await import('node:fs/promises');", breaks: ['pure-layers-no-fs', 'state-imports-only-state']},
+  'src/state/uses-path.ts': {source: "import {join} from 'node:path';", breaks: ['state-imports-only-state']},
+  'src/state/uses-package.ts': {source: "import {parse} from 'jsonc-parser';", breaks: ['state-imports-only-state']},
+  'src/state/uses-host-type.ts': {source: "import type {Host} from '../hosts/host.ts';", breaks: ['state-imports-only-state']},
+  'src/state/uses-state.ts': {source: "import type {State} from './types.ts';\nexport {reduce} from './sub/reducer.ts';", breaks: []},
 
-/** Where a specifier points, if it is a path (relative or absolute); null for packages and builtins. */
-function resolveSpecifier(file: string, specifier: string): string | null {
-  if (specifier.startsWith('.') || specifier.startsWith('/')) return resolve(dirname(file), specifier);
-  return null;
-}
+  'src/ops/uses-execa.ts': {source: "import {execa} from 'execa';", breaks: ['execa-only-in-process', 'pure-layers-no-ui-or-processes']},
+  'src/ops/uses-ink-over-lines.ts': {source: "import {\n  Box,\n  Text,\n} from 'ink';", breaks: ['pure-layers-no-ui-or-processes']},
+  'src/ops/uses-fs.ts': {source: "import * as fs from 'fs';", breaks: ['pure-layers-no-fs']},
+  'src/ops/uses-child-process.ts': {source: "import {spawn} from 'node:child_process';", breaks: ['child-process-only-in-process', 'pure-layers-no-fs']},
+  'src/ops/re-exports-windows.ts': {source: "export * from '../hosts/windows/remote-scripts.ts';", breaks: ['ops-not-windows-transport']},
+  'src/ops/uses-windows-type.ts': {source: "import type {Credential} from '../hosts/windows/remote-host.ts';", breaks: ['ops-not-windows-transport']},
+  'src/ops/uses-screens.ts': {source: "import type {Plan} from '../screens/plan.tsx';", breaks: ['ops-below-procedures']},
+  'src/ops/powershell.ts': {source: "import {command} from './command.ts';", breaks: ['ops-powershell-is-a-leaf']},
+  'src/ops/uses-host.ts': {
+    source: "import type {Host} from '../hosts/host.ts';\nimport forge from 'node-forge';\nimport {command} from './command.ts';",
+    breaks: [],
+  },
 
-/**
- * The layering violations of one file. Every file under src/state and src/ops must not import ink, react,
- * execa or the filesystem, nor anything in src/screens; a file under src/state must import only from src/state; a
- * file under src/ops must not import from src/hosts/windows; src/ops/powershell.ts must import nothing.
- */
-function violations(file: string, source: string): string[] {
-  const found: string[] = [];
-  for (const specifier of importsOf(source)) {
-    const banned = forbiddenPackages.find(({pattern}) => pattern.test(specifier));
-    if (banned) found.push(`imports '${specifier}' (${banned.name} is not allowed here)`);
-    const target = resolveSpecifier(file, specifier);
-    if ((target !== null && isInside(srcScreens, target)) || /(?:^|\/)src\/screens(?:\/|$)/.test(specifier)) {
-      found.push(`imports '${specifier}' from src/screens`);
-    }
-    if (isInside(srcState, file) && (target === null || !isInside(srcState, target))) {
-      found.push(`imports '${specifier}', which is outside src/state`);
-    }
-    if (isInside(srcOps, file) && ((target !== null && isInside(srcHostsWindows, target)) || /(?:^|\/)src\/hosts\/windows(?:\/|$)/.test(specifier))) {
-      found.push(`imports '${specifier}' from src/hosts/windows`);
-    }
-    if (file === opsPowershell) found.push(`imports '${specifier}', but src/ops/powershell.ts must import nothing`);
+  'src/procedures/uses-runner.ts': {source: "import {stateDir} from '../runner/paths.ts';", breaks: ['procedures-are-data']},
+  'src/procedures/uses-session.ts': {source: "import type {Session} from '../session/service.ts';", breaks: ['procedures-are-data']},
+  'src/procedures/uses-screens.ts': {source: "import type {App} from '../screens/app.tsx';", breaks: ['procedures-are-data']},
+  'src/procedures/uses-cli.ts': {source: "import {lockSession} from '../cli/session.ts';", breaks: ['procedures-are-data']},
+  'src/procedures/steps/uses-fs.ts': {source: "import {existsSync} from 'node:fs';", breaks: ['procedures-no-fs']},
+  'src/procedures/uses-lower-layers.ts': {
+    source: "import {command} from '../ops/command.ts';\nimport type {State} from '../state/types.ts';\nimport {createHash} from 'node:crypto';",
+    breaks: [],
+  },
+
+  'src/runner/uses-session.ts': {source: "import type {Session} from '../session/service.ts';", breaks: ['runner-below-session']},
+  'src/runner/uses-cli.ts': {source: "import {lockSession} from '../cli/session.ts';", breaks: ['runner-below-session']},
+  'src/runner/uses-procedures.ts': {source: "import {catalog} from '../procedures/catalog.ts';\nimport {writeFileSync} from 'node:fs';", breaks: []},
+
+  'src/session/uses-screens.ts': {source: "import type {App} from '../screens/app.tsx';", breaks: ['session-below-front-ends']},
+  'src/session/uses-cli.ts': {source: "export const cli = await import('../cli/session.ts');", breaks: ['session-below-front-ends']},
+  'src/session/uses-runner.ts': {
+    source: "import {stateDir} from '../runner/paths.ts';\nimport {catalog} from '../procedures/catalog.ts';\nimport type {Host} from '../hosts/host.ts';",
+    breaks: [],
+  },
+
+  'src/screens/uses-cli.tsx': {source: "export const session = await import('../cli/session.ts');", breaks: ['screens-never-call-ops']},
+  'src/screens/uses-ops.tsx': {source: "import {command} from '../ops/command.ts';", breaks: ['screens-never-call-ops']},
+  'src/screens/uses-session.tsx': {source: "import {Box} from 'ink';\nimport type {Session} from '../session/service.ts';", breaks: []},
+
+  'src/cli/uses-screens.tsx': {source: "export const app = await import('../screens/app.tsx');\nimport type {Session} from '../session/service.ts';", breaks: []},
+
+  'src/hosts/uses-procedures.ts': {source: "import {catalog} from '../procedures/catalog.ts';", breaks: ['hosts-are-the-bottom']},
+  'src/hosts/sandbox/uses-runner.ts': {source: "import {stateDir} from '../../runner/paths.ts';", breaks: ['hosts-are-the-bottom']},
+  'src/hosts/uses-state.ts': {source: "import type {State} from '../state/types.ts';", breaks: ['hosts-are-the-bottom']},
+  'src/hosts/windows/uses-screens.ts': {source: "import type {App} from '../../screens/app.tsx';", breaks: ['hosts-are-the-bottom']},
+  'src/hosts/sandbox/uses-execa.ts': {source: "import {execa} from 'execa';", breaks: ['execa-only-in-process']},
+  'src/hosts/sandbox/uses-child-process.ts': {source: "import {spawnSync} from 'node:child_process';", breaks: ['child-process-only-in-process']},
+  'src/hosts/process.ts': {source: "import {execa} from 'execa';\nimport {spawn} from 'node:child_process';", breaks: []},
+  'src/hosts/windows/uses-powershell.ts': {source: "import {command} from '../../ops/command.ts';", breaks: []},
+
+  'src/certs/uses-procedures.ts': {source: "import {catalog} from '../procedures/catalog.ts';", breaks: ['certs-below-procedures']},
+
+  'src/i18n/uses-missing.ts': {source: "import {fr} from './fr.ts';", breaks: ['not-to-unresolvable']},
+};
+
+/** Two modules that need each other, the way back through a type alone: still one module in two files. */
+const cycle = {
+  'src/cli/out.ts': "import {recorded} from './recorded-out.ts';\nexport interface Out { log(line: string): void }",
+  'src/cli/recorded-out.ts': "import type {Out} from './out.ts';\nexport const recorded = (out: Out) => out;",
+};
+
+/** A project folder holding `files`, resolving packages through the repo's node_modules with the repo's tsconfig. */
+function projectWith(files: Readonly<Record<string, string>>): string {
+  const dir = tempDir('certwalk-depcruise-');
+  for (const [path, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), {recursive: true});
+    writeFileSync(join(dir, path), `${source}\n`);
   }
-  return found;
+  copyFileSync(join(root, 'tsconfig.json'), join(dir, 'tsconfig.json'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'junction');
+  return dir;
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
-    .filter((name) => /\.tsx?$/.test(name) && !name.endsWith('.d.ts'))
-    .map((name) => join(dir, name))
-    .sort();
-}
+describe('the dependency rules', () => {
+  const files: Record<string, string> = {...cycle};
+  for (const path of importedModules) files[path] = 'export {};';
+  for (const [path, {source}] of Object.entries(cases)) files[path] = source;
+  const fixture = cruise(projectWith(files));
 
-describe('importsOf', () => {
-  test('finds every kind of import, including multi-line and type-only ones', () => {
-    const source = [
-      "import React from 'react';",
-      "import {render, Box} from 'ink';",
-      "import type {Options} from 'execa';",
-      'import {',
-      '  readFileSync,',
-      '  writeFileSync,',
-      "} from 'node:fs';",
-      "import * as fs from \"fs\";",
-      "import './side-effect.ts';",
-      "export {thing} from '../screens/Plan.tsx';",
-      "export * from './types.ts';",
-      "export type {T} from './t.ts';",
-      "const lazy = await import('node:fs/promises');",
-      "import {x, type Y} from './x.ts'",
-    ].join('\n');
-    assert.deepEqual(importsOf(source).sort(), [
-      '../screens/Plan.tsx',
-      './side-effect.ts',
-      './t.ts',
-      './types.ts',
-      './x.ts',
-      'execa',
-      'fs',
-      'ink',
-      'node:fs',
-      'node:fs/promises',
-      'react',
-    ]);
+  test('name every broken rule, and nothing else, for each way of importing', async () => {
+    const {violations} = await fixture;
+    const broken = (path: string) => [...new Set(violations.filter((v) => v.from === path && v.rule.name !== 'no-circular').map((v) => v.rule.name))].sort();
+    for (const [path, {breaks}] of Object.entries(cases)) assert.deepEqual(broken(path), [...breaks].sort(), path);
+    for (const path of importedModules) assert.deepEqual(broken(path), [], path);
   });
 
-  test('ignores imports mentioned in comments and plain strings', () => {
-    const source = [
-      "// import {render} from 'ink';",
-      "/* import React from 'react'; */",
-      '/**',
-      " * Example: import {execa} from 'execa';",
-      ' */',
-      "const hint = 'run certwalk from a terminal';",
-      "import type {Json} from './types.ts';",
-    ].join('\n');
-    assert.deepEqual(importsOf(source), ['./types.ts']);
-  });
-});
-
-describe('the checker itself', () => {
-  const stateFile = join(srcState, 'journal.ts');
-  const opsFile = join(srcOps, 'netsh.ts');
-
-  test('flags every forbidden package, in src/state and in src/ops', () => {
-    for (const specifier of ['ink', 'ink-select-input', 'react', 'react/jsx-runtime', 'execa', 'node:fs', 'node:fs/promises', 'fs', 'fs/promises']) {
-      const source = `import something from '${specifier}';\n`;
-      assert.ok(
-        violations(opsFile, source).some((v) => v.includes('not allowed')),
-        `${specifier} should be forbidden in src/ops`,
-      );
-      assert.ok(
-        violations(stateFile, source).some((v) => v.includes('not allowed')),
-        `${specifier} should be forbidden in src/state`,
-      );
-    }
-  });
-
-  test('flags imports from src/screens, however they are spelled', () => {
-    assert.deepEqual(violations(opsFile, "import {Plan} from '../screens/Plan.tsx';"), ["imports '../screens/Plan.tsx' from src/screens"]);
-    assert.deepEqual(violations(opsFile, "import type {Props} from '../screens/confirm/Confirm.tsx';"), [
-      "imports '../screens/confirm/Confirm.tsx' from src/screens",
-    ]);
-    assert.ok(violations(join(srcOps, 'deep', 'x.ts'), "export * from '../../screens/index.ts';").length > 0);
-  });
-
-  test('src/state may import only from src/state', () => {
-    assert.deepEqual(violations(stateFile, "import type {Json} from './types.ts';"), []);
-    assert.deepEqual(violations(join(srcState, 'sub', 'x.ts'), "import {transition} from '../reducer.ts';"), []);
-    assert.deepEqual(violations(stateFile, "import type {Host} from '../hosts/host.ts';"), [
-      "imports '../hosts/host.ts', which is outside src/state",
-    ]);
-    assert.deepEqual(violations(stateFile, "import {parse} from 'jsonc-parser';"), ["imports 'jsonc-parser', which is outside src/state"]);
-    assert.deepEqual(violations(stateFile, "import {join} from 'node:path';"), ["imports 'node:path', which is outside src/state"]);
-  });
-
-  test('src/ops may not import from src/hosts/windows', () => {
-    assert.deepEqual(violations(opsFile, "import {powershellArgs, psQuote} from '../hosts/windows/powershell.ts';"), [
-      "imports '../hosts/windows/powershell.ts' from src/hosts/windows",
-    ]);
-    assert.deepEqual(violations(opsFile, "import type {Credential} from '../hosts/windows/remote-host.ts';"), [
-      "imports '../hosts/windows/remote-host.ts' from src/hosts/windows",
-    ]);
-    assert.ok(violations(join(srcOps, 'deep', 'x.ts'), "export * from '../../hosts/windows/remote-scripts.ts';").length > 0);
-    // Hosts other than the Windows ones stay importable (the Host contract is what every op runs on).
-    assert.deepEqual(violations(opsFile, "import type {Host} from '../hosts/host.ts';"), []);
-  });
-
-  test('src/ops/powershell.ts imports nothing, not even another op', () => {
-    assert.deepEqual(violations(opsPowershell, "import {command} from './command.ts';"), [
-      "imports './command.ts', but src/ops/powershell.ts must import nothing",
-    ]);
-    assert.deepEqual(violations(opsPowershell, 'export function psQuote(value: string): string { return value; }'), []);
-  });
-
-  test('src/ops may import other src modules and harmless packages', () => {
-    assert.deepEqual(violations(opsFile, "import type {Host} from '../hosts/host.ts';\nimport forge from 'node-forge';"), []);
-    assert.deepEqual(violations(opsFile, "import {ToolError} from './tool-error.ts';"), []);
+  test('forbid a cycle, even one closed by a type-only import', async () => {
+    const {violations} = await fixture;
+    const circular = violations.filter((v) => v.rule.name === 'no-circular').map((v) => `${v.from} -> ${v.to}`);
+    assert.equal(circular.length, 1, circular.join('\n'));
+    assert.ok(Object.keys(cycle).some((path) => circular[0]!.startsWith(`${path} -> `)), circular[0]);
   });
 });
 
 describe('the real sources', () => {
-  for (const [name, dir] of [
-    ['src/state', srcState],
-    ['src/ops', srcOps],
-  ] as const) {
-    test(`${name}: no forbidden imports`, () => {
-      const files = sourceFiles(dir);
-      assert.ok(files.length > 0, `no .ts/.tsx files found under ${name}`);
-      const problems = files.flatMap((file) =>
-        violations(file, readFileSync(file, 'utf8')).map((problem) => `${relative(root, file)}: ${problem}`),
-      );
-      assert.deepEqual(problems, []);
-    });
-  }
+  const real = cruise(root);
 
-  test('the scan sees the files it is meant to guard', () => {
-    const opsFiles = sourceFiles(srcOps).map((file) => relative(root, file).split(sep).join('/'));
-    assert.ok(opsFiles.includes('src/ops/powershell.ts'));
-    assert.ok(opsFiles.includes('src/ops/lync.ts'));
-    assert.ok(importsOf(readFileSync(join(srcOps, 'lync.ts'), 'utf8')).includes('./powershell.ts'));
-    const stateFiles = sourceFiles(srcState).map((file) => relative(root, file).split(sep).join('/'));
-    assert.ok(stateFiles.includes('src/state/reducer.ts'));
-    assert.ok(stateFiles.includes('src/state/types.ts'));
-    assert.ok(importsOf(readFileSync(join(srcState, 'reducer.ts'), 'utf8')).includes('./types.ts'));
+  test('break no dependency rule', async () => {
+    const {violations} = await real;
+    assert.deepEqual(
+      violations.map((v) => `${v.from} -> ${v.to}: ${v.rule.name}`),
+      [],
+    );
+  });
+
+  test('are read with their imports resolved, so the rules see the files they guard', async () => {
+    const {modules} = await real;
+    const importsOf = (source: string) => modules.find((m) => m.source === source)?.dependencies.map((d) => d.resolved) ?? [];
+    assert.ok(importsOf('src/state/reducer.ts').includes('src/state/types.ts'));
+    assert.ok(importsOf('src/ops/lync.ts').includes('src/ops/powershell.ts'));
+    assert.ok(importsOf('src/hosts/process.ts').some((path) => path.startsWith('node_modules/execa/')));
+    assert.ok(importsOf('src/screens/keyboard.tsx').some((path) => path.startsWith('node_modules/ink/')));
   });
 });
