@@ -43,7 +43,7 @@ function parse(path: string): Parsed | null {
   const key = `${stat.size}:${stat.mtimeMs}`;
   const hit = cache.get(path);
   if (hit?.key === key) return hit.parsed;
-  let parsed: Parsed | null = null;
+  let parsed: Parsed | null;
   try {
     const read = readJournal(path);
     const nodeOf = new Map(read.header.steps.map((s) => [s.id, s.node]));

@@ -152,7 +152,6 @@ const REPLACEMENT = new Map(IN_TEXT.map(([from, to]) => [from, to]));
  * script: Chinese and Korean text stays Chinese and Korean, only its symbols become ASCII).
  */
 export function toAscii(text: string, keep?: RegExp): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7E\n]*$/.test(text)) return text;
   const spelled = text.replace(REPLACE, (found) => REPLACEMENT.get(found) ?? found);
   let out = '';

@@ -69,7 +69,6 @@ export function wrapParts(text: string, separator: string, width: number, style:
 const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
 function hasWide(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return !/^[\x00-\u10FF]*$/.test(text) && [...text].some((ch) => stringWidth(ch) === 2);
 }
 

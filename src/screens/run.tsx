@@ -56,7 +56,10 @@ export function Run({title, runner, active, onHome, onQuit, onHelp, onTranscript
   const now = useTicking(inFlight);
   const awaiting = current?.status.kind === 'awaiting-confirmation' ? current : undefined;
 
-  useEffect(() => setModalTop(0), [state.current, state.phase, mode]);
+  // The current step's index under a name of its own: exhaustive-deps takes any `x.current` for a ref's (which never
+  // re-renders) and would have it dropped from the list.
+  const currentIndex = state.current;
+  useEffect(() => setModalTop(0), [currentIndex, state.phase, mode]);
 
   const dispatch = (event: Parameters<ProcedureRunner['dispatch']>[0]) => {
     setHint(null);
