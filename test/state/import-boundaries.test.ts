@@ -153,7 +153,10 @@ describe('the dependency rules', () => {
     const {violations} = await fixture;
     const circular = violations.filter((v) => v.rule.name === 'no-circular').map((v) => `${v.from} -> ${v.to}`);
     assert.equal(circular.length, 1, circular.join('\n'));
-    assert.ok(Object.keys(cycle).some((path) => circular[0]!.startsWith(`${path} -> `)), circular[0]);
+    assert.ok(
+      Object.keys(cycle).some((path) => circular[0]!.startsWith(`${path} -> `)),
+      circular[0],
+    );
   });
 });
 
