@@ -115,6 +115,13 @@ module.exports = {
       to: {path: layers('state', 'procedures', 'runner', 'session', 'screens', 'cli')},
     },
     {
+      name: 'hosts-use-only-ops-powershell',
+      severity: 'error',
+      comment: 'The remote host wraps its commands in the PowerShell of src/ops/powershell.ts; the ops themselves run on a Host.',
+      from: {path: layer('hosts')},
+      to: {path: layer('ops'), pathNot: '^src/ops/powershell\\.ts$'},
+    },
+    {
       name: 'certs-below-procedures',
       severity: 'error',
       comment: 'Certificates are made and read by procedures, ops and the sandbox; src/certs calls none of them.',
@@ -143,6 +150,5 @@ module.exports = {
     tsPreCompilationDeps: true,
     // Ink and execa publish only an "exports" map: without it depcruise could not resolve them.
     enhancedResolveOptions: {exportsFields: ['exports'], conditionNames: ['import', 'node', 'default']},
-    reporterOptions: {text: {highlightFocused: true}},
   },
 };

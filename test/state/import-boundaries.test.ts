@@ -111,7 +111,8 @@ const cases: Readonly<Record<string, {readonly source: string; readonly breaks: 
   'src/hosts/sandbox/uses-execa.ts': {source: "import {execa} from 'execa';", breaks: ['execa-only-in-process']},
   'src/hosts/sandbox/uses-child-process.ts': {source: "import {spawnSync} from 'node:child_process';", breaks: ['child-process-only-in-process']},
   'src/hosts/process.ts': {source: "import {execa} from 'execa';\nimport {spawn} from 'node:child_process';", breaks: []},
-  'src/hosts/windows/uses-powershell.ts': {source: "import {command} from '../../ops/command.ts';", breaks: []},
+  'src/hosts/windows/uses-powershell.ts': {source: "import {psQuote} from '../../ops/powershell.ts';", breaks: []},
+  'src/hosts/sandbox/uses-op.ts': {source: "import {command} from '../../ops/command.ts';", breaks: ['hosts-use-only-ops-powershell']},
 
   'src/certs/uses-procedures.ts': {source: "import {catalog} from '../procedures/catalog.ts';", breaks: ['certs-below-procedures']},
 
