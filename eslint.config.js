@@ -1,6 +1,7 @@
 // `npm run lint`, in CI. ESLint's and typescript-eslint's recommended rules everywhere, React's hook rules where
 // React code lives. A rule is turned off or narrowed here, with its reason, never in a comment at the call site.
 import js from '@eslint/js';
+import {defineConfig, globalIgnores} from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
@@ -10,8 +11,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
  */
 const nodeGlobals = Object.fromEntries(Object.getOwnPropertyNames(globalThis).map((name) => [name, 'readonly']));
 
-export default tseslint.config(
-  {ignores: ['dist/', 'test/fixtures/', '.tmp/']},
+export default defineConfig(
+  // Built output, recorded tool output, scratch folders.
+  globalIgnores(['dist/', 'test/fixtures/', '.tmp/']),
   {
     files: ['**/*.{js,mjs,cjs}'],
     languageOptions: {globals: nodeGlobals},
