@@ -1,0 +1,198 @@
+// ssis-master through the real runner on the fake fleet: the commands in order, the read-backs, the before/after
+// rows, the rollback, and a failing command at each step (test/procedures/ssis-master.test.ts runs it on the sandbox).
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import type {NodeInfo} from '../../src/hosts/host.ts';
+import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
+import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
+import {bindingRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
+import {NETSH_ADD_FAILED_1312, NETSH_DELETE_FAILED_2, scFailed, settingsFile, type NetshBinding, type StoreEntry} from '../helpers/fake-tool-output.ts';
+
+const MASTER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config';
+const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
+const MASTER_SERVICE = 'SSISScaleOutMaster140';
+const WORKER_SERVICE = 'SSISScaleOutWorker140';
+
+const MASTER: NodeInfo = {name: 'master', machineName: 'MASTER', fqdn: 'master.contoso.local', ip: '10.0.0.10', roles: ['ssis-master']};
+const WORKER: NodeInfo = {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.1.1', roles: ['ssis-worker']};
+
+// The master's current certificate is the one of certutil-store-my.txt, its binding the 2022 sample's.
+const OLD: StoreEntry = {thumbprint: 'E6CC21E72B8357BD5A0990DB7DED3421F3F8B9AA', subject: 'CN=master.contoso.local', serial: '40d7e4a080d857b7418f88e767a9c405', notBefore: '8/2/2026 11:16 PM', notAfter: '8/2/2027 11:16 PM', withKey: true};
+const WORKER_CERT: StoreEntry = {thumbprint: '1434A5E3888E25637398F13793888C0A96CC4AAC', subject: 'CN=10.0.1.1, CN=WORKER1', serial: '7bd5f57213bd95edaf69392a97a7b2c9', notBefore: '2/5/2026 4:08 PM', notAfter: '2/5/2028 4:08 PM', withKey: false};
+const SSIS_BINDING: NetshBinding = {ipport: '0.0.0.0:8391', certHash: OLD.thumbprint, appId: '{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}', storeName: 'Root'};
+const OTHER_BINDING: NetshBinding = {ipport: '0.0.0.0:443', certHash: 'e53b0a7e92e2b9d53992fe6718800239907c5316', appId: '{4dc3e181-e14b-4a21-b022-59fc669b0914}', storeName: 'WebHosting'};
+
+const PARAMS = {master: 'master', certificate: 'new', workers: 'all', port: '8391', keyBits: '2048', validDays: '730', commonNames: 'master.contoso.local,MASTER,10.0.0.10'};
+
+function newFleet(): FakeFleet {
+  return new FakeFleet([
+    {
+      info: MASTER,
+      facts: {binding: 'old', Root: 'before', [MASTER_SERVICE]: 'running'},
+      files: {[MASTER_SETTINGS]: settingsFile({PortNumber: 8391, SSLCertThumbprint: OLD.thumbprint, SqlServerName: 'MASTER\\SQL2017', MasterHeartbeatIntervalInMs: 30000})},
+    },
+    {
+      info: WORKER,
+      facts: {Root: 'before', [WORKER_SERVICE]: 'running'},
+      files: {[WORKER_SETTINGS]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', MasterHttpsCertThumbprint: OLD.thumbprint, WorkerHttpsCertThumbprint: WORKER_CERT.thumbprint, StoreLocation: 'LocalMachine', StoreName: 'My'})},
+    },
+  ]);
+}
+
+interface NewCert {
+  readonly thumbprint: string;
+  readonly subject: string;
+}
+
+/** The rows that name the certificate prepare made; everything the main path and its rollback run. */
+function tableFor(cert: NewCert): ToolRow[] {
+  const entry = (withKey: boolean): StoreEntry => ({thumbprint: cert.thumbprint, subject: cert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey});
+  return [
+    ...bindingRows({node: 'master', others: [OTHER_BINDING], old: SSIS_BINDING, newHash: cert.thumbprint}),
+    ...storeRows({node: 'master', store: 'Root', before: [OLD, WORKER_CERT], added: entry(true), addedName: 'master.contoso.local'}),
+    ...serviceRows('master', MASTER_SERVICE),
+    ...storeRows({node: 'worker1', store: 'Root', before: [{...OLD, withKey: false}], added: entry(false), addedName: 'master.contoso.local'}),
+    ...serviceRows('worker1', WORKER_SERVICE),
+  ];
+}
+
+async function prepared() {
+  const fleet = newFleet();
+  // prepare reads the binding before any certificate exists: the rows that name none answer it
+  fleet.addRows(bindingRows({node: 'master', others: [OTHER_BINDING], old: SSIS_BINDING, newHash: '0'.repeat(40)}).slice(0, 1));
+  const value = await prepareOn(fleet, 'ssis-master', PARAMS);
+  const cert = (value.resolved as unknown as {cert: NewCert}).cert;
+  fleet.addRows(tableFor(cert));
+  return {fleet, value, cert, prepareCommands: fleet.commandLines()};
+}
+
+const settingOf = (fleet: FakeFleet, node: string, path: string, key: string): unknown =>
+  JSON.parse(fleet.file(node, path)!.subarray(3).toString('utf8'))[key];
+
+const MAIN_PATH = (thumb: string): (string | RegExp)[] => [
+  // master.import-cert: capture, do (is it there yet?), import, verify
+  'master: certutil -store Root',
+  'master: certutil -store Root',
+  new RegExp(`^master: powershell .*Import-PfxCertificate -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${thumb}\\.pfx' -CertStoreLocation 'Cert:\\\\LocalMachine\\\\Root' -Password \\$password -Exportable`),
+  'master: certutil -store Root',
+  // master.delete-binding: capture (binding, the certificate it names), do, verify
+  'master: netsh http show sslcert',
+  'master: certutil -store Root',
+  'master: netsh http show sslcert',
+  'master: netsh http delete sslcert ipport=0.0.0.0:8391',
+  'master: netsh http show sslcert',
+  // master.add-binding: the new hash with the captured appid, store and every flag of the 2022 sample
+  'master: netsh http show sslcert',
+  `master: netsh http add sslcert ipport=0.0.0.0:8391 certhash=${thumb.toLowerCase()} appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} certstorename=Root verifyclientcertrevocation=enable verifyrevocationwithcachedclientcertonly=disable usagecheck=enable revocationfreshnesstime=0 urlretrievaltimeout=0 dsmapperusage=disable clientcertnegotiation=disable reject=disable disablehttp2=disable disablequic=disable disablelegacytls=disable disabletls12=disable disabletls13=disable disableocspstapling=disable enabletokenbinding=disable logextendedevents=disable enablesessionticket=disable`,
+  'master: netsh http show sslcert',
+  // master.settings is file work only; master.restart: capture, stop, wait, start, wait, verify
+  `master: sc.exe query ${MASTER_SERVICE}`,
+  `master: sc.exe stop ${MASTER_SERVICE}`,
+  `master: sc.exe query ${MASTER_SERVICE}`,
+  `master: sc.exe start ${MASTER_SERVICE}`,
+  `master: sc.exe query ${MASTER_SERVICE}`,
+  `master: sc.exe query ${MASTER_SERVICE}`,
+  // worker1.trust-master: the public part only
+  'worker1: certutil -store Root',
+  'worker1: certutil -store Root',
+  `worker1: certutil -addstore Root C:\\Windows\\Temp\\certwalk-${thumb}.cer`,
+  'worker1: certutil -store Root',
+  `worker1: sc.exe query ${WORKER_SERVICE}`,
+  `worker1: sc.exe stop ${WORKER_SERVICE}`,
+  `worker1: sc.exe query ${WORKER_SERVICE}`,
+  `worker1: sc.exe start ${WORKER_SERVICE}`,
+  `worker1: sc.exe query ${WORKER_SERVICE}`,
+  `worker1: sc.exe query ${WORKER_SERVICE}`,
+];
+
+describe('ssis-master on the fake fleet', () => {
+  test('main path: the commands in order, every read-back green, the before/after rows', async () => {
+    // Given a master on the 2022 binding sample and one worker trusting its certificate
+    const {fleet, value, cert, prepareCommands} = await prepared();
+    assert.deepEqual(prepareCommands, ['master: netsh http show sslcert']);
+
+    // When the procedure runs with every confirmation given
+    const r = runnerOn(fleet, 'ssis-master', PARAMS, value);
+    await send(r, {type: 'start'});
+
+    // Then it completes having run exactly these commands
+    assertPhase(r, fleet, 'completed');
+    assertCommands(fleet.commandLines(prepareCommands.length), MAIN_PATH(cert.thumbprint));
+    // And every step read its change back
+    for (const step of r.snapshot.state.steps) {
+      const status = step.status;
+      assert.equal(status.kind, 'done', step.info.id);
+      assert.ok(status.checks.length > 0 && status.checks.every((c) => c.ok), `${step.info.id}: ${JSON.stringify(status.checks)}`);
+    }
+    // And the rows say what changed, from what
+    const changes = r.snapshot.state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
+    assert.deepEqual(
+      changes.map((c) => [c.node, c.label, c.before, c.after]),
+      [
+        ['master', 'LocalMachine\\Root', null, cert.thumbprint],
+        ['master', 'http.sys 0.0.0.0:8391 (deleted)', OLD.thumbprint, null],
+        ['master', 'http.sys 0.0.0.0:8391', OLD.thumbprint, cert.thumbprint],
+        ['master', 'MasterSettings.config SSLCertThumbprint', OLD.thumbprint, cert.thumbprint],
+        ['worker1', 'LocalMachine\\Root', null, cert.thumbprint],
+        ['worker1', 'WorkerSettings.config MasterHttpsCertThumbprint', OLD.thumbprint, cert.thumbprint],
+      ],
+    );
+    // And the files name the new certificate, the temp PFX is gone
+    assert.equal(settingOf(fleet, 'master', MASTER_SETTINGS, 'SSLCertThumbprint'), cert.thumbprint);
+    assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), cert.thumbprint);
+    assert.equal(fleet.file('master', `C:\\Windows\\Temp\\certwalk-${cert.thumbprint}.pfx`), undefined);
+    r.close();
+  });
+
+  test('rollback: undoes newest first with the captured values, restarts last, leaves the nodes as they were', async () => {
+    // Given a completed run
+    const {fleet, value, cert} = await prepared();
+    const r = runnerOn(fleet, 'ssis-master', PARAMS, value);
+    await send(r, {type: 'start'});
+    assertPhase(r, fleet, 'completed');
+    const ranBefore = fleet.commands.length;
+    const order = undoOrder(r);
+
+    // When it is rolled back
+    await send(r, {type: 'rollback-requested'});
+
+    // Then every step is undone, newest first, the restarts after everything else
+    assertPhase(r, fleet, 'rolled-back');
+    assert.deepEqual(order, [
+      'worker1.settings',
+      'worker1.trust-master',
+      'master.settings',
+      'master.add-binding',
+      'master.delete-binding',
+      'master.remove-temp-pfx',
+      'master.import-cert',
+      'master.restart',
+      'worker1.restart',
+    ]);
+    // And the binding goes back with the hash, appid, store and flags captured before the change
+    assertCommands(fleet.commandLines(ranBefore), [
+      'worker1: certutil -store Root',
+      `worker1: certutil -delstore Root ${cert.thumbprint}`,
+      'master: netsh http show sslcert',
+      'master: netsh http delete sslcert ipport=0.0.0.0:8391',
+      'master: netsh http show sslcert',
+      `master: netsh http add sslcert ipport=0.0.0.0:8391 certhash=${OLD.thumbprint.toLowerCase()} appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} certstorename=Root verifyclientcertrevocation=enable verifyrevocationwithcachedclientcertonly=disable usagecheck=enable revocationfreshnesstime=0 urlretrievaltimeout=0 dsmapperusage=disable clientcertnegotiation=disable reject=disable disablehttp2=disable disablequic=disable disablelegacytls=disable disabletls12=disable disabletls13=disable disableocspstapling=disable enabletokenbinding=disable logextendedevents=disable enablesessionticket=disable`,
+      'master: certutil -store Root',
+      `master: certutil -delstore Root ${cert.thumbprint}`,
+      `master: sc.exe stop ${MASTER_SERVICE}`,
+      `master: sc.exe query ${MASTER_SERVICE}`,
+      `master: sc.exe start ${MASTER_SERVICE}`,
+      `master: sc.exe query ${MASTER_SERVICE}`,
+      `worker1: sc.exe stop ${WORKER_SERVICE}`,
+      `worker1: sc.exe query ${WORKER_SERVICE}`,
+      `worker1: sc.exe start ${WORKER_SERVICE}`,
+      `worker1: sc.exe query ${WORKER_SERVICE}`,
+    ]);
+    // And the nodes hold what they held before the session
+    assert.deepEqual(fleet.facts('master'), {binding: 'old', Root: 'before', [MASTER_SERVICE]: 'running'});
+    assert.deepEqual(fleet.facts('worker1'), {Root: 'before', [WORKER_SERVICE]: 'running'});
+    assert.equal(settingOf(fleet, 'master', MASTER_SETTINGS, 'SSLCertThumbprint'), OLD.thumbprint);
+    assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), OLD.thumbprint);
+    r.close();
+  });
+});
