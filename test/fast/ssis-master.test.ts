@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {NodeInfo} from '../../src/hosts/host.ts';
-import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
+import {FakeFleet, type FileFault, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
 import {bindingRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
-import {NETSH_ADD_FAILED_1312, NETSH_DELETE_FAILED_2, scFailed, settingsFile, type NetshBinding, type StoreEntry} from '../helpers/fake-tool-output.ts';
+import {NETSH_ADD_FAILED_1312, NETSH_DELETE_FAILED_2, netshShow, scFailed, settingsFile, type NetshBinding, type StoreEntry} from '../helpers/fake-tool-output.ts';
 
 const MASTER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config';
 const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
@@ -195,4 +195,135 @@ describe('ssis-master on the fake fleet', () => {
     assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), OLD.thumbprint);
     r.close();
   });
+});
+
+// A PowerShell terminating error as Windows PowerShell 5.1 prints it (docs/TOOL-OUTPUT.md), exit code 1.
+const IMPORT_FAILED = [
+  'Import-PfxCertificate : The specified network password is not correct. (Exception from HRESULT: 0x80070056)',
+  'At line:3 char:13',
+  "+ $imported = Import-PfxCertificate -FilePath 'C:\\Windows\\Temp\\certwalk.pfx' -CertStoreLocation 'Cert:\\LocalMachine\\Root' -Password $password -Exportable",
+  '+             ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+  '    + CategoryInfo          : NotSpecified: (:) [Import-PfxCertificate], Win32Exception',
+  '    + FullyQualifiedErrorId : System.ComponentModel.Win32Exception,Microsoft.CertificateServices.Commands.ImportPfxCertificate',
+  ' ',
+  '',
+].join('\r\n');
+
+interface FailureCase {
+  readonly name: string;
+  readonly step: string;
+  readonly phase: 'capture' | 'do';
+  /** The failing answer, placed before the main path's rows. */
+  readonly rows?: (thumb: string) => ToolRow[];
+  readonly fileFault?: FileFault;
+  /** What the step's error says (the tool's own message, or the capture's refusal). */
+  readonly error: RegExp;
+  /** The last command that ran: nothing after it. */
+  readonly last: (thumb: string) => string | RegExp;
+}
+
+const FAILURES: readonly FailureCase[] = [
+  {
+    name: 'Import-PfxCertificate refuses the password',
+    step: 'master.import-cert',
+    phase: 'do',
+    rows: () => [{node: 'master', command: 'powershell', args: /Import-PfxCertificate/, stderr: IMPORT_FAILED, exitCode: 1}],
+    error: /The specified network password is not correct/,
+    last: () => /^master: powershell .*Import-PfxCertificate/,
+  },
+  {
+    name: 'netsh delete fails with error 2',
+    step: 'master.delete-binding',
+    phase: 'do',
+    rows: () => [{node: 'master', command: 'netsh', args: ['http', 'delete', 'sslcert', 'ipport=0.0.0.0:8391'], stdout: NETSH_DELETE_FAILED_2, exitCode: 1}],
+    error: /Error: 2|cannot find the file specified/i,
+    last: () => 'master: netsh http delete sslcert ipport=0.0.0.0:8391',
+  },
+  {
+    name: 'netsh add fails with error 1312',
+    step: 'master.add-binding',
+    phase: 'do',
+    rows: () => [{node: 'master', command: 'netsh', args: /^http add sslcert /, stdout: NETSH_ADD_FAILED_1312, exitCode: 1}],
+    error: /1312/,
+    last: (thumb) => new RegExp(`^master: netsh http add sslcert ipport=0\\.0\\.0\\.0:8391 certhash=${thumb.toLowerCase()} `),
+  },
+  {
+    name: 'MasterSettings.config cannot be written',
+    step: 'master.settings',
+    phase: 'do',
+    fileFault: {node: 'master', op: 'writeFile', path: /MasterSettings\.config$/i, message: 'EACCES: permission denied, open MasterSettings.config'},
+    error: /EACCES/,
+    last: () => 'master: netsh http show sslcert',
+  },
+  {
+    name: 'sc start fails with 1053',
+    step: 'master.restart',
+    phase: 'do',
+    rows: () => [{node: 'master', command: 'sc.exe', args: ['start', MASTER_SERVICE], stdout: scFailed('StartService', 1053, 'The service did not respond to the start or control request in a timely fashion.'), exitCode: 1053}],
+    error: /1053/,
+    last: () => `master: sc.exe start ${MASTER_SERVICE}`,
+  },
+  {
+    name: 'certutil -addstore is denied on the worker',
+    step: 'worker1.trust-master',
+    phase: 'do',
+    rows: (thumb) => [
+      {
+        node: 'worker1',
+        command: 'certutil',
+        args: ['-addstore', 'Root', `C:\\Windows\\Temp\\certwalk-${thumb}.cer`],
+        stdout: 'Root "Trusted Root Certification Authorities"\r\nCertUtil: -addstore command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)\r\nCertUtil: Access is denied.\r\n',
+        exitCode: 5,
+      },
+    ],
+    error: /Access is denied/,
+    last: (thumb) => `worker1: certutil -addstore Root C:\\Windows\\Temp\\certwalk-${thumb}.cer`,
+  },
+  {
+    // Someone re-bound the port between the plan and the run: refused while nothing of the binding is deleted.
+    name: 'the binding names another certificate than the plan',
+    step: 'master.delete-binding',
+    phase: 'capture',
+    rows: () => [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], when: {binding: 'old'}, stdout: netshShow([OTHER_BINDING, {...SSIS_BINDING, certHash: 'e53b0a7e92e2b9d53992fe6718800239907c5316'}])}],
+    error: /the binding on 0\.0\.0\.0:8391 changed since the plan was made .*E53B0A7E92E2B9D53992FE6718800239907C5316/,
+    last: () => 'master: netsh http show sslcert',
+  },
+  {
+    name: 'the binding is gone since the plan',
+    step: 'master.delete-binding',
+    phase: 'capture',
+    rows: () => [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], when: {binding: 'old'}, stdout: netshShow([OTHER_BINDING])}],
+    error: /there is no SSL binding on 0\.0\.0\.0:8391; certwalk will not invent one/,
+    last: () => 'master: netsh http show sslcert',
+  },
+];
+
+describe('ssis-master on the fake fleet: a failure at each step', () => {
+  for (const c of FAILURES) {
+    test(`${c.name}: ${c.step} fails in ${c.phase}, nothing after it runs`, async () => {
+      // Given the main path's table with one command failing
+      const {fleet, value, cert} = await prepared();
+      fleet.override(c.rows?.(cert.thumbprint) ?? []);
+      if (c.fileFault) fleet.addFileFault(c.fileFault);
+
+      // When the procedure runs
+      const r = runnerOn(fleet, 'ssis-master', PARAMS, value);
+      await send(r, {type: 'start'});
+
+      // Then that step failed in that phase with the tool's own message, every command was answered
+      assertPhase(r, fleet, 'failed');
+      const status = statusOf(r, c.step);
+      assert.equal(status.kind, 'failed');
+      assert.equal(status.phase, c.phase);
+      assert.match(status.error, c.error);
+      assert.deepEqual(fleet.unanswered, []);
+      // And no command ran after the failing one, no later step started
+      const last = c.last(cert.thumbprint);
+      const lastRan = fleet.commandLines().at(-1)!;
+      assert.ok(typeof last === 'string' ? lastRan === last : last.test(lastRan), `last command: ${lastRan}`);
+      const after = r.snapshot.state.steps.slice(r.snapshot.state.steps.findIndex((s) => s.info.id === c.step) + 1);
+      assert.deepEqual(after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id), []);
+      r.close();
+    });
+  }
 });
