@@ -28,12 +28,12 @@ function newFleet(): FakeFleet {
   return new FakeFleet([
     {
       info: MASTER,
-      facts: {binding: 'old', Root: 'before', [MASTER_SERVICE]: 'running'},
+      facts: {binding: 'old', Root: 'none', [MASTER_SERVICE]: 'running'},
       files: {[MASTER_SETTINGS]: settingsFile({PortNumber: 8391, SSLCertThumbprint: OLD.thumbprint, SqlServerName: 'MASTER\\SQL2017', MasterHeartbeatIntervalInMs: 30000})},
     },
     {
       info: WORKER,
-      facts: {Root: 'before', [WORKER_SERVICE]: 'running'},
+      facts: {Root: 'none', [WORKER_SERVICE]: 'running'},
       files: {[WORKER_SETTINGS]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', MasterHttpsCertThumbprint: OLD.thumbprint, WorkerHttpsCertThumbprint: WORKER_CERT.thumbprint, StoreLocation: 'LocalMachine', StoreName: 'My'})},
     },
   ]);
@@ -49,9 +49,9 @@ function tableFor(cert: NewCert): ToolRow[] {
   const entry = (withKey: boolean): StoreEntry => ({thumbprint: cert.thumbprint, subject: cert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey});
   return [
     ...bindingRows({node: 'master', others: [OTHER_BINDING], old: SSIS_BINDING, newHash: cert.thumbprint}),
-    ...storeRows({node: 'master', store: 'Root', before: [OLD, WORKER_CERT], added: entry(true), addedName: 'master.contoso.local'}),
+    ...storeRows({node: 'master', store: 'Root', fixed: [OLD, WORKER_CERT], changing: {new: {entry: entry(true), simpleName: 'master.contoso.local'}}}),
     ...serviceRows('master', MASTER_SERVICE),
-    ...storeRows({node: 'worker1', store: 'Root', before: [{...OLD, withKey: false}], added: entry(false), addedName: 'master.contoso.local'}),
+    ...storeRows({node: 'worker1', store: 'Root', fixed: [{...OLD, withKey: false}], changing: {new: {entry: entry(false), simpleName: 'master.contoso.local'}}}),
     ...serviceRows('worker1', WORKER_SERVICE),
   ];
 }
@@ -189,8 +189,8 @@ describe('ssis-master on the fake fleet', () => {
       `worker1: sc.exe query ${WORKER_SERVICE}`,
     ]);
     // And the nodes hold what they held before the session
-    assert.deepEqual(fleet.facts('master'), {binding: 'old', Root: 'before', [MASTER_SERVICE]: 'running'});
-    assert.deepEqual(fleet.facts('worker1'), {Root: 'before', [WORKER_SERVICE]: 'running'});
+    assert.deepEqual(fleet.facts('master'), {binding: 'old', Root: 'none', [MASTER_SERVICE]: 'running', 'key:new': 'none'});
+    assert.deepEqual(fleet.facts('worker1'), {Root: 'none', [WORKER_SERVICE]: 'running'});
     assert.equal(settingOf(fleet, 'master', MASTER_SETTINGS, 'SSLCertThumbprint'), OLD.thumbprint);
     assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), OLD.thumbprint);
     r.close();

@@ -25,6 +25,8 @@ export interface ToolRow {
   readonly exitCode?: number;
   /** Facts the command leaves on the node. */
   readonly then?: Readonly<Facts>;
+  /** Files the command leaves on the node (Export-PfxCertificate's PFX), by path. */
+  readonly writes?: Readonly<Record<string, Buffer>>;
 }
 
 export interface RanCommand {
@@ -170,6 +172,7 @@ export class FakeFleet implements Fleet {
       throw new Error(`fake fleet: ${what}`);
     }
     Object.assign(facts, row.then);
+    for (const [path, data] of Object.entries(row.writes ?? {})) this.#hosts.get(node)!.files.set(path.toLowerCase(), Buffer.from(data));
     return {exitCode: row.exitCode ?? 0, stdout: row.stdout ?? '', stderr: row.stderr ?? '', durationMs: 1};
   }
 

@@ -100,6 +100,30 @@ export function certutilDeleted(store: string, entry: StoreEntry, index: number)
   );
 }
 
+// ---- winhttpcertcfg ----
+
+const GRANT_SAMPLE = fixture('winhttpcertcfg-grant.txt');
+const GRANTED_SAMPLE = fixture('winhttpcertcfg-already-granted.txt');
+const SAMPLE_SUBJECT = 'CN=MEVANS-Z620.healinx.inside';
+const SAMPLE_ACCOUNT = 'NT AUTHORITY\\NETWORK SERVICE';
+const BANNER = GRANT_SAMPLE.slice(0, GRANT_SAMPLE.indexOf('Matching certificate:'));
+export const WINHTTP_CERT_NOT_FOUND = crlf(fixture('winhttpcertcfg-error-cert-not-found.txt'));
+
+/** `winhttpcertcfg -g`: granted now, or (the second sample) granted before. */
+export function winhttpGranted(subject: string, account: string, already: boolean): string {
+  return crlf(fill(fill(already ? GRANTED_SAMPLE : GRANT_SAMPLE, SAMPLE_SUBJECT, subject), SAMPLE_ACCOUNT, account));
+}
+
+/** `winhttpcertcfg -l`: the accounts with access (no sample: the strings of the tool's C source, SOURCES.md §3.3). */
+export function winhttpAccessList(subject: string, accounts: readonly string[]): string {
+  return crlf(`${BANNER}Matching certificate:\n${subject}\n\nAdditional accounts and groups with access to the private key include:\n\n${accounts.map((a) => `    ${a}\n`).join('')}\n`);
+}
+
+/** `winhttpcertcfg -r` removing an account's access (the C source's string). */
+export function winhttpRemoved(subject: string, account: string): string {
+  return crlf(`${BANNER}Matching certificate:\n${subject}\n\nRemoving private key access for account:\n    ${account}\n\n`);
+}
+
 // ---- sc.exe ----
 
 const SC_STATES = {running: [4, 'RUNNING'], stopped: [1, 'STOPPED'], 'stop-pending': [3, 'STOP_PENDING'], 'start-pending': [2, 'START_PENDING']} as const;
@@ -119,6 +143,23 @@ SERVICE_NAME: ${name}
         CHECKPOINT         : 0x0
         WAIT_HINT          : 0x0
 ${pidLines}`);
+}
+
+/** `sc.exe qc NAME`: the service's configuration, run as `account`. */
+export function scConfig(name: string, displayName: string, binary: string, account: string): string {
+  return crlf(`[SC] QueryServiceConfig SUCCESS
+
+SERVICE_NAME: ${name}
+        TYPE               : 10  WIN32_OWN_PROCESS
+        START_TYPE         : 2   AUTO_START
+        ERROR_CONTROL      : 1   NORMAL
+        BINARY_PATH_NAME   : "${binary}"
+        LOAD_ORDER_GROUP   :
+        TAG                : 0
+        DISPLAY_NAME       : ${displayName}
+        DEPENDENCIES       :
+        SERVICE_START_NAME : ${account}
+`);
 }
 
 /** `[SC] OP FAILED CODE:` with its message, as sc.exe prints an error (its exit code is CODE). */
