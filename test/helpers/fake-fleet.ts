@@ -25,6 +25,8 @@ export interface ToolRow {
   readonly exitCode?: number;
   /** Facts the command leaves on the node. */
   readonly then?: Readonly<Facts>;
+  /** Facts the command leaves on other nodes, by node: a change the pool replicates (a Lync global setting). */
+  readonly thenOn?: Readonly<Record<string, Readonly<Facts>>>;
   /** Files the command leaves on the node (Export-PfxCertificate's PFX), by path. */
   readonly writes?: Readonly<Record<string, Buffer>>;
 }
@@ -130,7 +132,9 @@ export class FakeFleet implements Fleet {
   /** Rows that depend on what prepare made (the new certificate's thumbprint) come after it. Earlier rows win. */
   addRows(rows: readonly ToolRow[]): void {
     for (const row of rows) {
-      if (!this.#facts.has(row.node)) throw new Error(`fake fleet: a row names node "${row.node}", which is not in the fleet`);
+      for (const node of [row.node, ...Object.keys(row.thenOn ?? {})]) {
+        if (!this.#facts.has(node)) throw new Error(`fake fleet: a row names node "${node}", which is not in the fleet`);
+      }
       this.#rows.push(row);
     }
   }
@@ -172,6 +176,7 @@ export class FakeFleet implements Fleet {
       throw new Error(`fake fleet: ${what}`);
     }
     Object.assign(facts, row.then);
+    for (const [other, changed] of Object.entries(row.thenOn ?? {})) Object.assign(this.#facts.get(other)!, changed);
     for (const [path, data] of Object.entries(row.writes ?? {})) this.#hosts.get(node)!.files.set(path.toLowerCase(), Buffer.from(data));
     return {exitCode: row.exitCode ?? 0, stdout: row.stdout ?? '', stderr: row.stderr ?? '', durationMs: 1};
   }

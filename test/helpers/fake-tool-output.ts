@@ -173,3 +173,37 @@ export function scFailed(op: string, code: number, message: string): string {
 export function settingsFile(values: Readonly<Record<string, string | number | boolean>>): Buffer {
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf(JSON.stringify(values, null, 2)), 'utf8')]);
 }
+
+// ---- Windows PowerShell 5.1 ConvertTo-Json ----
+
+/** A [DateTime] property, as 5.1 serialises it. */
+export class JsonDate {
+  constructor(readonly date: Date) {}
+}
+
+type PsValue = string | number | boolean | null | JsonDate | readonly PsValue[] | {readonly [key: string]: PsValue};
+
+/**
+ * `… | ConvertTo-Json` as Windows PowerShell 5.1 prints it (docs/TOOL-OUTPUT.md; no captured sample): two spaces after
+ * each colon, a nested value's members four columns right of its opening bracket, the closing bracket under it.
+ */
+export function convertToJson(value: PsValue): string {
+  return crlf(`${render(value, 0)}\n`);
+}
+
+function render(value: PsValue, column: number): string {
+  if (value === null) return 'null';
+  if (value instanceof JsonDate) return `"\\/Date(${value.date.getTime()})\\/"`;
+  if (typeof value !== 'object') return JSON.stringify(value);
+  const pad = ' '.repeat(column);
+  const inner = ' '.repeat(column + 4);
+  if (Array.isArray(value)) {
+    if (!value.length) return `[\n\n${pad}]`;
+    return `[\n${value.map((item: PsValue) => `${inner}${render(item, column + 4)}`).join(',\n')}\n${pad}]`;
+  }
+  const members = Object.entries(value as Record<string, PsValue>).map(([key, member]) => {
+    const lead = `${inner}${JSON.stringify(key)}:  `;
+    return `${lead}${render(member, lead.length)}`;
+  });
+  return `{\n${members.join(',\n')}\n${pad}}`;
+}
