@@ -160,6 +160,11 @@ export class FakeFleet implements Fleet {
     return this.#hosts.get(node)?.files.get(path.toLowerCase());
   }
 
+  /** The paths of the files on a node (lower-cased: Windows paths are case-insensitive). */
+  paths(node: string): string[] {
+    return [...(this.#hosts.get(node)?.files.keys() ?? [])];
+  }
+
   /** The commands run so far as `node: program args…` lines (see describeCommand). */
   commandLines(from = 0): string[] {
     return this.commands.slice(from).map(describeCommand);
