@@ -4,16 +4,16 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {createSelfSigned, type MadeCert} from '../../src/certs/index.ts';
-import type {NodeInfo} from '../../src/hosts/host.ts';
 import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf} from '../helpers/fake-run.ts';
-import {JsonDate, certutilStore, convertToJson} from '../helpers/fake-tool-output.ts';
+import {FRONT_ENDS, GET_OAUTH, REPLICATION_STATUS as STATUS, cmdlet, everywhere, myStoreRows, poolRows, psLine, referenceOf, type CertReference} from '../helpers/fake-lync.ts';
+import {JsonDate, convertToJson} from '../helpers/fake-tool-output.ts';
 
-const FRONT_ENDS: readonly NodeInfo[] = [1, 2, 3].map((n) => ({name: `fe${n}`, machineName: `FE${n}`, fqdn: `fe${n}.contoso.com`, ip: `10.0.2.${n}`, roles: ['lync-fe']}));
 const PARAMS = {frontEnd: 'fe1', replicationTimeout: '30'};
+const POOL_NAMES = ['pool01.contoso.com', 'fe1.contoso.com', 'fe2.contoso.com', 'fe3.contoso.com', 'sip.contoso.com'];
 
 // The token issuer in use: a certificate of its own (only its properties are read, never its bytes).
-const S2S = {
+const S2S: CertReference = {
   Issuer: 'CN=s2s.contoso.com',
   NotAfter: new JsonDate(new Date('2027-02-05T16:20:42Z')),
   NotBefore: new JsonDate(new Date('2026-02-05T16:20:42Z')),
@@ -24,59 +24,29 @@ const S2S = {
   EffectiveDate: null,
   PreviousThumbprint: null,
   PreviousNotAfter: null,
+  Use: 'OAuthTokenIssuer',
 };
 
-/** Get-CsCertificate's properties of a certificate certwalk made (its DER is what certutil exports). */
-function reference(made: MadeCert, use: string) {
-  return {
-    Issuer: made.info.subject,
-    NotAfter: new JsonDate(made.info.notAfter),
-    NotBefore: new JsonDate(made.info.notBefore),
-    SerialNumber: '7BE339579B5707493F9FAC54CB5997B4',
-    Subject: made.info.subject,
-    AlternativeNames: ['pool01.contoso.com', 'fe1.contoso.com', 'fe2.contoso.com', 'fe3.contoso.com', 'sip.contoso.com'],
-    Thumbprint: made.info.thumbprint,
-    EffectiveDate: null,
-    PreviousThumbprint: null,
-    PreviousNotAfter: null,
-    Use: use,
-  };
-}
-
-const cmdlet = (name: string) => new RegExp(`^\\$ErrorActionPreference = 'Stop'\\n${name}( |$)`);
-
-/** Each Front End's replica of the global configuration is its fact `oauth`: `s2s` or `default`. */
-function tableFor(made: MadeCert, changedAt: Date): ToolRow[] {
+/** Each Front End's replica is `s2s` or `default` (the Default certificate assigned). */
+function tableFor(made: MadeCert, now: Date): ToolRow[] {
   const thumb = made.info.thumbprint;
-  const everywhere = (oauth: string) => Object.fromEntries(FRONT_ENDS.slice(1).map((fe) => [fe.name, {oauth}]));
-  const exported = `C:\\Windows\\Temp\\certwalk-${thumb}.cer`;
-  const status = FRONT_ENDS.map((fe) => ({UpToDate: true, ReplicaFqdn: fe.fqdn, LastStatusReport: new JsonDate(changedAt), LastUpdateCreation: new JsonDate(changedAt), ProductVersion: '5.0.8308.0'}));
-  const storeEntry = {thumbprint: thumb, subject: made.info.subject, serial: '7be339579b5707493f9fac54cb5997b4', notBefore: '2/5/2026 4:20 PM', notAfter: '2/5/2028 4:20 PM', withKey: true};
   return [
-    {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsCertificate -Type Default'), stdout: convertToJson(reference(made, 'Default'))},
-    {node: 'fe1', command: 'certutil', args: ['-store', 'My'], stdout: certutilStore('My', [storeEntry])},
-    {node: 'fe1', command: 'certutil', args: ['-store', 'My', thumb, exported], stdout: certutilStore('My', [storeEntry]), writes: {[exported]: made.der}},
-    {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsSipDomain'), stdout: convertToJson({Identity: 'contoso.com', Name: 'contoso.com', IsDefault: true})},
-    ...FRONT_ENDS.flatMap((fe): ToolRow[] => [
-      {node: fe.name, command: 'powershell', args: cmdlet('Get-CsCertificate -Type OAuthTokenIssuer'), when: {oauth: 's2s'}, stdout: convertToJson({...S2S, Use: 'OAuthTokenIssuer'})},
-      {node: fe.name, command: 'powershell', args: cmdlet('Get-CsCertificate -Type OAuthTokenIssuer'), when: {oauth: 'default'}, stdout: convertToJson(reference(made, 'OAuthTokenIssuer'))},
-    ]),
-    {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${thumb}'`), when: {oauth: 's2s'}, then: {oauth: 'default'}, thenOn: everywhere('default')},
-    {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${S2S.Thumbprint}'`), when: {oauth: 'default'}, then: {oauth: 's2s'}, thenOn: everywhere('s2s')},
-    {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsManagementStoreReplicationStatus'), stdout: convertToJson(status)},
+    {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsCertificate -Type Default'), stdout: convertToJson(referenceOf(made, 'Default', POOL_NAMES))},
+    ...myStoreRows([made]),
+    ...poolRows({s2s: [S2S], default: [referenceOf(made, 'OAuthTokenIssuer', POOL_NAMES)]}, now),
+    {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${thumb}'`), when: {oauth: 's2s'}, ...everywhere('default')},
+    {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${S2S.Thumbprint}'`), when: {oauth: 'default'}, ...everywhere('s2s')},
   ];
 }
 
 async function prepared() {
-  const made = await createSelfSigned({commonNames: ['pool01.contoso.com'], dnsNames: ['pool01.contoso.com', 'fe1.contoso.com', 'fe2.contoso.com', 'fe3.contoso.com', 'sip.contoso.com'], keyBits: 2048, validDays: 730});
+  const made = await createSelfSigned({commonNames: ['pool01.contoso.com'], dnsNames: POOL_NAMES, keyBits: 2048, validDays: 730});
   const fleet = new FakeFleet(FRONT_ENDS.map((info) => ({info, facts: {oauth: 's2s'}})), tableFor(made, new Date()));
   const value = await prepareOn(fleet, 'lync-assign-default', PARAMS);
   return {fleet, value, made, ranInPrepare: fleet.commandLines()};
 }
 
-const GET_OAUTH = (node: string) => `${node}: powershell $ErrorActionPreference = 'Stop'; Get-CsCertificate -Type OAuthTokenIssuer | Select-Object * | ConvertTo-Json -Depth 3`;
-const STATUS = "fe1: powershell $ErrorActionPreference = 'Stop'; Get-CsManagementStoreReplicationStatus | Select-Object * | ConvertTo-Json -Depth 3";
-const SET = (thumb: string) => `fe1: powershell $ErrorActionPreference = 'Stop'; Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${thumb}'`;
+const SET = (thumb: string) => psLine('fe1', `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${thumb}'`);
 
 describe('lync-assign-default on the fake fleet', () => {
   test('main path: Set-CsCertificate with the Default thumbprint read at prepare, then every Front End read until it has it', async () => {
