@@ -50,7 +50,7 @@ export function referenceOf(made: MadeCert, use: string, alternativeNames: reado
 /** The certificate in fe1's LocalMachine\My with its key, as certutil lists it. */
 export function storeEntryOf(made: MadeCert): StoreEntry {
   const day = (d: Date) => `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} 4:20 PM`;
-  return {thumbprint: made.info.thumbprint, subject: made.info.subject, serial: made.info.serialNumber, notBefore: day(made.info.notBefore), notAfter: day(made.info.notAfter), withKey: true};
+  return {thumbprint: made.info.thumbprint, subject: made.info.subject, serial: made.info.serialNumber, notBefore: day(made.info.notBefore), notAfter: day(made.info.notAfter), withKey: true, exportable: true};
 }
 
 /** fe1's My holding `certs`, listed and exported one at a time (`certutil -store My THUMB FILE` writes its DER). */

@@ -55,6 +55,8 @@ export interface StoreEntry {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly withKey: boolean;
+  /** The sample's key is not exportable; an exportable one prints no such line. */
+  readonly exportable?: boolean;
 }
 
 const STORE_NAMES: Readonly<Record<string, string>> = {My: 'My "Personal"', Root: 'Root "Trusted Root Certification Authorities"'};
@@ -71,6 +73,7 @@ function certBlock(entry: StoreEntry, keyLines: boolean): string {
   block = fill(block, '8/2/2026 11:16 PM', entry.notBefore);
   block = fill(block, '8/2/2027 11:16 PM', entry.notAfter);
   block = fill(block, 'e6cc21e72b8357bd5a0990db7ded3421f3f8b9aa', entry.thumbprint.toLowerCase());
+  if (entry.exportable) block = fill(block, 'Private key is NOT exportable\n', '');
   const keyAt = block.indexOf('  Key Container');
   if (!keyLines) return block.slice(0, keyAt).trimEnd();
   return entry.withKey ? block : `${block.slice(0, keyAt)}${NO_KEY}`;
