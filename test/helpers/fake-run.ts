@@ -20,7 +20,8 @@ export async function prepareOn(fleet: FakeFleet, procedure: string, params: Rea
   return result.value;
 }
 
-export function runnerOn(fleet: FakeFleet, procedure: string, params: Readonly<Record<string, string>>, prepared: Prepared): ProcedureRunner {
+/** Every confirmation is given up front unless `autoConfirmAll: false` (a test then answers each prompt). */
+export function runnerOn(fleet: FakeFleet, procedure: string, params: Readonly<Record<string, string>>, prepared: Prepared, options: {autoConfirmAll?: boolean} = {}): ProcedureRunner {
   // The journals of every run of a file share a state folder: an undo looks there for later sessions on its node.
   const home = tempDir('certwalk-fast-');
   const id = `${procedure}-${Math.random().toString(36).slice(2, 8)}`;
@@ -33,7 +34,7 @@ export function runnerOn(fleet: FakeFleet, procedure: string, params: Readonly<R
     journalPath: join(home, 'journals', `${id}.jsonl`),
     transcriptPath: join(home, 'transcripts', `${id}.log`),
     sessionId: id,
-    autoConfirmAll: true,
+    autoConfirmAll: options.autoConfirmAll ?? true,
   });
 }
 
