@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {describe, test} from 'node:test';
 import type {NodeInfo} from '../../src/hosts/host.ts';
-import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
+import {FakeFleet, type FileFault, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
 import {keyAccessRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
-import {scConfig, settingsFile, type StoreEntry} from '../helpers/fake-tool-output.ts';
+import {certutilStore, scConfig, scFailed, settingsFile, type StoreEntry} from '../helpers/fake-tool-output.ts';
 
 const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
 const SERVICE = 'SSISScaleOutWorker140';
@@ -31,9 +31,12 @@ interface NewCert {
   readonly subject: string;
 }
 
+/** The new certificate as certutil lists it in My (with its key). */
+const newEntry = (newCert: NewCert): StoreEntry => ({thumbprint: newCert.thumbprint, subject: newCert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey: true});
+
 /** The worker's My and the key access rows for its old certificate and (once prepare made it) the new one. */
 function workerMyRows(newCert: NewCert, keptPfx: Buffer): ToolRow[] {
-  const entry: StoreEntry = {thumbprint: newCert.thumbprint, subject: newCert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey: true};
+  const entry = newEntry(newCert);
   return [
     ...storeRows({node: 'worker1', store: 'My', fixed: [], changing: {old: {entry: OLD, simpleName: 'WORKER1', pfx: keptPfx}, new: {entry, simpleName: 'WORKER1'}}}),
     ...keyAccessRows({node: 'worker1', store: 'My', search: 'WORKER1', account: ACCOUNT, baseAccounts: ['BUILTIN\\Administrators', 'NT AUTHORITY\\SYSTEM'], subject: SUBJECT, names: ['old', 'new']}),
@@ -195,13 +198,57 @@ interface FailureCase {
   readonly name: string;
   readonly step: string;
   readonly phase: 'capture' | 'do';
-  readonly rows: (thumb: string) => ToolRow[];
+  readonly rows?: (cert: NewCert) => ToolRow[];
+  readonly fileFault?: FileFault;
   readonly error: RegExp;
   /** The last command that ran: nothing after it. */
   readonly last: (thumb: string) => string | RegExp;
 }
 
+const DENIED = (store: string, verb: string) => `${store === 'My' ? 'My "Personal"' : 'Root "Trusted Root Certification Authorities"'}\r\nCertUtil: -${verb} command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)\r\nCertUtil: Access is denied.\r\n`;
+
 const FAILURES: readonly FailureCase[] = [
+  {
+    name: 'Import-PfxCertificate refuses the PFX',
+    step: 'worker1.import-cert',
+    phase: 'do',
+    rows: () => [{node: 'worker1', command: 'powershell', args: /Import-PfxCertificate/, stderr: 'Import-PfxCertificate : The specified network password is not correct. (Exception from HRESULT: 0x80070056)\r\n    + FullyQualifiedErrorId : System.ComponentModel.Win32Exception,Microsoft.CertificateServices.Commands.ImportPfxCertificate\r\n \r\n', exitCode: 1}],
+    error: /The specified network password is not correct/,
+    last: () => /^worker1: powershell .*Import-PfxCertificate/,
+  },
+  {
+    name: "the worker's Root refuses the public part",
+    step: 'worker1.root',
+    phase: 'do',
+    rows: (cert) => [{node: 'worker1', command: 'certutil', args: ['-addstore', 'Root', `C:\\Windows\\Temp\\certwalk-${cert.thumbprint}.cer`], stdout: DENIED('Root', 'addstore'), exitCode: 5}],
+    error: /Access is denied/,
+    last: (thumb) => `worker1: certutil -addstore Root C:\\Windows\\Temp\\certwalk-${thumb}.cer`,
+  },
+  {
+    // Someone deleted the old certificate between the plan and the run: refused before the export, nothing deleted.
+    name: 'the old certificate is gone since the plan',
+    step: 'worker1.delete-old',
+    phase: 'capture',
+    rows: (cert) => [{node: 'worker1', command: 'certutil', args: ['-store', 'My'], when: {My: 'old+new'}, stdout: certutilStore('My', [newEntry(cert)])}],
+    error: new RegExp(`the old certificate ${OLD.thumbprint} is no longer in LocalMachine\\\\My on worker1; there is nothing to delete`),
+    last: () => 'worker1: certutil -store My',
+  },
+  {
+    name: 'WorkerSettings.config cannot be written',
+    step: 'worker1.settings',
+    phase: 'do',
+    fileFault: {node: 'worker1', op: 'writeFile', path: /WorkerSettings\.config$/i, message: 'EACCES: permission denied, open WorkerSettings.config'},
+    error: /EACCES/,
+    last: () => 'worker1: winhttpcertcfg -l -c LOCAL_MACHINE\\My -s WORKER1',
+  },
+  {
+    name: 'sc stop fails with 1061',
+    step: 'worker1.restart',
+    phase: 'do',
+    rows: () => [{node: 'worker1', command: 'sc.exe', args: ['stop', SERVICE], stdout: scFailed('ControlService', 1061, 'The service cannot accept control messages at this time.'), exitCode: 1061}],
+    error: /1061/,
+    last: () => `worker1: sc.exe stop ${SERVICE}`,
+  },
   {
     // A key that may not leave the node cannot be kept: refused before anything is deleted.
     name: 'the old key is not exportable',
@@ -247,11 +294,11 @@ const FAILURES: readonly FailureCase[] = [
     name: 'the master refuses the trust',
     step: 'master.trust-worker1',
     phase: 'do',
-    rows: (thumb) => [
+    rows: (cert) => [
       {
         node: 'master',
         command: 'certutil',
-        args: ['-addstore', 'Root', `C:\\Windows\\Temp\\certwalk-${thumb}.cer`],
+        args: ['-addstore', 'Root', `C:\\Windows\\Temp\\certwalk-${cert.thumbprint}.cer`],
         stdout: 'Root "Trusted Root Certification Authorities"\r\nCertUtil: -addstore command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)\r\nCertUtil: Access is denied.\r\n',
         exitCode: 5,
       },
@@ -266,7 +313,8 @@ describe('ssis-worker on the fake fleet: a failure at each step', () => {
     test(`${c.name}: ${c.step} fails in ${c.phase}, nothing after it runs`, async () => {
       // Given the main path's table with one command failing
       const {fleet, value, cert} = await prepared();
-      fleet.override(c.rows(cert.thumbprint));
+      fleet.override(c.rows?.(cert) ?? []);
+      if (c.fileFault) fleet.addFileFault(c.fileFault);
 
       // When the procedure runs
       const r = runnerOn(fleet, 'ssis-worker', PARAMS, value);
