@@ -10,8 +10,9 @@ import type {FakeFleet} from './fake-fleet.ts';
 import {tempDir} from './temp.ts';
 
 // The runner seals a session's secrets and a deleted certificate's PFX under the state directory, and an undo reads
-// the journals there for later sessions on its node: this file's runs get their own, not the user's.
-process.env.XDG_STATE_HOME = tempDir('certwalk-fast-state-');
+// the journals there for later sessions on its node: this file's runs get their own, not the user's (CERTWALK_HOME
+// decides before any platform default, src/runner/paths.ts).
+process.env.CERTWALK_HOME = tempDir('certwalk-fast-home-');
 
 /** Runs the procedure's prepare on the fleet; a refusal fails the test with its errors. */
 export async function prepareOn(fleet: FakeFleet, procedure: string, params: Readonly<Record<string, string>>): Promise<Prepared> {
