@@ -124,6 +124,13 @@ describe('ssis-master on the fake fleet', () => {
       assert.equal(status.kind, 'done', step.info.id);
       assert.ok(status.checks.length > 0 && status.checks.every((c) => c.ok), `${step.info.id}: ${JSON.stringify(status.checks)}`);
     }
+    // And the new binding was read back field by field: the new hash with the captured appid and store
+    const added = statusOf(r, 'master.add-binding');
+    assert.equal(added.kind, 'done');
+    assert.deepEqual(
+      added.checks.slice(0, 3).map((c) => [c.what, c.observed]),
+      [['certificate hash', cert.thumbprint], ['application id', SSIS_BINDING.appId], ['certificate store', 'Root']],
+    );
     // And the rows say what changed, from what
     const changes = r.snapshot.state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
     assert.deepEqual(
@@ -212,7 +219,7 @@ const IMPORT_FAILED = [
 interface FailureCase {
   readonly name: string;
   readonly step: string;
-  readonly phase: 'capture' | 'do';
+  readonly phase: 'capture' | 'do' | 'verify';
   /** The failing answer, placed before the main path's rows. */
   readonly rows?: (thumb: string) => ToolRow[];
   readonly fileFault?: FileFault;
@@ -246,6 +253,15 @@ const FAILURES: readonly FailureCase[] = [
     rows: () => [{node: 'master', command: 'netsh', args: /^http add sslcert /, stdout: NETSH_ADD_FAILED_1312, exitCode: 1}],
     error: /1312/,
     last: (thumb) => new RegExp(`^master: netsh http add sslcert ipport=0\\.0\\.0\\.0:8391 certhash=${thumb.toLowerCase()} `),
+  },
+  {
+    // netsh says it added the binding, but http.sys lists none: the read-back catches what the exit code did not.
+    name: 'the added binding is not there when read back',
+    step: 'master.add-binding',
+    phase: 'verify',
+    rows: () => [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], when: {binding: 'new'}, stdout: netshShow([OTHER_BINDING])}],
+    error: /certificate hash: expected [0-9A-F]{40}, observed \(no binding\)/,
+    last: () => 'master: netsh http show sslcert',
   },
   {
     name: 'MasterSettings.config cannot be written',
