@@ -202,6 +202,35 @@ describe('ssis-master on the fake fleet', () => {
     assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), OLD.thumbprint);
     r.close();
   });
+
+  test('rollback after someone edited MasterSettings.config: that undo is a conflict naming both values, the master is not restarted on it', async () => {
+    // Given a completed run, then the setting changed by hand
+    const {fleet, value, cert} = await prepared();
+    const r = runnerOn(fleet, 'ssis-master', PARAMS, value);
+    await send(r, {type: 'start'});
+    assertPhase(r, fleet, 'completed');
+    const byHand = 'AB'.repeat(20);
+    const host = await fleet.host('master');
+    await host.writeFile(MASTER_SETTINGS, Buffer.from(fleet.file('master', MASTER_SETTINGS)!.toString('utf8').replace(cert.thumbprint, byHand), 'utf8'));
+    const ranBefore = fleet.commands.length;
+
+    // When it is rolled back
+    await send(r, {type: 'rollback-requested'});
+
+    // Then the settings undo changed nothing and says why; the restart's undo refuses to restart on that file
+    assertPhase(r, fleet, 'rollback-failed');
+    const settings = statusOf(r, 'master.settings');
+    assert.equal(settings.kind, 'undo-failed');
+    assert.equal(settings.kind === 'undo-failed' && settings.conflict, true);
+    assert.match(settings.kind === 'undo-failed' ? settings.error : '', new RegExp(`${byHand}.*${cert.thumbprint}|${cert.thumbprint}.*${byHand}`));
+    assert.equal(settingOf(fleet, 'master', MASTER_SETTINGS, 'SSLCertThumbprint'), byHand);
+    assert.equal(statusOf(r, 'master.restart').kind, 'undo-failed');
+    assert.deepEqual(fleet.commandLines(ranBefore).filter((line) => line.startsWith('master: sc.exe')), []);
+    // And the binding and the worker were still put back
+    assert.equal(fleet.facts('master').binding, 'old');
+    assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), OLD.thumbprint);
+    r.close();
+  });
 });
 
 // A PowerShell terminating error as Windows PowerShell 5.1 prints it (docs/TOOL-OUTPUT.md), exit code 1.
