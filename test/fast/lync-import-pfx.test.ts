@@ -29,14 +29,20 @@ const CURRENT: CertReference = {
 const IMPORT = `$password = [Console]::In.ReadLine(); Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path '${PFX_PATH}' -Password $password`;
 const SET_BACK = `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${CURRENT.Thumbprint}'`;
 
+// A password of this run only: the tests look for it in every command line certwalk ran.
+const PASSWORD = randomBytes(12).toString('base64url');
+// One certificate and PFX per file, each test on a fresh fleet: an RSA key and a PFX take a few hundred milliseconds each.
+const MADE = createSelfSigned({commonNames: ['s2s-2027.contoso.com'], dnsNames: ['s2s-2027.contoso.com'], keyBits: 2048, validDays: 730});
+const PFX = MADE.then((made) => toPfx(made, PASSWORD));
+
 async function prepared() {
-  const made = await createSelfSigned({commonNames: ['s2s-2027.contoso.com'], dnsNames: ['s2s-2027.contoso.com'], keyBits: 2048, validDays: 730});
-  // A password of this run only: the test then looks for it in every command line certwalk ran.
-  const password = randomBytes(12).toString('base64url');
+  const made = await MADE;
+  const pfx = await PFX;
+  const password = PASSWORD;
   // Imported without -Roll it is current at once; the previous slot keeps what it held (nothing), as the sandbox models it.
   const imported = referenceOf(made, 'OAuthTokenIssuer', ['s2s-2027.contoso.com']);
   const fleet = new FakeFleet(
-    FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}, ...(info.name === 'fe1' ? {files: {[PFX_PATH]: toPfx(made, password)}} : {})})),
+    FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}, ...(info.name === 'fe1' ? {files: {[PFX_PATH]: pfx}} : {})})),
     [
       ...poolRows({current: [CURRENT], imported: [imported]}, NOW),
       {node: 'fe1', command: 'powershell', args: cmdlet('\\$password = \\[Console\\]::In\\.ReadLine\\(\\)\\nImport-CsCertificate -Identity global -Type OAuthTokenIssuer'), when: {oauth: 'current'}, ...everywhere('imported')},

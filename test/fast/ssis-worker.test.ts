@@ -54,8 +54,8 @@ function tableFor(newCert: NewCert, keptPfx: Buffer): ToolRow[] {
   ];
 }
 
-async function prepared() {
-  const fleet = new FakeFleet([
+function newFleet(): FakeFleet {
+  return new FakeFleet([
     {info: MASTER, facts: {Root: 'none'}},
     {
       info: WORKER,
@@ -63,15 +63,28 @@ async function prepared() {
       files: {[WORKER_SETTINGS]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', MasterHttpsCertThumbprint: MASTER_CERT.thumbprint, WorkerHttpsCertThumbprint: OLD.thumbprint, StoreLocation: 'LocalMachine', StoreName: 'My'})},
     },
   ]);
+}
+
+const KEPT_PFX = randomBytes(96);
+
+/** Prepare's answer and the commands it ran, on a fleet of its own. */
+async function prepareOnce() {
+  const fleet = newFleet();
   // prepare reads the worker before the new certificate exists: rows naming a placeholder answer its reads of My.
-  const keptPfx = randomBytes(96);
-  fleet.addRows([{node: 'worker1', command: 'sc.exe', args: ['qc', SERVICE], stdout: SC_QC}, ...workerMyRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}, keptPfx).filter((row) => row.command !== 'powershell')]);
+  fleet.addRows([{node: 'worker1', command: 'sc.exe', args: ['qc', SERVICE], stdout: SC_QC}, ...workerMyRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}, KEPT_PFX).filter((row) => row.command !== 'powershell')]);
   const value = await prepareOn(fleet, 'ssis-worker', PARAMS);
-  const cert = (value.resolved as unknown as {workers: {cert: NewCert}[]}).workers[0]!.cert;
-  const ranInPrepare = fleet.commandLines();
-  // The rows for the certificate prepare made go first: the placeholder's rows answer nothing any more.
-  fleet.override(tableFor(cert, keptPfx));
-  return {fleet, value, cert, keptPfx, ranInPrepare};
+  return {value, cert: (value.resolved as unknown as {workers: {cert: NewCert}[]}).workers[0]!.cert, ranInPrepare: fleet.commandLines()};
+}
+
+// Prepare makes an RSA key and a PFX, half a second: once per file, and each test runs it on a fresh fleet.
+let preparing: ReturnType<typeof prepareOnce> | undefined;
+
+async function prepared() {
+  preparing ??= prepareOnce();
+  const {value, cert, ranInPrepare} = await preparing;
+  const fleet = newFleet();
+  fleet.addRows(tableFor(cert, KEPT_PFX));
+  return {fleet, value, cert, ranInPrepare};
 }
 
 const setting = (fleet: FakeFleet): unknown => JSON.parse(fleet.file('worker1', WORKER_SETTINGS)!.subarray(3).toString('utf8')).WorkerHttpsCertThumbprint;
@@ -129,7 +142,7 @@ describe('ssis-worker on the fake fleet', () => {
 
     // Then it completes having run exactly these commands, every read-back green
     assertPhase(r, fleet, 'completed');
-    assertCommands(fleet.commandLines(ranInPrepare.length), MAIN_PATH(cert.thumbprint));
+    assertCommands(fleet.commandLines(), MAIN_PATH(cert.thumbprint));
     for (const step of r.snapshot.state.steps) {
       const status = step.status;
       assert.equal(status.kind, 'done', step.info.id);
