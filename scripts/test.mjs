@@ -4,7 +4,7 @@
 // test/fast only. Any other argument filters by path substring, as before layers had names. No argument: everything.
 import {spawnSync} from 'node:child_process';
 import {readdirSync} from 'node:fs';
-import {join} from 'node:path';
+import {join, sep} from 'node:path';
 
 // Folders that hold what tests share, not tests.
 const NOT_LAYERS = new Set(['helpers', 'fixtures']);
@@ -33,7 +33,7 @@ for (let i = 0; i < args.length; i++) {
 const files = readdirSync('test', {recursive: true})
   .map((entry) => join('test', String(entry)))
   .filter((path) => /\.test\.tsx?$/.test(path))
-  .filter((path) => !chosenLayers.length || chosenLayers.some((layer) => path.startsWith(join('test', layer) + '/')))
+  .filter((path) => !chosenLayers.length || chosenLayers.some((layer) => path.startsWith(join('test', layer) + sep)))
   .filter((path) => !filters.length || filters.some((f) => path.includes(f)))
   .sort();
 if (!files.length) {
