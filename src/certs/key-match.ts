@@ -8,7 +8,7 @@ export function keyMatchesCertificate(certPem: string, keyPem: string): boolean 
   try {
     fromKey = createPublicKey(keyPem).export({type: 'spki', format: 'der'});
   } catch (error) {
-    throw new Error(`cannot read the private key: ${(error as Error).message}`);
+    throw new Error(`cannot read the private key: ${(error as Error).message}`, {cause: error});
   }
   return fromCert.equals(fromKey);
 }

@@ -95,7 +95,7 @@ function parseRules(text: string, source: string): FaultRule[] {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${source}: not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${source}: not valid JSON: ${(error as Error).message}`, {cause: error});
   }
   if (!Array.isArray(value)) throw new Error(`${source}: expected an array of fault rules`);
   for (const rule of value) validateRule(rule as FaultRule, source);

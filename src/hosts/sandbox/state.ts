@@ -145,7 +145,7 @@ export async function readManifest(dir: string): Promise<SandboxManifest> {
     text = await readFile(sandboxPaths.manifest(dir), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${dir} is not a certwalk sandbox (no sandbox.json); create one with initSandbox / --init`);
+      throw new Error(`${dir} is not a certwalk sandbox (no sandbox.json); create one with initSandbox / --init`, {cause: error});
     }
     throw error;
   }

@@ -147,7 +147,7 @@ function importPfx(context: ToolContext, {positional, password, force}: Invocati
   const hasModifiers = (s: string | undefined) => s !== undefined && s.split(',').every((m) => IMPORT_MODIFIERS.has(m.trim().toLowerCase()));
   let storeName = 'My';
   let file: string | undefined;
-  let modifiers = '';
+  let modifiers: string;
   if (positional.length === 1 || (positional.length === 2 && hasModifiers(positional[1]))) {
     [file, modifiers = ''] = positional;
   } else {

@@ -166,7 +166,7 @@ function runScript(context: ToolContext, script: string, environment: Powershell
     throw error;
   }
   const session = new Session(context, script.replace(/\r\n?/g, '\n').split('\n'), environment);
-  let exitCode = 0;
+  let exitCode: number;
   let lastFailed = false;
   try {
     for (const statement of statements) {
