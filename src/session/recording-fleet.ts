@@ -1,5 +1,5 @@
 // The fleet a procedure reads through before its session starts (its form's defaults, prepare's checks): every
-// command and its output is kept, to be written at the top of the session's transcript once it starts. Before then
+// command with its output, and every file it reads (a settings file: named, not copied), is kept, to be written at the top of the session's transcript once it starts. Before then
 // nothing is written anywhere: an admin who leaves without running changed nothing, and there is no session to file
 // the reads under.
 import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../hosts/host.ts';
@@ -59,14 +59,9 @@ export class RecordingFleet implements Fleet {
     this.#redactor.add(value);
   }
 
-  /** Every command run so far with its output, secrets masked, in the runner's transcript layout. */
-  reads(): TimedLine[] {
-    return this.#reads.flat().map(({at, text}) => ({at, text: this.#redactor.redact(text)}));
-  }
-
-  /** How many commands ran. */
-  get commandCount(): number {
-    return this.#reads.length;
+  /** Every command (with its output) and file access so far, one entry each, secrets masked, laid out as the runner's transcript lines. */
+  reads(): TimedLine[][] {
+    return this.#reads.map((lines) => lines.map(({at, text}) => ({at, text: this.#redactor.redact(text)})));
   }
 
   #recording(host: Host): Host {
@@ -98,26 +93,38 @@ export class RecordingFleet implements Fleet {
         throw error;
       }
     };
+    // `~` as in the plan: certwalk's own file access, not a command (a remote host runs one underneath).
+    const file = async <T>(what: string, path: string, done: (value: T) => string, access: () => Promise<T>): Promise<T> => {
+      const at = this.#clock();
+      try {
+        const value = await access();
+        this.#reads.push([{at, text: `  ~ [${host.node.name}] ${what} ${path}: ${done(value)}`}]);
+        return value;
+      } catch (error) {
+        this.#reads.push([{at, text: `  ~ [${host.node.name}] ${what} ${path}: failed: ${error instanceof Error ? error.message : String(error)}`}]);
+        throw error;
+      }
+    };
     return {
       node: host.node,
       kind: host.kind,
       tempDir: host.tempDir,
       run,
-      readFile: (path) => host.readFile(path),
-      writeFile: (path, data) => host.writeFile(path, data),
-      createFileExclusive: (path, data) => host.createFileExclusive(path, data),
-      removeFile: (path) => host.removeFile(path),
-      fileExists: (path) => host.fileExists(path),
+      readFile: (path) => file('read', path, (data) => `${data.length} bytes`, () => host.readFile(path)),
+      writeFile: (path, data) => file('write', path, () => `${data.length} bytes`, () => host.writeFile(path, data)),
+      createFileExclusive: (path, data) => file('create', path, (created) => (created ? `${data.length} bytes` : 'already there'), () => host.createFileExclusive(path, data)),
+      removeFile: (path) => file('remove', path, () => 'done', () => host.removeFile(path)),
+      fileExists: (path) => file('look for', path, (found) => (found ? 'there' : 'not there'), () => host.fileExists(path)),
     };
   }
 }
 
 /** The transcript's section for the reads: titled, before the first step, also when nothing was read. */
-export function readsSection(reads: readonly TimedLine[], commands: number, at: number): TimedLine[] {
-  if (!commands) return [{at, text: 'before the session started: no command ran while its parameters were chosen and checked'}];
+export function readsSection(reads: readonly (readonly TimedLine[])[], at: number): TimedLine[] {
+  if (!reads.length) return [{at, text: 'before the session started: nothing was read from the nodes while its parameters were chosen and checked'}];
   return [
-    {at: reads[0]?.at ?? at, text: `before the session started: ${commands} command(s) read the nodes while its parameters were chosen and checked`},
-    ...reads,
+    {at: reads[0]![0]!.at, text: `before the session started: ${reads.length} command(s) and file access(es) while its parameters were chosen and checked`},
+    ...reads.flat(),
     {at, text: 'end of the reads before the session started'},
   ];
 }

@@ -54,7 +54,7 @@ export async function startSession(options: StartOptions): Promise<OpenSession> 
       concurrency: options.concurrency ?? 1,
       onLaneFailure: options.onLaneFailure ?? 'stop',
       onClose: locks.release,
-      prologue: readsSection(draft.reads.reads(), draft.reads.commandCount, Date.now()),
+      prologue: readsSection(draft.reads.reads(), Date.now()),
     });
   } catch (error) {
     await locks.release();
