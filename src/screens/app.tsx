@@ -1,12 +1,12 @@
 // The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
 import {Box, Text, useApp} from 'ink';
 import {KeyboardProvider} from './keyboard.tsx';
-import {useEffect, useState} from 'react';
+import {useEffect, useReducer, useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
 import type {ProcedureSummary} from '../procedures/catalog.ts';
 import type {UnfinishedSession} from '../runner/recovery.ts';
 import type {ScreenRecorder} from '../runner/cast.ts';
-import type {Draft, OpenSession, Planned} from '../session/index.ts';
+import {flow, initialFlow, type Screen} from './app-flow.ts';
 import {Recovery} from './recovery.tsx';
 import {Help} from './help.tsx';
 import {Home} from './home.tsx';
@@ -35,20 +35,6 @@ export interface AppProps {
 /** The session service and the procedures load when one is chosen or continued: the first frame waits for neither. */
 const sessionService = () => import('../session/index.ts');
 
-type Screen =
-  | {readonly name: 'home'; readonly error?: string}
-  | {readonly name: 'recovery'}
-  | {readonly name: 'loading'; readonly message: string}
-  | {
-      readonly name: 'params';
-      readonly draft: Draft;
-      readonly values: Readonly<Record<string, string>>;
-      readonly errors: Readonly<Record<string, string>>;
-      readonly checking: boolean;
-    }
-  | {readonly name: 'plan'; readonly draft: Draft; readonly planned: Planned}
-  | {readonly name: 'run'; readonly title: string; readonly session: OpenSession};
-
 /** Every key of the app goes through one keyboard (keyboard.tsx): one key at a time, each to the screen it was meant for. */
 export function App(props: AppProps) {
   return (
@@ -61,8 +47,7 @@ export function App(props: AppProps) {
 function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit, screenRecorder, unfinished = []}: AppProps) {
   const {exit} = useApp();
   const ui = useUi();
-  const [recoverable, setRecoverable] = useState<readonly UnfinishedSession[]>(unfinished);
-  const [screen, setScreen] = useState<Screen>(unfinished.length ? {name: 'recovery'} : {name: 'home'});
+  const [{screen, recoverable}, dispatch] = useReducer(flow, unfinished, initialFlow);
   const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
   // Home's `t`: past sessions, and the one opened from that list.
   const [pastSessions, setPastSessions] = useState(false);
@@ -95,40 +80,40 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
   };
 
   const choose = (summary: ProcedureSummary) => {
-    setScreen({name: 'loading', message: ui.t('app.reading', {title: ui.procedure(summary).title})});
+    dispatch({type: 'waiting', message: ui.t('app.reading', {title: ui.procedure(summary).title})});
     sessionService()
       .then(({openDraft}) => openDraft(fleet, summary.id))
       .then(
-        (draft) => setScreen({name: 'params', draft, values: draft.form.values, errors: {}, checking: false}),
-        (error: unknown) => setScreen({name: 'home', error: `${ui.procedure(summary).title}: ${(error as Error).message}`}),
+        (draft) => dispatch({type: 'draft-opened', draft}),
+        (error: unknown) => dispatch({type: 'home', error: `${ui.procedure(summary).title}: ${(error as Error).message}`}),
       );
   };
 
   const submit = (s: Extract<Screen, {name: 'params'}>) => {
-    setScreen({...s, checking: true, errors: {}});
+    dispatch({type: 'submitted'});
     s.draft.prepare(s.values).then(
-      (result) => setScreen(result.ok ? {name: 'plan', draft: s.draft, planned: result.value} : {...s, checking: false, errors: result.errors}),
-      (error: unknown) => setScreen({...s, checking: false, errors: {_: (error as Error).message}}),
+      (result) => dispatch({type: 'checked', result}),
+      (error: unknown) => dispatch({type: 'check-failed', error: (error as Error).message}),
     );
   };
 
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
-    setScreen({name: 'loading', message: ui.t('app.locking')});
+    dispatch({type: 'waiting', message: ui.t('app.locking')});
     sessionService()
       .then(({startSession}) => startSession({draft: s.draft, planned: s.planned, autoConfirmAll: false, concurrency, onLaneFailure, transcriptDir, ...(screenRecorder ? {screen: screenRecorder} : {})}))
       .then(
         (session) => {
-          setScreen({name: 'run', title: ui.procedure(s.draft.definition).title, session});
+          dispatch({type: 'session-opened', title: ui.procedure(s.draft.definition).title, session});
           session.runner.dispatch({type: 'start', at: session.runner.now()});
         },
-        (error: unknown) => setScreen({name: 'home', error: ui.t('app.nothingChanged', {error: (error as Error).message})}),
+        (error: unknown) => dispatch({type: 'home', error: ui.t('app.nothingChanged', {error: (error as Error).message})}),
       );
   };
 
   // An unfinished session continues in the Run screen: its in-flight steps marked interrupted, e resumes, r rolls back.
   const continueUnfinished = (unfinishedSession: UnfinishedSession) => {
     const {journal, read} = unfinishedSession;
-    setScreen({name: 'loading', message: ui.t('app.locking')});
+    dispatch({type: 'waiting', message: ui.t('app.locking')});
     sessionService()
       .then(async ({continueSession, sessionSecrets, trustSession}) => {
         // Refused (another fleet, another procedure, no step recorded) before any lock is taken: Home shows why.
@@ -142,10 +127,9 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
           const {runner} = session;
           // Killed before its first step: it starts now (its destructive steps still ask).
           if (runner.snapshot.state.phase === 'idle') runner.dispatch({type: 'start', at: runner.now()});
-          setRecoverable(recoverable.filter((s) => s !== unfinishedSession));
-          setScreen({name: 'run', title: ui.procedure({id: runner.header.procedure, title: runner.header.title}).title, session});
+          dispatch({type: 'session-opened', title: ui.procedure({id: runner.header.procedure, title: runner.header.title}).title, session, recovered: unfinishedSession});
         },
-        (error: unknown) => setScreen({name: 'home', error: (error as Error).message}),
+        (error: unknown) => dispatch({type: 'home', error: (error as Error).message}),
       );
   };
 
@@ -160,7 +144,7 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
         <Recovery
           sessions={recoverable}
           onOpen={continueUnfinished}
-          onSkip={() => setScreen({name: 'home'})}
+          onSkip={() => dispatch({type: 'home'})}
           onHelp={help}
           onQuit={() => quit(0)}
           active={active}
@@ -184,9 +168,9 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
           errors={screen.errors}
           checking={screen.checking}
           active={active}
-          onChange={(key, value) => setScreen({...screen, values: {...screen.values, [key]: value}, errors: {}})}
+          onChange={(key, value) => dispatch({type: 'edited', key, value})}
           onSubmit={() => submit(screen)}
-          onBack={() => setScreen({name: 'home'})}
+          onBack={() => dispatch({type: 'back'})}
           onHelp={help}
           onQuit={() => quit(0)}
         />
@@ -200,7 +184,7 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
           summary={screen.draft.definition.describe(screen.planned.prepared.resolved)}
           active={active}
           onStart={() => start(screen)}
-          onBack={() => setScreen({name: 'params', draft: screen.draft, values: screen.planned.params, errors: {}, checking: false})}
+          onBack={() => dispatch({type: 'back'})}
           onHelp={help}
           onQuit={() => quit(0)}
         />
@@ -213,7 +197,7 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
           active={active}
           onHome={() => {
             void screen.session.close();
-            setScreen({name: 'home'});
+            dispatch({type: 'home'});
           }}
           onQuit={() => quit(0)}
           onHelp={help}
