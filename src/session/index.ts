@@ -4,4 +4,3 @@ export {openDraft, type Draft, type Planned} from './draft.ts';
 export {startSession, type StartOptions} from './start.ts';
 export {continueSession, sessionSecrets, trustSession, type ContinueOptions, type TrustedJournal} from './continue.ts';
 export type {OpenSession} from './open-session.ts';
-export {sessionPaths, type SessionPaths} from './paths.ts';
