@@ -1,4 +1,5 @@
-// The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
+// The app: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays. Which screen
+// shows is app-flow.ts's; sessions are the session service's (src/session); this file calls one and renders the other.
 import {Box, Text, useApp} from 'ink';
 import {KeyboardProvider} from './keyboard.tsx';
 import {useEffect, useReducer, useState} from 'react';
