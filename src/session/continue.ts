@@ -53,13 +53,8 @@ export async function continueSession(fleet: Fleet, trustedJournal: TrustedJourn
   const {journal, read} = trustedJournal;
   const {header} = read;
   const locks = await lockSession(fleet, header.procedure, header.sessionId, journal, header.steps.map((step) => step.node));
-  let runner: ProcedureRunner;
-  try {
-    runner = runnerFromJournal({...options, journal, read, fleet, onClose: locks.release});
-  } catch (error) {
-    await locks.release();
-    throw error;
-  }
+  // Not released should this throw: the session is still unfinished on its nodes, and release() would free them.
+  const runner = runnerFromJournal({...options, journal, read, fleet, onClose: locks.release});
   if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
   return openSession(runner, options.screen, `certwalk ${header.procedure} ${header.sessionId} (continued)`);
 }
