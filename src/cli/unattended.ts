@@ -11,22 +11,21 @@ import {changeRows, isTerminal, openWindows, releasesLocks, rollbackOrder} from 
 import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
 import {closest} from './suggest.ts';
-import {openSecrets} from '../runner/sealed-secrets.ts';
-import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
-import {heldLocks, NodeLockedError, type HeldLocks, type LockHolder} from '../runner/node-locks.ts';
+import {describeSession, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
+import {heldLocks, NodeLockedError, type LockHolder} from '../runner/node-locks.ts';
 import {JournalRefused, readJournal} from '../runner/journal.ts';
 import {hostname} from 'node:os';
 import {resolve as resolvePath} from 'node:path';
-import {trustJournal} from '../runner/journal-trust.ts';
-import {lockSession, newRunner, runnerFromJournal, sessionPaths} from './session.ts';
+import {continueSession, openDraft, sessionSecrets, startSession, trustSession, type Draft, type OpenSession, type Planned, type TrustedJournal} from '../session/index.ts';
 
 export interface Out {
   log(line: string): void;
   error(line: string): void;
 }
 
-export async function resolveParams(definition: ProcedureDefinition, fleet: Fleet, overrides: Record<string, string>, out: Out) {
-  const form = await definition.form(fleet);
+/** The draft's parameters: its form's defaults, the values given, the secrets asked for; checked by prepare. */
+export async function resolveParams(draft: Draft, overrides: Record<string, string>, out: Out): Promise<Planned | null> {
+  const {definition, form} = draft;
   const known = new Set(form.specs.map((s) => s.key));
   const canonical = new Map(form.specs.flatMap((s) => (s.aliases ?? []).map((alias) => [alias, s.key] as const)));
   const unknown = Object.keys(overrides).filter((k) => !known.has(k) && !canonical.has(k));
@@ -52,15 +51,14 @@ export async function resolveParams(definition: ProcedureDefinition, fleet: Flee
     if (fromEnv !== undefined && fromEnv !== '') given[spec.key] = fromEnv;
     else if (process.stdin.isTTY) given[spec.key] = await promptSecret(`${spec.label}: `);
   }
-  const params = {...form.values, ...given};
-  const prepared = await definition.prepare(fleet, params);
-  if (!prepared.ok) {
+  const planned = await draft.prepare({...form.values, ...given});
+  if (!planned.ok) {
     out.error(`${definition.id}: the parameters were refused; nothing was changed:`);
-    for (const [key, message] of Object.entries(prepared.errors)) out.error(`  ${key}: ${message}`);
-    for (const lock of await heldLocks(fleet)) out.error(`note: ${lock.message}`);
+    for (const [key, message] of Object.entries(planned.errors)) out.error(`  ${key}: ${message}`);
+    for (const lock of await heldLocks(draft.fleet)) out.error(`note: ${lock.message}`);
     return null;
   }
-  return {params, prepared: prepared.value};
+  return planned.value;
 }
 
 /**
@@ -87,11 +85,12 @@ export function formatPlan(steps: readonly StepDefinition[]): string[] {
 }
 
 export async function planCommand(definition: ProcedureDefinition, fleet: Fleet, overrides: Record<string, string>, out: Out): Promise<number> {
-  const resolved = await resolveParams(definition, fleet, overrides, out);
+  const draft = await openDraft(fleet, definition);
+  const resolved = await resolveParams(draft, overrides, out);
   if (!resolved) return 2;
-  const steps = definition.steps(resolved.prepared.resolved, resolved.prepared.secrets);
+  const {steps} = resolved;
   out.log(`${definition.title}`);
-  const secretKeys = new Set((await definition.form(fleet)).specs.filter((s) => s.secret).map((s) => s.key));
+  const secretKeys = new Set(draft.form.specs.filter((s) => s.secret).map((s) => s.key));
   out.log(`parameters: ${Object.entries(resolved.params).map(([k, v]) => `${k}=${secretKeys.has(k) && v ? '********' : v}`).join(' ')}`);
   for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
   if (resolved.params.certificate === 'new') out.log('(a new certificate is made each time parameters are checked: `run` makes its own)');
@@ -111,26 +110,34 @@ export async function runCommandLine(
     out.error('certwalk run changes servers without asking: add --yes to confirm every destructive step up front, or run `certwalk` for the interactive walk-through');
     return 2;
   }
-  const resolved = await resolveParams(definition, fleet, overrides, out);
+  const draft = await openDraft(fleet, definition);
+  const resolved = await resolveParams(draft, overrides, out);
   if (!resolved) return 2;
   const chosen = unattendedSteps(definition, resolved.prepared, options.checkOnly ?? false, out);
   if (!chosen) return 2;
   definition = chosen;
-  const paths = sessionPaths(definition.id, {
-    ...(options.journal ? {journal: options.journal} : {}),
-    ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
-  });
-  const fleetId = await fleet.identity();
-  const locks = await lockOrSay(fleet, definition.id, paths.sessionId, paths.journalPath, definition.steps(resolved.prepared.resolved, resolved.prepared.secrets).map((s) => s.node), out);
-  if (!locks) return 2;
-  // --yes is recorded as the answer to every confirmation; a --check-only run has none to answer.
-  const runner = newRunner({definition, prepared: resolved.prepared, params: resolved.params, fleet, fleetId, paths, autoConfirmAll: options.yes, concurrency: options.concurrency, onLaneFailure: options.onLaneFailure, onClose: locks.release});
-  const recorded = recordedOut(out, runner, `certwalk run ${definition.id} ${paths.sessionId}`);
+  const session = await orSayLocked(
+    // --yes is recorded as the answer to every confirmation; a --check-only run has none to answer.
+    startSession({
+      draft,
+      planned: resolved,
+      definition,
+      autoConfirmAll: options.yes,
+      concurrency: options.concurrency,
+      onLaneFailure: options.onLaneFailure,
+      ...(options.journal ? {journal: options.journal} : {}),
+      ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
+    }),
+    out,
+  );
+  if (!session) return 2;
+  const {runner} = session;
+  const recorded = recordedOut(out, runner, `certwalk run ${definition.id} ${runner.header.sessionId}`);
   try {
     recorded.log(`${definition.title} on ${fleet.description}`);
     for (const line of definition.describe(resolved.prepared.resolved)) recorded.log(line);
-    recorded.log(`journal    ${paths.journalPath}`);
-    recorded.log(`transcript ${paths.transcriptPath}`);
+    recorded.log(`journal    ${runner.journalPath}`);
+    recorded.log(`transcript ${runner.transcriptPath}`);
     const state = await drive(runner, {type: 'start', at: runner.now()}, recorded);
     if (options.checkOnly && state.phase !== 'completed') return await finishCheck(runner, state, recorded);
     return await finish(runner, state, recorded, 'Nothing after the failed step ran. ');
@@ -205,19 +212,12 @@ export async function rollbackCommandLine(
   out: Out,
 ): Promise<number> {
   const {header} = options.read;
-  if (!(await trusted(fleet, options, out))) return 2;
-  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, options.journal, header.steps.map((s) => s.node), out);
-  if (!locks) return 2;
-  const runner = runnerFromJournal({
-    journal: options.journal,
-    read: options.read,
-    fleet,
-    autoConfirmAll: true,
-    onClose: locks.release,
-    ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {}),
-  });
-  // A session cut off mid-step: its steps in flight become "interrupted" first, so their undo is not forgotten.
-  if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
+  const journal = await trusted(fleet, options, out);
+  if (!journal) return 2;
+  // A session cut off mid-step comes back with its steps in flight "interrupted", so their undo is not forgotten.
+  const session = await orSayLocked(continueSession(fleet, journal, {autoConfirmAll: true, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})}), out);
+  if (!session) return 2;
+  const {runner} = session;
   const before = runner.snapshot.state;
   const order = rollbackOrder(before);
   // Only a rollback that runs is a session worth a recording; without --yes it only lists what it would undo.
@@ -253,22 +253,21 @@ export async function rollbackCommandLine(
   }
 }
 
-/** Whether the journal may be acted on (journal-trust.ts); says why not. Runs before any lock or command. */
-async function trusted(fleet: Fleet, options: {journal: string; read: ReadJournal}, out: Out): Promise<boolean> {
+/** The journal if it may be acted on (journal-trust.ts), else null after saying why not. Before any lock or command. */
+async function trusted(fleet: Fleet, options: {journal: string; read: ReadJournal}, out: Out): Promise<TrustedJournal | null> {
   try {
-    await trustJournal(options.journal, options.read, fleet);
-    return true;
+    return await trustSession(fleet, options.journal, options.read);
   } catch (error) {
     if (!(error instanceof JournalRefused)) throw error;
     out.error(`certwalk: ${error.message}`);
-    return false;
+    return null;
   }
 }
 
-/** The session's node locks, or null after saying who holds one. */
-async function lockOrSay(fleet: Fleet, procedure: string, sessionId: string, journal: string, nodes: readonly string[], out: Out): Promise<HeldLocks | null> {
+/** The session once its node locks are held, or null after saying who holds one. */
+async function orSayLocked(opening: Promise<OpenSession>, out: Out): Promise<OpenSession | null> {
   try {
-    return await lockSession(fleet, procedure, sessionId, journal, nodes);
+    return await opening;
   } catch (error) {
     if (!(error instanceof NodeLockedError)) throw error;
     out.error(`certwalk: ${error.message}`);
@@ -350,7 +349,8 @@ export function refuseEndedSession(journal: string, read: ReadJournal, out: Out)
 
 /** `certwalk resume JOURNAL --yes`: continues an unfinished session where it stopped, re-reading what is uncertain. */
 export async function resumeCommandLine(fleet: Fleet, options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
-  if (!(await trusted(fleet, options, out))) return 2;
+  const journal = await trusted(fleet, options, out);
+  if (!journal) return 2;
   if (refuseEndedSession(options.journal, options.read, out)) return 2;
   const session = describeSession(options.journal, options.read);
   for (const line of describeUnfinished(session)) out.log(line);
@@ -375,18 +375,17 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
   const {header} = options.read;
   let secrets = {};
   // An ended session (killed before it was closed) runs nothing more: its secrets are not needed.
-  if (header.sealedSecrets && !isTerminal(session.state)) {
-    const opened = openSecrets(header.sessionId, header.sealedSecrets);
+  if (!isTerminal(session.state)) {
+    const opened = sessionSecrets(options.read);
     if (!opened.ok) {
       out.error(`cannot resume: ${opened.reason}. The new certificate's private key was only there; roll back instead`);
       return 1;
     }
     secrets = opened.secrets;
   }
-  const locks = await lockOrSay(fleet, header.procedure, header.sessionId, options.journal, header.steps.map((s) => s.node), out);
-  if (!locks) return 2;
-  const runner = runnerFromJournal({journal: options.journal, read: options.read, fleet, autoConfirmAll: true, secrets, onClose: locks.release, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})});
-  if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
+  const continued = await orSayLocked(continueSession(fleet, journal, {autoConfirmAll: true, secrets, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})}), out);
+  if (!continued) return 2;
+  const {runner} = continued;
   const recorded = recordedOut(out, runner, `certwalk resume ${header.procedure} ${header.sessionId}`);
   try {
     recorded.log(`transcript ${runner.transcriptPath}`);

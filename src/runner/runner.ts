@@ -60,6 +60,8 @@ export interface RunnerOptions {
    * rolled back, or the lock is broken on purpose with `certwalk unlock`.
    */
   readonly onClose?: () => Promise<void>;
+  /** Lines written under the transcript's header, before any event: what the session read before it started. */
+  readonly prologue?: readonly {readonly at: number; readonly text: string}[];
   readonly outputTail?: number;
   readonly clock?: () => number;
 }
@@ -159,6 +161,7 @@ export class ProcedureRunner {
     this.#transcript = new TranscriptWriter(options.transcriptPath, this.#redactor);
     if (options.writeHeader !== false) this.#journal.append({kind: 'header', at: this.#clock(), header: this.header});
     this.#transcript.raw(describeHeader(this.header, options.previousEvents ? 'continued' : 'new'));
+    for (const {at, text} of options.prologue ?? []) this.#transcript.line(text, new Date(at));
     closeOnExit(this);
     // The transcript's header is on disk with the journal's: a session that dies at once still has both.
     this.#transcript.flush();

@@ -1,15 +1,14 @@
-// The screen flow: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays.
+// The app: Home → Parameters → Plan → Run (confirm, rollback, done), with help and transcript overlays. Which screen
+// shows is app-flow.ts's; sessions are the session service's (src/session); this file calls one and renders the other.
 import {Box, Text, useApp} from 'ink';
 import {KeyboardProvider} from './keyboard.tsx';
-import {useEffect, useState} from 'react';
+import {useEffect, useReducer, useState} from 'react';
 import type {Fleet} from '../hosts/host.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition} from '../procedures/types.ts';
-import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureSummary} from '../procedures/catalog.ts';
-import {needsRecovery, type UnfinishedSession} from '../runner/recovery.ts';
-import {openSecrets} from '../runner/sealed-secrets.ts';
+import type {UnfinishedSession} from '../runner/recovery.ts';
+import type {ScreenRecorder} from '../runner/cast.ts';
+import {flow, initialFlow, type Screen} from './app-flow.ts';
 import {Recovery} from './recovery.tsx';
-import {castPathFor, type ScreenRecorder} from '../runner/cast.ts';
 import {Help} from './help.tsx';
 import {Home} from './home.tsx';
 import {Params} from './params.tsx';
@@ -34,31 +33,8 @@ export interface AppProps {
   readonly unfinished?: readonly UnfinishedSession[];
 }
 
-async function loadProcedure(id: string): Promise<ProcedureDefinition> {
-  return (await import('../procedures/index.ts')).findProcedure(id);
-}
-
-type Screen =
-  | {readonly name: 'home'; readonly error?: string}
-  | {readonly name: 'recovery'}
-  | {readonly name: 'loading'; readonly message: string}
-  | {
-      readonly name: 'params';
-      readonly definition: ProcedureDefinition;
-      readonly form: ParamForm;
-      readonly values: Readonly<Record<string, string>>;
-      readonly errors: Readonly<Record<string, string>>;
-      readonly checking: boolean;
-    }
-  | {
-      readonly name: 'plan';
-      readonly definition: ProcedureDefinition;
-      readonly form: ParamForm;
-      readonly values: Readonly<Record<string, string>>;
-      readonly prepared: Prepared;
-      readonly steps: readonly StepDefinition[];
-    }
-  | {readonly name: 'run'; readonly definition: ProcedureDefinition; readonly runner: ProcedureRunner};
+/** The session service and the procedures load when one is chosen or continued: the first frame waits for neither. */
+const sessionService = () => import('../session/index.ts');
 
 /** Every key of the app goes through one keyboard (keyboard.tsx): one key at a time, each to the screen it was meant for. */
 export function App(props: AppProps) {
@@ -72,8 +48,7 @@ export function App(props: AppProps) {
 function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailure = 'stop', onExit, screenRecorder, unfinished = []}: AppProps) {
   const {exit} = useApp();
   const ui = useUi();
-  const [recoverable, setRecoverable] = useState<readonly UnfinishedSession[]>(unfinished);
-  const [screen, setScreen] = useState<Screen>(unfinished.length ? {name: 'recovery'} : {name: 'home'});
+  const [{screen, recoverable}, dispatch] = useReducer(flow, unfinished, initialFlow);
   const [overlay, setOverlay] = useState<'help' | 'transcript' | null>(null);
   // Home's `t`: past sessions, and the one opened from that list.
   const [pastSessions, setPastSessions] = useState(false);
@@ -99,88 +74,78 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
   }, [screenRecorder]);
 
   const quit = (code = 0) => {
-    if (screen.name === 'run') screen.runner.close();
-    const closing = screen.name === 'run' ? screen.runner.closed() : Promise.resolve();
-    screenRecorder?.end();
+    const closing = screen.name === 'run' ? screen.session.close() : Promise.resolve();
     onExit?.(code);
     // certwalk ends once an ended session's node locks are released: a certwalk started right after finds them free.
     void closing.then(() => exit());
   };
 
   const choose = (summary: ProcedureSummary) => {
-    setScreen({name: 'loading', message: ui.t('app.reading', {title: ui.procedure(summary).title})});
-    loadProcedure(summary.id)
-      .then(async (definition) => ({definition, form: await definition.form(fleet)}))
+    dispatch({type: 'waiting', message: ui.t('app.reading', {title: ui.procedure(summary).title})});
+    sessionService()
+      .then(({openDraft}) => openDraft(fleet, summary.id))
       .then(
-        ({definition, form}) => setScreen({name: 'params', definition, form, values: form.values, errors: {}, checking: false}),
-        (error: unknown) => setScreen({name: 'home', error: `${ui.procedure(summary).title}: ${(error as Error).message}`}),
+        (draft) => dispatch({type: 'draft-opened', draft}),
+        (error: unknown) => dispatch({type: 'home', error: `${ui.procedure(summary).title}: ${(error as Error).message}`}),
       );
   };
 
   const submit = (s: Extract<Screen, {name: 'params'}>) => {
-    setScreen({...s, checking: true, errors: {}});
-    s.definition.prepare(fleet, s.values).then(
-      (result) => {
-        if (!result.ok) return setScreen({...s, checking: false, errors: result.errors});
-        const steps = s.definition.steps(result.value.resolved, result.value.secrets);
-        setScreen({name: 'plan', definition: s.definition, form: s.form, values: s.values, prepared: result.value, steps});
-      },
-      (error: unknown) => setScreen({...s, checking: false, errors: {_: (error as Error).message}}),
+    dispatch({type: 'submitted'});
+    s.draft.prepare(s.values).then(
+      (result) => dispatch({type: 'checked', result}),
+      (error: unknown) => dispatch({type: 'check-failed', error: (error as Error).message}),
     );
   };
 
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
-    setScreen({name: 'loading', message: ui.t('app.locking')});
-    import('../cli/session.ts').then(async ({lockSession, newRunner, sessionPaths}) => {
-      const paths = sessionPaths(s.definition.id, {transcriptDir});
-      const fleetId = await fleet.identity();
-      return {newRunner, paths, fleetId, locks: await lockSession(fleet, s.definition.id, paths.sessionId, paths.journalPath, s.steps.map((step) => step.node))};
-    }).then(
-      ({newRunner, paths, fleetId, locks}) => {
-        const runner = newRunner({definition: s.definition, prepared: s.prepared, params: s.values, fleet, fleetId, paths, autoConfirmAll: false, concurrency, onLaneFailure, onClose: locks.release});
-        screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${s.definition.id} ${paths.sessionId}`, redact: (text) => runner.redact(text)});
-        setScreen({name: 'run', definition: s.definition, runner});
-        runner.dispatch({type: 'start', at: runner.now()});
-      },
-      (error: unknown) => setScreen({name: 'home', error: ui.t('app.nothingChanged', {error: (error as Error).message})}),
-    );
+    dispatch({type: 'waiting', message: ui.t('app.locking')});
+    sessionService()
+      .then(({startSession}) => startSession({draft: s.draft, planned: s.planned, autoConfirmAll: false, concurrency, onLaneFailure, transcriptDir, ...(screenRecorder ? {screen: screenRecorder} : {})}))
+      .then(
+        (session) => {
+          dispatch({type: 'session-opened', title: ui.procedure(s.draft.definition).title, session});
+          session.runner.dispatch({type: 'start', at: session.runner.now()});
+        },
+        (error: unknown) => dispatch({type: 'home', error: ui.t('app.nothingChanged', {error: (error as Error).message})}),
+      );
   };
 
   // An unfinished session continues in the Run screen: its in-flight steps marked interrupted, e resumes, r rolls back.
-  const openSession = (session: UnfinishedSession) => {
-    const {header} = session.read;
-    const opened = header.sealedSecrets ? openSecrets(header.sessionId, header.sealedSecrets) : null;
-    setScreen({name: 'loading', message: ui.t('app.locking')});
-    Promise.all([import('../cli/session.ts'), import('../runner/journal-trust.ts'), loadProcedure(header.procedure)]).then(async ([{lockSession, runnerFromJournal}, {trustJournal}, definition]) => {
-      // Refused (another fleet, another procedure, no step recorded) before any lock is taken: Home shows why.
-      await trustJournal(session.journal, session.read, fleet);
-      return {runnerFromJournal, definition, locks: await lockSession(fleet, header.procedure, header.sessionId, session.journal, header.steps.map((step) => step.node))};
-    }).then(
-      ({runnerFromJournal, definition, locks}) => {
-        const runner = runnerFromJournal({journal: session.journal, read: session.read, fleet, autoConfirmAll: false, transcriptDir, onClose: locks.release, ...(opened?.ok ? {secrets: opened.secrets} : {})});
-        screenRecorder?.begin(castPathFor(runner.transcriptPath), {title: `certwalk ${header.procedure} ${header.sessionId} (continued)`, redact: (text) => runner.redact(text)});
-        if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});
-        // Killed before its first step: it starts now (its destructive steps still ask).
-        if (runner.snapshot.state.phase === 'idle') runner.dispatch({type: 'start', at: runner.now()});
-        setRecoverable(recoverable.filter((s) => s !== session));
-        setScreen({name: 'run', definition, runner});
-      },
-      (error: unknown) => setScreen({name: 'home', error: (error as Error).message}),
-    );
+  const continueUnfinished = (unfinishedSession: UnfinishedSession) => {
+    const {journal, read} = unfinishedSession;
+    dispatch({type: 'waiting', message: ui.t('app.locking')});
+    sessionService()
+      .then(async ({continueSession, sessionSecrets, trustSession}) => {
+        // Refused (another fleet, another procedure, no step recorded) before any lock is taken: Home shows why.
+        const trusted = await trustSession(fleet, journal, read);
+        // Secrets that cannot be opened only matter to a step that imports them: that step fails and says so.
+        const opened = sessionSecrets(read);
+        return continueSession(fleet, trusted, {autoConfirmAll: false, transcriptDir, ...(opened.ok ? {secrets: opened.secrets} : {}), ...(screenRecorder ? {screen: screenRecorder} : {})});
+      })
+      .then(
+        (session) => {
+          const {runner} = session;
+          // Killed before its first step: it starts now (its destructive steps still ask).
+          if (runner.snapshot.state.phase === 'idle') runner.dispatch({type: 'start', at: runner.now()});
+          dispatch({type: 'session-opened', title: ui.procedure({id: runner.header.procedure, title: runner.header.title}).title, session, recovered: unfinishedSession});
+        },
+        (error: unknown) => dispatch({type: 'home', error: (error as Error).message}),
+      );
   };
 
   if (overlay === 'help') return <Help onClose={() => setOverlay(null)} />;
   if (pastTranscript) return <TranscriptView path={pastTranscript} onClose={() => setPastTranscript(null)} />;
   if (pastSessions) return <TranscriptList dir={transcriptDir} onOpen={setPastTranscript} onClose={() => setPastSessions(false)} />;
-  if (overlay === 'transcript' && screen.name === 'run') return <TranscriptView path={screen.runner.transcriptPath} onClose={() => setOverlay(null)} />;
+  if (overlay === 'transcript' && screen.name === 'run') return <TranscriptView path={screen.session.runner.transcriptPath} onClose={() => setOverlay(null)} />;
 
   switch (screen.name) {
     case 'recovery':
       return (
         <Recovery
           sessions={recoverable}
-          onOpen={openSession}
-          onSkip={() => setScreen({name: 'home'})}
+          onOpen={continueUnfinished}
+          onSkip={() => dispatch({type: 'home'})}
           onHelp={help}
           onQuit={() => quit(0)}
           active={active}
@@ -198,15 +163,15 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
     case 'params':
       return (
         <Params
-          title={ui.procedure(screen.definition).title}
-          form={screen.form}
+          title={ui.procedure(screen.draft.definition).title}
+          form={screen.draft.form}
           values={screen.values}
           errors={screen.errors}
           checking={screen.checking}
           active={active}
-          onChange={(key, value) => setScreen({...screen, values: {...screen.values, [key]: value}, errors: {}})}
+          onChange={(key, value) => dispatch({type: 'edited', key, value})}
           onSubmit={() => submit(screen)}
-          onBack={() => setScreen({name: 'home'})}
+          onBack={() => dispatch({type: 'back'})}
           onHelp={help}
           onQuit={() => quit(0)}
         />
@@ -214,13 +179,13 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
     case 'plan':
       return (
         <Plan
-          title={ui.procedure(screen.definition).title}
-          steps={screen.steps}
-          params={Object.fromEntries(Object.entries(screen.values).map(([k, v]) => [k, v && screen.form.specs.find((s) => s.key === k)?.secret ? '********' : v]))}
-          summary={screen.definition.describe(screen.prepared.resolved)}
+          title={ui.procedure(screen.draft.definition).title}
+          steps={screen.planned.steps}
+          params={Object.fromEntries(Object.entries(screen.planned.params).map(([k, v]) => [k, v && screen.draft.form.specs.find((s) => s.key === k)?.secret ? '********' : v]))}
+          summary={screen.draft.definition.describe(screen.planned.prepared.resolved)}
           active={active}
           onStart={() => start(screen)}
-          onBack={() => setScreen({name: 'params', definition: screen.definition, form: screen.form, values: screen.values, errors: {}, checking: false})}
+          onBack={() => dispatch({type: 'back'})}
           onHelp={help}
           onQuit={() => quit(0)}
         />
@@ -228,13 +193,12 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
     case 'run':
       return (
         <Run
-          title={ui.procedure(screen.definition).title}
-          runner={screen.runner}
+          title={screen.title}
+          runner={screen.session.runner}
           active={active}
           onHome={() => {
-            screen.runner.close();
-            screenRecorder?.end();
-            setScreen({name: 'home'});
+            void screen.session.close();
+            dispatch({type: 'home'});
           }}
           onQuit={() => quit(0)}
           onHelp={help}

@@ -5,7 +5,7 @@ import {chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync
 import {homedir, hostname, tmpdir, userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {describe, test} from 'node:test';
-import {runnerFromJournal} from '../../src/cli/session.ts';
+import {runnerFromJournal} from '../../src/session/continue.ts';
 import {findProcedure} from '../../src/procedures/index.ts';
 import {readJournal} from '../../src/runner/journal.ts';
 import {defaultTranscriptDir, stateDir} from '../../src/runner/paths.ts';

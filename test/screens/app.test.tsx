@@ -176,6 +176,11 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.ok(existsSync(transcript));
     assert.equal(statSync(transcript).mode & 0o777, 0o600);
     assert.equal((readFileSync(transcript, 'utf8').match(/CONFIRMED by/g) ?? []).length, 3, 'three confirmations recorded');
+    // …and, between its header and the first step, what the Parameters and Plan screens read from the nodes
+    const text = readFileSync(transcript, 'utf8');
+    const reads = text.indexOf('before the session started:');
+    assert.ok(reads > 0 && reads < text.indexOf('procedure started'), text.slice(0, 3000));
+    assert.match(text.slice(reads, text.indexOf('end of the reads before the session started')), /^\d\d:\d\d:\d\d {4}\$ \[master\] netsh http show sslcert/m);
     assert.equal(readdirSync(join(world.home, 'journals')).length, 1, 'one journal in CERTWALK_HOME');
 
     // …and the sandbox: the master binding has the new hash with the SAME appid, store and options
