@@ -2,7 +2,7 @@
 // showed them, in an asciicast next to the session's transcript: every session replays with `asciinema play`.
 import {CastWriter, castPathFor} from '../runner/cast.ts';
 import type {ProcedureRunner} from '../runner/runner.ts';
-import type {Out} from './unattended.ts';
+import type {Out} from './out.ts';
 
 export interface RecordedOut extends Out {
   close(): void;

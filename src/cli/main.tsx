@@ -2,7 +2,7 @@
 import {catalog} from '../procedures/catalog.ts';
 import {defaultSandboxDir, defaultTranscriptDir} from '../runner/paths.ts';
 import type {FleetChoice} from './fleet.ts';
-import type {Out} from './unattended.ts';
+import type {Out} from './out.ts';
 import type {OptionValues} from './options.ts';
 import {parseCommandLine} from './parse.ts';
 import {closest} from './suggest.ts';

@@ -1,6 +1,6 @@
 // `certwalk transcripts`: past sessions, newest first, read from the transcripts themselves.
 import {listSessions} from '../runner/transcript.ts';
-import type {Out} from './unattended.ts';
+import type {Out} from './out.ts';
 
 export function transcriptsCommand(dir: string, options: {json: boolean}, out: Out): number {
   const sessions = listSessions(dir);

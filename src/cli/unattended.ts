@@ -16,12 +16,8 @@ import {heldLocks, NodeLockedError, type LockHolder} from '../runner/node-locks.
 import {JournalRefused, readJournal} from '../runner/journal.ts';
 import {hostname} from 'node:os';
 import {resolve as resolvePath} from 'node:path';
+import type {Out} from './out.ts';
 import {continueSession, openDraft, sessionSecrets, startSession, trustSession, type Draft, type OpenSession, type Planned, type TrustedJournal} from '../session/index.ts';
-
-export interface Out {
-  log(line: string): void;
-  error(line: string): void;
-}
 
 /** The draft's parameters: its form's defaults, the values given, the secrets asked for; checked by prepare. */
 export async function resolveParams(draft: Draft, overrides: Record<string, string>, out: Out): Promise<Planned | null> {
