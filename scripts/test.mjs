@@ -3,7 +3,8 @@
 // Each folder under test/ is a layer (docs/TESTING.md): `npm test -- fast` or `npm test -- --layer fast` runs
 // test/fast only. Any other argument filters by path substring, as before layers had names. No argument: everything.
 import {spawnSync} from 'node:child_process';
-import {readdirSync} from 'node:fs';
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join, sep} from 'node:path';
 
 // Folders that hold what tests share, not tests.
@@ -40,5 +41,9 @@ if (!files.length) {
   console.error(`no test files match ${args.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {stdio: 'inherit'});
+// A test that does not name its own state directory (sealed keys, journals, the demo sandbox) uses this one, never the
+// state directory of the person running the tests.
+const home = mkdtempSync(join(tmpdir(), 'certwalk-test-home-'));
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {stdio: 'inherit', env: {...process.env, CERTWALK_HOME: home}});
+rmSync(home, {recursive: true, force: true});
 process.exit(result.status ?? 1);
