@@ -12,6 +12,7 @@ import {promptSecret} from './prompt-secret.ts';
 import {recordedOut} from './cast-out.ts';
 import {closest} from './suggest.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
+import {prepareContext} from '../runner/step-files.ts';
 import {describeSession, needsRecovery, unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
 import {heldLocks, NodeLockedError, type HeldLocks, type LockHolder} from '../runner/node-locks.ts';
 import {JournalRefused, readJournal} from '../runner/journal.ts';
@@ -53,7 +54,7 @@ export async function resolveParams(definition: ProcedureDefinition, fleet: Flee
     else if (process.stdin.isTTY) given[spec.key] = await promptSecret(`${spec.label}: `);
   }
   const params = {...form.values, ...given};
-  const prepared = await definition.prepare(fleet, params);
+  const prepared = await definition.prepare(fleet, params, prepareContext());
   if (!prepared.ok) {
     out.error(`${definition.id}: the parameters were refused; nothing was changed:`);
     for (const [key, message] of Object.entries(prepared.errors)) out.error(`  ${key}: ${message}`);

@@ -8,6 +8,7 @@ import type {ProcedureRunner} from '../runner/runner.ts';
 import type {ProcedureSummary} from '../procedures/catalog.ts';
 import {needsRecovery, type UnfinishedSession} from '../runner/recovery.ts';
 import {openSecrets} from '../runner/sealed-secrets.ts';
+import {prepareContext} from '../runner/step-files.ts';
 import {Recovery} from './recovery.tsx';
 import {castPathFor, type ScreenRecorder} from '../runner/cast.ts';
 import {Help} from './help.tsx';
@@ -119,7 +120,7 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
 
   const submit = (s: Extract<Screen, {name: 'params'}>) => {
     setScreen({...s, checking: true, errors: {}});
-    s.definition.prepare(fleet, s.values).then(
+    s.definition.prepare(fleet, s.values, prepareContext()).then(
       (result) => {
         if (!result.ok) return setScreen({...s, checking: false, errors: result.errors});
         const steps = s.definition.steps(result.value.resolved, result.value.secrets);

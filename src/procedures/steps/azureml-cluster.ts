@@ -1,8 +1,6 @@
 // Steps on an Azure ML cluster, run from the admin node: create a cluster with SSL (`az ml env create`), enable SSL
 // on an existing one (Set-AzureRmMlOpCluster), make a cluster the CLI's current environment, show the DNS record the
 // CNAME needs, and read back the scoring URL. Each re-reads the cluster with `az ml env show`.
-import {existsSync} from 'node:fs';
-import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describeCertificate} from '../../certs/index.ts';
 import {pemFilesIn, writePemPair, type PemFiles} from '../../certs/pem-pair.ts';
@@ -197,8 +195,8 @@ export function enableSslStep(options: {
       if (c.keptDir) {
         // Kept before anything changes: without it a rollback could not put the previous certificate back.
         if (!options.previous?.keyPem) throw new Error('the current key of the cluster is not in this certwalk process; nothing was changed. Start the procedure again');
-        if (!existsSync(pemFilesIn(c.keptDir).keyPath)) {
-          await writePemPair(c.keptDir, {certPem: options.previous.certPem, keyPem: options.previous.keyPem, info: describeCertificate(options.previous.certPem)});
+        if (!(await ctx.files.exists(pemFilesIn(c.keptDir).keyPath))) {
+          await writePemPair(ctx.files, c.keptDir, {certPem: options.previous.certPem, keyPem: options.previous.keyPem, info: describeCertificate(options.previous.certPem)});
         }
       }
       const host = await ctx.host(t.client);
@@ -228,11 +226,11 @@ export function enableSslStep(options: {
         return `SSL on ${t.cluster} is Disabled again, as before`;
       }
       const kept = pemFilesIn(c.keptDir!);
-      if (!existsSync(kept.keyPath)) throw new Error(`the previous key of ${t.cluster} is not at ${kept.keyPath}; restore SSL by hand with Set-AzureRmMlOpCluster and the previous certificate ${c.prior.certThumbprint}`);
+      if (!(await ctx.files.exists(kept.keyPath))) throw new Error(`the previous key of ${t.cluster} is not at ${kept.keyPath}; restore SSL by hand with Set-AzureRmMlOpCluster and the previous certificate ${c.prior.certThumbprint}`);
       await withPemOnNode(ctx, host, kept, c.prior.certThumbprint ?? t.thumbprint, (files) =>
         setClusterSsl(host, t.resourceGroup, t.cluster, {status: 'Enabled', cname: c.prior.cname ?? t.cname, certPemPath: files.certPath, keyPemPath: files.keyPath}),
       );
-      await rm(c.keptDir!, {recursive: true, force: true});
+      await ctx.files.removeTree(c.keptDir!);
       return `SSL on ${t.cluster} is back to the previous certificate ${shortThumb(c.prior.certThumbprint ?? '')} for ${c.prior.cname}`;
     },
   };
