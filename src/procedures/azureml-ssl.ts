@@ -22,11 +22,11 @@ import {
   showEnvironment,
   type AzureMlEnvironment,
 } from '../ops/azureml.ts';
-import type {Json} from '../state/types.ts';
 import {newCertificateParams, nodesWithRole} from './params.ts';
 import {createClusterStep, dnsStep, enableSslStep, scoringStep, setEnvironmentStep, type ClusterTarget, type PriorSsl} from './steps/azureml-cluster.ts';
 import {removeKeyStep, writePemStep} from './steps/pem-files.ts';
-import type {ParamForm, PrepareContext, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, PrepareContext, Secrets, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
 
@@ -153,7 +153,7 @@ async function preparePair(local: PrepareContext, params: Readonly<Record<string
   }
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, local: PrepareContext): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, local: PrepareContext): Promise<Validation<PreparedAs<AzureMlResolved>>> {
   const errors: Record<string, string> = {};
   const nodes = await fleet.nodes();
   const clients = nodes.filter((n) => n.roles.includes(ROLE));
@@ -257,36 +257,35 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, l
     switchEnvironment: variant === 'new' || !sameEnv(current),
     scoringBefore,
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+  return {ok: true, value: {resolved, secrets}};
 }
 
-function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
-  const r = resolvedJson as unknown as AzureMlResolved;
+function steps(r: AzureMlResolved, secrets: Secrets): StepDefinition[] {
   const t: ClusterTarget = {client: r.client, resourceGroup: r.resourceGroup, cluster: r.cluster, cname: r.cname, thumbprint: r.cert.thumbprint, pemDir: r.pemDir};
   const list: StepDefinition[] = [writePemStep({id: 'pem', node: r.client, pem: {dir: r.pemDir, thumbprint: r.cert.thumbprint, certPem: r.cert.certPem, keyPem: secrets.keyPem}})];
+  // An existing cluster's scoring URL before the change is what its enable-ssl step read.
+  let enableSsl: ReturnType<typeof enableSslStep> | null = null;
   if (r.variant === 'new') {
     list.push(createClusterStep({id: 'create-cluster', t}));
     list.push(setEnvironmentStep({id: 'set-environment', t}));
   } else {
     if (r.switchEnvironment) list.push(setEnvironmentStep({id: 'set-environment', t}));
-    list.push(
-      enableSslStep({
-        id: 'enable-ssl',
-        t,
-        service: r.service,
-        plannedPrior: r.prior ?? {status: 'Disabled', cname: null, certThumbprint: null, publicIpAddress: null},
-        ...(r.prior?.status === 'Enabled' && r.prior.certPem ? {previous: {certPem: r.prior.certPem, keyPem: secrets.previousKeyPem}} : {}),
-      }),
-    );
+    enableSsl = enableSslStep({
+      id: 'enable-ssl',
+      t,
+      service: r.service,
+      plannedPrior: r.prior ?? {status: 'Disabled', cname: null, certThumbprint: null, publicIpAddress: null},
+      ...(r.prior?.status === 'Enabled' && r.prior.certPem ? {previous: {certPem: r.prior.certPem, keyPem: secrets.previousKeyPem}} : {}),
+    });
+    list.push(enableSsl);
   }
   list.push(dnsStep({id: 'dns', t, check: r.checkDns}));
-  list.push(scoringStep({id: 'scoring', t, service: r.service, beforeFrom: r.variant === 'existing' ? 'enable-ssl' : null, plannedBefore: r.variant === 'new' ? '(no cluster)' : r.scoringBefore}));
+  list.push(scoringStep({id: 'scoring', t, service: r.service, beforeFrom: enableSsl, plannedBefore: r.variant === 'new' ? '(no cluster)' : r.scoringBefore}));
   if (!r.keepKeyFiles) list.push(removeKeyStep({id: 'remove-key', node: r.client, dir: r.pemDir}));
   return list;
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as AzureMlResolved;
+function describe(r: AzureMlResolved): string[] {
   const lines = [
     `cluster  ${r.cluster} in ${r.resourceGroup} (${r.variant === 'new' ? 'new: created with SSL' : `existing, SSL ${r.prior?.status ?? 'Disabled'}${r.prior?.cname ? ` for ${r.prior.cname}` : ''}`}); az runs on ${r.client}`,
     `CNAME    ${r.cname}${r.prior?.publicIpAddress ? ` → front end ${r.prior.publicIpAddress}` : ' → the new cluster\'s front end (read after creation)'}`,
@@ -298,10 +297,10 @@ function describe(resolvedJson: Json): string[] {
   return lines;
 }
 
-export const azuremlSsl: ProcedureDefinition = {
+export const azuremlSsl = defineProcedure({
   ...catalogEntry('azureml-ssl'),
   form,
   prepare,
   steps,
   describe,
-};
+});

@@ -211,7 +211,7 @@ describe('undo is a compare-and-swap', () => {
     // The setting keeps its value (the sandbox's master only starts on the thumbprint its binding carries)
     const current = readSetting(await host.readFile(MASTER_SETTINGS_PATH), 'SSLCertThumbprint');
     const settings = updateSettingStep({id: 'settings', node: 'master', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: current, plannedOldValue: current});
-    const restart = restartServiceStep({id: 'restart', node: 'master', service: 'SSISScaleOutMaster140', restoredFirst: [{stepId: 'settings', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}]});
+    const restart = restartServiceStep({id: 'restart', node: 'master', service: 'SSISScaleOutMaster140', restoredFirst: [{step: settings, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}]});
     await session.run(settings);
     await session.run(restart);
     const original = await host.readFile(MASTER_SETTINGS_PATH);

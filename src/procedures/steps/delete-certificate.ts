@@ -21,10 +21,11 @@ import {exportPfx, exportPfxCommand, importPfx, importPfxCommand, KEY_NOT_EXPORT
 import {ToolError} from '../../ops/tool-error.ts';
 import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess, listKeyAccessCommand, sameAccount} from '../../ops/winhttpcertcfg.ts';
 import type {Sealed} from '../../secrets/sealing.ts';
-import type {ConfirmPrompt, Json} from '../../state/types.ts';
-import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
+import type {ConfirmPrompt} from '../../state/types.ts';
+import {defineStep, type Step} from '../define.ts';
+import type {PlannedCommand, StepContext} from '../types.ts';
 import {keptPfxName} from './temp-pfx.ts';
-import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+import {sameThumbprint, shortThumb} from './util.ts';
 import {toolDay} from '../../ops/tool-date.ts';
 
 const PLAN_TEMP = 'C:\\Windows\\Temp';
@@ -116,7 +117,7 @@ async function removeTemp(ctx: StepContext, host: Host, file: string): Promise<v
   }
 }
 
-export function deleteCertificateStep(options: DeleteCertificateOptions): StepDefinition {
+export function deleteCertificateStep(options: DeleteCertificateOptions): Step<DeleteCapture> {
   const {id, node, store, old, replacement, keySearch} = options;
   const thumb = old.thumbprint.toUpperCase();
   const short = shortThumb(thumb);
@@ -144,7 +145,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
     );
   };
 
-  return {
+  return defineStep<DeleteCapture>({
     id,
     title: options.title ?? `Delete the old certificate ${short} from LocalMachine\\${store} (kept to restore)`,
     node,
@@ -211,11 +212,11 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         references,
         warnings: [...(options.warnings ?? [])],
       };
-      return {captured: captured as unknown as Json, prompt};
+      return {captured, prompt};
     },
     async do(ctx, captured) {
       // First, whatever the store holds now: if the certificate is already gone, the kept copy is the only one.
-      requireKey(ctx, thumb, (asRecord(captured) as unknown as DeleteCapture).kept);
+      requireKey(ctx, thumb, captured.kept);
       const host = await ctx.host(node);
       const {current, next} = await readStore(host);
       if (!current) {
@@ -236,8 +237,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         changes: [{node, label: `LocalMachine\\${store} old certificate`, before: thumb, after: null}],
       };
     },
-    async undo(ctx, captured) {
-      const c = asRecord(captured) as unknown as DeleteCapture;
+    async undo(ctx, c) {
       const host = await ctx.host(node);
       let {certs, current} = await readStore(host);
       let report: string;
@@ -279,5 +279,5 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
       ctx.sealing.discardKey(c.kept);
       return `${report}${granted.length ? `; read access to its key for ${granted.join(', ')} again` : c.keyAccess.length ? '; its key access is as before' : ''}`;
     },
-  };
+  });
 }
