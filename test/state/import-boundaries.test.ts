@@ -1,7 +1,8 @@
-// Layering rules, checked on the source text: src/state and src/ops stay free of the terminal UI, process
-// spawning and the filesystem, src/state (the pure reducer and its types) imports nothing outside itself, src/ops
-// imports nothing from src/hosts/windows (the PowerShell it writes is src/ops/powershell.ts), and that module, which
-// the remote host's wrapper scripts reuse, imports nothing at all.
+// Layering rules, checked on the source text: src/state, src/ops and src/procedures stay free of the terminal UI,
+// process spawning and the filesystem, src/state (the pure reducer and its types) imports nothing outside itself,
+// src/ops imports nothing from src/hosts/windows (the PowerShell it writes is src/ops/powershell.ts), and that module,
+// which the remote host's wrapper scripts reuse, imports nothing at all. src/procedures imports nothing from
+// src/runner: the runner gives the steps what they use (StepContext: hosts, local files, sealing).
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
@@ -13,6 +14,8 @@ const srcState = join(root, 'src', 'state');
 const srcOps = join(root, 'src', 'ops');
 const srcScreens = join(root, 'src', 'screens');
 const srcHostsWindows = join(root, 'src', 'hosts', 'windows');
+const srcProcedures = join(root, 'src', 'procedures');
+const srcRunner = join(root, 'src', 'runner');
 /** The PowerShell quoting and powershell.exe argv: src/hosts/windows imports it, so it must stay a leaf. */
 const opsPowershell = join(srcOps, 'powershell.ts');
 
@@ -75,6 +78,9 @@ function violations(file: string, source: string): string[] {
     }
     if (isInside(srcOps, file) && ((target !== null && isInside(srcHostsWindows, target)) || /(?:^|\/)src\/hosts\/windows(?:\/|$)/.test(specifier))) {
       found.push(`imports '${specifier}' from src/hosts/windows`);
+    }
+    if (isInside(srcProcedures, file) && ((target !== null && isInside(srcRunner, target)) || /(?:^|\/)src\/runner(?:\/|$)/.test(specifier))) {
+      found.push(`imports '${specifier}' from src/runner`);
     }
     if (file === opsPowershell) found.push(`imports '${specifier}', but src/ops/powershell.ts must import nothing`);
   }
@@ -190,6 +196,13 @@ describe('the checker itself', () => {
     assert.deepEqual(violations(opsPowershell, 'export function psQuote(value: string): string { return value; }'), []);
   });
 
+  test('src/procedures may not import from src/runner, nor the filesystem', () => {
+    const procedureFile = join(srcProcedures, 'steps', 'pem-files.ts');
+    assert.deepEqual(violations(procedureFile, "import {stateDir} from '../../runner/paths.ts';"), ["imports '../../runner/paths.ts' from src/runner"]);
+    assert.deepEqual(violations(procedureFile, "import {existsSync} from 'node:fs';"), ["imports 'node:fs' (node:fs is not allowed here)"]);
+    assert.deepEqual(violations(procedureFile, "import type {Sealed} from '../../secrets/sealing.ts';"), []);
+  });
+
   test('src/ops may import other src modules and harmless packages', () => {
     assert.deepEqual(violations(opsFile, "import type {Host} from '../hosts/host.ts';\nimport forge from 'node-forge';"), []);
     assert.deepEqual(violations(opsFile, "import {ToolError} from './tool-error.ts';"), []);
@@ -200,6 +213,7 @@ describe('the real sources', () => {
   for (const [name, dir] of [
     ['src/state', srcState],
     ['src/ops', srcOps],
+    ['src/procedures', srcProcedures],
   ] as const) {
     test(`${name}: no forbidden imports`, () => {
       const files = sourceFiles(dir);
