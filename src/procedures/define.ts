@@ -23,10 +23,11 @@ export type JsonSafe<T> = T extends string | number | boolean | null
         : never;
 
 /**
- * The journal boundary. Going in, the bound JsonSafe has checked that the value is plain JSON data. Coming back, the
- * runner hands a procedure only the resolved parameters its own prepare made, and a step only what its own capture
+ * The journal boundary. Going in, the type checker has seen that the value is plain JSON data (JsonSafe). Coming back,
+ * the runner hands a procedure only the resolved parameters its own prepare made, and a step only what its own capture
  * returned (the same object in this process, its JSON once read from a journal by resume or rollback), so the value
- * is of the type that code gave it. These two functions are the only place a Json is taken for a typed value.
+ * is of the type that code gave it; capturedBy reads a step's capture by that step. These two functions are the only
+ * place a Json is taken for a typed value.
  */
 function toJournal<T>(value: JsonSafe<T>): Json {
   const data: unknown = value;
