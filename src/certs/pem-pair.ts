@@ -3,8 +3,6 @@
 // certificate, PEM key possibly under a passphrase), without openssl. Everything an admin could get wrong about the
 // pair is checked here, before anything reaches a cluster.
 import {X509Certificate, createPrivateKey, type KeyObject} from 'node:crypto';
-import {closeSync, constants as fsConstants, fstatSync, openSync, readSync, type Stats} from 'node:fs';
-import {chmod, mkdir, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import forge from 'node-forge';
 import type {CertInfo} from './cert-info.ts';
@@ -196,18 +194,25 @@ export interface PemFiles {
   readonly keyPath: string;
 }
 
+/** Where a pair is written: certwalk's state directory (StepContext.files), which makes a private file 0600 in a 0700 folder. */
+export interface PemWriter {
+  /** Creates a file only this account can read, never over an existing one. */
+  createPrivate(path: string, data: string): Promise<void>;
+  /** Writes a file others may read (a certificate), over an existing one. */
+  writePublic(path: string, data: string): Promise<void>;
+  /** Removes a file; one not there is fine. */
+  remove(path: string): Promise<void>;
+}
+
 /**
- * Writes `cert.pem` and `key.pem` into `dir` (created 0700): the key file is created 0600 and never exists with a
- * wider mode, and an existing key.pem is not overwritten (it may be someone's only copy).
+ * Writes `cert.pem` and `key.pem` into `dir`: the key file is created private and never exists with a wider mode, and
+ * an existing key.pem is not overwritten (it may be someone's only copy), so the key goes first.
  */
-export async function writePemPair(dir: string, pair: PemPair): Promise<PemFiles> {
-  await mkdir(dir, {recursive: true, mode: 0o700});
-  const files = pemFilesIn(dir);
-  await writeFile(files.keyPath, pair.keyPem, {mode: 0o600, flag: 'wx'});
-  // `mode` is masked by the umask; 0600 is below any sensible umask, chmod only guards an odd one.
-  await chmod(files.keyPath, 0o600);
-  await writeFile(files.certPath, pair.certPem, {mode: 0o644});
-  return files;
+export async function writePemPair(files: PemWriter, dir: string, pair: PemPair): Promise<PemFiles> {
+  const paths = pemFilesIn(dir);
+  await files.createPrivate(paths.keyPath, pair.keyPem);
+  await files.writePublic(paths.certPath, pair.certPem);
+  return paths;
 }
 
 export function pemFilesIn(dir: string): PemFiles {
@@ -215,52 +220,7 @@ export function pemFilesIn(dir: string): PemFiles {
 }
 
 /** Removes key.pem (and cert.pem when asked); missing files are fine. */
-export async function removePemFiles(files: PemFiles, options: {readonly certToo: boolean}): Promise<void> {
-  await rm(files.keyPath, {force: true});
-  if (options.certToo) await rm(files.certPath, {force: true});
-}
-
-/** A certificate or key file is a few KiB; anything past this is not one (and reading it all would stall). */
-export const MAX_PARAMETER_FILE_BYTES = 4 * 1024 * 1024;
-
-/**
- * Reads a certificate or key file named by a parameter, bounded in size and in time. A device (/dev/zero), FIFO or
- * directory is refused before a byte is read: reading one never ends or blocks. The file is opened non-blocking
- * and checked through its descriptor, so a path swapped for a FIFO after a check cannot block either.
- */
-export function readParameterFile(path: string, what: string, maxBytes = MAX_PARAMETER_FILE_BYTES): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${what} ${path} does not exist on this computer`);
-    throw new Error(`cannot open ${what} ${path}: ${(error as Error).message}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new Error(`${what} ${path} is not a regular file (${kindOf(stat)}): give the path of a certificate or key file`);
-    if (stat.size > maxBytes) throw new Error(`${what} ${path} is ${stat.size} bytes; a certificate or key file is far smaller (at most ${maxBytes} bytes are read)`);
-    // Read at most one byte past the limit: a file that grows after fstat is refused, not read without end.
-    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
-    let length = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length > maxBytes) throw new Error(`${what} ${path} is over ${maxBytes} bytes; a certificate or key file is far smaller`);
-      if (length === buffer.length) break;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a named pipe';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isSocket()) return 'a socket';
-  return 'not a file';
+export async function removePemFiles(files: PemWriter, paths: PemFiles, options: {readonly certToo: boolean}): Promise<void> {
+  await files.remove(paths.keyPath);
+  if (options.certToo) await files.remove(paths.certPath);
 }

@@ -3,7 +3,6 @@
 // converted from the admin's PFX/DER/PEM, no openssl), SSL on a new cluster (az ml env create) or an existing one
 // (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back.
 import {isIP} from 'node:net';
-import {join} from 'node:path';
 import {createSelfSigned, keyMatchesCertificate} from '../certs/index.ts';
 import {
   PassphraseRequiredError,
@@ -12,7 +11,6 @@ import {
   pemPairFromMade,
   pemPairFromSource,
   pemPairProblems,
-  readParameterFile,
   type PemPair,
 } from '../certs/pem-pair.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
@@ -24,12 +22,11 @@ import {
   showEnvironment,
   type AzureMlEnvironment,
 } from '../ops/azureml.ts';
-import {sessionStamp, stateDir} from '../runner/paths.ts';
-import type {Json} from '../state/types.ts';
 import {newCertificateParams, nodesWithRole} from './params.ts';
 import {createClusterStep, dnsStep, enableSslStep, scoringStep, setEnvironmentStep, type ClusterTarget, type PriorSsl} from './steps/azureml-cluster.ts';
 import {removeKeyStep, writePemStep} from './steps/pem-files.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, PrepareContext, Secrets, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
 
@@ -140,14 +137,14 @@ export function cnameProblem(cname: string): string | null {
 
 
 /** The PEM pair, or the parameter it fails on and why. */
-async function preparePair(params: Readonly<Record<string, string>>, cname: string, keyBits: number, validDays: number): Promise<{pair: PemPair} | {key: string; error: string}> {
+async function preparePair(local: PrepareContext, params: Readonly<Record<string, string>>, cname: string, keyBits: number, validDays: number): Promise<{pair: PemPair} | {key: string; error: string}> {
   const source = (params.certificate ?? 'new').trim();
   if (source === 'new') return {pair: pemPairFromMade(await createSelfSigned({commonNames: [cname], dnsNames: [cname], keyBits, validDays}))};
   const keyPath = (params.key ?? '').trim();
   const passphrase = params.passphrase ? params.passphrase : undefined;
   try {
-    const certificate = readParameterFile(source, 'the certificate file');
-    return {pair: pemPairFromSource({certificate, ...(keyPath ? {key: readParameterFile(keyPath, 'the key file')} : {}), ...(passphrase === undefined ? {} : {passphrase})})};
+    const certificate = local.readParameterFile(source, 'the certificate file');
+    return {pair: pemPairFromSource({certificate, ...(keyPath ? {key: local.readParameterFile(keyPath, 'the key file')} : {}), ...(passphrase === undefined ? {} : {passphrase})})};
   } catch (error) {
     const message = (error as Error).message;
     if (error instanceof PassphraseRequiredError || error instanceof WrongPassphraseError) return {key: 'passphrase', error: message};
@@ -156,7 +153,7 @@ async function preparePair(params: Readonly<Record<string, string>>, cname: stri
   }
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, local: PrepareContext): Promise<Validation<PreparedAs<AzureMlResolved>>> {
   const errors: Record<string, string> = {};
   const nodes = await fleet.nodes();
   const clients = nodes.filter((n) => n.roles.includes(ROLE));
@@ -180,7 +177,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const {keyBits, validDays} = newCertificateParams(params, errors);
   if (Object.keys(errors).length || !client) return {ok: false, errors};
 
-  const made = await preparePair(params, cname, keyBits, validDays);
+  const made = await preparePair(local, params, cname, keyBits, validDays);
   if ('error' in made) return {ok: false, errors: {[made.key]: made.error}};
   const {pair} = made;
   for (const problem of pemPairProblems(pair, cname, new Date())) {
@@ -218,7 +215,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
       return {ok: false, errors: {currentKey: `SSL is already on for ${cluster} (certificate ${env.ssl.certThumbprint}, ${env.ssl.cname}); Azure never returns its key, so give the current key file to be able to roll back`}};
     }
     try {
-      const keyPem = decryptKey(readParameterFile(currentKey, 'the key file'), params.passphrase ? params.passphrase : undefined);
+      const keyPem = decryptKey(local.readParameterFile(currentKey, 'the key file'), params.passphrase ? params.passphrase : undefined);
       if (!env.ssl.certPem || !keyMatchesCertificate(env.ssl.certPem, keyPem)) {
         return {ok: false, errors: {currentKey: `${currentKey} is not the key of ${cluster}'s current certificate ${env.ssl.certThumbprint}`}};
       }
@@ -245,7 +242,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     service: variant === 'existing' ? service : '',
     checkDns: checkDns === 'yes',
     keepKeyFiles: keyFiles === 'keep',
-    pemDir: join(stateDir(), 'azureml', `${sessionStamp(new Date())}-${resourceGroup}-${cluster}`),
+    pemDir: local.newStateFolder('azureml', `${resourceGroup}-${cluster}`),
     cert: {
       source: (params.certificate ?? 'new').trim(),
       thumbprint: pair.info.thumbprint,
@@ -260,36 +257,35 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     switchEnvironment: variant === 'new' || !sameEnv(current),
     scoringBefore,
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+  return {ok: true, value: {resolved, secrets}};
 }
 
-function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
-  const r = resolvedJson as unknown as AzureMlResolved;
+function steps(r: AzureMlResolved, secrets: Secrets): StepDefinition[] {
   const t: ClusterTarget = {client: r.client, resourceGroup: r.resourceGroup, cluster: r.cluster, cname: r.cname, thumbprint: r.cert.thumbprint, pemDir: r.pemDir};
   const list: StepDefinition[] = [writePemStep({id: 'pem', node: r.client, pem: {dir: r.pemDir, thumbprint: r.cert.thumbprint, certPem: r.cert.certPem, keyPem: secrets.keyPem}})];
+  // An existing cluster's scoring URL before the change is what its enable-ssl step read.
+  let enableSsl: ReturnType<typeof enableSslStep> | null = null;
   if (r.variant === 'new') {
     list.push(createClusterStep({id: 'create-cluster', t}));
     list.push(setEnvironmentStep({id: 'set-environment', t}));
   } else {
     if (r.switchEnvironment) list.push(setEnvironmentStep({id: 'set-environment', t}));
-    list.push(
-      enableSslStep({
-        id: 'enable-ssl',
-        t,
-        service: r.service,
-        plannedPrior: r.prior ?? {status: 'Disabled', cname: null, certThumbprint: null, publicIpAddress: null},
-        ...(r.prior?.status === 'Enabled' && r.prior.certPem ? {previous: {certPem: r.prior.certPem, keyPem: secrets.previousKeyPem}} : {}),
-      }),
-    );
+    enableSsl = enableSslStep({
+      id: 'enable-ssl',
+      t,
+      service: r.service,
+      plannedPrior: r.prior ?? {status: 'Disabled', cname: null, certThumbprint: null, publicIpAddress: null},
+      ...(r.prior?.status === 'Enabled' && r.prior.certPem ? {previous: {certPem: r.prior.certPem, keyPem: secrets.previousKeyPem}} : {}),
+    });
+    list.push(enableSsl);
   }
   list.push(dnsStep({id: 'dns', t, check: r.checkDns}));
-  list.push(scoringStep({id: 'scoring', t, service: r.service, beforeFrom: r.variant === 'existing' ? 'enable-ssl' : null, plannedBefore: r.variant === 'new' ? '(no cluster)' : r.scoringBefore}));
+  list.push(scoringStep({id: 'scoring', t, service: r.service, beforeFrom: enableSsl, plannedBefore: r.variant === 'new' ? '(no cluster)' : r.scoringBefore}));
   if (!r.keepKeyFiles) list.push(removeKeyStep({id: 'remove-key', node: r.client, dir: r.pemDir}));
   return list;
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as AzureMlResolved;
+function describe(r: AzureMlResolved): string[] {
   const lines = [
     `cluster  ${r.cluster} in ${r.resourceGroup} (${r.variant === 'new' ? 'new: created with SSL' : `existing, SSL ${r.prior?.status ?? 'Disabled'}${r.prior?.cname ? ` for ${r.prior.cname}` : ''}`}); az runs on ${r.client}`,
     `CNAME    ${r.cname}${r.prior?.publicIpAddress ? ` → front end ${r.prior.publicIpAddress}` : ' → the new cluster\'s front end (read after creation)'}`,
@@ -301,10 +297,10 @@ function describe(resolvedJson: Json): string[] {
   return lines;
 }
 
-export const azuremlSsl: ProcedureDefinition = {
+export const azuremlSsl = defineProcedure({
   ...catalogEntry('azureml-ssl'),
   form,
   prepare,
   steps,
   describe,
-};
+});

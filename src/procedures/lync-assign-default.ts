@@ -4,11 +4,11 @@
 // literal, so the plan shows exactly which certificate becomes the token issuer. Rollback sets the previous back.
 import type {Fleet} from '../hosts/host.ts';
 import {assignOAuth, assignOAuthCommand, getDefaultCertificateCommand, readDefaultCertificate, readOAuthState} from '../ops/lync.ts';
-import type {Json} from '../state/types.ts';
 import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, type OAuthChangeResolved} from './lync-common.ts';
 import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
-import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import type {StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
 
@@ -16,7 +16,7 @@ interface AssignResolved extends OAuthChangeResolved {
   readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<AssignResolved>>> {
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
@@ -39,11 +39,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     before,
     timeoutSeconds,
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+  return {ok: true, value: {resolved, secrets: {}}};
 }
 
-function steps(resolvedJson: Json): StepDefinition[] {
-  const r = resolvedJson as unknown as AssignResolved;
+function steps(r: AssignResolved): StepDefinition[] {
   const expectation = expectCurrent(r.cert.thumbprint);
   const change = oauthChangeStep({
     id: `${r.frontEnd}.assign-oauth`,
@@ -67,8 +66,7 @@ function steps(resolvedJson: Json): StepDefinition[] {
   ];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as AssignResolved;
+function describe(r: AssignResolved): string[] {
   return [
     `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
     `before   ${describeSnapshot(r.before)}`,
@@ -78,10 +76,10 @@ function describe(resolvedJson: Json): string[] {
   ];
 }
 
-export const lyncAssignDefault: ProcedureDefinition = {
+export const lyncAssignDefault = defineProcedure({
   ...catalogEntry('lync-assign-default'),
   form: frontEndForm,
   prepare,
   steps,
   describe,
-};
+});

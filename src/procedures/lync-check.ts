@@ -3,12 +3,13 @@
 // is not possible, and the check says which procedure assigns one.
 import type {Fleet} from '../hosts/host.ts';
 import {getOAuthCertificatesCommand, readOAuthState, readReplicationStatus, replicationStatusCommand} from '../ops/lync.ts';
-import type {Check, Json} from '../state/types.ts';
+import type {Check} from '../state/types.ts';
 import {daysBetween, frontEndSpec, LYNC_ROLE, resolveFrontEnd, type FrontEndRef} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
 import {describeSnapshot, planScript, snapshotOf, type OAuthSnapshot} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 
 export const NO_TOKEN_ISSUER =
@@ -25,13 +26,13 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   return {values: {frontEnd: frontEnds[0]?.name ?? ''}, specs: [frontEndSpec(frontEnds)]};
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<CheckResolved>>> {
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   if (!fes) return {ok: false, errors};
   const seen = snapshotOf(await readOAuthState(await fleet.host(fes.frontEnd.name), new Date()));
   const resolved: CheckResolved = {frontEnd: fes.frontEnd.name, frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})), seen};
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+  return {ok: true, value: {resolved, secrets: {}}};
 }
 
 /** What an admin should do next, from what the Front End shows. */
@@ -50,8 +51,7 @@ export function advice(s: OAuthSnapshot, now: Date): string[] {
   return lines;
 }
 
-function steps(resolvedJson: Json): StepDefinition[] {
-  const r = resolvedJson as unknown as CheckResolved;
+function steps(r: CheckResolved): StepDefinition[] {
   return [
     {
       id: `${r.frontEnd}.check-oauth`,
@@ -91,15 +91,14 @@ function steps(resolvedJson: Json): StepDefinition[] {
   ];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as CheckResolved;
+function describe(r: CheckResolved): string[] {
   return [`pool     ${r.frontEnds.map((f) => f.name).join(', ')}`, `${r.frontEnd.padEnd(8)} ${describeSnapshot(r.seen)}`, ...advice(r.seen, new Date()).map((l) => `advice   ${l}`)];
 }
 
-export const lyncCheck: ProcedureDefinition = {
+export const lyncCheck = defineProcedure({
   ...catalogEntry('lync-check'),
   form,
   prepare,
   steps,
   describe,
-};
+});

@@ -5,7 +5,6 @@
 import {describeCertificate, fromPfx, keyMatchesCertificate, PfxPasswordError, toDer} from '../certs/index.ts';
 import type {Fleet} from '../hosts/host.ts';
 import {importOAuth, importOAuthCommand, readOAuthState} from '../ops/lync.ts';
-import type {Json} from '../state/types.ts';
 import {
   certificateProblems,
   defaultTimeout,
@@ -21,7 +20,8 @@ import {
 import {nodesWithRole} from './params.ts';
 import {describeSnapshot, expectCurrent, oauthChangeStep, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, Secrets, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
 
@@ -45,7 +45,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   };
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<ImportResolved>>> {
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
@@ -97,11 +97,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     before,
     timeoutSeconds,
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {password}}};
+  return {ok: true, value: {resolved, secrets: {password}}};
 }
 
-function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
-  const r = resolvedJson as unknown as ImportResolved;
+function steps(r: ImportResolved, secrets: Secrets): StepDefinition[] {
   const expectation = expectCurrent(r.cert.thumbprint);
   return [
     oauthChangeStep({
@@ -127,8 +126,7 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   ];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as ImportResolved;
+function describe(r: ImportResolved): string[] {
   return [
     `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; the cmdlets run on ${r.frontEnd}`,
     `before   ${describeSnapshot(r.before)}`,
@@ -138,10 +136,10 @@ function describe(resolvedJson: Json): string[] {
   ];
 }
 
-export const lyncImportPfx: ProcedureDefinition = {
+export const lyncImportPfx = defineProcedure({
   ...catalogEntry('lync-import-pfx'),
   form,
   prepare,
   steps,
   describe,
-};
+});

@@ -3,11 +3,11 @@
 // Wizard. Each item is a step the admin ticks (a confirmation, so the transcript records who ticked what and when);
 // nothing is run for them. A last, read-only step checks every Front End with Get-CsCertificate.
 import type {Fleet} from '../hosts/host.ts';
-import type {Json} from '../state/types.ts';
 import {defaultTimeout, frontEndSpec, LYNC_ROLE, parseThumbprint, parseTimeout, resolveFrontEnd, timeoutSpec, type FrontEndRef} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
 import {expectCurrent, replicationWaitStep} from './steps/lync-oauth.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 
 const DEFAULT_PFX = 'C:\\Certificates\\OAuthTokenIssuer.pfx';
@@ -138,7 +138,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   };
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<ManualResolved>>> {
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
@@ -147,18 +147,16 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!/^[A-Za-z]:\\|^\\\\/.test(pfx)) errors.pfx = `"${pfx}" is not a full Windows path such as ${DEFAULT_PFX}`;
   if (Object.keys(errors).length || !fes) return {ok: false, errors};
   const resolved: ManualResolved = {source: fes.frontEnd.name, frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})), thumbprint, pfx, timeoutSeconds};
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+  return {ok: true, value: {resolved, secrets: {}}};
 }
 
-function steps(resolvedJson: Json): StepDefinition[] {
-  const r = resolvedJson as unknown as ManualResolved;
+function steps(r: ManualResolved): StepDefinition[] {
   const list = items(r).map(checklistStep);
   if (!r.thumbprint) return list;
   return [...list, replicationWaitStep({id: `${r.source}.manual-verify`, node: r.source, frontEnds: r.frontEnds, expectation: expectCurrent(r.thumbprint), timeoutSeconds: r.timeoutSeconds})];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as ManualResolved;
+function describe(r: ManualResolved): string[] {
   return [
     `pool     ${r.frontEnds.map((f) => f.name).join(', ')}; export from ${r.source}`,
     'how      a checklist: certwalk runs nothing; you do each item on the server and tick it (y); the transcript records each tick',
@@ -166,10 +164,10 @@ function describe(resolvedJson: Json): string[] {
   ];
 }
 
-export const lyncManual: ProcedureDefinition = {
+export const lyncManual = defineProcedure({
   ...catalogEntry('lync-manual'),
   form,
   prepare,
   steps,
   describe,
-};
+});

@@ -3,15 +3,15 @@
 // still accepted until then). The cmdlets cannot put a removed previous certificate back, so there is no undo.
 import type {Fleet} from '../hosts/host.ts';
 import {readOAuthState, removePreviousOAuth, removePreviousOAuthCommand} from '../ops/lync.ts';
-import type {Json} from '../state/types.ts';
 import {frontEndForm, parseTimeout, resolveFrontEnd, type OAuthChangeResolved} from './lync-common.ts';
 import {describeSnapshot, expectNoPrevious, oauthChangeStep, replicationWaitStep, snapshotOf} from './steps/lync-oauth.ts';
-import type {Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import type {StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 
 type RemoveResolved = OAuthChangeResolved;
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<RemoveResolved>>> {
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
@@ -26,11 +26,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     };
   }
   const resolved: RemoveResolved = {frontEnd: fes.frontEnd.name, frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})), before, timeoutSeconds};
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+  return {ok: true, value: {resolved, secrets: {}}};
 }
 
-function steps(resolvedJson: Json): StepDefinition[] {
-  const r = resolvedJson as unknown as RemoveResolved;
+function steps(r: RemoveResolved): StepDefinition[] {
   const expectation = expectNoPrevious();
   return [
     oauthChangeStep({
@@ -51,15 +50,14 @@ function steps(resolvedJson: Json): StepDefinition[] {
   ];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as RemoveResolved;
+function describe(r: RemoveResolved): string[] {
   return [`before   ${describeSnapshot(r.before)}`, `after    current ${r.before.current ?? '(none)'}; no previous certificate`];
 }
 
-export const lyncRemovePrevious: ProcedureDefinition = {
+export const lyncRemovePrevious = defineProcedure({
   ...catalogEntry('lync-remove-previous'),
   form: frontEndForm,
   prepare,
   steps,
   describe,
-};
+});

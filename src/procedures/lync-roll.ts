@@ -11,12 +11,12 @@
 import type {Fleet} from '../hosts/host.ts';
 import {listStore} from '../ops/certutil.ts';
 import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
-import type {Json} from '../state/types.ts';
 import {certificateProblems, defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, readMyCertificate, parseThumbprint, resolveFrontEnd, sipDomainsOf, timeoutSpec, type OAuthChangeResolved} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
 import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
 
@@ -84,7 +84,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   };
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<RollResolved>>> {
   const errors: Record<string, string> = {};
   const fes = await resolveFrontEnd(fleet, params, errors);
   const timeoutSeconds = parseTimeout(params, errors);
@@ -143,11 +143,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     warnings,
     timeoutSeconds,
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets: {}}};
+  return {ok: true, value: {resolved, secrets: {}}};
 }
 
-function steps(resolvedJson: Json): StepDefinition[] {
-  const r = resolvedJson as unknown as RollResolved;
+function steps(r: RollResolved): StepDefinition[] {
   const expectation = expectStaged(r.cert.thumbprint, r.effectiveDate);
   return [
     oauthChangeStep({
@@ -176,8 +175,7 @@ function steps(resolvedJson: Json): StepDefinition[] {
   ];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as RollResolved;
+function describe(r: RollResolved): string[] {
   // Short thumbprints so that "now" and "from the date" sit side by side at 80 columns; `new` has the full one.
   const col = (a: string | null, b: string | null) => `${(a ? shortThumb(a) : '(none)').padEnd(20)} ${b ? shortThumb(b) : '(none)'}`;
   return [
@@ -192,10 +190,10 @@ function describe(resolvedJson: Json): string[] {
   ];
 }
 
-export const lyncRoll: ProcedureDefinition = {
+export const lyncRoll = defineProcedure({
   ...catalogEntry('lync-roll'),
   form,
   prepare,
   steps,
   describe,
-};
+});

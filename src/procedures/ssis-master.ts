@@ -6,7 +6,6 @@ import type {Fleet, NodeInfo} from '../hosts/host.ts';
 import {exportCertificate, listStore, type KeyTest, type StoreEntry} from '../ops/certutil.ts';
 import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
 import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
-import type {Json} from '../state/types.ts';
 import {newCertificateParams, nodesWithRole, parseNodeList, validHostOrIp} from './params.ts';
 import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-catalog.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
@@ -15,7 +14,8 @@ import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint} from './steps/util.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, Secrets, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
 
@@ -85,7 +85,7 @@ async function form(fleet: Fleet): Promise<ParamForm> {
   };
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<MasterResolved>>> {
   const errors: Record<string, string> = {};
   const nodes = await fleet.nodes();
   const master = nodes.find((n) => n.name === params.master);
@@ -198,7 +198,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     cert,
     workers: workerSettings,
   };
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+  return {ok: true, value: {resolved, secrets}};
 }
 
 // The store's "has a private key" only says a key container is linked; http.sys needs the certificate's own key, and
@@ -216,8 +216,7 @@ function certSummary(info: {thumbprint: string; sha256: string; subject: string;
   return {thumbprint: info.thumbprint, sha256: info.sha256, subject: info.subject, notAfter: info.notAfter.toISOString()};
 }
 
-function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
-  const r = resolvedJson as unknown as MasterResolved;
+function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
   const thumb = r.cert.thumbprint;
   const out: StepDefinition[] = [];
   const NO_BINDING = 'no-binding';
@@ -231,38 +230,41 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
     out.push(addCertificateStep({id: 'master.import-cert', node: r.master, store: 'Root', cert: material}));
     out.push(removeTempPfxStep({id: 'master.remove-temp-pfx', node: r.master, names: [tempPfxName(thumb)]}));
   }
+  const deleteBinding = deleteBindingStep({
+    id: 'master.delete-binding',
+    node: r.master,
+    ipport: r.ipport,
+    planned: r.binding,
+    newThumbprint: thumb,
+    references: [{path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+  });
+  const settings = updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting});
   // From the binding's delete to its re-add, 0.0.0.0:8391 has no certificate: the master's window, never left half-way.
   out.push(
-    {...deleteBindingStep({
-      id: 'master.delete-binding',
-      node: r.master,
-      ipport: r.ipport,
-      planned: r.binding,
-      newThumbprint: thumb,
-      references: [{path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
-    }), window: NO_BINDING},
-    {...addBindingStep({id: 'master.add-binding', node: r.master, ipport: r.ipport, planned: r.binding, deleteStepId: 'master.delete-binding', newThumbprint: thumb}), window: NO_BINDING},
-    updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting}),
+    {...deleteBinding, window: NO_BINDING},
+    {...addBindingStep({id: 'master.add-binding', node: r.master, ipport: r.ipport, planned: r.binding, deleteStep: deleteBinding, newThumbprint: thumb}), window: NO_BINDING},
+    settings,
     restartServiceStep({
       id: 'master.restart',
       node: r.master,
       service: MASTER_SERVICE,
-      restoredFirst: [{stepId: 'master.settings', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+      restoredFirst: [{step: settings, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
     }),
   );
   // The workers are a fan-out block: each worker's three steps in order, several workers at once (--concurrency).
   for (const worker of r.workers) {
     const publicCert: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
     const lane = worker.node;
+    const workerSettings = updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting});
     out.push(
       {...addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"}), lane},
-      {...updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting}), lane},
+      {...workerSettings, lane},
       {
         ...restartServiceStep({
           id: `${worker.node}.restart`,
           node: worker.node,
           service: WORKER_SERVICE,
-          restoredFirst: [{stepId: `${worker.node}.settings`, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint'}],
+          restoredFirst: [{step: workerSettings, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint'}],
         }),
         lane,
       },
@@ -271,8 +273,7 @@ function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
   return out;
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as MasterResolved;
+function describe(r: MasterResolved): string[] {
   // Short lines: the Plan screen shows them above the steps, and at 80 columns every wrapped line costs a step.
   const lines = [
     `current  ${r.oldThumbprint} (${r.master} ${r.ipport})`,
@@ -284,10 +285,10 @@ function describe(resolvedJson: Json): string[] {
   return lines;
 }
 
-export const ssisMaster: ProcedureDefinition = {
+export const ssisMaster = defineProcedure({
   ...catalogEntry('ssis-master'),
   form,
   prepare,
   steps,
   describe,
-};
+});

@@ -12,7 +12,6 @@ import {command, formatCommand} from '../ops/command.ts';
 import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
 import {queryServiceConfig} from '../ops/service.ts';
 import {firstSubjectMatch, listKeyAccess, simpleNameString, subjectMatches} from '../ops/winhttpcertcfg.ts';
-import type {Json} from '../state/types.ts';
 import {WORKER_SERVICE} from './ssis-master.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {deleteCertificateStep} from './steps/delete-certificate.ts';
@@ -22,7 +21,8 @@ import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import {mapLimit, newCertificateParams, nodesWithRole, parseNodeList} from './params.ts';
-import type {ParamForm, Prepared, ProcedureDefinition, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
+import type {ParamForm, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
+import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {dayRange, toolDay} from '../ops/tool-date.ts';
 
@@ -125,7 +125,7 @@ interface Material {
   readonly pfxBase64: string;
 }
 
-async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>> {
+async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<WorkersResolved>>> {
   const errors: Record<string, string> = {};
   const nodes = await fleet.nodes();
   const workerNodes = nodes.filter((n) => n.roles.includes('ssis-worker'));
@@ -164,7 +164,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const secrets: Record<string, string> = {pfxPassword: password};
   for (const {plan, material} of planned) secrets[pfxKey(plan.worker)] = material.pfxBase64;
   const resolved: WorkersResolved = {master: master.name, workers: planned.map((p) => p.plan)};
-  return {ok: true, value: {resolved: resolved as unknown as Json, secrets}};
+  return {ok: true, value: {resolved, secrets}};
 }
 
 function pfxKey(worker: string): string {
@@ -286,8 +286,7 @@ function referencesOf(r: WorkerPlan): (ctx: StepContext) => Promise<string[]> {
   };
 }
 
-function steps(resolvedJson: Json, secrets: Secrets): StepDefinition[] {
-  const r = resolvedJson as unknown as WorkersResolved;
+function steps(r: WorkersResolved, secrets: Secrets): StepDefinition[] {
   // One lane per worker: its steps in order, several workers at once with --concurrency.
   return r.workers.flatMap((plan) => workerSteps(plan, secrets).map((step) => ({...step, lane: plan.worker, ...windowOf(step.id, plan.worker)})));
 }
@@ -319,6 +318,7 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     ...(secrets[pfxKey(w)] && secrets.pfxPassword ? {pfx: {base64: secrets[pfxKey(w)]!, password: secrets.pfxPassword}} : {}),
   };
   const publicPart: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
+  const settings = updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting});
 
   const importStep = addCertificateStep({id: `${w}.import-cert`, node: w, store: 'My', cert: withKey, title: 'Add the new worker certificate to LocalMachine\\My (with its private key)'});
   const makeCert = formatCommand(command('MakeCert.exe', '-n', `CN=${r.machineName};CN=${r.ip}`, 'SSISScaleOutWorker.cer', '-r', '-ss', 'My', '-sr', 'LocalMachine'));
@@ -362,19 +362,18 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
       ],
     }),
     grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),
-    updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting}),
+    settings,
     addCertificateStep({id: `${r.master}.trust-${w}`, node: r.master, store: 'Root', cert: publicPart, title: `Trust ${w}'s new certificate on the master (LocalMachine\\Root)`}),
     restartServiceStep({
       id: `${w}.restart`,
       node: w,
       service: WORKER_SERVICE,
-      restoredFirst: [{stepId: `${w}.settings`, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
+      restoredFirst: [{step: settings, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
     }),
   ];
 }
 
-function describe(resolvedJson: Json): string[] {
-  const r = resolvedJson as unknown as WorkersResolved;
+function describe(r: WorkersResolved): string[] {
   const only = r.workers.length === 1 ? r.workers[0] : undefined;
   return only ? describeOne(only) : describeMany(r);
 }
@@ -422,10 +421,10 @@ function countBy(values: readonly string[]): Map<string, number> {
   return counts;
 }
 
-export const ssisWorker: ProcedureDefinition = {
+export const ssisWorker = defineProcedure({
   ...catalogEntry('ssis-worker'),
   form,
   prepare,
   steps,
   describe,
-};
+});

@@ -1,5 +1,6 @@
 // A procedure is data: parameters validated up front, and ordered steps with capture / do / verify / undo.
 import type {Fleet, Host} from '../hosts/host.ts';
+import type {Sealed, Unsealed} from '../secrets/sealing.ts';
 import type {Check, Change, ConfirmPrompt, Json, StepInfo} from '../state/types.ts';
 
 /** What a step's code may use. Commands run through `host()` are recorded in the journal and transcript. */
@@ -17,6 +18,56 @@ export interface StepContext {
    * that finds a value this session did not write names them. Optional so a context made outside the runner needs none.
    */
   sessionsOn?(node: string): readonly SessionOnNode[];
+  /** Files on the computer certwalk runs on, in its state directory (src/runner/step-files.ts). */
+  readonly files: StateFiles;
+  /** Secrets that must outlive this process (a deleted certificate's kept copy), sealed with a key in the state directory. */
+  readonly sealing: SecretSealing;
+}
+
+/**
+ * Files a step keeps on the computer certwalk runs on, in certwalk's state directory: a resume or a rollback started
+ * later finds them there. Paths are absolute (the journal records them so); one outside the state directory is
+ * refused (throws) before anything is read or written.
+ */
+export interface StateFiles {
+  /** The state directory. */
+  readonly root: string;
+  /** The absolute path of `parts` in the state directory; nothing is made. */
+  path(...parts: string[]): string;
+  exists(path: string): Promise<boolean>;
+  /** The file's bytes, or null when it is not there. */
+  read(path: string): Promise<Buffer | null>;
+  /** The permission bits (0o600), or null when the file is not there. */
+  mode(path: string): Promise<number | null>;
+  /** Creates a file only this account can read (0600, its folders 0700); never over an existing one (EEXIST). */
+  createPrivate(path: string, data: string | Buffer): Promise<void>;
+  /** Writes a file others may read (0644 under the umask; its folders 0700), over an existing one. */
+  writePublic(path: string, data: string | Buffer): Promise<void>;
+  /** Removes a file; one not there is fine. */
+  remove(path: string): Promise<void>;
+  /** Removes a folder and everything in it; one not there is fine. */
+  removeTree(path: string): Promise<void>;
+  /** Removes a folder if it is empty; a folder with files in it, or none, is left as it is. */
+  removeDirIfEmpty(path: string): Promise<void>;
+}
+
+/** src/secrets/sealing.ts for a step: the key of a new sealed value goes to `keys/<keyName>` in the state directory. */
+export interface SecretSealing {
+  /** Encrypts `value` (as JSON) bound to `boundTo`; its key file (0600) is written at once. */
+  seal(value: unknown, boundTo: string, keyName: string): Sealed;
+  /** The value back, or why not; never throws. */
+  unseal<T>(sealed: Sealed, boundTo: string): Unsealed<T>;
+  hasKey(sealed: Sealed): boolean;
+  /** Removes the key file: what was sealed with it cannot be opened any more. */
+  discardKey(sealed: Sealed): void;
+}
+
+/** What a procedure's `prepare` may use on the computer certwalk runs on (src/runner/step-files.ts prepareContext). */
+export interface PrepareContext {
+  /** A certificate or key file the admin named, anywhere on this computer: regular files only, a few MiB at most. */
+  readParameterFile(path: string, what: string): Buffer;
+  /** Where the steps will keep this session's local files: `STATE/<area>/<time stamp>-<name>`, absolute; nothing is made. */
+  newStateFolder(area: string, name: string): string;
 }
 
 /** A session that changed a node, as its journal tells. */
@@ -107,7 +158,7 @@ export interface ProcedureDefinition {
   /** Reads defaults from the fleet. */
   form(fleet: Fleet): Promise<ParamForm>;
   /** Validates every parameter against the fleet before anything changes; makes new certificates. */
-  prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<Prepared>>;
+  prepare(fleet: Fleet, params: Readonly<Record<string, string>>, local: PrepareContext): Promise<Validation<Prepared>>;
   steps(resolved: Json, secrets: Secrets): readonly StepDefinition[];
   /** What the plan is about, in a few lines (current and new certificate), shown above the steps. */
   describe(resolved: Json): readonly string[];

@@ -14,6 +14,7 @@ import {TranscriptWriter} from './transcript.ts';
 import {discardSecrets, sealSecrets, type SealedSecrets} from './sealed-secrets.ts';
 import {describeEnd, describeEvent, describeHeader} from './describe.ts';
 import {sessionsOnNode} from './sessions-on-node.ts';
+import {stateFiles, stateSealing} from './step-files.ts';
 
 export interface OutputPane {
   /** The command running now (or last run), as displayed. */
@@ -354,6 +355,8 @@ export class ProcedureRunner {
       secret: (value) => this.#redactor.add(value),
       now: () => new Date(this.#clock()),
       sessionsOn: (node) => sessionsOnNode(node, this.options.journalPath),
+      files: stateFiles(),
+      sealing: stateSealing(),
     };
   }
 

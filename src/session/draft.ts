@@ -3,6 +3,7 @@
 import type {Fleet} from '../hosts/host.ts';
 import {findProcedure} from '../procedures/index.ts';
 import type {ParamForm, Prepared, ProcedureDefinition, StepDefinition, Validation} from '../procedures/types.ts';
+import {prepareContext} from '../runner/step-files.ts';
 import {RecordingFleet} from './recording-fleet.ts';
 
 export interface Draft {
@@ -36,7 +37,7 @@ export async function openDraft(fleet: Fleet, procedure: string | ProcedureDefin
     async prepare(params) {
       // A typed password may come back in a tool's output: masked in the reads as in the runner's transcript.
       for (const key of secretKeys) if (params[key]) reads.secret(params[key]);
-      const result = await definition.prepare(reads, params);
+      const result = await definition.prepare(reads, params, prepareContext());
       if (!result.ok) return result;
       return {ok: true, value: {params, prepared: result.value, steps: definition.steps(result.value.resolved, result.value.secrets)}};
     },

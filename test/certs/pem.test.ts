@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {createPrivateKey, generateKeyPairSync, createPublicKey} from 'node:crypto';
-import {mkdtempSync, readFileSync, statSync, writeFileSync, existsSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, statSync, writeFileSync, existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import forge from 'node-forge';
@@ -20,11 +19,15 @@ import {
   sourceFormat,
   writePemPair,
 } from '../../src/certs/pem-pair.ts';
+import {stateFiles} from '../../src/runner/step-files.ts';
+import {tempDir} from '../helpers/temp.ts';
 
 const CNAME = 'mlscore.contoso.com';
 const made = await createSelfSigned({commonNames: [CNAME], dnsNames: [CNAME]});
 const other = await createSelfSigned({commonNames: ['other.contoso.com']});
-const work = mkdtempSync(join(tmpdir(), 'certwalk-pem-'));
+const work = tempDir('certwalk-pem-');
+/** The pair is written as a step writes it: through the state directory's files (here, `work`). */
+const local = stateFiles(work);
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 function encryptedPkcs8(keyPem: string, passphrase: string): string {
@@ -147,13 +150,13 @@ describe('checks', () => {
 describe('files', () => {
   test('key.pem is 0600 in a 0700 folder, never overwritten, and removed on request', async () => {
     const dir = join(work, 'pair');
-    const files = await writePemPair(dir, pemPairFromMade(made));
+    const files = await writePemPair(local, dir, pemPairFromMade(made));
     assert.equal(statSync(files.keyPath).mode & 0o777, 0o600);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     assert.equal(readFileSync(files.keyPath, 'utf8'), made.keyPem.replace(/\r\n/g, '\n'));
-    await assert.rejects(writePemPair(dir, pemPairFromMade(other)), /EEXIST/);
+    await assert.rejects(writePemPair(local, dir, pemPairFromMade(other)), /EEXIST/);
     assert.equal(readFileSync(files.keyPath, 'utf8'), made.keyPem.replace(/\r\n/g, '\n'), 'the first key is kept');
-    await removePemFiles(files, {certToo: false});
+    await removePemFiles(local, files, {certToo: false});
     assert.equal(existsSync(files.keyPath), false);
     assert.equal(existsSync(files.certPath), true);
   });
@@ -161,7 +164,7 @@ describe('files', () => {
   test('openssl reads the files as certwalk does (comparison skipped only when openssl is absent)', async (t) => {
     const dir = join(work, 'openssl');
     const pfx = toPfx(made, 'pw');
-    const files = await writePemPair(dir, pemPairFromSource({certificate: pfx, passphrase: 'pw'}));
+    const files = await writePemPair(local, dir, pemPairFromSource({certificate: pfx, passphrase: 'pw'}));
     // The main assertion holds everywhere: the written pair is password-free and belongs together.
     assert.equal(createPrivateKey(readFileSync(files.keyPath)).asymmetricKeyType, 'rsa');
     assert.deepEqual(pemPairProblems(pemPairFromSource({certificate: readFileSync(files.certPath), key: readFileSync(files.keyPath)}), CNAME, new Date()), []);

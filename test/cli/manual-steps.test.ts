@@ -10,6 +10,7 @@ import {after, before, describe, test} from 'node:test';
 import {initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/index.ts';
 import {findProcedure} from '../../src/procedures/index.ts';
 import {ProcedureRunner} from '../../src/runner/runner.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'certwalk.js');
@@ -78,7 +79,7 @@ describe('a procedure with manual steps', () => {
     const definition = findProcedure('lync-manual');
     const fleet = new SandboxFleet(dir);
     const params = {...(await definition.form(fleet)).values, thumbprint: current};
-    const prepared = await definition.prepare(fleet, params);
+    const prepared = await definition.prepare(fleet, params, prepareContext());
     assert.ok(prepared.ok);
     // The app's session, closed while the first item waits for its tick.
     const journal = join(base, 'manual.jsonl');

@@ -10,6 +10,7 @@ import {FakeFleet} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf} from '../helpers/fake-run.ts';
 import {FRONT_ENDS, GET_OAUTH, REPLICATION_STATUS, cmdlet, everywhere, poolRows, psLine, referenceOf, type CertReference} from '../helpers/fake-lync.ts';
 import {JsonDate} from '../helpers/fake-tool-output.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 
 const PFX_PATH = 'C:\\Certificates\\ServerToServerAuth.pfx';
 const NOW = new Date();
@@ -106,7 +107,7 @@ describe('lync-import-pfx on the fake fleet', () => {
   test('a wrong password is refused at prepare, before any command, without the password in the error', async () => {
     const {fleet, params} = await prepared();
     const ran = fleet.commands.length;
-    const result = await findProcedure('lync-import-pfx').prepare(fleet, {...params, password: 'Wr0ng-guess'});
+    const result = await findProcedure('lync-import-pfx').prepare(fleet, {...params, password: 'Wr0ng-guess'}, prepareContext());
     assert.equal(result.ok, false);
     assert.deepEqual(result.ok ? null : result.errors, {password: `this password does not open ${PFX_PATH}`});
     assert.equal(fleet.commands.length, ran);

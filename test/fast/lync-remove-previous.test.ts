@@ -7,6 +7,7 @@ import {FakeFleet} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf} from '../helpers/fake-run.ts';
 import {FRONT_ENDS, GET_OAUTH, REPLICATION_STATUS, cmdlet, everywhere, poolRows, psLine, type CertReference} from '../helpers/fake-lync.ts';
 import {JsonDate} from '../helpers/fake-tool-output.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date();
@@ -65,7 +66,7 @@ describe('lync-remove-previous on the fake fleet', () => {
 
   test('a previous issuer still valid is refused at prepare, naming its date, after one read', async () => {
     const fleet = pool(-2);
-    const result = await findProcedure('lync-remove-previous').prepare(fleet, PARAMS);
+    const result = await findProcedure('lync-remove-previous').prepare(fleet, PARAMS, prepareContext());
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.errors.frontEnd!, new RegExp(`the previous certificate ${OLD_THUMB} is valid until .*remove it after it expires`));
     assert.deepEqual(fleet.commandLines(), [GET_OAUTH('fe1')]);

@@ -8,6 +8,7 @@ import {ProcedureRunner} from '../../src/runner/runner.ts';
 import type {ProcedureEvent, ProcedurePhase} from '../../src/state/types.ts';
 import type {FakeFleet} from './fake-fleet.ts';
 import {tempDir} from './temp.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 
 // The runner seals a session's secrets and a deleted certificate's PFX under the state directory, and an undo reads
 // the journals there for later sessions on its node: this file's runs get their own, not the user's (CERTWALK_HOME
@@ -16,7 +17,7 @@ process.env.CERTWALK_HOME = tempDir('certwalk-fast-home-');
 
 /** Runs the procedure's prepare on the fleet; a refusal fails the test with its errors. */
 export async function prepareOn(fleet: FakeFleet, procedure: string, params: Readonly<Record<string, string>>): Promise<Prepared> {
-  const result = await findProcedure(procedure).prepare(fleet, params);
+  const result = await findProcedure(procedure).prepare(fleet, params, prepareContext());
   assert.ok(result.ok, `prepare refused: ${JSON.stringify(result.ok ? null : result.errors)}; unanswered: ${fleet.unanswered.join(' | ')}`);
   return result.value;
 }

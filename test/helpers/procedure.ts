@@ -5,6 +5,7 @@ import {initSandbox, SandboxFleet, showSandbox} from '../../src/hosts/sandbox/in
 import {findProcedure} from '../../src/procedures/index.ts';
 import type {Prepared} from '../../src/procedures/types.ts';
 import {ProcedureRunner} from '../../src/runner/runner.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 import type {ProcedureEvent} from '../../src/state/types.ts';
 import {tempDir} from './temp.ts';
 
@@ -31,7 +32,7 @@ export async function prepare(l: Lab, procedure: string, overrides: Record<strin
   const definition = findProcedure(procedure);
   const form = await definition.form(l.fleet);
   const params = {...form.values, ...overrides};
-  const result = await definition.prepare(l.fleet, params);
+  const result = await definition.prepare(l.fleet, params, prepareContext());
   return {definition, params, result};
 }
 

@@ -6,7 +6,9 @@ import type {Host} from '../../src/hosts/host.ts';
 import {addCertificateStep} from '../../src/procedures/steps/add-certificate.ts';
 import {keptPfxName, removeTempPfxStep, tempPfxName} from '../../src/procedures/steps/temp-pfx.ts';
 import type {StepContext} from '../../src/procedures/types.ts';
+import {stateFiles, stateSealing} from '../../src/runner/step-files.ts';
 import {FakeHost} from '../helpers/fake-host.ts';
+import {tempDir} from '../helpers/temp.ts';
 
 const THUMB = 'AB'.repeat(20);
 const OLD = 'CD'.repeat(20);
@@ -16,7 +18,8 @@ const EMPTY_MY = 'My "Personal"\nCertUtil: -store command completed successfully
 function contextFor(host: Host): StepContext & {notes: string[]; secrets: string[]} {
   const notes: string[] = [];
   const secrets: string[] = [];
-  return {notes, secrets, host: async () => host, capturedOf: () => undefined, note: (t) => void notes.push(t), secret: (v) => void secrets.push(v), now: () => new Date()};
+  const state = tempDir('certwalk-temp-pfx-state-');
+  return {notes, secrets, host: async () => host, capturedOf: () => undefined, note: (t) => void notes.push(t), secret: (v) => void secrets.push(v), now: () => new Date(), files: stateFiles(state), sealing: stateSealing(state)};
 }
 
 const temp = (name: string) => `C:\\Windows\\Temp\\${name}`;

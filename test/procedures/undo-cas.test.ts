@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {after, describe, test} from 'node:test';
 import {createSelfSigned} from '../../src/certs/index.ts';
 import type {Host, RunOptions} from '../../src/hosts/host.ts';
@@ -17,6 +17,7 @@ import {updateSettingStep} from '../../src/procedures/steps/setting.ts';
 import {restartServiceStep} from '../../src/procedures/steps/service.ts';
 import type {SessionOnNode, StepContext, StepDefinition} from '../../src/procedures/types.ts';
 import type {Json} from '../../src/state/types.ts';
+import {prepareContext, stateFiles, stateSealing} from '../../src/runner/step-files.ts';
 
 const roots: string[] = [];
 after(() => {
@@ -47,6 +48,9 @@ class Session {
       secret: () => undefined,
       now: () => new Date(),
       sessionsOn: () => this.later,
+      // The sandbox's folder stands for the state directory: the PEM pair below is written there.
+      files: stateFiles(dirname(this.fleet.location)),
+      sealing: stateSealing(dirname(this.fleet.location)),
     };
   }
 
@@ -92,7 +96,7 @@ class Session {
 async function ssisMasterSession(fleet: SandboxFleet): Promise<{session: Session; thumbprint: string; resolved: Json}> {
   const definition = findProcedure('ssis-master');
   const form = await definition.form(fleet);
-  const prepared = await definition.prepare(fleet, form.values);
+  const prepared = await definition.prepare(fleet, form.values, prepareContext());
   assert.ok(prepared.ok, JSON.stringify(!prepared.ok && prepared.errors));
   const {resolved, secrets} = prepared.value;
   return {session: new Session(fleet, definition.steps(resolved, secrets)), thumbprint: (resolved as {cert: {thumbprint: string}}).cert.thumbprint, resolved};
@@ -207,7 +211,7 @@ describe('undo is a compare-and-swap', () => {
     // The setting keeps its value (the sandbox's master only starts on the thumbprint its binding carries)
     const current = readSetting(await host.readFile(MASTER_SETTINGS_PATH), 'SSLCertThumbprint');
     const settings = updateSettingStep({id: 'settings', node: 'master', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: current, plannedOldValue: current});
-    const restart = restartServiceStep({id: 'restart', node: 'master', service: 'SSISScaleOutMaster140', restoredFirst: [{stepId: 'settings', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}]});
+    const restart = restartServiceStep({id: 'restart', node: 'master', service: 'SSISScaleOutMaster140', restoredFirst: [{step: settings, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}]});
     await session.run(settings);
     await session.run(restart);
     const original = await host.readFile(MASTER_SETTINGS_PATH);

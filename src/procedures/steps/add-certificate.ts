@@ -8,15 +8,19 @@ import {addStore, addStoreCommand, delStore, listStore} from '../../ops/certutil
 import type {Host} from '../../hosts/host.ts';
 import {formatCommand} from '../../ops/command.ts';
 import {importPfx, importPfxCommand} from '../../ops/pki.ts';
-import type {Json} from '../../state/types.ts';
-import type {StepDefinition} from '../types.ts';
+import {defineStep, type Step} from '../define.ts';
 import {sessionsRelyingOn, undoRefused} from './undo-guard.ts';
 import {removeTempFiles, tempPfxName} from './temp-pfx.ts';
-import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+import {sameThumbprint, shortThumb} from './util.ts';
 
 export interface CertificateMaterial extends Pick<CertificateRecord, 'thumbprint' | 'subject' | 'derBase64'> {
   /** When set, the private key goes in too (http.sys needs it on the master). */
   readonly pfx?: {readonly base64: string; readonly password: string};
+}
+
+interface AddCapture {
+  /** Then the undo leaves it: it is not this session's to remove. */
+  readonly alreadyPresent: boolean;
 }
 
 export function addCertificateStep(options: {
@@ -26,7 +30,7 @@ export function addCertificateStep(options: {
   cert: CertificateMaterial;
   title?: string;
   skippable?: boolean;
-}): StepDefinition {
+}): Step<AddCapture> {
   const {id, node, store, cert} = options;
   const withKey = cert.pfx !== undefined;
   const tempName = withKey ? tempPfxName(cert.thumbprint) : `certwalk-${cert.thumbprint}.cer`;
@@ -40,7 +44,7 @@ export function addCertificateStep(options: {
   const present = async (host: Host) =>
     (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
 
-  return {
+  return defineStep<AddCapture>({
     id,
     title: options.title ?? `Add the new certificate to LocalMachine\\${store}${withKey ? ' (with its private key)' : ''}`,
     node,
@@ -82,16 +86,16 @@ export function addCertificateStep(options: {
         // A key is linked is not the key is its own (a store entry left over with another key): certutil's test says.
         checks.push({what: 'its own key (certutil key test)', expected: 'passed', observed: found?.keyTest ?? 'absent', ok: found?.keyTest === 'passed'});
       }
-      const before = asRecord(captured).alreadyPresent === true ? cert.thumbprint : null;
+      const before = captured.alreadyPresent ? cert.thumbprint : null;
       return {checks, changes: [{node, label: `LocalMachine\\${store}`, before, after: cert.thumbprint}]};
     },
-    async undo(ctx, captured: Json) {
+    async undo(ctx, captured) {
       const host = await ctx.host(node);
       // First the temp PFX a kill during the import may have left (a rollback of that crash comes here).
       // A rollback rebuilds the steps without the session's secrets (no PFX in `cert`), so the PFX's name is tried
       // whatever this step was built with: removing a file that is not there costs nothing.
       const pfxGone = (await removeTempFiles(host, [tempPfxName(cert.thumbprint)])).map((path) => `; removed ${path}`).join('');
-      if (asRecord(captured).alreadyPresent === true) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before${pfxGone}`;
+      if (captured.alreadyPresent) return `left ${shortThumb(cert.thumbprint)} in ${store}: it was there before${pfxGone}`;
       if (!(await present(host))) return `${shortThumb(cert.thumbprint)} is not in ${store}; nothing to remove (already restored)${pfxGone}`;
       const relying = sessionsRelyingOn(ctx, node, cert.thumbprint);
       if (relying.length) {
@@ -105,5 +109,5 @@ export function addCertificateStep(options: {
       await delStore(host, store, cert.thumbprint);
       return `removed ${shortThumb(cert.thumbprint)} from LocalMachine\\${store}${pfxGone}`;
     },
-  };
+  });
 }

@@ -1,8 +1,6 @@
 // Steps on an Azure ML cluster, run from the admin node: create a cluster with SSL (`az ml env create`), enable SSL
 // on an existing one (Set-AzureRmMlOpCluster), make a cluster the CLI's current environment, show the DNS record the
 // CNAME needs, and read back the scoring URL. Each re-reads the cluster with `az ml env show`.
-import {existsSync} from 'node:fs';
-import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {describeCertificate} from '../../certs/index.ts';
 import {pemFilesIn, writePemPair, type PemFiles} from '../../certs/pem-pair.ts';
@@ -28,11 +26,11 @@ import {
   type AzureMlEnvironment,
 } from '../../ops/azureml.ts';
 import {formatCommand} from '../../ops/command.ts';
-import type {Json} from '../../state/types.ts';
+import {capturedBy, defineStep, type Step} from '../define.ts';
 import type {StepContext, StepDefinition} from '../types.ts';
 import {plannedNodeFiles, withPemOnNode} from './pem-files.ts';
 import {undoConflict} from './undo-guard.ts';
-import {asRecord, shortThumb} from './util.ts';
+import {shortThumb} from './util.ts';
 
 export interface ClusterTarget {
   /** The admin node where az and PowerShell run. */
@@ -145,7 +143,7 @@ export function enableSslStep(options: {
   plannedPrior: PriorSsl & {readonly publicIpAddress: string | null};
   /** The cluster's current certificate and key when SSL is already on (secrets: absent after a journal reload). */
   previous?: {readonly certPem: string; readonly keyPem: string | undefined};
-}): StepDefinition {
+}): Step<EnableCapture> {
   const {id, t, service, plannedPrior} = options;
   const local = pemFilesIn(t.pemDir);
   const keptDir = join(t.pemDir, 'previous');
@@ -153,7 +151,7 @@ export function enableSslStep(options: {
   const restoreLine = plannedPrior.status === 'Enabled'
     ? `Set-AzureRmMlOpCluster -ResourceGroupName ${t.resourceGroup} -Name ${t.cluster} -SslStatus Enabled with the previous certificate ${plannedPrior.certThumbprint ?? ''} and key (kept in ${keptDir}, 0600) -SslCName ${plannedPrior.cname ?? ''}`
     : `Set-AzureRmMlOpCluster -ResourceGroupName ${t.resourceGroup} -Name ${t.cluster} -SslStatus Disabled`;
-  return {
+  return defineStep<EnableCapture>({
     id,
     title: `Enable SSL on cluster ${t.cluster} for ${t.cname} (Set-AzureRmMlOpCluster)`,
     node: t.client,
@@ -177,7 +175,7 @@ export function enableSslStep(options: {
       const before = service ? await showRealtimeService(host, service).catch(() => null) : null;
       const captured: EnableCapture = {prior, keptDir: prior.status === 'Enabled' ? keptDir : null, scoringBefore: before?.scoringUri ?? null};
       return {
-        captured: captured as unknown as Json,
+        captured,
         prompt: {
           title: `Enable SSL on cluster ${t.cluster} (${t.resourceGroup})`,
           commands: script(plannedNodeFiles(host.tempDir, t.thumbprint)).split('\n'),
@@ -192,13 +190,12 @@ export function enableSslStep(options: {
         },
       };
     },
-    async do(ctx, captured) {
-      const c = asRecord(captured) as unknown as EnableCapture;
+    async do(ctx, c) {
       if (c.keptDir) {
         // Kept before anything changes: without it a rollback could not put the previous certificate back.
         if (!options.previous?.keyPem) throw new Error('the current key of the cluster is not in this certwalk process; nothing was changed. Start the procedure again');
-        if (!existsSync(pemFilesIn(c.keptDir).keyPath)) {
-          await writePemPair(c.keptDir, {certPem: options.previous.certPem, keyPem: options.previous.keyPem, info: describeCertificate(options.previous.certPem)});
+        if (!(await ctx.files.exists(pemFilesIn(c.keptDir).keyPath))) {
+          await writePemPair(ctx.files, c.keptDir, {certPem: options.previous.certPem, keyPem: options.previous.keyPem, info: describeCertificate(options.previous.certPem)});
         }
       }
       const host = await ctx.host(t.client);
@@ -206,13 +203,11 @@ export function enableSslStep(options: {
         setClusterSsl(host, t.resourceGroup, t.cluster, {status: 'Enabled', cname: t.cname, certPemPath: files.certPath, keyPemPath: files.keyPath}),
       );
     },
-    async verify(ctx, captured) {
-      const c = asRecord(captured) as unknown as EnableCapture;
+    async verify(ctx, c) {
       const env = await readCluster(ctx, t);
       return {checks: sslChecks(t, env), changes: sslChanges(t, c.prior, env)};
     },
-    async undo(ctx, captured) {
-      const c = asRecord(captured) as unknown as EnableCapture;
+    async undo(ctx, c) {
       const host = await ctx.host(t.client);
       const env = await showEnvironment(host, t.cluster, t.resourceGroup);
       if (!env) return `cluster ${t.cluster} is not in ${t.resourceGroup} any more; nothing to restore`;
@@ -228,20 +223,25 @@ export function enableSslStep(options: {
         return `SSL on ${t.cluster} is Disabled again, as before`;
       }
       const kept = pemFilesIn(c.keptDir!);
-      if (!existsSync(kept.keyPath)) throw new Error(`the previous key of ${t.cluster} is not at ${kept.keyPath}; restore SSL by hand with Set-AzureRmMlOpCluster and the previous certificate ${c.prior.certThumbprint}`);
+      if (!(await ctx.files.exists(kept.keyPath))) throw new Error(`the previous key of ${t.cluster} is not at ${kept.keyPath}; restore SSL by hand with Set-AzureRmMlOpCluster and the previous certificate ${c.prior.certThumbprint}`);
       await withPemOnNode(ctx, host, kept, c.prior.certThumbprint ?? t.thumbprint, (files) =>
         setClusterSsl(host, t.resourceGroup, t.cluster, {status: 'Enabled', cname: c.prior.cname ?? t.cname, certPemPath: files.certPath, keyPemPath: files.keyPath}),
       );
-      await rm(c.keptDir!, {recursive: true, force: true});
+      await ctx.files.removeTree(c.keptDir!);
       return `SSL on ${t.cluster} is back to the previous certificate ${shortThumb(c.prior.certThumbprint ?? '')} for ${c.prior.cname}`;
     },
-  };
+  });
+}
+
+interface EnvironmentCapture {
+  /** The CLI's current environment before, or null when none was. */
+  readonly previous: {readonly name: string; readonly resourceGroup: string} | null;
 }
 
 /** `az ml env set`: the environment `az ml service` commands talk to; undo sets the previous one back. */
-export function setEnvironmentStep(options: {id: string; t: ClusterTarget}): StepDefinition {
+export function setEnvironmentStep(options: {id: string; t: ClusterTarget}): Step<EnvironmentCapture> {
   const {id, t} = options;
-  return {
+  return defineStep<EnvironmentCapture>({
     id,
     title: `Make ${t.cluster} the current Azure ML environment`,
     node: t.client,
@@ -258,32 +258,29 @@ export function setEnvironmentStep(options: {id: string; t: ClusterTarget}): Ste
     async do(ctx) {
       await setEnvironment(await ctx.host(t.client), t.cluster, t.resourceGroup);
     },
-    async verify(ctx, captured) {
+    async verify(ctx, {previous}) {
       const current = await showCurrentEnvironment(await ctx.host(t.client));
-      const previous = asRecord(asRecord(captured).previous);
       const observed = current ? `${current.resourceGroup}/${current.name}` : '(none)';
       const expected = `${t.resourceGroup}/${t.cluster}`;
       return {
         checks: [{what: 'current environment', expected, observed, ok: observed.toLowerCase() === expected.toLowerCase()}],
-        changes: [{node: t.client, label: 'current environment', before: previous.name ? `${String(previous.resourceGroup)}/${String(previous.name)}` : null, after: observed}],
+        changes: [{node: t.client, label: 'current environment', before: previous ? `${previous.resourceGroup}/${previous.name}` : null, after: observed}],
       };
     },
-    async undo(ctx, captured) {
-      const previous = asRecord(captured).previous;
+    async undo(ctx, {previous: p}) {
       const host = await ctx.host(t.client);
-      if (previous === null || previous === undefined) return 'no environment was current before; left as it is';
-      const p = asRecord(previous) as {name?: string; resourceGroup?: string};
+      if (!p) return 'no environment was current before; left as it is';
       const current = await showCurrentEnvironment(host);
       if (current && current.name === p.name && current.resourceGroup === p.resourceGroup) return `${p.name} is the current environment (already restored)`;
       // Switched back only from this session's choice: another current environment was chosen since by someone else.
       if (!current || current.name.toLowerCase() !== t.cluster.toLowerCase() || current.resourceGroup.toLowerCase() !== t.resourceGroup.toLowerCase()) {
         throw undoConflict(ctx, t.client, 'the current Azure ML environment', `${t.resourceGroup}/${t.cluster}`, current ? `${current.resourceGroup}/${current.name}` : '(none)');
       }
-      if (!(await showEnvironment(host, p.name!, p.resourceGroup!))) return `the previous environment ${p.name} no longer exists; left as it is`;
-      await setEnvironment(host, p.name!, p.resourceGroup!);
+      if (!(await showEnvironment(host, p.name, p.resourceGroup))) return `the previous environment ${p.name} no longer exists; left as it is`;
+      await setEnvironment(host, p.name, p.resourceGroup);
       return `${p.name} is the current environment again`;
     },
-  };
+  });
 }
 
 /** The DNS record the CNAME needs (to the front end's publicIpAddress), and optionally whether it resolves so. */
@@ -332,7 +329,14 @@ export function dnsStep(options: {id: string; t: ClusterTarget; check: boolean})
 }
 
 /** Reads back the scoring URL of the service (or of every service of a new cluster): https on the CNAME. */
-export function scoringStep(options: {id: string; t: ClusterTarget; service: string; beforeFrom: string | null; plannedBefore: string | null}): StepDefinition {
+export function scoringStep(options: {
+  id: string;
+  t: ClusterTarget;
+  service: string;
+  /** The step that read the scoring URL before the change (enable-ssl), or null: then the planned one is shown. */
+  beforeFrom: Step<{readonly scoringBefore: string | null}> | null;
+  plannedBefore: string | null;
+}): StepDefinition {
   const {id, t, service} = options;
   const base = `https://${t.cname}/api/v1/service/`;
   return {
@@ -353,8 +357,7 @@ export function scoringStep(options: {id: string; t: ClusterTarget; service: str
     },
     async verify(ctx) {
       const host = await ctx.host(t.client);
-      const beforeCapture = options.beforeFrom ? asRecord(ctx.capturedOf(options.beforeFrom)) : {};
-      const before = typeof beforeCapture.scoringBefore === 'string' ? beforeCapture.scoringBefore : options.plannedBefore;
+      const before = (options.beforeFrom ? capturedBy(ctx, options.beforeFrom)?.scoringBefore : null) ?? options.plannedBefore;
       if (service) {
         const found = await showRealtimeService(host, service);
         const observed = found?.scoringUri ?? `(no service ${service})`;

@@ -6,10 +6,10 @@ import {formatCommand} from '../../ops/command.ts';
 import {listStore, listStoreCommand} from '../../ops/certutil.ts';
 import {readSettingsFile} from '../../ops/scale-out-settings.ts';
 import type {Host} from '../../hosts/host.ts';
-import type {Check, Json} from '../../state/types.ts';
-import type {StepDefinition} from '../types.ts';
+import type {Check} from '../../state/types.ts';
+import {capturedBy, defineStep, type Step} from '../define.ts';
 import {undoConflict} from './undo-guard.ts';
-import {asRecord, sameThumbprint} from './util.ts';
+import {sameThumbprint} from './util.ts';
 
 export interface BindingReference {
   /** A settings file on the same node whose value points at the binding's certificate. */
@@ -39,6 +39,16 @@ function describeBinding(b: SslBinding): string {
   return `${b.ipport} → certificate ${b.certHash?.toUpperCase() ?? '(none)'} in store ${b.certStoreName ?? '(null = MY)'}, appid ${b.appId}`;
 }
 
+interface DeleteBindingCapture {
+  /** The binding as it was, every option with it: what the undo re-adds and the add step copies. */
+  readonly binding: SslBinding;
+  readonly oldHash: string;
+}
+
+interface AddBindingCapture {
+  readonly original: SslBinding;
+}
+
 export function deleteBindingStep(options: {
   id: string;
   node: string;
@@ -47,10 +57,10 @@ export function deleteBindingStep(options: {
   planned: SslBinding;
   newThumbprint: string;
   references: readonly BindingReference[];
-}): StepDefinition {
+}): Step<DeleteBindingCapture> {
   const {id, node, ipport, planned} = options;
   const restore = addSslCertCommand(ipport, planned);
-  return {
+  return defineStep<DeleteBindingCapture>({
     id,
     title: `Delete the SSL binding on ${ipport} (kept to restore)`,
     node,
@@ -89,7 +99,7 @@ export function deleteBindingStep(options: {
         const value = await readReference(host, ref);
         if (sameThumbprint(value, oldHash)) references.push(`${ref.path}: ${ref.key} = ${value} (a later step updates it)`);
       }
-      const captured = {binding: current as unknown as Json, oldHash};
+      const captured: DeleteBindingCapture = {binding: current, oldHash};
       return {
         captured,
         prompt: {
@@ -112,7 +122,7 @@ export function deleteBindingStep(options: {
         ctx.note(`no binding on ${ipport} any more; nothing to delete`);
         return;
       }
-      if (!sameThumbprint(current.certHash, asRecord(captured).oldHash as string)) {
+      if (!sameThumbprint(current.certHash, captured.oldHash)) {
         throw new Error(`the binding on ${ipport} changed since it was captured (now ${describeBinding(current)}); not deleting it`);
       }
       await deleteSslCert(host, ipport);
@@ -120,15 +130,15 @@ export function deleteBindingStep(options: {
     async verify(ctx, captured) {
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
-      const oldHash = asRecord(captured).oldHash;
+      const {oldHash} = captured;
       return {
         checks: [{what: `binding on ${ipport}`, expected: '(none)', observed: current ? describeBinding(current) : '(none)', ok: !current}],
         // Reported on its own: a run that stops before the add step must still show that the binding is gone.
-        changes: [{node, label: `http.sys ${ipport} (deleted)`, before: typeof oldHash === 'string' ? oldHash.toUpperCase() : null, after: current?.certHash?.toUpperCase() ?? null}],
+        changes: [{node, label: `http.sys ${ipport} (deleted)`, before: oldHash.toUpperCase(), after: current?.certHash?.toUpperCase() ?? null}],
       };
     },
     async undo(ctx, captured) {
-      const original = asRecord(captured).binding as unknown as SslBinding;
+      const original = captured.binding;
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
       if (current && sameThumbprint(current.certHash, original.certHash)) return `the original binding is in place on ${ipport} (already restored)`;
@@ -138,7 +148,7 @@ export function deleteBindingStep(options: {
       await addSslCert(host, ipport, original);
       return `re-added the original binding: ${describeBinding(original)}`;
     },
-  };
+  });
 }
 
 export function addBindingStep(options: {
@@ -146,12 +156,13 @@ export function addBindingStep(options: {
   node: string;
   ipport: string;
   planned: SslBinding;
-  deleteStepId: string;
+  /** The delete step before this one: its capture is the binding to copy. */
+  deleteStep: Step<DeleteBindingCapture>;
   newThumbprint: string;
-}): StepDefinition {
+}): Step<AddBindingCapture> {
   const {id, node, ipport, newThumbprint} = options;
   const newHash = newThumbprint.toLowerCase();
-  return {
+  return defineStep<AddBindingCapture>({
     id,
     title: `Add the new certificate on ${ipport} (same appid and options)`,
     node,
@@ -162,12 +173,11 @@ export function addBindingStep(options: {
     hasUndo: true,
     plan: () => [{node, text: formatCommand(addSslCertCommand(ipport, withHash(options.planned, newHash)))}],
     async capture(ctx) {
-      const original = asRecord(ctx.capturedOf(options.deleteStepId)).binding;
-      if (!original) throw new Error(`the binding deleted by step ${options.deleteStepId} was not captured; refusing to add one`);
+      const original = capturedBy(ctx, options.deleteStep)?.binding;
+      if (!original) throw new Error(`the binding deleted by step ${options.deleteStep.id} was not captured; refusing to add one`);
       return {captured: {original}};
     },
-    async do(ctx, captured) {
-      const original = asRecord(captured).original as unknown as SslBinding;
+    async do(ctx, {original}) {
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
       if (current && sameThumbprint(current.certHash, newHash)) {
@@ -176,8 +186,7 @@ export function addBindingStep(options: {
       }
       await addSslCert(host, ipport, withHash(original, newHash));
     },
-    async verify(ctx, captured) {
-      const original = asRecord(captured).original as unknown as SslBinding;
+    async verify(ctx, {original}) {
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
       const checks: Check[] = [
@@ -199,8 +208,7 @@ export function addBindingStep(options: {
         changes: [{node, label: `http.sys ${ipport}`, before: original.certHash?.toUpperCase() ?? null, after: current?.certHash?.toUpperCase() ?? null}],
       };
     },
-    async undo(ctx, captured) {
-      const original = asRecord(asRecord(captured).original) as unknown as SslBinding;
+    async undo(ctx, {original}) {
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
       if (!current) return `no binding on ${ipport}; nothing to remove (already restored)`;
@@ -212,5 +220,5 @@ export function addBindingStep(options: {
       await deleteSslCert(host, ipport);
       return `removed the new binding on ${ipport}`;
     },
-  };
+  });
 }

@@ -3,30 +3,29 @@
 // read its key. The documented `certmgr /del … /n NAME` deletes every certificate whose name matches, the new one
 // too when the CNs are equal; certwalk never deletes by name.
 //
-// Where the kept copy lives. The runner gives a step no file of its own: the captured value is what rollback gets,
-// and it is written to the journal. A PFX in the journal would put the old private key into a file that admins
-// attach to tickets. So the capture holds the PFX (and its one-time password) encrypted with AES-256-GCM, and the
-// random AES key goes to its own file, STATE/keys/<thumbprint>-<id>.key (mode 0600, directory 0700): the journal
-// alone reveals nothing, the key file alone holds no certificate, and `certwalk rollback --journal` on the same
-// account finds both. The id keeps two sessions that kept the same certificate from overwriting each other's key.
+// Where the kept copy lives. The captured value is what rollback gets, and it is written to the journal. A PFX in the
+// journal would put the old private key into a file that admins attach to tickets. So the capture holds the PFX (and
+// its one-time password) encrypted with AES-256-GCM, and the random AES key goes to its own file,
+// STATE/keys/<thumbprint>-<id>.key (mode 0600, directory 0700; StepContext.sealing writes it): the journal alone
+// reveals nothing, the key file alone holds no certificate, and `certwalk rollback --journal` on the same account
+// finds both. The id keeps two sessions that kept the same certificate from overwriting each other's key.
 // The key file is written just before the delete runs (the key waits in memory from capture to then), so a declined
 // confirmation leaves no key behind; a `do` in another process than its capture finds no key and refuses, with
 // nothing deleted. The file is removed once the step is undone; after a completed rotation it stays, because a
 // later rollback needs it. Deleting it gives up that rollback.
 import {randomBytes} from 'node:crypto';
-import {join} from 'node:path';
 import type {Host} from '../../hosts/host.ts';
 import {delStore, delStoreCommand, listStore, listStoreCommand, type StoreEntry} from '../../ops/certutil.ts';
 import {formatCommand} from '../../ops/command.ts';
 import {exportPfx, exportPfxCommand, importPfx, importPfxCommand, KEY_NOT_EXPORTABLE} from '../../ops/pki.ts';
 import {ToolError} from '../../ops/tool-error.ts';
 import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess, listKeyAccessCommand, sameAccount} from '../../ops/winhttpcertcfg.ts';
-import {stateDir} from '../../runner/paths.ts';
-import {discardKey, hasKey, seal as sealValue, unseal, type Sealed} from '../../secrets/sealing.ts';
-import type {ConfirmPrompt, Json} from '../../state/types.ts';
-import type {PlannedCommand, StepContext, StepDefinition} from '../types.ts';
+import type {Sealed} from '../../secrets/sealing.ts';
+import type {ConfirmPrompt} from '../../state/types.ts';
+import {defineStep, type Step} from '../define.ts';
+import type {PlannedCommand, StepContext} from '../types.ts';
 import {keptPfxName} from './temp-pfx.ts';
-import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+import {sameThumbprint, shortThumb} from './util.ts';
 import {toolDay} from '../../ops/tool-date.ts';
 
 const PLAN_TEMP = 'C:\\Windows\\Temp';
@@ -70,38 +69,30 @@ export interface DeleteCertificateOptions {
   readonly title?: string;
 }
 
-function keysDir(): string {
-  return join(stateDir(), 'keys');
-}
-
 /**
  * Encrypts the kept copy and writes its key (0600) at once: the capture is journaled before the delete is even asked
  * for, and a certwalk killed between the answer and the delete must still find the key when it resumes or rolls back.
  */
-async function seal(thumbprint: string, password: string, pfx: Buffer): Promise<KeptCertificate> {
+function keep(ctx: StepContext, thumbprint: string, password: string, pfx: Buffer): KeptCertificate {
   // The thumbprint is authenticated, so a key file or ciphertext swapped with another certificate's fails to open.
-  const sealed = sealValue({password, pfxBase64: pfx.toString('base64')}, thumbprint, join(keysDir(), `${thumbprint}-${randomBytes(6).toString('hex')}.key`));
+  const sealed = ctx.sealing.seal({password, pfxBase64: pfx.toString('base64')}, thumbprint, `${thumbprint}-${randomBytes(6).toString('hex')}.key`);
   return {...sealed, pfxBytes: pfx.length};
 }
 
 /** The key of the kept copy must be on disk before the certificate it protects is deleted. */
-function requireKey(thumbprint: string, kept: KeptCertificate): void {
-  if (!hasKey(kept)) {
+function requireKey(ctx: StepContext, thumbprint: string, kept: KeptCertificate): void {
+  if (!ctx.sealing.hasKey(kept)) {
     throw new Error(`the key of the kept copy of ${thumbprint} is not at ${kept.keyFile} any more, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`);
   }
 }
 
-async function unkeep(thumbprint: string, kept: KeptCertificate): Promise<{password: string; pfx: Buffer}> {
-  const opened = unseal<{password: string; pfxBase64: string}>(kept, thumbprint);
+function unkeep(ctx: StepContext, thumbprint: string, kept: KeptCertificate): {password: string; pfx: Buffer} {
+  const opened = ctx.sealing.unseal<{password: string; pfxBase64: string}>(kept, thumbprint);
   if (opened.ok) return {password: opened.value.password, pfx: Buffer.from(opened.value.pfxBase64, 'base64')};
   if (opened.problem === 'key-unreadable') {
     throw new Error(`the key that decrypts the kept copy of ${thumbprint} is not readable at ${kept.keyFile} (${opened.code}); certwalk cannot restore the old certificate without it`);
   }
   throw new Error(`${kept.keyFile} does not open the kept copy of ${thumbprint} (wrong or damaged key file); certwalk cannot restore the old certificate`);
-}
-
-async function forget(kept: KeptCertificate): Promise<void> {
-  discardKey(kept);
 }
 
 function describeCert(c: {thumbprint: string; subject: string; notAfter: string}): string {
@@ -126,7 +117,7 @@ async function removeTemp(ctx: StepContext, host: Host, file: string): Promise<v
   }
 }
 
-export function deleteCertificateStep(options: DeleteCertificateOptions): StepDefinition {
+export function deleteCertificateStep(options: DeleteCertificateOptions): Step<DeleteCapture> {
   const {id, node, store, old, replacement, keySearch} = options;
   const thumb = old.thumbprint.toUpperCase();
   const short = shortThumb(thumb);
@@ -154,7 +145,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
     );
   };
 
-  return {
+  return defineStep<DeleteCapture>({
     id,
     title: options.title ?? `Delete the old certificate ${short} from LocalMachine\\${store} (kept to restore)`,
     node,
@@ -202,7 +193,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
       }
       const {accounts, readAt} = await readKeyAccess(host, certs);
       const references = await options.references(ctx);
-      const kept = await seal(thumb, password, pfx);
+      const kept = keep(ctx, thumb, password, pfx);
       pfx.fill(0);
       const captured: DeleteCapture = {thumbprint: thumb, subject: current.subject, notAfter: current.notAfter, kept, keyAccess: [...accounts], keyAccessReadAt: readAt};
       const prompt: ConfirmPrompt = {
@@ -221,11 +212,11 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         references,
         warnings: [...(options.warnings ?? [])],
       };
-      return {captured: captured as unknown as Json, prompt};
+      return {captured, prompt};
     },
     async do(ctx, captured) {
       // First, whatever the store holds now: if the certificate is already gone, the kept copy is the only one.
-      requireKey(thumb, (asRecord(captured) as unknown as DeleteCapture).kept);
+      requireKey(ctx, thumb, captured.kept);
       const host = await ctx.host(node);
       const {current, next} = await readStore(host);
       if (!current) {
@@ -246,8 +237,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         changes: [{node, label: `LocalMachine\\${store} old certificate`, before: thumb, after: null}],
       };
     },
-    async undo(ctx, captured) {
-      const c = asRecord(captured) as unknown as DeleteCapture;
+    async undo(ctx, c) {
       const host = await ctx.host(node);
       let {certs, current} = await readStore(host);
       let report: string;
@@ -257,7 +247,7 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
         await removeTemp(ctx, host, tempPfx(host.tempDir, thumb));
         report = `${short} is in LocalMachine\\${store} (already restored)`;
       } else {
-        const {password, pfx} = await unkeep(thumb, c.kept);
+        const {password, pfx} = unkeep(ctx, thumb, c.kept);
         ctx.secret(password);
         const file = tempPfx(host.tempDir, thumb);
         try {
@@ -286,8 +276,8 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): StepDe
           granted.push(account);
         }
       }
-      await forget(c.kept);
+      ctx.sealing.discardKey(c.kept);
       return `${report}${granted.length ? `; read access to its key for ${granted.join(', ')} again` : c.keyAccess.length ? '; its key access is as before' : ''}`;
     },
-  };
+  });
 }

@@ -15,10 +15,9 @@ import {
   removeKeyAccess,
   sameAccount,
 } from '../../ops/winhttpcertcfg.ts';
-import type {Json} from '../../state/types.ts';
-import type {StepDefinition} from '../types.ts';
+import {defineStep, type Step} from '../define.ts';
 import {undoRefused} from './undo-guard.ts';
-import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+import {sameThumbprint, shortThumb} from './util.ts';
 
 interface GrantCapture {
   readonly alreadyGranted: boolean;
@@ -34,7 +33,7 @@ export function grantKeyAccessStep(options: {
   account: string;
   cert: {readonly thumbprint: string; readonly subject: string};
   title?: string;
-}): StepDefinition {
+}): Step<GrantCapture> {
   const {id, node, store, search, account, cert} = options;
   const short = shortThumb(cert.thumbprint);
 
@@ -54,7 +53,7 @@ export function grantKeyAccessStep(options: {
     }
   };
 
-  return {
+  return defineStep<GrantCapture>({
     id,
     title: options.title ?? `Let ${account} read the new certificate's private key`,
     node,
@@ -73,7 +72,7 @@ export function grantKeyAccessStep(options: {
       await requireOurs(host, 'granting anything');
       const {accounts} = await listKeyAccess(host, store, search);
       const captured: GrantCapture = {alreadyGranted: accounts.some((a) => sameAccount(a, account)), accountsBefore: [...accounts]};
-      return {captured: captured as unknown as Json};
+      return {captured};
     },
     async do(ctx) {
       const host = await ctx.host(node);
@@ -88,7 +87,7 @@ export function grantKeyAccessStep(options: {
       const ours = sameThumbprint(picked?.thumbprint, cert.thumbprint);
       const {accounts} = await listKeyAccess(host, store, search);
       const listed = accounts.some((a) => sameAccount(a, account));
-      const before = asRecord(captured).alreadyGranted === true;
+      const before = captured.alreadyGranted;
       return {
         checks: [
           {what: `certificate winhttpcertcfg -s "${search}" picks`, expected: cert.thumbprint, observed: picked?.thumbprint ?? '(none)', ok: ours},
@@ -98,7 +97,7 @@ export function grantKeyAccessStep(options: {
       };
     },
     async undo(ctx, captured) {
-      if (asRecord(captured).alreadyGranted === true) return `left ${account}'s access to the key of ${short}: it had it before`;
+      if (captured.alreadyGranted) return `left ${account}'s access to the key of ${short}: it had it before`;
       const host = await ctx.host(node);
       const certs = await listStore(host, store);
       if (!certs.some((c) => sameThumbprint(c.thumbprint, cert.thumbprint))) return `${short} is not in LocalMachine\\${store}; no access to remove`;
@@ -111,5 +110,5 @@ export function grantKeyAccessStep(options: {
       const result = await removeKeyAccess(host, store, search, account);
       return result.changed ? `removed ${account}'s access to the key of ${short}` : `${account} had no access to the key of ${short}; nothing to remove (already restored)`;
     },
-  };
+  });
 }

@@ -20,10 +20,11 @@ import {
   type OAuthState,
   type PsCommand,
 } from '../../ops/lync.ts';
-import type {Change, Check, Json} from '../../state/types.ts';
+import type {Change, Check} from '../../state/types.ts';
+import {defineStep, type Step} from '../define.ts';
 import type {PlannedCommand, SessionOnNode, StepContext, StepDefinition} from '../types.ts';
 import {laterSessions, undoRefused} from './undo-guard.ts';
-import {asRecord, sameThumbprint, shortThumb} from './util.ts';
+import {sameThumbprint, shortThumb} from './util.ts';
 
 /** The token issuer configuration as captured: JSON-safe, thumbprints uppercase, dates ISO. */
 export interface OAuthSnapshot {
@@ -174,10 +175,10 @@ export function restorePlan(before: OAuthSnapshot): string[] {
   return lines;
 }
 
-export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
+export function oauthChangeStep(options: OAuthChangeOptions): Step<OAuthSnapshot> {
   const {id, node, change, expectation} = options;
   const undoable = options.undoable ?? true;
-  return {
+  return defineStep<OAuthSnapshot>({
     id,
     title: options.title,
     node,
@@ -192,7 +193,7 @@ export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
       const before = snapshotOf(await readOAuthState(host, ctx.now()));
       const warnings = typeof options.warnings === 'function' ? options.warnings(before) : (options.warnings ?? []);
       return {
-        captured: before as unknown as Json,
+        captured: before,
         prompt: {
           title: options.title,
           commands: change.script.split('\n'),
@@ -207,16 +208,14 @@ export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
       const host = await ctx.host(node);
       await options.act(ctx, host);
     },
-    async verify(ctx, captured) {
+    async verify(ctx, before) {
       const host = await ctx.host(node);
-      const before = asRecord(captured) as unknown as OAuthSnapshot;
       const after = await readUntil(host, ctx, expectation, options.timeoutSeconds);
       const checks: Check[] = [{what: `OAuthTokenIssuer on ${node}`, expected: expectation.describe, observed: describeSnapshot(after), ok: expectation.holds(after)}];
       return {checks, changes: oauthRows(node, before, after)};
     },
-    async undo(ctx, captured) {
+    async undo(ctx, before) {
       const host = await ctx.host(node);
-      const before = asRecord(captured) as unknown as OAuthSnapshot;
       const report = await restore(host, ctx, before, expectation.leaves(before), options.frontEnds);
       const laggards = await waitForPool(ctx, options.frontEnds, before, options.timeoutSeconds);
       if (laggards.length) {
@@ -227,7 +226,7 @@ export function oauthChangeStep(options: OAuthChangeOptions): StepDefinition {
       }
       return `${report}; every Front End has it (${options.frontEnds.map((f) => f.name).join(', ')})`;
     },
-  };
+  });
 }
 
 /** Why putting `before` back now would not be an undo (a conflict); null when it can be restored exactly. */

@@ -1,7 +1,5 @@
 // Steps: write the password-free cert.pem + key.pem on this computer (key 0600, folder 0700), and remove key.pem
 // once the cluster has it. Plus the helper that puts the pair on the admin node for exactly one command.
-import {existsSync, readFileSync, statSync} from 'node:fs';
-import {readdir, rmdir} from 'node:fs/promises';
 import {describeCertificate, keyMatchesCertificate} from '../../certs/index.ts';
 import {pemFilesIn, removePemFiles, writePemPair, type PemFiles} from '../../certs/pem-pair.ts';
 import type {Host} from '../../hosts/host.ts';
@@ -26,8 +24,13 @@ function pemThumbprint(text: string): string {
   }
 }
 
-function modeOf(path: string): string {
-  return existsSync(path) ? (statSync(path).mode & 0o777).toString(8).padStart(4, '0') : 'absent';
+async function modeOf(ctx: StepContext, path: string): Promise<string> {
+  const mode = await ctx.files.mode(path);
+  return mode === null ? 'absent' : mode.toString(8).padStart(4, '0');
+}
+
+async function readText(ctx: StepContext, path: string): Promise<string | null> {
+  return (await ctx.files.read(path))?.toString('utf8') ?? null;
 }
 
 export function writePemStep(options: {id: string; node: string; pem: PemMaterial}): StepDefinition {
@@ -45,18 +48,18 @@ export function writePemStep(options: {id: string; node: string; pem: PemMateria
     plan: () => [
       {node, text: `write cert.pem (certificate ${pem.thumbprint}) and key.pem (mode 0600, no passphrase) in ${pem.dir} (mode 0700)`, preview: false},
     ],
-    async capture() {
-      if (existsSync(files.keyPath)) throw new Error(`${files.keyPath} already exists; certwalk never overwrites a key file. Move it away and retry`);
+    async capture(ctx) {
+      if (await ctx.files.exists(files.keyPath)) throw new Error(`${files.keyPath} already exists; certwalk never overwrites a key file. Move it away and retry`);
       return {captured: {dir: pem.dir}};
     },
     async do(ctx) {
       if (!pem.keyPem) throw new Error('the private key is not in this certwalk process (the steps were rebuilt from a journal); start the procedure again');
       ctx.note(`writing ${files.certPath} and ${files.keyPath}`);
-      await writePemPair(pem.dir, {certPem: pem.certPem, keyPem: pem.keyPem, info: describeCertificate(pem.certPem)});
+      await writePemPair(ctx.files, pem.dir, {certPem: pem.certPem, keyPem: pem.keyPem, info: describeCertificate(pem.certPem)});
     },
-    async verify() {
-      const certPem = existsSync(files.certPath) ? readFileSync(files.certPath, 'utf8') : '';
-      const keyPem = existsSync(files.keyPath) ? readFileSync(files.keyPath, 'utf8') : '';
+    async verify(ctx) {
+      const certPem = (await readText(ctx, files.certPath)) ?? '';
+      const keyPem = (await readText(ctx, files.keyPath)) ?? '';
       const thumbprint = certPem ? describeCertificate(certPem).thumbprint : 'absent';
       let matches = false;
       try {
@@ -65,28 +68,30 @@ export function writePemStep(options: {id: string; node: string; pem: PemMateria
         matches = false;
       }
       const encrypted = /ENCRYPTED/.test(keyPem);
+      const keyMode = await modeOf(ctx, files.keyPath);
       return {
         checks: [
           {what: 'cert.pem', expected: pem.thumbprint, observed: thumbprint, ok: thumbprint === pem.thumbprint},
           {what: 'key.pem belongs to cert.pem', expected: 'yes', observed: matches ? 'yes' : 'no', ok: matches},
           {what: 'key.pem passphrase', expected: 'none', observed: encrypted ? 'encrypted' : 'none', ok: !encrypted && keyPem !== ''},
-          {what: 'key.pem mode', expected: '0600', observed: modeOf(files.keyPath), ok: modeOf(files.keyPath) === '0600'},
+          {what: 'key.pem mode', expected: '0600', observed: keyMode, ok: keyMode === '0600'},
         ],
         changes: [],
       };
     },
     async undo(ctx) {
       // Only this session's pair goes: a cert.pem naming another certificate was written by someone else since.
-      const found = existsSync(files.certPath) ? pemThumbprint(readFileSync(files.certPath, 'utf8')) : null;
-      if (found === null && !existsSync(files.keyPath)) {
-        await removeDirIfEmpty(pem.dir);
+      const certPem = await readText(ctx, files.certPath);
+      const found = certPem === null ? null : pemThumbprint(certPem);
+      if (found === null && !(await ctx.files.exists(files.keyPath))) {
+        await ctx.files.removeDirIfEmpty(pem.dir);
         return `${files.certPath} and ${files.keyPath} are not there (already restored)`;
       }
       if (found !== null && found.toUpperCase() !== pem.thumbprint.toUpperCase()) {
         throw undoConflict(ctx, node, files.certPath, `certificate ${pem.thumbprint}`, found === '' ? 'something that is not a certificate' : `certificate ${found}`);
       }
-      await removePemFiles(files, {certToo: true});
-      await removeDirIfEmpty(pem.dir);
+      await removePemFiles(ctx.files, files, {certToo: true});
+      await ctx.files.removeDirIfEmpty(pem.dir);
       return `removed ${files.certPath} and ${files.keyPath}`;
     },
   };
@@ -109,25 +114,17 @@ export function removeKeyStep(options: {id: string; node: string; dir: string}):
     async capture() {
       return {captured: {}};
     },
-    async do() {
-      await removePemFiles(files, {certToo: false});
+    async do(ctx) {
+      await removePemFiles(ctx.files, files, {certToo: false});
     },
-    async verify() {
-      const present = existsSync(files.keyPath);
+    async verify(ctx) {
+      const present = await ctx.files.exists(files.keyPath);
       return {checks: [{what: files.keyPath, expected: 'absent', observed: present ? 'present' : 'absent', ok: !present}], changes: []};
     },
     async undo() {
       return 'nothing to undo: the key file stays removed';
     },
   };
-}
-
-async function removeDirIfEmpty(dir: string): Promise<void> {
-  try {
-    if ((await readdir(dir)).length === 0) await rmdir(dir);
-  } catch {
-    // Already gone, or someone put files there: leave it.
-  }
 }
 
 /**
@@ -138,8 +135,8 @@ export async function withPemOnNode<T>(ctx: StepContext, host: Host, local: PemF
   if (host.kind === 'local') return use(local);
   const onNode = plannedNodeFiles(host.tempDir, thumbprint);
   try {
-    await host.writeFile(onNode.certPath, readFileSync(local.certPath));
-    await host.writeFile(onNode.keyPath, readFileSync(local.keyPath));
+    await host.writeFile(onNode.certPath, await readLocal(ctx, local.certPath));
+    await host.writeFile(onNode.keyPath, await readLocal(ctx, local.keyPath));
     return await use(onNode);
   } finally {
     for (const path of [onNode.keyPath, onNode.certPath]) {
@@ -150,6 +147,12 @@ export async function withPemOnNode<T>(ctx: StepContext, host: Host, local: PemF
       }
     }
   }
+}
+
+async function readLocal(ctx: StepContext, path: string): Promise<Buffer> {
+  const bytes = await ctx.files.read(path);
+  if (bytes === null) throw new Error(`${path} is not on this computer any more`);
+  return bytes;
 }
 
 /** Where the pair sits on the admin node while a command reads it, for the plan. */

@@ -4,11 +4,20 @@
 // another value than the one captured before the session (its undo failed as a conflict, or someone changed it).
 import {queryService, queryServiceCommand, restartService, startServiceCommand, stopService, stopServiceCommand} from '../../ops/service.ts';
 import {formatCommand} from '../../ops/command.ts';
-import type {StepDefinition} from '../types.ts';
+import type {ServiceState} from '../../ops/service.ts';
+import {defineStep, type Step} from '../define.ts';
 import {captureDependency, settingRestored, type CapturedDependency, type SettingDependency} from './setting.ts';
 import {undoRefused} from './undo-guard.ts';
-import type {Json} from '../../state/types.ts';
-import {asRecord} from './util.ts';
+
+interface RestartCapture {
+  readonly wasRunning: boolean;
+  readonly state: ServiceState;
+  /**
+   * What "restored" means for the settings the service reads: the values they held before the session. Absent from
+   * a capture journaled before restarts checked their settings.
+   */
+  readonly restoredFirst?: readonly CapturedDependency[];
+}
 
 export function restartServiceStep(options: {
   id: string;
@@ -17,9 +26,9 @@ export function restartServiceStep(options: {
   skippable?: boolean;
   /** Settings steps (same node) whose files the service reads: its undo runs only once they hold their old values. */
   restoredFirst?: readonly SettingDependency[];
-}): StepDefinition {
+}): Step<RestartCapture> {
   const {id, node, service} = options;
-  return {
+  return defineStep<RestartCapture>({
     id,
     title: `Restart ${service}`,
     node,
@@ -37,7 +46,7 @@ export function restartServiceStep(options: {
       const status = await queryService(await ctx.host(node), service);
       // The settings steps ran before this one: their "before" values are what the undo must find restored.
       const restoredFirst = (options.restoredFirst ?? []).flatMap((dep) => captureDependency(ctx, dep) ?? []);
-      return {captured: {wasRunning: status.state === 'running', state: status.state, restoredFirst: restoredFirst as unknown as Json}};
+      return {captured: {wasRunning: status.state === 'running', state: status.state, restoredFirst}};
     },
     async do(ctx) {
       await restartService(await ctx.host(node), service);
@@ -52,8 +61,7 @@ export function restartServiceStep(options: {
     },
     async undo(ctx, captured) {
       const host = await ctx.host(node);
-      const deps = asRecord(captured).restoredFirst;
-      for (const dep of (Array.isArray(deps) ? deps : []) as unknown as CapturedDependency[]) {
+      for (const dep of captured.restoredFirst ?? []) {
         const check = await settingRestored(host, dep);
         if (!check.ok) {
           throw undoRefused(
@@ -63,7 +71,7 @@ export function restartServiceStep(options: {
           );
         }
       }
-      if (asRecord(captured).wasRunning === true) {
+      if (captured.wasRunning) {
         await restartService(host, service);
         return `restarted ${service} on the restored settings`;
       }
@@ -71,5 +79,5 @@ export function restartServiceStep(options: {
       await stopService(host, service);
       return `stopped ${service}, as it was before`;
     },
-  };
+  });
 }

@@ -4,10 +4,9 @@
 import {createHash} from 'node:crypto';
 import type {Host} from '../../hosts/host.ts';
 import {readSetting, replaceSetting} from '../../ops/scale-out-settings.ts';
-import type {Json} from '../../state/types.ts';
-import type {StepContext, StepDefinition} from '../types.ts';
+import {capturedBy, defineStep, type Step} from '../define.ts';
+import type {StepContext} from '../types.ts';
 import {undoConflict} from './undo-guard.ts';
-import {asRecord} from './util.ts';
 
 interface SettingCapture {
   readonly originalBase64: string;
@@ -28,11 +27,11 @@ function backupStamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export function updateSettingStep(options: {id: string; node: string; path: string; key: string; newValue: string; plannedOldValue: string}): StepDefinition {
+export function updateSettingStep(options: {id: string; node: string; path: string; key: string; newValue: string; plannedOldValue: string}): Step<SettingCapture> {
   const {id, node, path, key, newValue} = options;
   const read = (host: Host) => host.readFile(path);
   const describeEdit = (old: string) => `set ${key} in ${path}: "${old}" → "${newValue}" (in place: every other byte kept)`;
-  return {
+  return defineStep<SettingCapture>({
     id,
     title: `Set ${key} in ${fileName(path)}`,
     node,
@@ -49,7 +48,7 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
       const backupPath = `${path}.certwalk-${backupStamp(ctx.now())}.bak`;
       const captured: SettingCapture = {originalBase64: bytes.toString('base64'), oldValue, backupPath, sha256: sha256(bytes)};
       return {
-        captured: captured as unknown as Json,
+        captured,
         prompt: {
           title: `Overwrite ${key} in ${fileName(path)}`,
           commands: [describeEdit(oldValue)],
@@ -62,7 +61,7 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
     },
     async do(ctx, captured) {
       const host = await ctx.host(node);
-      const {backupPath, originalBase64} = asRecord(captured) as unknown as SettingCapture;
+      const {backupPath, originalBase64} = captured;
       const bytes = await read(host);
       if (readSetting(bytes, key) === newValue) {
         ctx.note(`${key} already holds ${newValue}`);
@@ -73,7 +72,7 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
     },
     async verify(ctx, captured) {
       const host = await ctx.host(node);
-      const {originalBase64, oldValue} = asRecord(captured) as unknown as SettingCapture;
+      const {originalBase64, oldValue} = captured;
       const bytes = await read(host);
       const observed = readSetting(bytes, key);
       const expectedBytes = replaceSetting(Buffer.from(originalBase64, 'base64'), key, newValue);
@@ -87,7 +86,7 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
     },
     async undo(ctx, captured) {
       const host = await ctx.host(node);
-      const {originalBase64, oldValue, backupPath} = asRecord(captured) as unknown as SettingCapture;
+      const {originalBase64, oldValue, backupPath} = captured;
       const original = Buffer.from(originalBase64, 'base64');
       const bytes = await read(host);
       const found = valueIn(bytes, key);
@@ -109,7 +108,7 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
       if (await host.fileExists(backupPath)) await host.removeFile(backupPath);
       return report;
     },
-  };
+  });
 }
 
 /** The key's value, or why it cannot be read (a conflict then names that). */
@@ -128,7 +127,7 @@ function sameValue(a: string, b: string): boolean {
 
 export interface SettingDependency {
   /** The settings step whose undo must have restored the file first. */
-  readonly stepId: string;
+  readonly step: Step<SettingCapture>;
   readonly path: string;
   readonly key: string;
 }
@@ -142,10 +141,8 @@ export interface CapturedDependency {
 
 /** Read by a later step's capture (the settings step ran before it): what "restored" will mean for its undo. */
 export function captureDependency(ctx: StepContext, dep: SettingDependency): CapturedDependency | null {
-  const captured = ctx.capturedOf(dep.stepId);
-  if (captured === undefined || captured === null) return null;
-  const {oldValue} = asRecord(captured) as unknown as SettingCapture;
-  return typeof oldValue === 'string' ? {path: dep.path, key: dep.key, before: oldValue} : null;
+  const captured = capturedBy(ctx, dep.step);
+  return captured ? {path: dep.path, key: dep.key, before: captured.oldValue} : null;
 }
 
 /**

@@ -1,10 +1,4 @@
 // Small helpers shared by the step builders.
-import type {Json} from '../../state/types.ts';
-
-export function asRecord(value: Json | undefined): Record<string, Json> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Json>) : {};
-}
-
 export function sameThumbprint(a: string | null | undefined, b: string | null | undefined): boolean {
   return !!a && !!b && a.toUpperCase() === b.toUpperCase();
 }
