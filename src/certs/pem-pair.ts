@@ -140,8 +140,8 @@ export function decryptKey(bytes: Buffer, passphrase: string | undefined): strin
   try {
     key = block ? createPrivateKey({key: block, format: 'pem', ...(encrypted ? {passphrase: passphrase!} : {})}) : privateKeyFromDer(bytes);
   } catch (error) {
-    if (encrypted) throw new WrongPassphraseError('the passphrase does not open the private key');
-    throw new Error(`cannot read the private key: ${(error as Error).message}`);
+    if (encrypted) throw new WrongPassphraseError('the passphrase does not open the private key', {cause: error});
+    throw new Error(`cannot read the private key: ${(error as Error).message}`, {cause: error});
   }
   return key.export({type: 'pkcs8', format: 'pem'}).toString();
 }

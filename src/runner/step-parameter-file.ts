@@ -16,8 +16,8 @@ export function readParameterFile(path: string, what: string, maxBytes = MAX_PAR
     fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${what} ${path} does not exist on this computer`);
-    throw new Error(`cannot open ${what} ${path}: ${(error as Error).message}`);
+    if (code === 'ENOENT') throw new Error(`${what} ${path} does not exist on this computer`, {cause: error});
+    throw new Error(`cannot open ${what} ${path}: ${(error as Error).message}`, {cause: error});
   }
   try {
     const stat = fstatSync(fd);

@@ -183,9 +183,10 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): Step<D
           if (error instanceof ToolError && error.details.code === KEY_NOT_EXPORTABLE) {
             throw new Error(
               `the old certificate ${thumb} (${current.subject}) could not be kept: its private key is not exportable (Export-PfxCertificate: Cannot export non-exportable private key), so a rollback could not bring it back. Nothing was deleted. Skipping this step leaves the old certificate in LocalMachine\\${store}${options.skipConsequence ? `; ${options.skipConsequence}` : ''}.`,
+              {cause: error},
             );
           }
-          throw new Error(`the old certificate ${thumb} could not be kept (${(error as Error).message}); nothing was deleted`);
+          throw new Error(`the old certificate ${thumb} could not be kept (${(error as Error).message}); nothing was deleted`, {cause: error});
         }
         pfx = await host.readFile(file);
       } finally {

@@ -61,7 +61,7 @@ export function writePemStep(options: {id: string; node: string; pem: PemMateria
       const certPem = (await readText(ctx, files.certPath)) ?? '';
       const keyPem = (await readText(ctx, files.keyPath)) ?? '';
       const thumbprint = certPem ? describeCertificate(certPem).thumbprint : 'absent';
-      let matches = false;
+      let matches: boolean;
       try {
         matches = keyMatchesCertificate(certPem, keyPem);
       } catch {
