@@ -46,7 +46,10 @@ The whole set takes about 70 minutes on two cores, 64 of them the fleet (BENCHMA
   process.exit(0);
 }
 
-const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const only = (values.only ?? [])
+  .flatMap((v) => v.split(','))
+  .map((v) => v.trim())
+  .filter(Boolean);
 for (const id of only) if (!(FIGURES as readonly string[]).includes(id)) throw new Error(`unknown figure "${id}"; figures: ${FIGURES.join(', ')}`);
 const selected = (only.length ? only : FIGURES) as FigureId[];
 function whole(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
@@ -58,7 +61,10 @@ function whole(name: string, value: string | undefined, fallback: number | undef
 // `--runs 5` for every figure, or `--runs fleet=2,cert=40` for some of them.
 const runsByFigure = new Map<FigureId, number>();
 let runs: number | undefined;
-for (const part of (values.runs ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+for (const part of (values.runs ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean)) {
   const eq = part.indexOf('=');
   if (eq < 0) {
     runs = whole('runs', part, undefined);
@@ -81,7 +87,9 @@ function machine(): Record<string, string> {
     node: process.version,
     os: `${osType()} ${release()}`,
     date: new Date().toISOString(),
-    load: loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -92,7 +100,11 @@ const figures: Figure[] = [];
 try {
   for (const id of selected) {
     log('');
-    log(`-- ${id} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+    log(
+      `-- ${id} (load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
+    );
     const loadBefore = loadavg()[0]!;
     const started = performance.now();
     const measured = await runFigure(id);
@@ -101,7 +113,10 @@ try {
     const busy = loadBefore > cpus().length ? ' (more runnable processes than cores before it started: other work shared the machine, figures are noisy)' : '';
     const figure = {
       ...measured,
-      notes: [...measured.notes, `took ${((performance.now() - started) / 60_000).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${busy}`],
+      notes: [
+        ...measured.notes,
+        `took ${((performance.now() - started) / 60_000).toFixed(1)} min; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${busy}`,
+      ],
     };
     figures.push(figure);
     printFigure(figure, log);
@@ -123,7 +138,10 @@ if (values.markdown) {
     }
   })();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  writeFileSync(values.markdown, benchmarksMarkdown({machine: before, loadAtEnd: after.load ?? '', commit, command, minutes: (performance.now() - benchStarted) / 60_000}, figures));
+  writeFileSync(
+    values.markdown,
+    benchmarksMarkdown({machine: before, loadAtEnd: after.load ?? '', commit, command, minutes: (performance.now() - benchStarted) / 60_000}, figures),
+  );
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify({machine: {...before, loadAtEnd: after.load}, figures}, null, 2)}\n`);
 

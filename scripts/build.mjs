@@ -46,6 +46,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   mkdirSync(new URL('../dist/portable/', import.meta.url), {recursive: true});
   writeFileSync(
     new URL('../dist/portable/certwalk.cmd', import.meta.url),
-    ['@echo off', 'rem certwalk, portable: copy this file and certwalk.mjs to the server (node.exe 20 or newer next to them or on the PATH).', 'setlocal', 'set "NODE=%~dp0node.exe"', 'if not exist "%NODE%" set "NODE=node"', '"%NODE%" "%~dp0certwalk.mjs" %*', ''].join('\r\n'),
+    [
+      '@echo off',
+      'rem certwalk, portable: copy this file and certwalk.mjs to the server (node.exe 20 or newer next to them or on the PATH).',
+      'setlocal',
+      'set "NODE=%~dp0node.exe"',
+      'if not exist "%NODE%" set "NODE=node"',
+      '"%NODE%" "%~dp0certwalk.mjs" %*',
+      '',
+    ].join('\r\n'),
   );
 }

@@ -31,7 +31,10 @@ try {
   for (;;) {
     const screen = await tmux.waitFor((s) => s.includes('Confirm [') || s.includes('✔ Completed'), 60_000);
     if (screen.includes('✔ Completed')) break;
-    const title = screen.split('\n').find((line) => line.includes('Confirm ['))!.trim();
+    const title = screen
+      .split('\n')
+      .find((line) => line.includes('Confirm ['))!
+      .trim();
     await tmux.keys('y');
     await tmux.waitFor((s) => !s.includes(title), 60_000);
   }

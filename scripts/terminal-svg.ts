@@ -4,7 +4,24 @@
 import xterm from '@xterm/headless';
 
 // The 16 ANSI colours of a dark theme (VS Code's terminal defaults): fixed, so the image does not depend on a viewer.
-const ANSI = ['#000000', '#cd3131', '#0dbc79', '#e5e510', '#2472c8', '#bc3fbc', '#11a8cd', '#e5e5e5', '#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff'];
+const ANSI = [
+  '#000000',
+  '#cd3131',
+  '#0dbc79',
+  '#e5e510',
+  '#2472c8',
+  '#bc3fbc',
+  '#11a8cd',
+  '#e5e5e5',
+  '#666666',
+  '#f14c4c',
+  '#23d18b',
+  '#f5f543',
+  '#3b8eea',
+  '#d670d6',
+  '#29b8db',
+  '#ffffff',
+];
 const FOREGROUND = '#cccccc';
 const BACKGROUND = '#1e1e1e';
 const CELL_WIDTH = 8.4;
@@ -48,7 +65,9 @@ export async function terminalSvg(escaped: string, cols: number, rows: number): 
         if (!drawn.trim()) continue;
         // textLength pins each run to its cells, whatever the viewer's monospace font measures.
         const length = ((run.cells - (run.text.length - drawn.length)) * CELL_WIDTH).toFixed(1);
-        parts.push(`<text x="${x}" y="${top + FONT_SIZE - 1}" fill="${run.fg}"${run.bold ? ' font-weight="bold"' : ''} textLength="${length}" lengthAdjust="spacingAndGlyphs">${escapeXml(drawn)}</text>`);
+        parts.push(
+          `<text x="${x}" y="${top + FONT_SIZE - 1}" fill="${run.fg}"${run.bold ? ' font-weight="bold"' : ''} textLength="${length}" lengthAdjust="spacingAndGlyphs">${escapeXml(drawn)}</text>`,
+        );
       }
     }
     parts.push('</g>', '</svg>');

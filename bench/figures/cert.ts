@@ -22,10 +22,22 @@ export async function certificateCreation(options: {runs: number; log: (line: st
     if (hasOpenssl) {
       const u = performance.now();
       const r = spawnSync('openssl', [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '730',
-        '-subj', '/CN=master.contoso.local/CN=MASTER/CN=10.0.0.10',
-        '-addext', 'subjectAltName=DNS:master.contoso.local,DNS:MASTER,IP:10.0.0.10',
-        '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-sha256',
+        '-days',
+        '730',
+        '-subj',
+        '/CN=master.contoso.local/CN=MASTER/CN=10.0.0.10',
+        '-addext',
+        'subjectAltName=DNS:master.contoso.local,DNS:MASTER,IP:10.0.0.10',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
       ]);
       if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr.toString()}`);
       theirs.push(performance.now() - u);
@@ -37,7 +49,15 @@ export async function certificateCreation(options: {runs: number; log: (line: st
     `extensions), awaited in this process, against \`openssl req -x509 -newkey rsa:2048 -nodes -sha256\` with the same ` +
     `subject and SANs as a process; alternating, ${options.runs} of each. Key generation searches for random primes, so single runs vary widely.`;
   if (!theirs.length) {
-    return {id: 'cert', title: 'Certificate creation (RSA-2048, self-signed, SHA-256)', measures, rows: [{label: 'certwalk in process', stats: a, unit: 'ms'}], target: `<= ${TARGET}x openssl`, met: true, notes: ['openssl not found: no baseline']};
+    return {
+      id: 'cert',
+      title: 'Certificate creation (RSA-2048, self-signed, SHA-256)',
+      measures,
+      rows: [{label: 'certwalk in process', stats: a, unit: 'ms'}],
+      target: `<= ${TARGET}x openssl`,
+      met: true,
+      notes: ['openssl not found: no baseline'],
+    };
   }
   const b = stats(theirs);
   const ratio = a.median / b.median;

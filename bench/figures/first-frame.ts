@@ -89,7 +89,9 @@ export async function firstFrame(options: {runs: number; log: (line: string) => 
     for (const app of i % 2 ? [baseline, certwalk] : [certwalk, baseline]) {
       const s = await measure(app);
       (app === certwalk ? ours : theirs).push(s);
-      options.log(`  run ${i + 1}/${options.runs} ${app.name.padEnd(16)} first frame ${s.frame.toFixed(0)} ms, interactive ${s.interactive.toFixed(0)} ms (${s.keys} key${s.keys > 1 ? 's' : ''})`);
+      options.log(
+        `  run ${i + 1}/${options.runs} ${app.name.padEnd(16)} first frame ${s.frame.toFixed(0)} ms, interactive ${s.interactive.toFixed(0)} ms (${s.keys} key${s.keys > 1 ? 's' : ''})`,
+      );
       await delay(200);
     }
   }
@@ -102,7 +104,7 @@ export async function firstFrame(options: {runs: number; log: (line: string) => 
     measures:
       'In tmux (80x24, control mode, output timestamped as tmux receives it): from releasing the program (node bin/certwalk.js --sandbox DIR, ' +
       'a prepared sandbox, a fresh CERTWALK_HOME) to the first frame that shows a key: `j` is typed every 20 ms from the first frame on, and ' +
-      'the frame counts once Home\'s highlight has moved (its summary line names another procedure); for the baseline, once its <Text> says the key arrived ' +
+      "the frame counts once Home's highlight has moved (its summary line names another procedure); for the baseline, once its <Text> says the key arrived " +
       "(it stays mounted a while after that, so its answer is drawn by Ink's throttled render like certwalk's, not flushed by an unmount).",
     rows: [
       {label: 'certwalk interactive', stats: a, unit: 'ms'},

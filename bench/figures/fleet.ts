@@ -26,7 +26,12 @@ interface TuiResult {
  */
 async function tuiRun(template: string, workers: number, log: (line: string) => void): Promise<TuiResult> {
   const dir = sandboxCopy(template, 'tui');
-  const term = await TmuxTerminal.open([process.execPath, bin, '--sandbox', dir, '--concurrency', String(CONCURRENCY)], {width: 80, height: 24, env: {CERTWALK_HOME: tempDir('tui-home')}, cwd: root});
+  const term = await TmuxTerminal.open([process.execPath, bin, '--sandbox', dir, '--concurrency', String(CONCURRENCY)], {
+    width: 80,
+    height: 24,
+    env: {CERTWALK_HOME: tempDir('tui-home')},
+    cwd: root,
+  });
   try {
     term.launch();
     await driveToRun(term, {procedure: 'ssis-worker', allWorkers: true, planTimeoutMs: 60 * 60_000});
@@ -40,7 +45,10 @@ async function tuiRun(template: string, workers: number, log: (line: string) => 
       await term.waitFor(running, from, 10 * 60_000);
     });
     let completed: number | null = null;
-    void term.waitFor(/COMPLETED \d+\/\d+/, from, 4 * 60 * 60_000).then((a) => (completed = a.at), () => undefined);
+    void term.waitFor(/COMPLETED \d+\/\d+/, from, 4 * 60 * 60_000).then(
+      (a) => (completed = a.at),
+      () => undefined,
+    );
     const latencies: number[] = [];
     let unanswered = 0;
     let lastReport = performance.now();

@@ -52,7 +52,10 @@ async function once(template: string, lines: number, text: string, paced: boolea
     term.key('s');
     const streaming = await term.waitFor(/bench output line/, from, 120_000);
     let failed: number | null = null;
-    void term.waitFor(/FAILED during/, from, 600_000).then((a) => (failed = a.at), () => undefined);
+    void term.waitFor(/FAILED during/, from, 600_000).then(
+      (a) => (failed = a.at),
+      () => undefined,
+    );
     const latencies: number[] = [];
     // 'g' on a one-node procedure shows a hint in the footer; the next key ('k', scroll up) clears it.
     let hint = false;

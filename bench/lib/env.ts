@@ -29,7 +29,16 @@ export function cleanUp(): void {
 /** The environment a certwalk process gets here: its own state directory, no CI variables, no debug output. */
 export function certwalkEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...process.env, CERTWALK_HOME: home, ...extra};
-  for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'CERTWALK_SANDBOX_IN_PROCESS', 'CERTWALK_SANDBOX_FAULT', 'CERTWALK_SANDBOX_TOOL', 'CERTWALK_CRASH_AFTER_RECORD', 'CERTWALK_DEBUG']) delete env[name];
+  for (const name of [
+    'CI',
+    'CONTINUOUS_INTEGRATION',
+    'CERTWALK_SANDBOX_IN_PROCESS',
+    'CERTWALK_SANDBOX_FAULT',
+    'CERTWALK_SANDBOX_TOOL',
+    'CERTWALK_CRASH_AFTER_RECORD',
+    'CERTWALK_DEBUG',
+  ])
+    delete env[name];
   return env;
 }
 

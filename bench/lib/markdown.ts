@@ -30,7 +30,8 @@ export function benchmarksMarkdown(run: RunInfo, figures: readonly Figure[]): st
   for (const f of figures) out.push(`| ${summaryCells(f, '**missed**').map(cell).join(' | ')} |`);
   for (const f of figures) {
     out.push('', `## ${f.title}`, '', f.measures, '', '| | median | min | max | n | |', '|---|---|---|---|---|---|');
-    for (const r of f.rows) out.push(`| ${[r.label, fmt(r.stats.median, r.unit), fmt(r.stats.min, r.unit), fmt(r.stats.max, r.unit), String(r.stats.n), r.note ?? ''].map(cell).join(' | ')} |`);
+    for (const r of f.rows)
+      out.push(`| ${[r.label, fmt(r.stats.median, r.unit), fmt(r.stats.min, r.unit), fmt(r.stats.max, r.unit), String(r.stats.n), r.note ?? ''].map(cell).join(' | ')} |`);
     out.push('');
     if (f.ratio !== undefined) out.push(`Ratio of the medians: **${f.ratio.toFixed(2)}x**. `);
     out.push(`Target ${f.target}: **${f.met ? 'met' : 'missed'}**.`);

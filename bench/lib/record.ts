@@ -150,7 +150,13 @@ export async function record(options: {procedure: string; dir: string; home: str
   };
   const lines: string[] = [];
   try {
-    const exitCode = await runCommandLine(counting, fleet, options.params, {yes: true, concurrency: options.concurrency, onLaneFailure: 'stop'}, {log: (l) => lines.push(l), error: (l) => lines.push(l)});
+    const exitCode = await runCommandLine(
+      counting,
+      fleet,
+      options.params,
+      {yes: true, concurrency: options.concurrency, onLaneFailure: 'stop'},
+      {log: (l) => lines.push(l), error: (l) => lines.push(l)},
+    );
     if (exitCode !== 0) throw new Error(`the recording run of ${options.procedure} failed (exit ${exitCode}):\n${lines.slice(-20).join('\n')}`);
     return {prepare: fleet.ops.prepare, prepareConcurrency: Math.max(1, fleet.prepareMax), run: fleet.ops.run, steps, exitCode};
   } finally {

@@ -70,7 +70,14 @@ export const SUMMARY_HEADER = ['figure', 'certwalk (median)', 'baseline (median)
 /** A figure's row in the summary table (printed at the end of a run, and in BENCHMARKS.md). */
 export function summaryCells(f: Figure, missed: string): string[] {
   const [a, b] = f.rows;
-  return [f.id, a ? fmt(a.stats.median, a.unit) : '', f.ratio === undefined || !b ? '' : fmt(b.stats.median, b.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target, f.met ? 'met' : missed];
+  return [
+    f.id,
+    a ? fmt(a.stats.median, a.unit) : '',
+    f.ratio === undefined || !b ? '' : fmt(b.stats.median, b.unit),
+    f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`,
+    f.target,
+    f.met ? 'met' : missed,
+  ];
 }
 
 /** The closing table: one line per figure, columns as wide as their widest cell. */
@@ -79,5 +86,11 @@ export function printSummary(figures: readonly Figure[], log: (line: string) => 
   const header = SUMMARY_HEADER;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   log('');
-  for (const r of [header, ...rows]) log(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of [header, ...rows])
+    log(
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }

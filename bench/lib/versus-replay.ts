@@ -51,7 +51,10 @@ export async function versusReplay(options: {
     if (r.code !== 0 || !/^completed: /m.test(r.stdout)) throw new Error(`certwalk run failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`);
     const journalDir = join(home, 'journals');
     const [journal] = readdirSync(journalDir);
-    const records = readFileSync(join(journalDir, journal!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalRecord);
+    const records = readFileSync(join(journalDir, journal!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JournalRecord);
     const spawnedAt = Date.now() - r.ms;
     const firstStep = records[0]!.at - spawnedAt;
     ours.push(r.ms);
@@ -68,7 +71,9 @@ export async function versusReplay(options: {
     if (out.mismatches) notes.push(`replay run ${i + 1}: ${out.mismatches} command(s) exited differently than recorded, e.g. ${out.first[0]}`);
     theirs.push(r.ms);
     theirPrepare.push(out.phaseMs[0] ?? 0);
-    log(`  run ${i + 1}/${runs} plain replay       ${(r.ms / 1000).toFixed(2)} s (${out.commands} commands, prepare's ${(out.phaseMs[0]! / 1000).toFixed(2)} s, ${out.mismatches} mismatches)`);
+    log(
+      `  run ${i + 1}/${runs} plain replay       ${(r.ms / 1000).toFixed(2)} s (${out.commands} commands, prepare's ${(out.phaseMs[0]! / 1000).toFixed(2)} s, ${out.mismatches} mismatches)`,
+    );
     rmSync(dirname(dir), {recursive: true, force: true});
   };
   for (let i = 0; i < runs; i++) {

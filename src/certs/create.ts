@@ -58,10 +58,7 @@ export async function createSelfSigned(spec: SelfSignedSpec): Promise<MadeCert> 
   const name = spec.commonNames.map((value) => ({name: 'commonName', value}));
   cert.setSubject(name);
   cert.setIssuer(name);
-  const altNames = [
-    ...(spec.dnsNames ?? []).map((value) => ({type: 2, value})),
-    ...(spec.ipAddresses ?? []).map((ip) => ({type: 7, ip})),
-  ];
+  const altNames = [...(spec.dnsNames ?? []).map((value) => ({type: 2, value})), ...(spec.ipAddresses ?? []).map((ip) => ({type: 7, ip}))];
   cert.setExtensions([
     // An end-entity certificate even though it sits in Root: SSIS Scale Out trusts it directly, it signs nothing.
     {name: 'basicConstraints', cA: false},

@@ -78,9 +78,7 @@ export function pemPairFromSource(source: PemSource): PemPair {
     keyPem = decryptKey(source.key, source.passphrase);
   }
   if (!keyPem) {
-    throw new Error(
-      format === 'pfx' ? 'the PFX holds no private key' : 'no private key: the certificate file holds none, so give the key file too',
-    );
+    throw new Error(format === 'pfx' ? 'the PFX holds no private key' : 'no private key: the certificate file holds none, so give the key file too');
   }
   return pairOf(certPems, keyPem);
 }

@@ -13,17 +13,13 @@ export function cleanThumbprint(input: string): string {
     if (IGNORED.test(char)) continue;
     if (!/^[0-9a-fA-F]$/.test(char)) {
       const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new Error(
-        `Invalid thumbprint: character '${char}' (${code}) at position ${position} is not a hexadecimal digit (0-9, A-F).`,
-      );
+      throw new Error(`Invalid thumbprint: character '${char}' (${code}) at position ${position} is not a hexadecimal digit (0-9, A-F).`);
     }
     hex += char;
   }
   if (hex.length !== 40) {
     throw new Error(
-      `Invalid thumbprint: a SHA-1 thumbprint has 40 hexadecimal digits, this one has ${hex.length}` +
-        (hex.length === 64 ? ' (that looks like a SHA-256 hash)' : '') +
-        '.',
+      `Invalid thumbprint: a SHA-1 thumbprint has 40 hexadecimal digits, this one has ${hex.length}` + (hex.length === 64 ? ' (that looks like a SHA-256 hash)' : '') + '.',
     );
   }
   return hex.toUpperCase();

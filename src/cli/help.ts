@@ -50,7 +50,7 @@ export function commandHelp(command: CommandSpec): string {
 /** `certwalk sandbox --help`: its three actions. */
 export function sandboxHelp(): string {
   const actions = COMMANDS.filter((c) => c.name.startsWith('sandbox '));
-  return [...usageSection(actions), '', ...wrap('certwalk sandbox ACTION --help: that action\'s options.', '', '')].join('\n');
+  return [...usageSection(actions), '', ...wrap("certwalk sandbox ACTION --help: that action's options.", '', '')].join('\n');
 }
 
 /**
@@ -77,6 +77,6 @@ export function mainHelp(): string {
     'Options of the other commands',
     ...elsewhere.flatMap((name) => optionLines(optionLabel(name), `${OPTIONS[name].help}; for ${takers(name)}`)),
     '',
-    ...wrap('certwalk COMMAND --help: that command\'s usage and options, with what each option means there (e.g. certwalk run --help, certwalk sandbox init --help).', '', ''),
+    ...wrap("certwalk COMMAND --help: that command's usage and options, with what each option means there (e.g. certwalk run --help, certwalk sandbox init --help).", '', ''),
   ].join('\n');
 }

@@ -117,13 +117,24 @@ async function main(argv: string[]): Promise<number> {
         definition,
         fleet,
         params,
-        {yes, checkOnly: values['check-only'] ?? false, concurrency, onLaneFailure: onFailure, ...(values.journal ? {journal: values.journal} : {}), ...(transcriptDir ? {transcriptDir} : {})},
+        {
+          yes,
+          checkOnly: values['check-only'] ?? false,
+          concurrency,
+          onLaneFailure: onFailure,
+          ...(values.journal ? {journal: values.journal} : {}),
+          ...(transcriptDir ? {transcriptDir} : {}),
+        },
         out,
       );
     }
     case 'rollback': {
       if (!values.journal) throw new UsageError('certwalk rollback needs --journal FILE (the path is printed when a run starts)');
-      const [{readJournal}, {openFleet, fleetFromJournal}, {rollbackCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
+      const [{readJournal}, {openFleet, fleetFromJournal}, {rollbackCommandLine}] = await Promise.all([
+        import('../runner/journal.ts'),
+        import('./fleet.ts'),
+        import('./unattended.ts'),
+      ]);
       const read = readJournal(values.journal);
       const fleet = await openFleet(fleetFromJournal(read.header, fleetChoice));
       return rollbackCommandLine(fleet, {journal: values.journal, read, yes, ...(transcriptDir ? {transcriptDir} : {})}, out);
@@ -134,9 +145,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'resume': {
       // `resume A --journal B`: which one was meant is unknown, so neither is resumed.
-      if (rest[0] !== undefined && values.journal !== undefined && rest[0] !== values.journal) throw new UsageError(`certwalk resume: two journals given (${rest[0]} and --journal ${values.journal})`);
+      if (rest[0] !== undefined && values.journal !== undefined && rest[0] !== values.journal)
+        throw new UsageError(`certwalk resume: two journals given (${rest[0]} and --journal ${values.journal})`);
       const journal = rest[0] ?? values.journal;
-      const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, refuseEndedSession, resumeCommandLine}] = await Promise.all([import('../runner/journal.ts'), import('./fleet.ts'), import('./unattended.ts')]);
+      const [{readJournal}, {openFleet, fleetFromJournal}, {listUnfinished, refuseEndedSession, resumeCommandLine}] = await Promise.all([
+        import('../runner/journal.ts'),
+        import('./fleet.ts'),
+        import('./unattended.ts'),
+      ]);
       if (!journal) {
         // With a fleet named, its node locks tell of sessions too (a journal kept elsewhere, or on another machine).
         const named = fleetChoice.hosts !== undefined || fleetChoice.sandbox !== undefined;
@@ -160,7 +176,9 @@ async function main(argv: string[]): Promise<number> {
         out.log(`${node} is not locked`);
         return 0;
       }
-      out.log(`${node} is locked by ${holder.procedure} (session ${holder.session}), process ${holder.pid} of ${holder.user} on ${holder.machine}, since ${holder.startedAt}${isStale(holder) ? ' (that process is no longer running)' : ''}`);
+      out.log(
+        `${node} is locked by ${holder.procedure} (session ${holder.session}), process ${holder.pid} of ${holder.user} on ${holder.machine}, since ${holder.startedAt}${isStale(holder) ? ' (that process is no longer running)' : ''}`,
+      );
       if (holder.journal) out.log(`its journal: ${holder.journal} (certwalk resume ${holder.journal}, or certwalk rollback --journal ${holder.journal} --yes)`);
       if (!yes) {
         out.error('add --yes to break the lock: only once that certwalk is gone and the node has been checked (certwalk resume lists unfinished sessions)');
@@ -184,7 +202,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function sandboxCommand(action: string, positional: string | undefined, values: OptionValues): Promise<number> {
   // `sandbox show --sandbox DIR` means DIR too: ignoring the flag would show the demo sandbox instead.
-  if (positional !== undefined && values.sandbox !== undefined && positional !== values.sandbox) throw new UsageError(`certwalk sandbox ${action}: two directories given (${positional} and --sandbox ${values.sandbox})`);
+  if (positional !== undefined && values.sandbox !== undefined && positional !== values.sandbox)
+    throw new UsageError(`certwalk sandbox ${action}: two directories given (${positional} and --sandbox ${values.sandbox})`);
   const dirArg = positional ?? values.sandbox;
   // show and fault work on a sandbox `init` made (the demo one is made on first use), never on a new directory.
   const existing = async () => {

@@ -153,7 +153,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'transcripts',
     maxArgs: 0,
     synopses: [{optional: ['json', 'transcript-dir'], summary: 'past sessions, newest first: time, procedure, user, final state, transcript path'}],
-    options: {json: 'print JSON, with the session id, machine and screen recording too', 'transcript-dir': 'where to look (default: the transcripts folder in your state directory)'},
+    options: {
+      json: 'print JSON, with the session id, machine and screen recording too',
+      'transcript-dir': 'where to look (default: the transcripts folder in your state directory)',
+    },
   },
   {
     name: 'sandbox init',

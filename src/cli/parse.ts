@@ -8,8 +8,7 @@ import {UsageError} from './usage-error.ts';
 import {wrap, wrapWords} from './wrap.ts';
 
 export type CommandLine =
-  | {readonly kind: 'help'; readonly text: string}
-  | {readonly kind: 'command'; readonly command: CommandSpec; readonly args: string[]; readonly values: OptionValues};
+  {readonly kind: 'help'; readonly text: string} | {readonly kind: 'command'; readonly command: CommandSpec; readonly args: string[]; readonly values: OptionValues};
 
 const TOP_WORDS = [...new Set(COMMANDS.filter((c) => c.name).map((c) => c.name.split(' ')[0]!))];
 const SANDBOX_ACTIONS = COMMANDS.filter((c) => c.name.startsWith('sandbox ')).map((c) => c.name.slice('sandbox '.length));
@@ -99,7 +98,9 @@ function checkOption(command: CommandSpec, token: OptionToken): void {
     if (token.value === undefined) throw new UsageError(`${token.rawName} needs a value: ${token.rawName} ${value}`);
     // `--sandbox --yes`: most likely a forgotten value, not a directory called "--yes".
     if (!token.inlineValue && token.value.startsWith('-') && token.value !== '-') {
-      throw new UsageError(`${token.rawName} needs a value: ${token.rawName} ${value}, not "${token.value}" (for a value that starts with a dash write ${token.rawName}=${token.value})`);
+      throw new UsageError(
+        `${token.rawName} needs a value: ${token.rawName} ${value}, not "${token.value}" (for a value that starts with a dash write ${token.rawName}=${token.value})`,
+      );
     }
   }
 }

@@ -23,7 +23,9 @@ export function summarizeSandbox(snapshot: SandboxSnapshot): string[] {
       const l = node.lync;
       const roll = (s: {staged: {thumbprint: string; effectiveDate: string} | null}) => (s.staged ? `, staged ${s.staged.thumbprint} from ${s.staged.effectiveDate}` : '');
       out.push(`  lync     pool ${l.pool}, SIP domain ${l.sipDomain}, Default ${l.assigned['Default'] ?? '(none)'}`);
-      out.push(`  lync     OAuthTokenIssuer here: current ${l.replica.current ?? '(none)'}, previous ${l.replica.previous ?? '(none)'}${roll(l.replica)}${l.replica.upToDate ? '' : ' (replica NOT up to date)'}`);
+      out.push(
+        `  lync     OAuthTokenIssuer here: current ${l.replica.current ?? '(none)'}, previous ${l.replica.previous ?? '(none)'}${roll(l.replica)}${l.replica.upToDate ? '' : ' (replica NOT up to date)'}`,
+      );
       if (l.cms) out.push(`  lync     CMS (global): current ${l.cms.current ?? '(none)'}, previous ${l.cms.previous ?? '(none)'}${roll(l.cms)}`);
     }
     if (node.azureml) out.push(...summarizeAzureMl(node.azureml));

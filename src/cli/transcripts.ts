@@ -12,13 +12,7 @@ export function transcriptsCommand(dir: string, options: {json: boolean}, out: O
     out.log(`no transcripts in ${dir}`);
     return 0;
   }
-  const rows = sessions.map((s) => [
-    s.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    s.procedure + (s.continues ? ' (continued)' : ''),
-    s.user,
-    s.state,
-    s.path,
-  ]);
+  const rows = sessions.map((s) => [s.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), s.procedure + (s.continues ? ' (continued)' : ''), s.user, s.state, s.path]);
   const header = ['started (UTC)', 'procedure', 'user', 'final state', 'transcript'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const row of [header, ...rows]) out.log(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));

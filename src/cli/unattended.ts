@@ -40,7 +40,9 @@ export async function resolveParams(draft: Draft, overrides: Record<string, stri
   }
   for (const spec of form.specs.filter((s) => s.secret)) {
     if (spec.key in given) {
-      out.error(`certwalk: ${spec.key} is a secret: it is never given on a command line (other processes can read it there); ${spec.env ? `set ${spec.env} or ` : ''}answer the prompt`);
+      out.error(
+        `certwalk: ${spec.key} is a secret: it is never given on a command line (other processes can read it there); ${spec.env ? `set ${spec.env} or ` : ''}answer the prompt`,
+      );
       return null;
     }
     const fromEnv = spec.env ? process.env[spec.env] : undefined;
@@ -87,7 +89,11 @@ export async function planCommand(definition: ProcedureDefinition, fleet: Fleet,
   const {steps} = resolved;
   out.log(`${definition.title}`);
   const secretKeys = new Set(draft.form.specs.filter((s) => s.secret).map((s) => s.key));
-  out.log(`parameters: ${Object.entries(resolved.params).map(([k, v]) => `${k}=${secretKeys.has(k) && v ? '********' : v}`).join(' ')}`);
+  out.log(
+    `parameters: ${Object.entries(resolved.params)
+      .map(([k, v]) => `${k}=${secretKeys.has(k) && v ? '********' : v}`)
+      .join(' ')}`,
+  );
   for (const line of definition.describe(resolved.prepared.resolved)) out.log(line);
   if (resolved.params.certificate === 'new') out.log('(a new certificate is made each time parameters are checked: `run` makes its own)');
   out.log('');
@@ -202,11 +208,7 @@ async function finishCheck(runner: ProcedureRunner, state: ProcedureState, out: 
   return 1;
 }
 
-export async function rollbackCommandLine(
-  fleet: Fleet,
-  options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string},
-  out: Out,
-): Promise<number> {
+export async function rollbackCommandLine(fleet: Fleet, options: {journal: string; read: ReadJournal; yes: boolean; transcriptDir?: string}, out: Out): Promise<number> {
   const {header} = options.read;
   const journal = await trusted(fleet, options, out);
   if (!journal) return 2;
@@ -305,7 +307,9 @@ export function listUnfinished(out: Out, locks: readonly {node: string; holder: 
   }
   for (const {holder, nodes} of elsewhere.values()) {
     out.log(`session ${holder.session} (${holder.procedure}) holds ${nodes.sort().join(', ')}: started ${holder.startedAt} by ${holder.user} on ${holder.machine}`);
-    out.log(`  ${holder.journal ? `its journal: ${holder.journal}${holder.machine === hostname() ? ' (not readable here)' : ` on ${holder.machine}: resume or roll it back there`}` : 'its lock names no journal (an older certwalk)'}`);
+    out.log(
+      `  ${holder.journal ? `its journal: ${holder.journal}${holder.machine === hostname() ? ' (not readable here)' : ` on ${holder.machine}: resume or roll it back there`}` : 'its lock names no journal (an older certwalk)'}`,
+    );
     out.log('');
   }
   return 0;
@@ -339,7 +343,9 @@ export function refuseEndedSession(journal: string, read: ReadJournal, out: Out)
   const {state, crashed} = describeSession(journal, read);
   if (crashed || !isTerminal(state)) return false;
   const how = state.phase === 'completed' ? 'completed' : state.phase === 'rolled-back' ? 'rolled back' : 'left as is (aborted)';
-  out.error(`session ${read.header.sessionId} (${read.header.procedure}) has already ended: ${how}. There is nothing to resume${state.phase === 'completed' ? '' : '; start a new one with certwalk run or the app'}.`);
+  out.error(
+    `session ${read.header.sessionId} (${read.header.procedure}) has already ended: ${how}. There is nothing to resume${state.phase === 'completed' ? '' : '; start a new one with certwalk run or the app'}.`,
+  );
   return true;
 }
 
@@ -379,7 +385,10 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
     }
     secrets = opened.secrets;
   }
-  const continued = await orSayLocked(continueSession(fleet, journal, {autoConfirmAll: true, secrets, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})}), out);
+  const continued = await orSayLocked(
+    continueSession(fleet, journal, {autoConfirmAll: true, secrets, ...(options.transcriptDir ? {transcriptDir: options.transcriptDir} : {})}),
+    out,
+  );
   if (!continued) return 2;
   const {runner} = continued;
   const recorded = recordedOut(out, runner, `certwalk resume ${header.procedure} ${header.sessionId}`);
@@ -387,7 +396,12 @@ export async function resumeCommandLine(fleet: Fleet, options: {journal: string;
     recorded.log(`transcript ${runner.transcriptPath}`);
     const {phase} = runner.snapshot.state;
     // Killed before its first step: start it; failed (or interrupted): retry; paused: resume.
-    const first = phase === 'idle' ? ({type: 'start', at: runner.now()} as const) : phase === 'failed' ? ({type: 'retry-requested', at: runner.now()} as const) : ({type: 'resume-requested', at: runner.now()} as const);
+    const first =
+      phase === 'idle'
+        ? ({type: 'start', at: runner.now()} as const)
+        : phase === 'failed'
+          ? ({type: 'retry-requested', at: runner.now()} as const)
+          : ({type: 'resume-requested', at: runner.now()} as const);
     const state = phase === 'completed' ? runner.snapshot.state : await drive(runner, first, recorded);
     return await finish(runner, state, recorded);
   } finally {
@@ -400,7 +414,12 @@ function manualStepsLeft(read: ReadJournal, session: UnfinishedSession): string[
   const definition = findProcedure(read.header.procedure);
   let manualIds: Set<string>;
   try {
-    manualIds = new Set(definition.steps(read.header.resolved, {}).filter((s) => s.manual).map((s) => s.id));
+    manualIds = new Set(
+      definition
+        .steps(read.header.resolved, {})
+        .filter((s) => s.manual)
+        .map((s) => s.id),
+    );
   } catch {
     // Steps that cannot be built without the session's secrets are not a checklist's.
     return [];

@@ -24,7 +24,8 @@ export function parseJsonObject(text: string, source: string): Record<string, un
   } catch (error) {
     throw new InventoryError(`${source} is not JSON: ${(error as Error).message}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InventoryError(`${source} must hold a JSON object with a "nodes" list, got ${describeValue(data)}`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new InventoryError(`${source} must hold a JSON object with a "nodes" list, got ${describeValue(data)}`);
   return data as Record<string, unknown>;
 }
 

@@ -181,7 +181,7 @@ export const fr: Catalog = espacesFrancaises<Catalog>({
   'hint.stopFirst': "un nœud se restaure seul une fois la procédure arrêtée : p pour suspendre d'abord",
 
   'done.completed': '{icon} Terminé : les {count} étapes ont été exécutées et relues',
-  'done.undoFailures': "{icon} {count} annulation(s) en échec : la session reste inachevée et verrouillée ; corrigez la cause, puis r les réessaie",
+  'done.undoFailures': '{icon} {count} annulation(s) en échec : la session reste inachevée et verrouillée ; corrigez la cause, puis r les réessaie',
   'done.rolledBack': "{icon} Restauré : {count} étape(s) annulée(s), la plus récente d'abord, chacune relue avant et après",
   'done.leftAsIs': 'Laissé tel quel : restaurez plus tard avec `certwalk rollback --journal FICHIER --yes`',
   'done.transcript': "Transcription (ce qui s'est exécuté, qui a confirmé, chaque commande et sa sortie) :",
@@ -258,13 +258,12 @@ export const fr: Catalog = espacesFrancaises<Catalog>({
 export const frProcedures: ProcedureCatalog = procedures({
   'ssis-master': {
     title: 'SSIS Scale Out : changer le certificat du Master',
-    summary:
-      'Certificat nouveau ou existant pour le point de terminaison du Master : liaison http.sys (même appid), MasterSettings.config, service Master, puis chaque Worker.',
+    summary: 'Certificat nouveau ou existant pour le point de terminaison du Master : liaison http.sys (même appid), MasterSettings.config, service Master, puis chaque Worker.',
   },
   'ssis-worker': {
     title: "SSIS Scale Out : changer le certificat d'un Worker",
     summary:
-      "Nouveau certificat pour un ou plusieurs Workers à la fois : magasins My et Root, ancien certificat supprimé par empreinte numérique (conservé pour la restauration), accès du compte de service à la clé, WorkerSettings.config, approbation par le Master, service Worker.",
+      'Nouveau certificat pour un ou plusieurs Workers à la fois : magasins My et Root, ancien certificat supprimé par empreinte numérique (conservé pour la restauration), accès du compte de service à la clé, WorkerSettings.config, approbation par le Master, service Worker.',
   },
   'azureml-ssl': {
     title: 'Cluster Azure ML : SSL pour le scoring en temps réel',

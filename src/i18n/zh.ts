@@ -251,8 +251,7 @@ export const zhProcedures: ProcedureCatalog = {
   },
   'azureml-ssl': {
     title: 'Azure ML 群集：为实时评分启用 SSL',
-    summary:
-      'CNAME 及其无密码的 PEM 证书和密钥，在新群集（az ml env create）或现有群集（Set-AzureRmMlOpCluster）上启用 SSL，创建指向前端的 DNS 记录，并回读评分 URL。',
+    summary: 'CNAME 及其无密码的 PEM 证书和密钥，在新群集（az ml env create）或现有群集（Set-AzureRmMlOpCluster）上启用 SSL，创建指向前端的 DNS 记录，并回读评分 URL。',
   },
   'lync-check': {
     title: 'Lync Server 2013：检查 OAuthTokenIssuer 证书',
@@ -260,8 +259,7 @@ export const zhProcedures: ProcedureCatalog = {
   },
   'lync-import-pfx': {
     title: 'Lync Server 2013：将 PFX 导入为 OAuthTokenIssuer 证书',
-    summary:
-      '在一台前端服务器上运行 Import-CsCertificate -Identity global -Type OAuthTokenIssuer（密码不回显，经标准输入传递），然后观察 CMS 将其复制到每台前端服务器。',
+    summary: '在一台前端服务器上运行 Import-CsCertificate -Identity global -Type OAuthTokenIssuer（密码不回显，经标准输入传递），然后观察 CMS 将其复制到每台前端服务器。',
   },
   'lync-assign-default': {
     title: 'Lync Server 2013：将 Default 证书分配为 OAuthTokenIssuer',

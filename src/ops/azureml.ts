@@ -236,9 +236,7 @@ export function scoringUsesCname(scoringUri: string, cname: string): boolean {
   }
 }
 
-export type ClusterSslSetting =
-  | {readonly status: 'Enabled'; readonly cname: string; readonly certPemPath: string; readonly keyPemPath: string}
-  | {readonly status: 'Disabled'};
+export type ClusterSslSetting = {readonly status: 'Enabled'; readonly cname: string; readonly certPemPath: string; readonly keyPemPath: string} | {readonly status: 'Disabled'};
 
 /**
  * The documented PowerShell for an existing cluster. The PEM texts are read on the node into variables, so neither
@@ -282,7 +280,10 @@ export function nslookupCommand(name: string): Command {
 
 /** The addresses nslookup printed for the name (after the server's own `Name:` line), or [] when it does not exist. */
 export function parseNslookup(stdout: string): string[] {
-  const answer = stdout.split(/\r?\n\r?\n/).slice(1).join('\n');
+  const answer = stdout
+    .split(/\r?\n\r?\n/)
+    .slice(1)
+    .join('\n');
   const addresses: string[] = [];
   let inAddresses = false;
   for (const line of answer.split(/\r?\n/)) {
@@ -301,6 +302,10 @@ export async function resolveName(host: Host, name: string): Promise<string[]> {
   // nslookup's exit code says little (0 for some failures); the answer section says whether the name resolved.
   const addresses = parseNslookup(r.stdout);
   if (addresses.length || /Non-existent domain|can't find/i.test(r.stderr)) return addresses;
-  if (r.exitCode !== 0) throw new ToolError('nslookup', `nslookup ${name}: ${(r.stderr || r.stdout).trim().split(/\r?\n/)[0] ?? `exit code ${r.exitCode}`}`, {exitCode: r.exitCode, output: `${r.stdout}${r.stderr}`});
+  if (r.exitCode !== 0)
+    throw new ToolError('nslookup', `nslookup ${name}: ${(r.stderr || r.stdout).trim().split(/\r?\n/)[0] ?? `exit code ${r.exitCode}`}`, {
+      exitCode: r.exitCode,
+      output: `${r.stdout}${r.stderr}`,
+    });
   return addresses;
 }

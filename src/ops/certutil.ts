@@ -143,20 +143,19 @@ function keyTestOf(lines: readonly string[]): KeyTest {
 // The thumbprint is the 40-hex value on the sha1 hash line; older builds print it as spaced byte pairs. The label is
 // only a preference, and the serial number line is skipped, because a 20-byte serial is also 40 hex digits.
 function findThumbprint(fields: readonly {label: string; value: string}[], serialIndex: number | undefined): string | null {
-  const candidates = fields
-    .map((f, i) => ({label: f.label, hex: f.value.replace(/\s+/g, ''), i}))
-    .filter((c) => c.i !== serialIndex && /^[0-9A-Fa-f]{40}$/.test(c.hex));
+  const candidates = fields.map((f, i) => ({label: f.label, hex: f.value.replace(/\s+/g, ''), i})).filter((c) => c.i !== serialIndex && /^[0-9A-Fa-f]{40}$/.test(c.hex));
   const pick = candidates.find((c) => /^cert hash\(sha1\)$/i.test(c.label)) ?? candidates.find((c) => /sha1/i.test(c.label)) ?? candidates.at(-1);
   return pick ? pick.hex.toUpperCase() : null;
 }
 
-export type CertutilResult =
-  | {readonly ok: true}
-  | {readonly ok: false; readonly hresult: string; readonly name: string; readonly win32?: number; readonly message: string};
+export type CertutilResult = {readonly ok: true} | {readonly ok: false; readonly hresult: string; readonly name: string; readonly win32?: number; readonly message: string};
 
 // Classify certutil's output: `… command FAILED: 0x80092004 (-2146885628 CRYPT_E_NOT_FOUND)` + the message line.
 export function parseCertutilResult(text: string, exitCode = 0): CertutilResult {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   for (let i = 0; i < lines.length; i++) {
     const m = /(0x[0-9A-Fa-f]{8})\s*\(([^)]*)\)/.exec(lines[i]!);
     if (!m || !/^CertUtil:/i.test(lines[i]!)) continue;
@@ -223,7 +222,10 @@ export type CertmgrResult = {readonly ok: true} | {readonly ok: false; readonly 
 
 // certmgr's exit code is unreliable, so success is the `CertMgr Succeeded` line and nothing that says otherwise.
 export function parseCertmgrResult(text: string): CertmgrResult {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const errors = lines.filter((l) => /^Error:/i.test(l));
   if (errors.length > 0) return {ok: false, message: errors.join('\n')};
   if (lines.some((l) => /^CertMgr Failed/i.test(l))) return {ok: false, message: 'CertMgr Failed'};

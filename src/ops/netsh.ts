@@ -95,9 +95,7 @@ const LABEL_ONLY: readonly (readonly [FieldKey, string])[] = [
 
 const normLabel = (label: string): string => label.replace(/\s+/g, ' ').trim().toLowerCase();
 
-const KEY_BY_ENGLISH_LABEL = new Map<string, FieldKey>(
-  [...POSITIONAL, ...LABEL_ONLY].map(([key, label]) => [normLabel(label), key]),
-);
+const KEY_BY_ENGLISH_LABEL = new Map<string, FieldKey>([...POSITIONAL, ...LABEL_ONLY].map(([key, label]) => [normLabel(label), key]));
 const ENGLISH_LABEL_BY_KEY = new Map<FieldKey, string>([...POSITIONAL, ...LABEL_ONLY].map(([key, label]) => [key, label]));
 
 interface RawField {
@@ -165,8 +163,7 @@ export function parseShowSslCert(text: string): SslBinding[] {
       // ` Extended Properties:` is less indented than the fields and carries no value; French-style spacing
       // (`Propriétés étendues :`) makes it look like an empty field, hence the indent test.
       const isSubHeader =
-        (!field && line.trim().endsWith(':')) ||
-        (field !== null && field.value === '' && (indent < current.key.indent || normLabel(field.label) === 'extended properties'));
+        (!field && line.trim().endsWith(':')) || (field !== null && field.value === '' && (indent < current.key.indent || normLabel(field.label) === 'extended properties'));
       if (isSubHeader) {
         ext = {header: line.trim(), fields: []};
         current.ext.push(ext);
@@ -197,9 +194,7 @@ function toBinding(block: RawBlock): SslBinding {
   // Where English labels are present they must agree with the positions; if any known label sits at another
   // position, a build inserted or dropped a field, and positions can no longer be trusted for unknown labels.
   const byLabel = block.fields.map((f) => KEY_BY_ENGLISH_LABEL.get(normLabel(f.label)));
-  const positionsTrustworthy = byLabel.every(
-    (key, i) => key === undefined || (i < POSITIONAL.length ? POSITIONAL[i]?.[0] === key : !POSITIONAL.some(([k]) => k === key)),
-  );
+  const positionsTrustworthy = byLabel.every((key, i) => key === undefined || (i < POSITIONAL.length ? POSITIONAL[i]?.[0] === key : !POSITIONAL.some(([k]) => k === key)));
   const claimedByLabel = new Set(byLabel.filter((k): k is FieldKey => k !== undefined));
 
   const values = new Map<FieldKey, string | null>();
@@ -270,8 +265,7 @@ const ADD_PARAMS: readonly (readonly [SslOptionKey, string, ParamKind])[] = [
 /** Options `netsh http add sslcert` has no parameter for; a non-default value is lost on re-create. */
 const NOT_SETTABLE: readonly SslOptionKey[] = ['disableSessionId', 'enableCachingClientHello'];
 
-const isDefaultWord = (value: string | null): boolean =>
-  value === null || value === '' || /^(not set|disabled)$/i.test(value.trim());
+const isDefaultWord = (value: string | null): boolean => value === null || value === '' || /^(not set|disabled)$/i.test(value.trim());
 
 function interpret(option: SslOptionKey, param: string, kind: ParamKind, value: string): string {
   const trimmed = value.trim();
@@ -377,15 +371,16 @@ export function addSslCertCommand(ipport: string, binding: AddSslCertSpec): Comm
   return command('netsh', 'http', 'add', 'sslcert', `ipport=${ipport}`, ...params);
 }
 
-export type NetshResult =
-  | {readonly ok: true; readonly message: string}
-  | {readonly ok: false; readonly error: number | 'usage' | 'unknown'; readonly message: string};
+export type NetshResult = {readonly ok: true; readonly message: string} | {readonly ok: false; readonly error: number | 'usage' | 'unknown'; readonly message: string};
 
 const ERROR_INVALID_PARAMETER = 87;
 
 // Classify what `netsh http add|delete sslcert` printed; errors are on stdout, and the exit code is only 0 or 1.
 export function parseNetshResult(text: string, exitCode = 0): NetshResult {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const first = lines[0] ?? '';
   for (let i = 0; i < lines.length; i++) {
     // `SSL Certificate add failed, Error: 183`; a localized build keeps the shape `…, <word>: <number>`.

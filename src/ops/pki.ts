@@ -74,11 +74,16 @@ async function run(host: Host, cmd: PsCommand, what: string, password: string): 
 /** Import a PFX (certificate and private key) into LocalMachine\STORE. Callers register the password with ctx.secret. */
 export async function importPfx(host: Host, store: string, file: string, thumbprint: string, password: string): Promise<void> {
   const out = await run(host, importPfxCommand(store, file), `Import-PfxCertificate ${store}`, password);
-  const imported = out.split(/\r?\n/).map((l) => l.trim().toUpperCase()).filter(Boolean);
+  const imported = out
+    .split(/\r?\n/)
+    .map((l) => l.trim().toUpperCase())
+    .filter(Boolean);
   // Another certificate named is a wrong PFX. No output at all proves nothing either way: the step's read-back of
   // the store decides (a six-worker sandbox run at --concurrency 3 once got an empty stdout here; cause not found yet).
   if (imported.length && !imported.includes(thumbprint.toUpperCase())) {
-    throw new ToolError(TOOL, `Import-PfxCertificate ${store} on ${host.node.name} imported ${imported.filter(Boolean).join(', ') || 'nothing'}, not ${thumbprint.toUpperCase()}`, {output: out});
+    throw new ToolError(TOOL, `Import-PfxCertificate ${store} on ${host.node.name} imported ${imported.filter(Boolean).join(', ') || 'nothing'}, not ${thumbprint.toUpperCase()}`, {
+      output: out,
+    });
   }
 }
 

@@ -138,7 +138,9 @@ function locateJson(text: string, key: string, fileLabel: string): Located {
       },
     };
   }
-  throw settingsError(`${fileLabel}: ${key} is ${valueNode.type === 'null' ? 'null' : `a${valueNode.type === 'object' || valueNode.type === 'array' ? 'n' : ''} ${valueNode.type}`}, not a string or number; not editing it`);
+  throw settingsError(
+    `${fileLabel}: ${key} is ${valueNode.type === 'null' ? 'null' : `a${valueNode.type === 'object' || valueNode.type === 'array' ? 'n' : ''} ${valueNode.type}`}, not a string or number; not editing it`,
+  );
 }
 
 function single<T>(matches: readonly T[], key: string, fileLabel: string): T {

@@ -112,7 +112,11 @@ export function parseScError(text: string): {code: number; message: string} | nu
   const i = lines.findIndex((l) => /^\s*\[SC\].*?\s(\d+):\s*$/.test(l));
   if (i < 0) return null;
   const code = Number(/\s(\d+):\s*$/.exec(lines[i]!)![1]);
-  const message = lines.slice(i + 1).find((l) => l.trim() !== '')?.trim() ?? lines[i]!.trim();
+  const message =
+    lines
+      .slice(i + 1)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? lines[i]!.trim();
   return {code, message};
 }
 

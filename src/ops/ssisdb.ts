@@ -19,8 +19,7 @@ export const SQL_LOGIN_FAILED = 18456;
 export const SQL_LOGIN_TIMEOUT = 'HYT00';
 
 /** The query, one line: NOCOUNT so no `(N rows affected)` line follows the rows. */
-export const WORKER_AGENTS_QUERY =
-  'SET NOCOUNT ON; SELECT WorkerAgentId, MachineName, DisplayName, IsEnabled, LastOnlineTime FROM [catalog].[worker_agents] ORDER BY MachineName';
+export const WORKER_AGENTS_QUERY = 'SET NOCOUNT ON; SELECT WorkerAgentId, MachineName, DisplayName, IsEnabled, LastOnlineTime FROM [catalog].[worker_agents] ORDER BY MachineName';
 
 /** A row of `[catalog].[worker_agents]`. */
 export interface WorkerAgent {
@@ -115,8 +114,15 @@ export function parseSqlcmdErrors(text: string): SqlcmdError[] {
   lines.forEach((line, i) => {
     const msg = MSG.exec(line);
     if (msg) {
-      const parts = msg[4]!.split(',').map((p) => p.trim()).filter((p) => p !== '');
-      const part = (label: string) => parts.find((p) => p.startsWith(`${label} `))?.slice(label.length + 1).trim();
+      const parts = msg[4]!
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+      const part = (label: string) =>
+        parts
+          .find((p) => p.startsWith(`${label} `))
+          ?.slice(label.length + 1)
+          .trim();
       const lineNumber = part('Line');
       const server = part('Server');
       const procedure = part('Procedure');

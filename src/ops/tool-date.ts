@@ -54,8 +54,6 @@ export function toolDay(text: string): string {
 /** The earliest and latest of dates as tools printed them, each as `toolDay` shows it; unreadable ones come last. */
 export function dayRange(texts: readonly string[]): {first: string; last: string} | null {
   if (!texts.length) return null;
-  const sorted = texts
-    .map((text) => ({text, time: parseToolDate(text)?.getTime() ?? Number.POSITIVE_INFINITY}))
-    .sort((a, b) => a.time - b.time || a.text.localeCompare(b.text));
+  const sorted = texts.map((text) => ({text, time: parseToolDate(text)?.getTime() ?? Number.POSITIVE_INFINITY})).sort((a, b) => a.time - b.time || a.text.localeCompare(b.text));
   return {first: toolDay(sorted[0]!.text), last: toolDay(sorted.at(-1)!.text)};
 }

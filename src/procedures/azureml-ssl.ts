@@ -4,24 +4,10 @@
 // (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back.
 import {isIP} from 'node:net';
 import {createSelfSigned, keyMatchesCertificate} from '../certs/index.ts';
-import {
-  PassphraseRequiredError,
-  WrongPassphraseError,
-  decryptKey,
-  pemPairFromMade,
-  pemPairFromSource,
-  pemPairProblems,
-  type PemPair,
-} from '../certs/pem-pair.ts';
+import {PassphraseRequiredError, WrongPassphraseError, decryptKey, pemPairFromMade, pemPairFromSource, pemPairProblems, type PemPair} from '../certs/pem-pair.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
 import {CERT_PASSPHRASE_ENV} from '../hosts/secret-env.ts';
-import {
-  listRealtimeServices,
-  resourceGroupExists,
-  showCurrentEnvironment,
-  showEnvironment,
-  type AzureMlEnvironment,
-} from '../ops/azureml.ts';
+import {listRealtimeServices, resourceGroupExists, showCurrentEnvironment, showEnvironment, type AzureMlEnvironment} from '../ops/azureml.ts';
 import {newCertificateParams, nodesWithRole} from './params.ts';
 import {createClusterStep, dnsStep, enableSslStep, scoringStep, setEnvironmentStep, type ClusterTarget, type PriorSsl} from './steps/azureml-cluster.ts';
 import {removeKeyStep, writePemStep} from './steps/pem-files.ts';
@@ -89,7 +75,12 @@ async function form(fleet: Fleet): Promise<ParamForm> {
       validDays: '730',
     },
     specs: [
-      {key: 'client', label: 'Admin node', help: 'The node where az and the AzureRM PowerShell module run', choices: clients.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn})`}))},
+      {
+        key: 'client',
+        label: 'Admin node',
+        help: 'The node where az and the AzureRM PowerShell module run',
+        choices: clients.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn})`})),
+      },
       {
         key: 'variant',
         label: 'Cluster',
@@ -111,10 +102,30 @@ async function form(fleet: Fleet): Promise<ParamForm> {
         secret: true,
         env: PASSPHRASE_ENV,
       },
-      {key: 'currentKey', label: 'Current SSL key', help: 'When SSL is already on: the key file of the certificate the cluster has now (Azure never returns it; rollback needs it)'},
+      {
+        key: 'currentKey',
+        label: 'Current SSL key',
+        help: 'When SSL is already on: the key file of the certificate the cluster has now (Azure never returns it; rollback needs it)',
+      },
       {key: 'service', label: 'Service', help: 'A real-time service whose scoringUri is read back (existing cluster); empty: every service of the cluster'},
-      {key: 'checkDns', label: 'Check DNS', help: '"yes": nslookup the CNAME on the admin node and require the front-end IP', choices: [{value: 'no', label: 'no: only show the record to create'}, {value: 'yes', label: 'yes: it must resolve already'}]},
-      {key: 'keyFiles', label: 'key.pem afterwards', help: 'Remove key.pem from this computer at the end, or keep it (mode 0600)', choices: [{value: 'remove', label: 'remove'}, {value: 'keep', label: 'keep'}]},
+      {
+        key: 'checkDns',
+        label: 'Check DNS',
+        help: '"yes": nslookup the CNAME on the admin node and require the front-end IP',
+        choices: [
+          {value: 'no', label: 'no: only show the record to create'},
+          {value: 'yes', label: 'yes: it must resolve already'},
+        ],
+      },
+      {
+        key: 'keyFiles',
+        label: 'key.pem afterwards',
+        help: 'Remove key.pem from this computer at the end, or keep it (mode 0600)',
+        choices: [
+          {value: 'remove', label: 'remove'},
+          {value: 'keep', label: 'keep'},
+        ],
+      },
       {key: 'keyBits', label: 'Key size', help: 'RSA key size of a new certificate, at least 2048'},
       {key: 'validDays', label: 'Valid for (days)', help: 'Validity of a new certificate'},
     ],
@@ -135,9 +146,14 @@ export function cnameProblem(cname: string): string | null {
   return null;
 }
 
-
 /** The PEM pair, or the parameter it fails on and why. */
-async function preparePair(local: PrepareContext, params: Readonly<Record<string, string>>, cname: string, keyBits: number, validDays: number): Promise<{pair: PemPair} | {key: string; error: string}> {
+async function preparePair(
+  local: PrepareContext,
+  params: Readonly<Record<string, string>>,
+  cname: string,
+  keyBits: number,
+  validDays: number,
+): Promise<{pair: PemPair} | {key: string; error: string}> {
   const source = (params.certificate ?? 'new').trim();
   if (source === 'new') return {pair: pemPairFromMade(await createSelfSigned({commonNames: [cname], dnsNames: [cname], keyBits, validDays}))};
   const keyPath = (params.key ?? '').trim();
@@ -158,13 +174,16 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, l
   const nodes = await fleet.nodes();
   const clients = nodes.filter((n) => n.roles.includes(ROLE));
   const client: NodeInfo | undefined = nodes.find((n) => n.name === (params.client ?? '').trim());
-  if (!client || !client.roles.includes(ROLE)) errors.client = `no Azure ML admin node named "${params.client ?? ''}"; admin nodes (role ${ROLE}): ${clients.map((n) => n.name).join(', ') || '(none)'}`;
+  if (!client || !client.roles.includes(ROLE))
+    errors.client = `no Azure ML admin node named "${params.client ?? ''}"; admin nodes (role ${ROLE}): ${clients.map((n) => n.name).join(', ') || '(none)'}`;
   const variant = (params.variant ?? '').trim();
   if (variant !== 'new' && variant !== 'existing') errors.variant = `"${params.variant ?? ''}" is neither "new" (create a cluster) nor "existing"`;
   const resourceGroup = (params.resourceGroup ?? '').trim();
-  if (!/^[-\w.()]{1,90}$/.test(resourceGroup) || resourceGroup.endsWith('.')) errors.resourceGroup = `"${resourceGroup}" is not a resource group name (1-90 letters, digits, - _ . ( ))`;
+  if (!/^[-\w.()]{1,90}$/.test(resourceGroup) || resourceGroup.endsWith('.'))
+    errors.resourceGroup = `"${resourceGroup}" is not a resource group name (1-90 letters, digits, - _ . ( ))`;
   const cluster = (params.cluster ?? '').trim();
-  if (!/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/i.test(cluster)) errors.cluster = `"${cluster}" is not a cluster name (3-32 letters, digits or dashes, starting and ending with a letter or digit)`;
+  if (!/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/i.test(cluster))
+    errors.cluster = `"${cluster}" is not a cluster name (3-32 letters, digits or dashes, starting and ending with a letter or digit)`;
   const cname = (params.cname ?? '').trim().toLowerCase().replace(/\.$/, '');
   const cnameError = cnameProblem(cname);
   if (cnameError) errors.cname = cnameError;
@@ -205,14 +224,24 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, l
     return {ok: false, errors: {cluster: `cluster ${cluster} already exists in ${resourceGroup}: give a new name, or choose variant existing`}};
   }
   if (variant === 'existing' && !env) {
-    return {ok: false, errors: {cluster: `cluster ${cluster} does not exist in ${resourceGroup} (az ml env show: The Resource 'Microsoft.MachineLearningCompute/operationalizationClusters/${cluster}' under resource group '${resourceGroup}' was not found.)`}};
+    return {
+      ok: false,
+      errors: {
+        cluster: `cluster ${cluster} does not exist in ${resourceGroup} (az ml env show: The Resource 'Microsoft.MachineLearningCompute/operationalizationClusters/${cluster}' under resource group '${resourceGroup}' was not found.)`,
+      },
+    };
   }
   // The passphrase is a secret too, so the journal header and the transcript mask it wherever it would appear.
   const secrets: Record<string, string> = {keyPem: pair.keyPem, ...(params.passphrase ? {passphrase: params.passphrase} : {})};
   if (variant === 'existing' && env?.ssl.status === 'Enabled') {
     const currentKey = (params.currentKey ?? '').trim();
     if (!currentKey) {
-      return {ok: false, errors: {currentKey: `SSL is already on for ${cluster} (certificate ${env.ssl.certThumbprint}, ${env.ssl.cname}); Azure never returns its key, so give the current key file to be able to roll back`}};
+      return {
+        ok: false,
+        errors: {
+          currentKey: `SSL is already on for ${cluster} (certificate ${env.ssl.certThumbprint}, ${env.ssl.cname}); Azure never returns its key, so give the current key file to be able to roll back`,
+        },
+      };
     }
     try {
       const keyPem = decryptKey(local.readParameterFile(currentKey, 'the key file'), params.passphrase ? params.passphrase : undefined);
@@ -288,7 +317,7 @@ function steps(r: AzureMlResolved, secrets: Secrets): StepDefinition[] {
 function describe(r: AzureMlResolved): string[] {
   const lines = [
     `cluster  ${r.cluster} in ${r.resourceGroup} (${r.variant === 'new' ? 'new: created with SSL' : `existing, SSL ${r.prior?.status ?? 'Disabled'}${r.prior?.cname ? ` for ${r.prior.cname}` : ''}`}); az runs on ${r.client}`,
-    `CNAME    ${r.cname}${r.prior?.publicIpAddress ? ` → front end ${r.prior.publicIpAddress}` : ' → the new cluster\'s front end (read after creation)'}`,
+    `CNAME    ${r.cname}${r.prior?.publicIpAddress ? ` → front end ${r.prior.publicIpAddress}` : " → the new cluster's front end (read after creation)"}`,
     `cert     ${r.cert.thumbprint} ${r.cert.subject}, valid until ${toolDay(r.cert.notAfter)}${r.cert.source === 'new' ? ' (made now, self-signed)' : ` (from ${r.cert.source}${r.cert.chainLength > 1 ? `, with ${r.cert.chainLength - 1} chain certificate(s)` : ''})`}`,
     `files    cert.pem and key.pem (0600, no passphrase)${r.keepKeyFiles ? ', both kept' : ', key.pem removed at the end'}, in ${r.pemDir}`,
   ];

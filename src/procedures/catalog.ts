@@ -16,12 +16,14 @@ export const catalog: readonly ProcedureSummary[] = [
   {
     id: 'ssis-worker',
     title: 'SSIS Scale Out: change a Worker certificate',
-    summary: "New certificate for one worker or many at once: its My and Root stores, the old one deleted by thumbprint (kept to restore), the service account's key access, WorkerSettings.config, the master's trust, the worker service.",
+    summary:
+      "New certificate for one worker or many at once: its My and Root stores, the old one deleted by thumbprint (kept to restore), the service account's key access, WorkerSettings.config, the master's trust, the worker service.",
   },
   {
     id: 'azureml-ssl',
     title: 'Azure ML cluster: SSL for real-time scoring',
-    summary: 'A CNAME and a password-free PEM certificate and key for it, SSL on a new cluster (az ml env create) or an existing one (Set-AzureRmMlOpCluster), the DNS record to the front end, the scoring URL read back.',
+    summary:
+      'A CNAME and a password-free PEM certificate and key for it, SSL on a new cluster (az ml env create) or an existing one (Set-AzureRmMlOpCluster), the DNS record to the front end, the scoring URL read back.',
   },
   {
     id: 'lync-check',
@@ -36,12 +38,13 @@ export const catalog: readonly ProcedureSummary[] = [
   {
     id: 'lync-assign-default',
     title: 'Lync Server 2013: assign the Default certificate as OAuthTokenIssuer',
-    summary: "(Get-CsCertificate -Type Default).Thumbprint becomes the global OAuthTokenIssuer with Set-CsCertificate; then the tool watches every Front End receive it.",
+    summary: '(Get-CsCertificate -Type Default).Thumbprint becomes the global OAuthTokenIssuer with Set-CsCertificate; then the tool watches every Front End receive it.',
   },
   {
     id: 'lync-roll',
     title: 'Lync Server 2013: roll the OAuthTokenIssuer certificate at a date',
-    summary: 'Set-CsCertificate -Roll -EffectiveDate (date built in PowerShell from ISO 8601): the new certificate becomes current at the date, the old one previous; every Front End is watched until it has the change.',
+    summary:
+      'Set-CsCertificate -Roll -EffectiveDate (date built in PowerShell from ISO 8601): the new certificate becomes current at the date, the old one previous; every Front End is watched until it has the change.',
   },
   {
     id: 'lync-remove-previous',
@@ -51,7 +54,8 @@ export const catalog: readonly ProcedureSummary[] = [
   {
     id: 'lync-manual',
     title: 'Lync Server 2013: OAuthTokenIssuer by hand (MMC + Deployment Wizard)',
-    summary: 'A guided checklist for the per-server path without PowerShell: export with the private key, import on every other Front End, assign with the Deployment Wizard; each item ticked and recorded.',
+    summary:
+      'A guided checklist for the per-server path without PowerShell: export with the private key, import on every other Front End, assign with the Deployment Wizard; each item ticked and recorded.',
   },
 ];
 

@@ -27,11 +27,14 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!reference) return {ok: false, errors: {frontEnd: `Get-CsCertificate -Type Default returns nothing on ${name}: assign its Default certificate (Deployment Wizard) first`}};
   const mine = await readMyCertificate(host, reference.thumbprint);
   if (!mine) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} is not in LocalMachine\\My on ${name}`}};
-  if (!mine.store.hasPrivateKey) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} on ${name} has no private key: the token issuer signs with it`}};
+  if (!mine.store.hasPrivateKey)
+    return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} on ${name} has no private key: the token issuer signs with it`}};
   const problems = certificateProblems(mine.info, await sipDomainsOf(host), new Date());
-  if (problems.length) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
+  if (problems.length)
+    return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
   const before = snapshotOf(await readOAuthState(host, new Date()));
-  if (sameThumbprint(before.current, reference.thumbprint)) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} is already the current OAuthTokenIssuer`}};
+  if (sameThumbprint(before.current, reference.thumbprint))
+    return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} is already the current OAuthTokenIssuer`}};
   const resolved: AssignResolved = {
     frontEnd: name,
     frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})),
@@ -54,13 +57,23 @@ function steps(r: AssignResolved): StepDefinition[] {
     expectation,
     timeoutSeconds: r.timeoutSeconds,
     frontEnds: r.frontEnds,
-    removes: (before) => [...stagedRollRemoved(before, 'dropped'), ...(before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : [])],
+    removes: (before) => [
+      ...stagedRollRemoved(before, 'dropped'),
+      ...(before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : []),
+    ],
   });
   return [
     {
       ...change,
       // The documented first line, read when the parameters were checked: its answer is the literal below.
-      plan: () => [...planScript(r.frontEnd, getDefaultCertificateCommand()).map((p) => ({...p, text: `${p.text}   (read when the parameters were checked: ${r.cert.thumbprint})`, preview: false})), ...change.plan()],
+      plan: () => [
+        ...planScript(r.frontEnd, getDefaultCertificateCommand()).map((p) => ({
+          ...p,
+          text: `${p.text}   (read when the parameters were checked: ${r.cert.thumbprint})`,
+          preview: false,
+        })),
+        ...change.plan(),
+      ],
     },
     replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
   ];

@@ -41,12 +41,20 @@ export function advice(s: OAuthSnapshot, now: Date): string[] {
   const lines: string[] = [];
   if (s.currentNotAfter) {
     const days = daysBetween(now, new Date(s.currentNotAfter));
-    lines.push(days < 0 ? `the current certificate EXPIRED on ${s.currentNotAfter}: assign a new one now (lync-import-pfx or lync-assign-default)` : `the current certificate expires in ${days} days (${s.currentNotAfter})${s.staged ? '' : ': stage a roll at least 24 hours before that (lync-roll)'}`);
+    lines.push(
+      days < 0
+        ? `the current certificate EXPIRED on ${s.currentNotAfter}: assign a new one now (lync-import-pfx or lync-assign-default)`
+        : `the current certificate expires in ${days} days (${s.currentNotAfter})${s.staged ? '' : ': stage a roll at least 24 hours before that (lync-roll)'}`,
+    );
   }
   if (s.staged) lines.push(`a roll to ${s.staged} takes effect at ${s.stagedDate}`);
   if (s.previous) {
     const expired = s.previousNotAfter !== null && Date.parse(s.previousNotAfter) <= now.getTime();
-    lines.push(expired ? `the previous certificate ${s.previous} has expired: remove it with lync-remove-previous` : `the previous certificate ${s.previous} is still accepted until ${s.previousNotAfter ?? '(unknown)'}`);
+    lines.push(
+      expired
+        ? `the previous certificate ${s.previous} has expired: remove it with lync-remove-previous`
+        : `the previous certificate ${s.previous} is still accepted until ${s.previousNotAfter ?? '(unknown)'}`,
+    );
   }
   return lines;
 }
@@ -79,7 +87,12 @@ function steps(r: CheckResolved): StepDefinition[] {
           ...views.map(({fe, s}) => {
             const upToDate = status.find((x) => x.fqdn.toLowerCase() === fe.fqdn.toLowerCase())?.upToDate;
             const same = sameThumbprint(s.current, mine.current) || (s.current === null && mine.current === null);
-            return {what: `${fe.name} (${fe.fqdn})`, expected: `same as ${r.frontEnd}`, observed: `${describeSnapshot(s)}; CMS replica ${upToDate === undefined ? 'not listed' : upToDate ? 'up to date' : 'NOT up to date'}`, ok: same && upToDate !== false};
+            return {
+              what: `${fe.name} (${fe.fqdn})`,
+              expected: `same as ${r.frontEnd}`,
+              observed: `${describeSnapshot(s)}; CMS replica ${upToDate === undefined ? 'not listed' : upToDate ? 'up to date' : 'NOT up to date'}`,
+              ok: same && upToDate !== false,
+            };
           }),
         ];
         return {checks, changes: views.map(({fe, s}) => ({node: fe.name, label: 'OAuthTokenIssuer current', before: s.current, after: s.current}))};
@@ -92,7 +105,11 @@ function steps(r: CheckResolved): StepDefinition[] {
 }
 
 function describe(r: CheckResolved): string[] {
-  return [`pool     ${r.frontEnds.map((f) => f.name).join(', ')}`, `${r.frontEnd.padEnd(8)} ${describeSnapshot(r.seen)}`, ...advice(r.seen, new Date()).map((l) => `advice   ${l}`)];
+  return [
+    `pool     ${r.frontEnds.map((f) => f.name).join(', ')}`,
+    `${r.frontEnd.padEnd(8)} ${describeSnapshot(r.seen)}`,
+    ...advice(r.seen, new Date()).map((l) => `advice   ${l}`),
+  ];
 }
 
 export const lyncCheck = defineProcedure({

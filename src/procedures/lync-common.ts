@@ -102,7 +102,8 @@ export function certificateProblems(info: CertInfo, sipDomains: readonly string[
     problems.push(`neither its subject nor its SAN names the SIP domain ${sipDomains.join(' or ')} (it names ${names.join(', ') || 'nothing'})`);
   }
   if (info.notBefore.getTime() > at.getTime()) problems.push(`it is not valid yet ${atLabel} (valid from ${info.notBefore.toISOString()})`);
-  if (info.notAfter.getTime() <= at.getTime()) problems.push(`it has expired ${atLabel === 'now' ? '' : `${atLabel} `}(valid until ${info.notAfter.toISOString()})`.replace('  ', ' '));
+  if (info.notAfter.getTime() <= at.getTime())
+    problems.push(`it has expired ${atLabel === 'now' ? '' : `${atLabel} `}(valid until ${info.notAfter.toISOString()})`.replace('  ', ' '));
   return problems;
 }
 

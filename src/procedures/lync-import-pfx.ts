@@ -82,7 +82,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     return {ok: false, errors: {pfx: `${pfx}: ${(error as Error).message}`}};
   }
   if (!matches) {
-    return {ok: false, errors: {pfx: `the private key in ${pfx} does not belong to its certificate ${info.thumbprint} (${info.subject}): export the certificate again with its own private key`}};
+    return {
+      ok: false,
+      errors: {pfx: `the private key in ${pfx} does not belong to its certificate ${info.thumbprint} (${info.subject}): export the certificate again with its own private key`},
+    };
   }
   const problems = certificateProblems(info, await sipDomainsOf(host), new Date());
   if (problems.length) return {ok: false, errors: {pfx: `${info.thumbprint} (${info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
@@ -119,8 +122,11 @@ function steps(r: ImportResolved, secrets: Secrets): StepDefinition[] {
       expectation,
       timeoutSeconds: r.timeoutSeconds,
       frontEnds: r.frontEnds,
-      removes: (before) => [...stagedRollRemoved(before, 'dropped'), ...(before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : [])],
-      notes: ['(the password is the first line of PowerShell\'s standard input, never part of the command)'],
+      removes: (before) => [
+        ...stagedRollRemoved(before, 'dropped'),
+        ...(before.current ? [`current OAuthTokenIssuer ${before.current} (replaced at once; the previous one stays)`] : []),
+      ],
+      notes: ["(the password is the first line of PowerShell's standard input, never part of the command)"],
     }),
     replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
   ];

@@ -49,21 +49,19 @@ function items(r: ManualResolved): ChecklistItem[] {
       ],
       warnings: ['"Yes, export the private key" greyed out means the key is not exportable: this certificate cannot be used on several Front Ends'],
     },
-    ...others.map(
-      (fe): ChecklistItem => ({
-        id: `${fe.name}.manual-import`,
-        node: fe.name,
-        title: `Import the PFX with its private key on ${fe.name}`,
-        clicks: [
-          `copy ${r.pfx} from ${r.source} to ${fe.name}`,
-          ...OPEN_MMC,
-          'Certificates (Local Computer) → Personal → right-click Certificates → All Tasks → Import… → Next',
-          `File name: the copied PFX (file type Personal Information Exchange) → Next`,
-          'Password: the export password; Mark this key as exportable; Include all extended properties → Next',
-          'Place all certificates in the following store: Personal → Next → Finish ("The import was successful.")',
-        ],
-      }),
-    ),
+    ...others.map((fe): ChecklistItem => ({
+      id: `${fe.name}.manual-import`,
+      node: fe.name,
+      title: `Import the PFX with its private key on ${fe.name}`,
+      clicks: [
+        `copy ${r.pfx} from ${r.source} to ${fe.name}`,
+        ...OPEN_MMC,
+        'Certificates (Local Computer) → Personal → right-click Certificates → All Tasks → Import… → Next',
+        `File name: the copied PFX (file type Personal Information Exchange) → Next`,
+        'Password: the export password; Mark this key as exportable; Include all extended properties → Next',
+        'Place all certificates in the following store: Personal → Next → Finish ("The import was successful.")',
+      ],
+    })),
     {
       id: `${r.source}.manual-assign`,
       node: r.source,
@@ -81,7 +79,10 @@ function items(r: ManualResolved): ChecklistItem[] {
       id: `${r.source}.manual-delete-pfx`,
       node: r.source,
       title: 'Delete every copy of the PFX',
-      clicks: [`delete ${r.pfx} on ${r.source} and the copies on ${others.map((fe) => fe.name).join(', ') || 'the other Front Ends'}`, 'empty the Recycle Bin where you deleted them'],
+      clicks: [
+        `delete ${r.pfx} on ${r.source} and the copies on ${others.map((fe) => fe.name).join(', ') || 'the other Front Ends'}`,
+        'empty the Recycle Bin where you deleted them',
+      ],
       warnings: ['the PFX holds the private key that signs server-to-server tokens'],
     },
   ];
@@ -153,7 +154,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
 function steps(r: ManualResolved): StepDefinition[] {
   const list = items(r).map(checklistStep);
   if (!r.thumbprint) return list;
-  return [...list, replicationWaitStep({id: `${r.source}.manual-verify`, node: r.source, frontEnds: r.frontEnds, expectation: expectCurrent(r.thumbprint), timeoutSeconds: r.timeoutSeconds})];
+  return [
+    ...list,
+    replicationWaitStep({id: `${r.source}.manual-verify`, node: r.source, frontEnds: r.frontEnds, expectation: expectCurrent(r.thumbprint), timeoutSeconds: r.timeoutSeconds}),
+  ];
 }
 
 function describe(r: ManualResolved): string[] {

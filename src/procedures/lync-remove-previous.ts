@@ -22,7 +22,9 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (before.previousNotAfter && Date.parse(before.previousNotAfter) > now.getTime()) {
     return {
       ok: false,
-      errors: {frontEnd: `the previous certificate ${before.previous} is valid until ${before.previousNotAfter}: tokens it signed are accepted until then, so remove it after it expires`},
+      errors: {
+        frontEnd: `the previous certificate ${before.previous} is valid until ${before.previousNotAfter}: tokens it signed are accepted until then, so remove it after it expires`,
+      },
     };
   }
   const resolved: RemoveResolved = {frontEnd: fes.frontEnd.name, frontEnds: fes.all.map((n) => ({name: n.name, fqdn: n.fqdn})), before, timeoutSeconds};

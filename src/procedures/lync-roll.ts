@@ -11,7 +11,19 @@
 import type {Fleet} from '../hosts/host.ts';
 import {listStore} from '../ops/certutil.ts';
 import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
-import {certificateProblems, defaultTimeout, frontEndSpec, LYNC_ROLE, parseTimeout, readMyCertificate, parseThumbprint, resolveFrontEnd, sipDomainsOf, timeoutSpec, type OAuthChangeResolved} from './lync-common.ts';
+import {
+  certificateProblems,
+  defaultTimeout,
+  frontEndSpec,
+  LYNC_ROLE,
+  parseTimeout,
+  readMyCertificate,
+  parseThumbprint,
+  resolveFrontEnd,
+  sipDomainsOf,
+  timeoutSpec,
+  type OAuthChangeResolved,
+} from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
 import {expectStaged, oauthChangeStep, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
@@ -78,7 +90,11 @@ async function form(fleet: Fleet): Promise<ParamForm> {
     specs: [
       frontEndSpec(frontEnds),
       {key: 'thumbprint', label: 'New certificate', help: "Thumbprint of the new certificate in that Front End's LocalMachine\\My (exportable private key)", choices},
-      {key: 'effectiveDate', label: 'Effective date', help: 'When the new certificate becomes current: ISO 8601 with a zone (2026-12-01T13:00:00Z), at least 24 h before the current one expires'},
+      {
+        key: 'effectiveDate',
+        label: 'Effective date',
+        help: 'When the new certificate becomes current: ISO 8601 with a zone (2026-12-01T13:00:00Z), at least 24 h before the current one expires',
+      },
       timeoutSpec(),
     ],
   };
@@ -108,7 +124,8 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const name = fes.frontEnd.name;
   const host = await fleet.host(name);
   const before = snapshotOf(await readOAuthState(host, now));
-  if (!before.current) return {ok: false, errors: {thumbprint: 'no OAuthTokenIssuer certificate is assigned, so there is nothing to roll: use lync-import-pfx or lync-assign-default'}};
+  if (!before.current)
+    return {ok: false, errors: {thumbprint: 'no OAuthTokenIssuer certificate is assigned, so there is nothing to roll: use lync-import-pfx or lync-assign-default'}};
   if (sameThumbprint(before.current, thumbprint)) return {ok: false, errors: {thumbprint: `${thumbprint} is already the current OAuthTokenIssuer certificate`}};
   // A roll over a staged roll replaces it (Set-CsCertificate -Roll keeps one staged roll); the Confirm box says so
   // first, and the undo stages the replaced one again. Staging the very same roll again would change nothing.
@@ -118,11 +135,19 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const mine = await readMyCertificate(host, thumbprint);
   if (!mine) {
     const mys = await listStore(host, 'My');
-    return {ok: false, errors: {thumbprint: `${thumbprint} is not in LocalMachine\\My on ${name}; it holds ${mys.map((c) => `${c.thumbprint} (${c.subject})`).join('; ') || 'nothing'}`}};
+    return {
+      ok: false,
+      errors: {thumbprint: `${thumbprint} is not in LocalMachine\\My on ${name}; it holds ${mys.map((c) => `${c.thumbprint} (${c.subject})`).join('; ') || 'nothing'}`},
+    };
   }
   if (!mine.store.hasPrivateKey) return {ok: false, errors: {thumbprint: `${thumbprint} has no private key on ${name}: the token issuer signs with it`}};
   if (!mine.store.exportable) {
-    return {ok: false, errors: {thumbprint: `the private key of ${thumbprint} is not exportable: a rolled certificate is replicated with its key to every Front End, so request or import it with an exportable key`}};
+    return {
+      ok: false,
+      errors: {
+        thumbprint: `the private key of ${thumbprint} is not exportable: a rolled certificate is replicated with its key to every Front End, so request or import it with an exportable key`,
+      },
+    };
   }
   const problems = certificateProblems(mine.info, await sipDomainsOf(host), effective, 'at the effective date');
   if (problems.length) return {ok: false, errors: {thumbprint: `${thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
@@ -130,9 +155,13 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const warnings: string[] = [];
   const expiry = before.currentNotAfter ? Date.parse(before.currentNotAfter) : null;
   if (expiry !== null && effective.getTime() >= expiry) {
-    warnings.push(`the effective date is after the current certificate expires (${before.currentNotAfter}): until then no valid certificate signs tokens and server-to-server authentication fails`);
+    warnings.push(
+      `the effective date is after the current certificate expires (${before.currentNotAfter}): until then no valid certificate signs tokens and server-to-server authentication fails`,
+    );
   } else if (expiry !== null && expiry - effective.getTime() < MIN_OVERLAP_MS) {
-    warnings.push(`the effective date is less than 24 hours before the current certificate expires (${before.currentNotAfter}); the documented rule is at least 24 hours, so that tokens issued with the old certificate stay valid while servers switch`);
+    warnings.push(
+      `the effective date is less than 24 hours before the current certificate expires (${before.currentNotAfter}); the documented rule is at least 24 hours, so that tokens issued with the old certificate stay valid while servers switch`,
+    );
   }
   const resolved: RollResolved = {
     frontEnd: name,
@@ -169,7 +198,7 @@ function steps(r: RollResolved): StepDefinition[] {
         // What the undo cannot do, said before the change: no cmdlet sets a previous certificate.
         `undo only before ${r.effectiveDate}: from then on ${before.current ? shortThumb(before.current) : 'the current one'} is previous${before.previous ? ` and ${shortThumb(before.previous)} is gone` : ''}, and no Lync cmdlet sets a previous certificate back`,
       ],
-      notes: ['(the date is built inside PowerShell from ISO 8601: -EffectiveDate as text would be read in the server\'s regional format)'],
+      notes: ["(the date is built inside PowerShell from ISO 8601: -EffectiveDate as text would be read in the server's regional format)"],
     }),
     replicationWaitStep({id: `${r.frontEnd}.replication`, node: r.frontEnd, frontEnds: r.frontEnds, expectation, timeoutSeconds: r.timeoutSeconds}),
   ];

@@ -50,7 +50,9 @@ function parseKeyBits(input: string | undefined): Parsed<number> {
 /** Validity of a new certificate in days. */
 function parseValidDays(input: string | undefined): Parsed<number> {
   const days = Number(input ?? 730);
-  return Number.isInteger(days) && days >= 1 && days <= 3650 * 3 ? {ok: true, value: days} : {ok: false, error: `validity must be a number of days from 1 to 10950, not "${input}"`};
+  return Number.isInteger(days) && days >= 1 && days <= 3650 * 3
+    ? {ok: true, value: days}
+    : {ok: false, error: `validity must be a number of days from 1 to 10950, not "${input}"`};
 }
 
 /** The fleet's nodes that carry a role (`ssis-master`, `ssis-worker`, …), in inventory order. */

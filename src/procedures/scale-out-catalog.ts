@@ -4,8 +4,7 @@ import type {Fleet, NodeInfo} from '../hosts/host.ts';
 import {readWorkerAgents} from '../ops/ssisdb.ts';
 
 export type CatalogWorkers =
-  | {readonly ok: true; readonly server: string; readonly nodes: readonly string[]; readonly unreachable: readonly string[]}
-  | {readonly ok: false; readonly error: string};
+  {readonly ok: true; readonly server: string; readonly nodes: readonly string[]; readonly unreachable: readonly string[]} | {readonly ok: false; readonly error: string};
 
 /** `sqlServer` is MasterSettings.config's SqlServerName, which the caller has already read. */
 export async function catalogWorkers(fleet: Fleet, master: NodeInfo, sqlServer: unknown): Promise<CatalogWorkers> {

@@ -51,7 +51,15 @@ async function endpointHost(fleet: Fleet, master: NodeInfo): Promise<string> {
 async function form(fleet: Fleet): Promise<ParamForm> {
   const masters = await nodesWithRole(fleet, 'ssis-master');
   const master = masters[0];
-  const values: Record<string, string> = {master: master?.name ?? '', certificate: 'new', workers: 'all', port: String(DEFAULT_PORT), keyBits: '2048', validDays: '730', commonNames: ''};
+  const values: Record<string, string> = {
+    master: master?.name ?? '',
+    certificate: 'new',
+    workers: 'all',
+    port: String(DEFAULT_PORT),
+    keyBits: '2048',
+    validDays: '730',
+    commonNames: '',
+  };
   const certChoices: {value: string; label: string}[] = [{value: 'new', label: 'Create a new self-signed certificate'}];
   let catalog: CatalogWorkers | undefined;
   if (master) {
@@ -68,14 +76,25 @@ async function form(fleet: Fleet): Promise<ParamForm> {
     // "all" while the catalog and the inventory agree; the catalog's own list when they differ.
     if (catalog.ok && catalog.nodes.length && catalog.nodes.join(',') !== inventoryWorkers.join(',')) values.workers = catalog.nodes.join(',');
     for (const cert of await listStore(host, 'Root').catch(() => [])) {
-      if (cert.hasPrivateKey && cert.keyTest === 'passed') certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${toolDay(cert.notAfter)})`});
+      if (cert.hasPrivateKey && cert.keyTest === 'passed')
+        certChoices.push({value: cert.thumbprint, label: `${cert.thumbprint} ${cert.subject} (until ${toolDay(cert.notAfter)})`});
     }
   }
   return {
     values,
     specs: [
-      {key: 'master', label: 'Master node', help: 'The node running SSISScaleOutMaster140', choices: masters.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`}))},
-      {key: 'certificate', label: 'Certificate', help: 'new, or the thumbprint of a certificate in the master\'s LocalMachine\\Root whose private key passes certutil\'s key test', choices: certChoices},
+      {
+        key: 'master',
+        label: 'Master node',
+        help: 'The node running SSISScaleOutMaster140',
+        choices: masters.map((n) => ({value: n.name, label: `${n.name} (${n.fqdn}, ${n.ip})`})),
+      },
+      {
+        key: 'certificate',
+        label: 'Certificate',
+        help: "new, or the thumbprint of a certificate in the master's LocalMachine\\Root whose private key passes certutil's key test",
+        choices: certChoices,
+      },
       {key: 'commonNames', label: 'CN list', help: 'CNs of a new certificate, comma-separated: the master endpoint host first, then machine name and IP (also put in the SAN)'},
       {key: 'port', label: 'Master port', help: 'The master service port (PortNumber in MasterSettings.config); the binding is 0.0.0.0:PORT'},
       {key: 'workers', label: 'Workers', help: `"all" or a comma-separated list of worker nodes to reconnect. ${catalog ? describeCatalog(catalog) : ''}`.trim()},
@@ -100,10 +119,16 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const key = certificate === 'new' && !errors.keyBits ? keyInAdvance(keyBits) : null;
 
   const workers = await nodesWithRole(fleet, 'ssis-worker');
-  const chosen = parseNodeList(params.workers ?? 'all', workers.map((w) => w.name));
+  const chosen = parseNodeList(
+    params.workers ?? 'all',
+    workers.map((w) => w.name),
+  );
   if (!chosen.ok) errors.workers = chosen.error;
 
-  const commonNames = (params.commonNames ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const commonNames = (params.commonNames ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (certificate === 'new') {
     if (!commonNames.length) errors.commonNames = 'give at least one CN (the master endpoint host)';
     const bad = commonNames.find((cn) => !validHostOrIp(cn));
@@ -255,9 +280,25 @@ function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
   for (const worker of r.workers) {
     const publicCert: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
     const lane = worker.node;
-    const workerSettings = updateSettingStep({id: `${worker.node}.settings`, node: worker.node, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint', newValue: thumb, plannedOldValue: worker.oldSetting});
+    const workerSettings = updateSettingStep({
+      id: `${worker.node}.settings`,
+      node: worker.node,
+      path: WORKER_SETTINGS_PATH,
+      key: 'MasterHttpsCertThumbprint',
+      newValue: thumb,
+      plannedOldValue: worker.oldSetting,
+    });
     out.push(
-      {...addCertificateStep({id: `${worker.node}.trust-master`, node: worker.node, store: 'Root', cert: publicCert, title: "Trust the master's new certificate (LocalMachine\\Root)"}), lane},
+      {
+        ...addCertificateStep({
+          id: `${worker.node}.trust-master`,
+          node: worker.node,
+          store: 'Root',
+          cert: publicCert,
+          title: "Trust the master's new certificate (LocalMachine\\Root)",
+        }),
+        lane,
+      },
       {...workerSettings, lane},
       {
         ...restartServiceStep({

@@ -87,7 +87,10 @@ async function form(fleet: Fleet): Promise<ParamForm> {
 
 /** The CN values of a subject as certutil prints it, in display order. */
 function subjectValues(subject: string): string[] {
-  return simpleNameString(subject).split(', ').map((v) => v.trim()).filter(Boolean);
+  return simpleNameString(subject)
+    .split(', ')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -135,7 +138,10 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     .split(',')
     .map((name) => nodes.find((n) => n.name.toLowerCase() === name.trim().toLowerCase()))
     .find((n) => n && !n.roles.includes('ssis-worker'));
-  const chosen = parseNodeList(selection, workerNodes.map((n) => n.name));
+  const chosen = parseNodeList(
+    selection,
+    workerNodes.map((n) => n.name),
+  );
   if (selection === '') errors.workers = `name the workers to change: one, a comma-separated list, or all; workers: ${workerNodes.map((n) => n.name).join(', ') || '(none)'}`;
   else if (notWorker) errors.workers = `${notWorker.name} is not an SSIS Scale Out worker; workers: ${workerNodes.map((n) => n.name).join(', ') || '(none)'}`;
   else if (!chosen.ok) errors.workers = chosen.error;
@@ -238,7 +244,10 @@ async function planWorker(
   // Read now, while the new certificate is not in the store to be found instead: the delete step falls back on it.
   let keyAccess: string[] | null = null;
   if (old.hasPrivateKey && sameThumbprint(firstSubjectMatch(my, oldSearch).first?.thumbprint, old.thumbprint)) {
-    keyAccess = await listKeyAccess(host, 'My', oldSearch).then((r) => [...r.accounts], () => null);
+    keyAccess = await listKeyAccess(host, 'My', oldSearch).then(
+      (r) => [...r.accounts],
+      () => null,
+    );
   }
 
   const plan: WorkerPlan = {
@@ -320,7 +329,13 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
   const publicPart: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
   const settings = updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting});
 
-  const importStep = addCertificateStep({id: `${w}.import-cert`, node: w, store: 'My', cert: withKey, title: 'Add the new worker certificate to LocalMachine\\My (with its private key)'});
+  const importStep = addCertificateStep({
+    id: `${w}.import-cert`,
+    node: w,
+    store: 'My',
+    cert: withKey,
+    title: 'Add the new worker certificate to LocalMachine\\My (with its private key)',
+  });
   const makeCert = formatCommand(command('MakeCert.exe', '-n', `CN=${r.machineName};CN=${r.ip}`, 'SSISScaleOutWorker.cer', '-r', '-ss', 'My', '-sr', 'LocalMachine'));
   const certmgr = formatCommand(certmgrDeleteByNameCommand('My', oldName));
 

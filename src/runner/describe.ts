@@ -4,19 +4,23 @@ import type {ProcedureEvent, ProcedureState, StepStatus} from '../state/types.ts
 import type {SessionHeader} from './journal.ts';
 
 export function describeHeader(header: SessionHeader, mode: 'new' | 'continued'): string {
-  const params = Object.entries(header.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  return [
-    `certwalk transcript (${mode === 'new' ? 'new session' : 'continuing an earlier session'})`,
-    `session    ${header.sessionId}`,
-    `started    ${header.startedAt}`,
-    `who        ${header.user} on ${header.machine} (pid ${header.pid})`,
-    `procedure  ${header.procedure}: ${header.title}`,
-    `target     ${header.fleet.kind} ${header.fleet.location}`,
-    `parameters ${params || '(defaults)'}`,
-    `confirm    ${header.autoConfirmAll ? 'every destructive step pre-confirmed with --yes' : 'each destructive step asks'}`,
-    `steps      ${header.steps.map((s, i) => `${i + 1}. [${s.node}] ${s.title}`).join('\n           ')}`,
-    '',
-  ].join('\n') + '\n';
+  const params = Object.entries(header.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return (
+    [
+      `certwalk transcript (${mode === 'new' ? 'new session' : 'continuing an earlier session'})`,
+      `session    ${header.sessionId}`,
+      `started    ${header.startedAt}`,
+      `who        ${header.user} on ${header.machine} (pid ${header.pid})`,
+      `procedure  ${header.procedure}: ${header.title}`,
+      `target     ${header.fleet.kind} ${header.fleet.location}`,
+      `parameters ${params || '(defaults)'}`,
+      `confirm    ${header.autoConfirmAll ? 'every destructive step pre-confirmed with --yes' : 'each destructive step asks'}`,
+      `steps      ${header.steps.map((s, i) => `${i + 1}. [${s.node}] ${s.title}`).join('\n           ')}`,
+      '',
+    ].join('\n') + '\n'
+  );
 }
 
 export function describeEvent(event: ProcedureEvent, after: ProcedureState, user: string): string {

@@ -42,7 +42,11 @@ export function checkProcedure(path: string, read: ReadJournal): void {
   try {
     rebuilt = findProcedure(header.procedure).steps(header.resolved, {}).map(stepInfo);
   } catch (error) {
-    throw new JournalRefused(path, 1, `it was not written for ${header.procedure}, which its header names: that procedure cannot be built from the recorded parameters (${(error as Error).message})`);
+    throw new JournalRefused(
+      path,
+      1,
+      `it was not written for ${header.procedure}, which its header names: that procedure cannot be built from the recorded parameters (${(error as Error).message})`,
+    );
   }
   const version = procedureVersion(rebuilt);
   if (header.procedureVersion !== version || procedureVersion(header.steps) !== version) {

@@ -130,7 +130,7 @@ export class JournalWriter {
     const line = Buffer.from(sealed(JSON.stringify(record.kind === 'header' ? record : {...record, prev: this.#prev})), 'utf8');
     this.#prev = lineHash(line);
     const data = Buffer.concat([line, Buffer.from('\n')]);
-    for (let done = 0; done < data.length; ) done += writeSync(this.#fd, data, done);
+    for (let done = 0; done < data.length;) done += writeSync(this.#fd, data, done);
     this.#written++;
     if (CRASH_AFTER && ++recordsWritten === CRASH_AFTER) {
       fsyncSync(this.#fd);

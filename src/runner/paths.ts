@@ -19,5 +19,8 @@ export function defaultTranscriptDir(env?: NodeJS.ProcessEnv): string {
 
 /** `2026-11-23T10-55-01Z`: sorts by time and is a valid file name on Windows. */
 export function sessionStamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }

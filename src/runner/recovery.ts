@@ -38,7 +38,11 @@ export function describeSession(journal: string, read: ReadJournal): UnfinishedS
   const replayed = replay(header.steps, events, scheduling);
   const state = needsRecovery(replayed) ? transition(replayed, {type: 'recovered', at: Date.now()}).state : replayed;
   const crashed = !records.some((r) => r.kind === 'end');
-  const uncertain = state.steps.flatMap((s) => (s.status.kind === 'failed' && s.status.interrupted ? [`[${s.info.node}] ${s.info.title} (${s.status.phase === 'capture' ? 'was only reading' : 'result unknown: read back first'})`] : []));
+  const uncertain = state.steps.flatMap((s) =>
+    s.status.kind === 'failed' && s.status.interrupted
+      ? [`[${s.info.node}] ${s.info.title} (${s.status.phase === 'capture' ? 'was only reading' : 'result unknown: read back first'})`]
+      : [],
+  );
   return {
     journal,
     read,

@@ -18,7 +18,8 @@ export class OutsideStateDirectory extends Error {
 function inside(root: string, path: string): string {
   const absolute = resolve(root, path);
   const rel = relative(resolve(root), absolute);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new OutsideStateDirectory(`${path} is not inside certwalk's state directory ${root}; certwalk keeps its local files there only`);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    throw new OutsideStateDirectory(`${path} is not inside certwalk's state directory ${root}; certwalk keeps its local files there only`);
   return absolute;
 }
 

@@ -46,7 +46,12 @@ export class TranscriptWriter {
     }
     const stamp = this.#stamp;
     const body = this.redactor.redact(text);
-    const lines = body.includes('\n') ? body.split('\n').map((l, i) => (i === 0 ? `${stamp}  ${l}` : `          ${l}`)).join('\n') : `${stamp}  ${body}`;
+    const lines = body.includes('\n')
+      ? body
+          .split('\n')
+          .map((l, i) => (i === 0 ? `${stamp}  ${l}` : `          ${l}`))
+          .join('\n')
+      : `${stamp}  ${body}`;
     this.#write(`${lines}\n`);
   }
 
@@ -64,7 +69,7 @@ export class TranscriptWriter {
     const data = Buffer.from(this.#pending.join(''), 'utf8');
     this.#pending = [];
     this.#pendingLength = 0;
-    for (let done = 0; done < data.length; ) done += writeSync(this.#fd, data, done);
+    for (let done = 0; done < data.length;) done += writeSync(this.#fd, data, done);
   }
 
   close(): void {

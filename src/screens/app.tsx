@@ -101,7 +101,9 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
   const start = (s: Extract<Screen, {name: 'plan'}>) => {
     dispatch({type: 'waiting', message: ui.t('app.locking')});
     sessionService()
-      .then(({startSession}) => startSession({draft: s.draft, planned: s.planned, autoConfirmAll: false, concurrency, onLaneFailure, transcriptDir, ...(screenRecorder ? {screen: screenRecorder} : {})}))
+      .then(({startSession}) =>
+        startSession({draft: s.draft, planned: s.planned, autoConfirmAll: false, concurrency, onLaneFailure, transcriptDir, ...(screenRecorder ? {screen: screenRecorder} : {})}),
+      )
       .then(
         (session) => {
           dispatch({type: 'session-opened', title: ui.procedure(s.draft.definition).title, session});
@@ -121,7 +123,12 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
         const trusted = await trustSession(fleet, journal, read);
         // Secrets that cannot be opened only matter to a step that imports them: that step fails and says so.
         const opened = sessionSecrets(read);
-        return continueSession(fleet, trusted, {autoConfirmAll: false, transcriptDir, ...(opened.ok ? {secrets: opened.secrets} : {}), ...(screenRecorder ? {screen: screenRecorder} : {})});
+        return continueSession(fleet, trusted, {
+          autoConfirmAll: false,
+          transcriptDir,
+          ...(opened.ok ? {secrets: opened.secrets} : {}),
+          ...(screenRecorder ? {screen: screenRecorder} : {}),
+        });
       })
       .then(
         (session) => {
@@ -141,20 +148,19 @@ function Screens({fleet, procedures, transcriptDir, concurrency = 1, onLaneFailu
 
   switch (screen.name) {
     case 'recovery':
-      return (
-        <Recovery
-          sessions={recoverable}
-          onOpen={continueUnfinished}
-          onSkip={() => dispatch({type: 'home'})}
-          onHelp={help}
-          onQuit={() => quit(0)}
-          active={active}
-        />
-      );
+      return <Recovery sessions={recoverable} onOpen={continueUnfinished} onSkip={() => dispatch({type: 'home'})} onHelp={help} onQuit={() => quit(0)} active={active} />;
     case 'home':
       return (
         <Box flexDirection="column">
-          <Home procedures={procedures} target={fleet.description} onChoose={choose} onHelp={help} onQuit={() => quit(0)} onTranscripts={() => setPastSessions(true)} active={active} />
+          <Home
+            procedures={procedures}
+            target={fleet.description}
+            onChoose={choose}
+            onHelp={help}
+            onQuit={() => quit(0)}
+            onTranscripts={() => setPastSessions(true)}
+            active={active}
+          />
           {screen.error ? <Text color="red">{ui.text(screen.error)}</Text> : null}
         </Box>
       );

@@ -58,13 +58,11 @@ export function Home({procedures, target, onChoose, onHelp, onQuit, onTranscript
       />
       <Text> </Text>
       {/* Only the highlighted procedure's summary: with every procedure listed, 80x24 would overflow. */}
-      {(highlighted ? wrap(text(`${highlighted.id}: ${ui.procedure(highlighted).summary}`), width, {}, '  ') : [])
-        .slice(0, 4)
-        .map((l, i) => (
-          <Text key={i} dimColor>
-            {l.text}
-          </Text>
-        ))}
+      {(highlighted ? wrap(text(`${highlighted.id}: ${ui.procedure(highlighted).summary}`), width, {}, '  ') : []).slice(0, 4).map((l, i) => (
+        <Text key={i} dimColor>
+          {l.text}
+        </Text>
+      ))}
       <Text> </Text>
       <Text dimColor>{fit(t('home.footer', {transcripts: onTranscripts ? t('home.footer.transcripts') : ''}), width, g.ellipsis)}</Text>
     </Box>

@@ -21,7 +21,7 @@ export function occurrences(text: string, query: string): [number, number][] {
   // `text`, so it is compared piece by piece instead.
   const sameLength = text.toLowerCase().length === text.length;
   const lower = sameLength ? text.toLowerCase() : text;
-  for (let at = 0; at <= text.length - query.length; ) {
+  for (let at = 0; at <= text.length - query.length;) {
     const index = sameLength ? lower.indexOf(needle, at) : indexFolded(text, query, at);
     if (index === -1) break;
     found.push([index, index + query.length]);

@@ -138,7 +138,12 @@ function Editor(props: {
       <Box flexDirection="column">
         <Text bold>{fit(text(spec.label), width, g.ellipsis)}</Text>
         {/* Opens on the field's value; a value typed by hand opens on "type a value", where it can be edited. */}
-        <SelectList items={items} initialValue={spec.choices.some((c) => c.value === draft) || !draft ? draft : TYPE_IT} limit={8} onSelect={(item) => (item.value === TYPE_IT ? props.onType() : props.onDone(item.value))} />
+        <SelectList
+          items={items}
+          initialValue={spec.choices.some((c) => c.value === draft) || !draft ? draft : TYPE_IT}
+          limit={8}
+          onSelect={(item) => (item.value === TYPE_IT ? props.onType() : props.onDone(item.value))}
+        />
       </Box>
     );
   }

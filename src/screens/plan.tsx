@@ -71,7 +71,14 @@ export function Plan({title, steps, params, summary, active, onStart, onBack, on
   const visible = body.slice(top, top + height);
   const head: Line[] = [
     ...heading(top, height),
-    line(text(Object.entries(params).map(([k, v]) => `${k}=${v}`).join('  ')), {dim: true}),
+    line(
+      text(
+        Object.entries(params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('  '),
+      ),
+      {dim: true},
+    ),
     ...about,
   ];
   return (

@@ -39,11 +39,13 @@ export function recoveryLines(sessions: readonly UnfinishedSession[], selected: 
       for (const u of s.uncertain) out.push(...wrap(`    ${t('recovery.uncertain', {what: text(u)})}`, width, {color: 'yellow'}, '      '));
       for (const w of openWindows(s.state)) out.push(...wrap(`    ${windowLine(s.state, w, ui)}`, width, {color: 'yellow', bold: true}, '      '));
       for (const st of s.state.steps) {
-        if (st.status.kind === 'undo-failed') out.push(...wrap(`    ${t('recovery.undoFailed', {node: st.info.node, title: text(st.info.title), error: text(st.status.error)})}`, width, {color: 'red'}, '      '));
+        if (st.status.kind === 'undo-failed')
+          out.push(...wrap(`    ${t('recovery.undoFailed', {node: st.info.node, title: text(st.info.title), error: text(st.status.error)})}`, width, {color: 'red'}, '      '));
       }
       const failed = s.state.steps.filter((st) => st.status.kind === 'failed' && !st.status.interrupted);
       for (const f of failed) {
-        if (f.status.kind === 'failed') out.push(...wrap(`    ${t('recovery.failed', {node: f.info.node, title: f.info.title, error: f.status.error})}`, width, {color: 'red'}, '      '));
+        if (f.status.kind === 'failed')
+          out.push(...wrap(`    ${t('recovery.failed', {node: f.info.node, title: f.info.title, error: f.status.error})}`, width, {color: 'red'}, '      '));
       }
       const what = s.canResume ? 'recovery.canResume' : 'recovery.rollbackOnly';
       out.push(...wrap(`    ${t(what, {count: s.undoCount, journal: s.journal})}`, width, {dim: true}, '      '));

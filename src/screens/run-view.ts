@@ -38,7 +38,6 @@ export interface RunViewInput {
   readonly ui?: Ui;
 }
 
-
 const COLOR: Partial<Record<StepStatus['kind'], string>> = {
   capturing: 'cyan',
   'awaiting-confirmation': 'yellow',
@@ -112,7 +111,12 @@ function stepWindow(state: ProcedureState, height: number, top: number | null, w
   const maxTop = Math.max(0, total - Math.max(0, height));
   if (height <= 0) return {lines: [], note: '', maxTop, first: 0};
   const nodeWidth = Math.min(12, Math.max(...indices.map((i) => cells(ui.text(state.steps[i]!.info.node))), 4));
-  const focusStep = state.current ?? Math.max(0, state.steps.findIndex((s) => s.status.kind === 'pending'));
+  const focusStep =
+    state.current ??
+    Math.max(
+      0,
+      state.steps.findIndex((s) => s.status.kind === 'pending'),
+    );
   const focus = Math.max(0, indices.indexOf(focusStep));
   const follow = Math.min(Math.max(0, focus - Math.floor(height / 3)), maxTop);
   const first = top === null ? follow : Math.min(Math.max(0, top), maxTop);
@@ -192,10 +196,7 @@ function listRegion(input: RunViewInput, ui: Ui, height: number, width: number):
   }
   if (view.open !== null) {
     const node = nodeProgress(state).find((n) => n.name === view.open);
-    const heading = line(
-      node ? ui.t('run.nodeHeading', {node: view.open, done: node.done, total: node.steps.length}) : ui.t('run.noSuchNode', {node: view.open}),
-      {bold: true},
-    );
+    const heading = line(node ? ui.t('run.nodeHeading', {node: view.open, done: node.done, total: node.steps.length}) : ui.t('run.noSuchNode', {node: view.open}), {bold: true});
     const steps = stepWindow(state, height - 1, input.stepTop, width, input.now, ui, node?.steps ?? []);
     return {lines: [heading, ...steps.lines], note: steps.note, steps, order: []};
   }
@@ -290,9 +291,7 @@ function confirmModal(step: StepState, state: ProcedureState, width: number, ui:
   if (step.status.kind !== 'awaiting-confirmation') return [];
   const {t, text} = ui;
   const p = step.status.prompt;
-  const remaining = state.steps.filter(
-    (s) => s !== step && s.info.kind === step.info.kind && (s.status.kind === 'pending' || s.status.kind === 'awaiting-confirmation'),
-  ).length;
+  const remaining = state.steps.filter((s) => s !== step && s.info.kind === step.info.kind && (s.status.kind === 'pending' || s.status.kind === 'awaiting-confirmation')).length;
   const out: Line[] = [line(t('confirm.title', {node: step.info.node, title: p.title}), {bold: true, color: 'yellow', inverse: true})];
   const section = (title: string, items: readonly string[], color?: string) => {
     if (!items.length) return;
@@ -302,7 +301,11 @@ function confirmModal(step: StepState, state: ProcedureState, width: number, ui:
   section(t('confirm.commands'), p.commands);
   section(t('confirm.removes'), p.removes, 'red');
   section(t('confirm.references'), p.references);
-  section(t('confirm.warnings'), p.warnings.map((w) => `! ${w}`), 'yellow');
+  section(
+    t('confirm.warnings'),
+    p.warnings.map((w) => `! ${w}`),
+    'yellow',
+  );
   section(t('confirm.restore'), p.restoreWith, 'green');
   return out.concat(line(remaining ? t('confirm.answerKind', {count: remaining}) : t('confirm.answer'), {bold: true}));
 }
@@ -368,7 +371,8 @@ function failurePanel(state: ProcedureState, width: number, ui: Ui): Line[] {
   const out: Line[] = wrap(step.status.interrupted ? t('failure.interrupted', heading) : t('failure.title', heading), width, {bold: true, color: 'red'}, '  ');
   const failedChecks = (step.status.checks ?? []).filter((c) => !c.ok);
   if (failedChecks.length) {
-    for (const c of failedChecks) out.push(...wrap(`  ${t('failure.check', {icon: g.bad, what: c.what, expected: c.expected, observed: c.observed})}`, width, {color: 'red'}, '    '));
+    for (const c of failedChecks)
+      out.push(...wrap(`  ${t('failure.check', {icon: g.bad, what: c.what, expected: c.expected, observed: c.observed})}`, width, {color: 'red'}, '    '));
   } else {
     out.push(...wrap(`  ${text(step.status.error)}`, width, {color: 'red'}, '  '));
   }
@@ -436,7 +440,8 @@ function summary(input: RunViewInput, width: number, ui: Ui): Line[] {
   if (state.phase === 'rolled-back') out.push(...wrap(t('done.rolledBack', {icon: g.undone, count: undone}), width, {bold: true, color: 'magenta'}, '  '));
   if (state.phase === 'rollback-failed') {
     out.push(...wrap(t('done.undoFailures', {icon: g.bad, count: undoFailed.length}), width, {bold: true, color: 'red'}, '  '));
-    for (const s of undoFailed) if (s.status.kind === 'undo-failed') out.push(...wrap(text(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`), width, {color: 'red'}, '    '));
+    for (const s of undoFailed)
+      if (s.status.kind === 'undo-failed') out.push(...wrap(text(`  [${s.info.node}] ${s.info.title}: ${s.status.error}`), width, {color: 'red'}, '    '));
   }
   if (state.phase === 'aborted') out.push(...wrap(t('done.leftAsIs'), width, {bold: true, color: 'yellow'}, '  '));
   out.push(...wrap(t('done.transcript'), width, {}, '  '));
@@ -523,7 +528,13 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
     }
     const list = listRegion(input, ui, stepsHeight, width);
     const lines = [...top, ...list.lines, rule(list.note, width, ui), ...shown, ...(changesHeight ? changesPanel(changes, changesHeight, width, ui) : [])];
-    return {lines: [...lines.slice(0, budget - bottom.length), ...bottom], nodeOrder: list.order, modalMaxTop, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
+    return {
+      lines: [...lines.slice(0, budget - bottom.length), ...bottom],
+      nodeOrder: list.order,
+      modalMaxTop,
+      stepMaxTop: list.steps?.maxTop ?? 0,
+      stepFirst: list.steps?.first ?? 0,
+    };
   }
 
   const checked = readBack(state, width, ui);
@@ -532,13 +543,12 @@ function layoutRun(input: RunViewInput, ui: Ui, width: number): RunView {
   const changesHeight = Math.min(changes.length + 1, Math.max(2, Math.floor(body / 4)));
   const stepsHeight = Math.max(3, body - outputHeight - changesHeight - checked.length - 1);
   const list = listRegion(input, ui, stepsHeight, width);
-  const lines = [
-    ...top,
-    ...list.lines,
-    rule(list.note, width, ui),
-    ...changesPanel(changes, changesHeight, width, ui),
-    ...checked,
-    ...outputPane(snapshot, outputHeight, ui),
-  ];
-  return {lines: [...lines.slice(0, budget - bottom.length), ...bottom], nodeOrder: list.order, modalMaxTop: 0, stepMaxTop: list.steps?.maxTop ?? 0, stepFirst: list.steps?.first ?? 0};
+  const lines = [...top, ...list.lines, rule(list.note, width, ui), ...changesPanel(changes, changesHeight, width, ui), ...checked, ...outputPane(snapshot, outputHeight, ui)];
+  return {
+    lines: [...lines.slice(0, budget - bottom.length), ...bottom],
+    nodeOrder: list.order,
+    modalMaxTop: 0,
+    stepMaxTop: list.steps?.maxTop ?? 0,
+    stepFirst: list.steps?.first ?? 0,
+  };
 }

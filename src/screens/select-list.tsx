@@ -49,7 +49,12 @@ export function windowTop(top: number, index: number, limit: number, count: numb
 
 export function SelectList({items, initialValue, limit, active = true, onSelect, onHighlight}: SelectListProps) {
   const rows = Math.min(limit ?? items.length, items.length);
-  const [index, setIndex] = useState(() => Math.max(0, items.findIndex((item) => item.value === initialValue)));
+  const [index, setIndex] = useState(() =>
+    Math.max(
+      0,
+      items.findIndex((item) => item.value === initialValue),
+    ),
+  );
   const [top, setTop] = useState(() => windowTop(0, index, rows, items.length));
   const at = Math.min(index, Math.max(0, items.length - 1));
 

@@ -87,11 +87,7 @@ export function TranscriptView({path, onClose}: {path: string; onClose: () => vo
   const width = columns - 1;
   const visible = all.slice(top, top + height);
   const position = current === null ? 0 : matches.indexOf(current) + 1;
-  const searchState = !query
-    ? ''
-    : matches.length
-      ? t('transcript.match', {query, position: position || '-', count: matches.length})
-      : t('transcript.noMatch', {query});
+  const searchState = !query ? '' : matches.length ? t('transcript.match', {query, position: position || '-', count: matches.length}) : t('transcript.noMatch', {query});
   const footer =
     typing !== null
       ? `/${typing}${g.caret}  ${t('transcript.typing')}`
@@ -123,7 +119,17 @@ function Highlighted({text, width, query, marked, current}: {text: string; width
   return (
     <Text wrap="truncate-end" color={current ? 'yellow' : undefined}>
       {gutter}
-      {parts.length ? parts.map((p, i) => (p.hit ? <Text key={i} inverse>{p.text}</Text> : p.text)) : ' '}
+      {parts.length
+        ? parts.map((p, i) =>
+            p.hit ? (
+              <Text key={i} inverse>
+                {p.text}
+              </Text>
+            ) : (
+              p.text
+            ),
+          )
+        : ' '}
     </Text>
   );
 }
@@ -153,7 +159,10 @@ export function TranscriptList({dir, onOpen, onClose}: {dir: string; onOpen: (pa
       <Lines
         lines={[
           line(t('sessions.title', {dir}), {bold: true}),
-          line(`  ${pad(t('sessions.started'), 17, ui.g.ellipsis)} ${pad(t('sessions.procedure'), 22, ui.g.ellipsis)} ${pad(t('sessions.user'), 12, ui.g.ellipsis)} ${t('sessions.state')}`, {dim: true}),
+          line(
+            `  ${pad(t('sessions.started'), 17, ui.g.ellipsis)} ${pad(t('sessions.procedure'), 22, ui.g.ellipsis)} ${pad(t('sessions.user'), 12, ui.g.ellipsis)} ${t('sessions.state')}`,
+            {dim: true},
+          ),
           ...(sessions.length ? [] : [line(t('sessions.none'))]),
           // The pointer as well as the inverse bar: without colour (NO_COLOR) the bar is not drawn.
           ...visible.map((s, i) => (top + i === selected ? line(`${ui.g.pointer} ${sessionRow(s, ui)}`, {inverse: true}) : line(`  ${sessionRow(s, ui)}`))),
@@ -174,4 +183,15 @@ export function sessionRow(s: SessionSummary, {g, t, text}: Ui = DEFAULT_UI): st
 
 /** A session's final state as the transcript records it (a procedure phase, or `unfinished`). */
 type SessionState = ProcedurePhase | 'unfinished';
-const STATES: ReadonlySet<string> = new Set<SessionState>(['idle', 'running', 'paused', 'failed', 'rolling-back', 'rolled-back', 'rollback-failed', 'completed', 'aborted', 'unfinished']);
+const STATES: ReadonlySet<string> = new Set<SessionState>([
+  'idle',
+  'running',
+  'paused',
+  'failed',
+  'rolling-back',
+  'rolled-back',
+  'rollback-failed',
+  'completed',
+  'aborted',
+  'unfinished',
+]);

@@ -52,7 +52,13 @@ export interface ContinueOptions {
 export async function continueSession(fleet: Fleet, trustedJournal: TrustedJournal, options: ContinueOptions): Promise<OpenSession> {
   const {journal, read} = trustedJournal;
   const {header} = read;
-  const locks = await lockSession(fleet, header.procedure, header.sessionId, journal, header.steps.map((step) => step.node));
+  const locks = await lockSession(
+    fleet,
+    header.procedure,
+    header.sessionId,
+    journal,
+    header.steps.map((step) => step.node),
+  );
   // Not released should this throw: the session is still unfinished on its nodes, and release() would free them.
   const runner = runnerFromJournal({...options, journal, read, fleet, onClose: locks.release});
   if (needsRecovery(runner.snapshot.state)) runner.dispatch({type: 'recovered', at: runner.now()});

@@ -110,11 +110,41 @@ export class RecordingFleet implements Fleet {
       kind: host.kind,
       tempDir: host.tempDir,
       run,
-      readFile: (path) => file('read', path, (data) => `${data.length} bytes`, () => host.readFile(path)),
-      writeFile: (path, data) => file('write', path, () => `${data.length} bytes`, () => host.writeFile(path, data)),
-      createFileExclusive: (path, data) => file('create', path, (created) => (created ? `${data.length} bytes` : 'already there'), () => host.createFileExclusive(path, data)),
-      removeFile: (path) => file('remove', path, () => 'done', () => host.removeFile(path)),
-      fileExists: (path) => file('look for', path, (found) => (found ? 'there' : 'not there'), () => host.fileExists(path)),
+      readFile: (path) =>
+        file(
+          'read',
+          path,
+          (data) => `${data.length} bytes`,
+          () => host.readFile(path),
+        ),
+      writeFile: (path, data) =>
+        file(
+          'write',
+          path,
+          () => `${data.length} bytes`,
+          () => host.writeFile(path, data),
+        ),
+      createFileExclusive: (path, data) =>
+        file(
+          'create',
+          path,
+          (created) => (created ? `${data.length} bytes` : 'already there'),
+          () => host.createFileExclusive(path, data),
+        ),
+      removeFile: (path) =>
+        file(
+          'remove',
+          path,
+          () => 'done',
+          () => host.removeFile(path),
+        ),
+      fileExists: (path) =>
+        file(
+          'look for',
+          path,
+          (found) => (found ? 'there' : 'not there'),
+          () => host.fileExists(path),
+        ),
     };
   }
 }

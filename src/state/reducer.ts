@@ -91,11 +91,7 @@ function focus(state: ProcedureState): number | null {
     const index = state.steps.findIndex((s) => test(s.status));
     return index === -1 ? null : index;
   };
-  return (
-    first((s) => s.kind === 'awaiting-confirmation') ??
-    (state.phase === 'failed' ? first((s) => s.kind === 'failed') : null) ??
-    first(isInFlight)
-  );
+  return first((s) => s.kind === 'awaiting-confirmation') ?? (state.phase === 'failed' ? first((s) => s.kind === 'failed') : null) ?? first(isInFlight);
 }
 
 /** Indices of steps in flight or waiting for an answer: the slots a fan-out block fills up to `concurrency`. */
@@ -135,7 +131,13 @@ function apply(state: ProcedureState, event: ProcedureEvent): Transition {
         const covers = window && window[0] === index ? window.slice(1).map((i) => state.steps[i]!.info.title) : [];
         // The answer covers the whole window: say so where the answer is given.
         const prompt = covers.length
-          ? {...asked, warnings: [...asked.warnings, `yes also runs, without stopping, the steps that make ${step.info.node} whole again (a failure elsewhere, a pause or a rollback request waits for them): ${covers.join('; ')}`]}
+          ? {
+              ...asked,
+              warnings: [
+                ...asked.warnings,
+                `yes also runs, without stopping, the steps that make ${step.info.node} whole again (a failure elsewhere, a pause or a rollback request waits for them): ${covers.join('; ')}`,
+              ],
+            }
           : asked;
         return {state: setStatus(state, index, {kind: 'awaiting-confirmation', startedAt, captured: event.captured, prompt}), effects: []};
       }
@@ -608,7 +610,9 @@ function windowContinuations(state: ProcedureState): number[] {
 
 /** Whether any step changed (or may have changed) a node: such a session cannot simply be left as is. */
 export function changedSomething(state: ProcedureState): boolean {
-  return state.steps.some(({info, status}) => (info.hasUndo || info.destructive) && (status.kind === 'done' || status.kind === 'undo-failed' || (status.kind !== 'undone' && hasCaptured(status))));
+  return state.steps.some(
+    ({info, status}) => (info.hasUndo || info.destructive) && (status.kind === 'done' || status.kind === 'undo-failed' || (status.kind !== 'undone' && hasCaptured(status))),
+  );
 }
 
 /**

@@ -77,7 +77,7 @@ test('a larger key size is honoured', async () => {
   assert.equal(cert.info.keyBits, 3072);
 });
 
-test('key generation uses native crypto: Node\'s generateKeyPair makes the key (forge\'s pure-JS path takes seconds)', async (t) => {
+test("key generation uses native crypto: Node's generateKeyPair makes the key (forge's pure-JS path takes seconds)", async (t) => {
   // How fast it is belongs to the bench (npm run bench); here, that the key comes from the native path at all.
   const native = t.mock.method(nodeCrypto, 'generateKeyPair');
   const cert = await createSelfSigned({commonNames: ['fast']});
@@ -87,7 +87,7 @@ test('key generation uses native crypto: Node\'s generateKeyPair makes the key (
   assert.equal(keyMatchesCertificate(cert.certPem, cert.keyPem), true);
 });
 
-test('a key made in advance is the certificate\'s key, of the size asked for; one never awaited raises nothing', async () => {
+test("a key made in advance is the certificate's key, of the size asked for; one never awaited raises nothing", async () => {
   const pending = keyInAdvance(3072);
   // Refused (1024 bits) and dropped unawaited, as a procedure does when another parameter is wrong: no unhandled rejection.
   keyInAdvance(1024);

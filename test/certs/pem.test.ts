@@ -101,14 +101,11 @@ describe('sources', () => {
       assert.match(pair.keyPem, /^-----BEGIN PRIVATE KEY-----/);
       assert.doesNotMatch(pair.keyPem, /ENCRYPTED|Key-Pass2/);
       // The same key: its public half is the certificate's.
-      assert.deepEqual(
-        createPublicKey(pair.keyPem).export({type: 'spki', format: 'der'}),
-        createPublicKey(made.keyPem).export({type: 'spki', format: 'der'}),
-      );
+      assert.deepEqual(createPublicKey(pair.keyPem).export({type: 'spki', format: 'der'}), createPublicKey(made.keyPem).export({type: 'spki', format: 'der'}));
     });
   }
 
-  test('a key that is not the certificate\'s is refused, naming the certificate', () => {
+  test("a key that is not the certificate's is refused, naming the certificate", () => {
     assert.throws(
       () => pemPairFromSource({certificate: Buffer.from(made.certPem), key: Buffer.from(other.keyPem)}),
       new RegExp(`the private key does not belong to the certificate ${made.info.thumbprint}`),
@@ -182,7 +179,9 @@ describe('files', () => {
     const made2 = join(work, 'openssl-made.pfx');
     writeFileSync(join(work, 'k.pem'), made.keyPem);
     writeFileSync(join(work, 'c.pem'), made.certPem);
-    const exported = spawnSync('openssl', ['pkcs12', '-export', '-in', join(work, 'c.pem'), '-inkey', join(work, 'k.pem'), '-out', made2, '-passout', 'pass:Op3n'], {encoding: 'utf8'});
+    const exported = spawnSync('openssl', ['pkcs12', '-export', '-in', join(work, 'c.pem'), '-inkey', join(work, 'k.pem'), '-out', made2, '-passout', 'pass:Op3n'], {
+      encoding: 'utf8',
+    });
     assert.equal(exported.status, 0, exported.stderr);
     assert.equal(pemPairFromSource({certificate: readFileSync(made2), passphrase: 'Op3n'}).info.thumbprint, made.info.thumbprint);
   });

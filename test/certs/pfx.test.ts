@@ -16,7 +16,10 @@ test('a wrong password is a PfxPasswordError, a damaged file a PfxFormatError', 
   const pfx = toPfx(made, 'right');
   assert.throws(() => fromPfx(pfx, 'wrong'), PfxPasswordError);
   assert.throws(() => fromPfx(Buffer.from('not a pfx at all'), 'right'), PfxFormatError);
-  assert.throws(() => fromPfx(pfx.subarray(0, 200), 'right'), (error: unknown) => !(error instanceof PfxPasswordError));
+  assert.throws(
+    () => fromPfx(pfx.subarray(0, 200), 'right'),
+    (error: unknown) => !(error instanceof PfxPasswordError),
+  );
 });
 
 test('the key is protected with 3DES so that Windows Server 2016 can import it', () => {

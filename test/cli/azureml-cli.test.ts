@@ -27,12 +27,18 @@ describe('certwalk run azureml-ssl', () => {
     assert.equal(certwalk(['sandbox', 'init', dir, '--workers', '0'], home).code, 0);
     const before = show();
     const journal = join(base, 'new.jsonl');
-    const run = certwalk(['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'variant=new', '--param', 'cluster=mlprod', '--param', 'cname=mlscore.contoso.com'], home);
+    const run = certwalk(
+      ['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'variant=new', '--param', 'cluster=mlprod', '--param', 'cname=mlscore.contoso.com'],
+      home,
+    );
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /mlprod SSL\s+\(none\) → Enabled \(mlscore\.contoso\.com\)/);
     assert.match(run.stdout, /completed: 6 steps verified/);
     const after = JSON.parse(show());
-    assert.deepEqual(after.nodes.mlclient.azureml.clusters.map((c: {name: string}) => c.name), ['mlcluster', 'mlprod']);
+    assert.deepEqual(
+      after.nodes.mlclient.azureml.clusters.map((c: {name: string}) => c.name),
+      ['mlcluster', 'mlprod'],
+    );
     const back = certwalk(['rollback', '--journal', journal, '--yes', '--sandbox', dir], home);
     assert.equal(back.code, 0, back.stdout + back.stderr);
     assert.match(back.stdout, /deleted cluster mlprod from ml-rg/);
@@ -44,13 +50,21 @@ describe('certwalk run azureml-ssl', () => {
     const pfx = join(base, 'scoring.pfx');
     writeFileSync(pfx, toPfx(made, 'Env-Pass-42'));
     const before = show();
-    const refused = certwalk(['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--param', 'cname=mlscore.contoso.com', '--param', `certificate=${pfx}`, '--param', 'passphrase=Env-Pass-42'], home);
+    const refused = certwalk(
+      ['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--param', 'cname=mlscore.contoso.com', '--param', `certificate=${pfx}`, '--param', 'passphrase=Env-Pass-42'],
+      home,
+    );
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /passphrase is a secret: it is never given on a command line/);
     const journal = join(base, 'existing.jsonl');
-    const run = certwalk(['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'cname=mlscore.contoso.com', '--param', `certificate=${pfx}`], home, {CERTWALK_CERT_PASSPHRASE: 'Env-Pass-42'});
+    const run = certwalk(['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--journal', journal, '--param', 'cname=mlscore.contoso.com', '--param', `certificate=${pfx}`], home, {
+      CERTWALK_CERT_PASSPHRASE: 'Env-Pass-42',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /irisapp scoringUri\s+http:\/\/52\.168\.40\.17:80\/api\/v1\/service\/irisapp\/score → https:\/\/mlscore\.contoso\.com\/api\/v1\/service\/irisapp\/score/);
+    assert.match(
+      run.stdout,
+      /irisapp scoringUri\s+http:\/\/52\.168\.40\.17:80\/api\/v1\/service\/irisapp\/score → https:\/\/mlscore\.contoso\.com\/api\/v1\/service\/irisapp\/score/,
+    );
     const transcript = /transcript (\S+)/.exec(run.stdout)?.[1] ?? '';
     assert.doesNotMatch(readFileSync(journal, 'utf8') + readFileSync(transcript, 'utf8') + run.stdout, /Env-Pass-42|PRIVATE KEY/);
     assert.equal(JSON.parse(show()).nodes.mlclient.azureml.clusters[0].ssl.status, 'Enabled');

@@ -45,7 +45,10 @@ test('an undo that fails leaves the session unfinished and locked; a second roll
   const lock = certwalk(world, ['unlock', 'master', '--sandbox', world.dir]);
   assert.match(lock.out, /master is locked by ssis-master/);
   const transcripts = JSON.parse(certwalk(world, ['transcripts', '--json']).stdout) as {state: string; continues: boolean}[];
-  assert.deepEqual(transcripts.filter((t) => t.continues).map((t) => t.state), ['rollback-failed']);
+  assert.deepEqual(
+    transcripts.filter((t) => t.continues).map((t) => t.state),
+    ['rollback-failed'],
+  );
   // …and resuming forward is refused (a rollback had started): only rolling back again finishes it
   const resume = certwalk(world, ['resume', journal, '--yes', '--sandbox', world.dir]);
   assert.notEqual(resume.code, 0, resume.out);

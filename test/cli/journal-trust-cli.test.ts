@@ -87,13 +87,19 @@ describe('journals are not trusted blindly', () => {
     const locksBefore = nodeLocks(w);
     assert.deepEqual(locksBefore, {master: null, worker1: null}, 'the completed run left a lock');
 
-    for (const args of [['rollback', '--journal', w.journal, '--yes'], ['resume', w.journal, '--yes']]) {
+    for (const args of [
+      ['rollback', '--journal', w.journal, '--yes'],
+      ['resume', w.journal, '--yes'],
+    ]) {
       const refused = certwalk(w, [...args, '--sandbox', w.dir]);
       assert.equal(refused.code, 2, refused.out);
       assert.doesNotMatch(refused.out, /rolled back|will undo/);
       // A completed session has nothing to resume: that is said first, before any fleet or lock is looked at
       if (args[0] === 'resume' && /has already ended: completed/.test(refused.out)) continue;
-      assert.match(refused.out, new RegExp(`refusing the journal ${escaped(w.journal)} \\(line 1\\): it was not written for (ssis-worker, which its header names|the procedure its header names)`));
+      assert.match(
+        refused.out,
+        new RegExp(`refusing the journal ${escaped(w.journal)} \\(line 1\\): it was not written for (ssis-worker, which its header names|the procedure its header names)`),
+      );
       assert.match(refused.out, /nothing was locked or changed/);
       assert.match(refused.out, /^certwalk: refusing the journal/);
     }
@@ -128,11 +134,19 @@ describe('journals are not trusted blindly', () => {
     assert.notEqual(idOf(a), idOf(b));
     const before = show(b);
 
-    for (const args of [['rollback', '--journal', a.journal, '--yes'], ['resume', a.journal, '--yes']]) {
+    for (const args of [
+      ['rollback', '--journal', a.journal, '--yes'],
+      ['resume', a.journal, '--yes'],
+    ]) {
       const refused = certwalk(b, [...args, '--sandbox', b.dir]);
       assert.equal(refused.code, 2, refused.out);
       if (args[0] === 'resume' && /has already ended: completed/.test(refused.out)) continue;
-      assert.match(refused.out, new RegExp(`refusing the journal ${escaped(a.journal)} \\(line 1\\): it belongs to another fleet: it was written on fleet ${idOf(a)} \\(sandbox ${escaped(a.dir)}\\), and the fleet given is ${idOf(b)} \\(sandbox ${escaped(b.dir)}\\)`));
+      assert.match(
+        refused.out,
+        new RegExp(
+          `refusing the journal ${escaped(a.journal)} \\(line 1\\): it belongs to another fleet: it was written on fleet ${idOf(a)} \\(sandbox ${escaped(a.dir)}\\), and the fleet given is ${idOf(b)} \\(sandbox ${escaped(b.dir)}\\)`,
+        ),
+      );
     }
     assert.deepEqual(nodeLocks(b), {master: null, worker1: null}, 'a node lock was written on B');
     assert.equal(show(b), before, 'sandbox B changed');
@@ -149,7 +163,10 @@ describe('journals are not trusted blindly', () => {
     const before = show(w);
     const locksBefore = nodeLocks(w);
 
-    for (const args of [['rollback', '--journal', w.journal, '--yes'], ['resume', w.journal, '--yes']]) {
+    for (const args of [
+      ['rollback', '--journal', w.journal, '--yes'],
+      ['resume', w.journal, '--yes'],
+    ]) {
       const refused = certwalk(w, [...args, '--sandbox', w.dir]);
       assert.equal(refused.code, 2, refused.out);
       assert.match(refused.out, /it records no step, only the session's header: certwalk cannot know what ran on master, worker1/);
@@ -187,10 +204,17 @@ describe('journals are not trusted blindly', () => {
         if (version === undefined) delete header.version;
         else header.version = version;
       });
-      for (const args of [['rollback', '--journal', w.journal, '--yes'], ['resume', w.journal, '--yes']]) {
+      for (const args of [
+        ['rollback', '--journal', w.journal, '--yes'],
+        ['resume', w.journal, '--yes'],
+      ]) {
         const refused = certwalk(w, [...args, '--sandbox', w.dir]);
         assert.notEqual(refused.code, 0, refused.out);
-        assert.match(refused.out, new RegExp(`^certwalk: refusing the journal ${escaped(w.journal)} \\(line 1\\): ${escaped(reason)}`, 'm'), `${args[0]}, version ${String(version)}`);
+        assert.match(
+          refused.out,
+          new RegExp(`^certwalk: refusing the journal ${escaped(w.journal)} \\(line 1\\): ${escaped(reason)}`, 'm'),
+          `${args[0]}, version ${String(version)}`,
+        );
         assert.match(refused.out, /nothing was locked or changed/);
         assert.doesNotMatch(refused.out, /rolled back|will undo|completed:/);
       }

@@ -21,7 +21,7 @@ function certwalk(args: string[], home: string) {
   return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
-test('run refuses an existing certificate whose key fails certutil\'s key test: exit 2, the thumbprint named, nothing changed', async () => {
+test("run refuses an existing certificate whose key fails certutil's key test: exit 2, the thumbprint named, nothing changed", async () => {
   // Given a sandbox whose master holds in Root a second certificate imported with its key
   const home = join(base, 'home');
   const dir = join(base, 'sandbox');

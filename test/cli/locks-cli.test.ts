@@ -61,7 +61,10 @@ test('rollback that cannot lock one node (its lock folder is a plain file): one 
 
     const rollback = certwalk(world, ['rollback', '--journal', world.journal, '--yes', '--sandbox', world.dir]);
     assert.equal(rollback.code, 1, rollback.out);
-    assert.match(rollback.out, /^certwalk: could not lock worker1: cannot create C:\\ProgramData\\certwalk\\node\.lock on worker1: C:\\ProgramData\\certwalk is a file, not a folder$/m);
+    assert.match(
+      rollback.out,
+      /^certwalk: could not lock worker1: cannot create C:\\ProgramData\\certwalk\\node\.lock on worker1: C:\\ProgramData\\certwalk is a file, not a folder$/m,
+    );
     assert.doesNotMatch(rollback.out, /EEXIST/);
     assert.equal(await snapshot(world), afterCrash, 'the rollback that could not lock changed something');
     // The session is still unfinished: master stays locked by it, as the crash left it.
@@ -74,7 +77,9 @@ test('rollback that cannot lock one node (its lock folder is a plain file): one 
 
 test('unlock --yes breaks a lock a killed run left; the next run then goes ahead', async () => {
   const world = freshWorld(templateDir);
-  const crashed = certwalk(world, ['run', 'ssis-worker', '--sandbox', world.dir, '--yes', '--journal', world.journal, '--param', 'workers=worker1'], {CERTWALK_CRASH_AFTER_RECORD: '6'});
+  const crashed = certwalk(world, ['run', 'ssis-worker', '--sandbox', world.dir, '--yes', '--journal', world.journal, '--param', 'workers=worker1'], {
+    CERTWALK_CRASH_AFTER_RECORD: '6',
+  });
   assert.equal(crashed.signal, 'SIGKILL', crashed.out);
   const broken = certwalk(world, ['unlock', 'worker1', '--sandbox', world.dir, '--yes']);
   assert.equal(broken.code, 0, broken.out);

@@ -69,7 +69,10 @@ describe('certwalk run lync-…', () => {
     const text = readFileSync(join(home2, 'transcripts', transcript), 'utf8');
     assert.match(text, /^\d\d:\d\d:\d\d {4}\$ \[fe1\] powershell -NoProfile -NonInteractive -EncodedCommand [A-Za-z0-9+/]+=*$/m);
     assert.match(text, /^\d\d:\d\d:\d\d {6}> \$password = \[Console\]::In\.ReadLine\(\)$/m);
-    assert.match(text, /^\d\d:\d\d:\d\d {6}> Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path 'C:\\Certificates\\ServerToServerAuth\.pfx' -Password \$password$/m);
+    assert.match(
+      text,
+      /^\d\d:\d\d:\d\d {6}> Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path 'C:\\Certificates\\ServerToServerAuth\.pfx' -Password \$password$/m,
+    );
   });
 });
 
@@ -88,11 +91,13 @@ describe('rollback of a Lync session a later session built on (issue 17 point 1)
   const revisions = async () => (await readNodeState(dir, 'fe1')).lync!.cms!.revisions.length;
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-  test('J1 (lync-import-pfx on fe1), then J2 (lync-assign-default on fe2): J1 refuses, J2 restores J1\'s, J1 then restores the original', async () => {
+  test("J1 (lync-import-pfx on fe1), then J2 (lync-assign-default on fe2): J1 refuses, J2 restores J1's, J1 then restores the original", async () => {
     const j1 = join(base, 'J1.jsonl');
     const j2 = join(base, 'J2.jsonl');
     const beforeAll = show();
-    const run1 = certwalk(['run', 'lync-import-pfx', '--sandbox', dir, '--yes', '--journal', j1, '--param', 'replicationTimeout=20'], home, {CERTWALK_PFX_PASSWORD: DEMO_PFX_PASSWORD});
+    const run1 = certwalk(['run', 'lync-import-pfx', '--sandbox', dir, '--yes', '--journal', j1, '--param', 'replicationTimeout=20'], home, {
+      CERTWALK_PFX_PASSWORD: DEMO_PFX_PASSWORD,
+    });
     assert.equal(run1.code, 0, run1.stdout + run1.stderr);
     const afterJ1 = show();
     // J2 runs its cmdlets on another Front End: the configuration is global, so J1 must still find it.
@@ -106,7 +111,7 @@ describe('rollback of a Lync session a later session built on (issue 17 point 1)
     const rollback1 = certwalk(['rollback', '--journal', j1, '--yes'], home);
     const said = rollback1.stdout + rollback1.stderr;
     assert.notEqual(rollback1.code, 0, said);
-    assert.equal(show(), afterJ2, 'J2\'s certificate is still current, on every Front End');
+    assert.equal(show(), afterJ2, "J2's certificate is still current, on every Front End");
     assert.equal(await revisions(), count, 'no Lync cmdlet changed the CMS');
     assert.match(said, new RegExp(`holds current ${t2}.*, but this session left current ${t1} there; certwalk changed nothing`));
     assert.match(said, new RegExp(`lync-assign-default.*journal ${escape(j2)}`));

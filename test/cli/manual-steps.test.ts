@@ -83,7 +83,17 @@ describe('a procedure with manual steps', () => {
     assert.ok(prepared.ok);
     // The app's session, closed while the first item waits for its tick.
     const journal = join(base, 'manual.jsonl');
-    const runner = new ProcedureRunner({definition, prepared: prepared.value, params, fleet, fleetId: await fleet.identity(), journalPath: journal, transcriptPath: join(base, 'manual.log'), sessionId: 'manual-1', autoConfirmAll: false});
+    const runner = new ProcedureRunner({
+      definition,
+      prepared: prepared.value,
+      params,
+      fleet,
+      fleetId: await fleet.identity(),
+      journalPath: journal,
+      transcriptPath: join(base, 'manual.log'),
+      sessionId: 'manual-1',
+      autoConfirmAll: false,
+    });
     runner.dispatch({type: 'start', at: runner.now()});
     await runner.idle();
     assert.equal(runner.snapshot.state.steps[0]!.status.kind, 'awaiting-confirmation');
@@ -92,7 +102,10 @@ describe('a procedure with manual steps', () => {
     const journalBefore = readFileSync(journal, 'utf8');
     const r = certwalk(['resume', journal, '--yes'], home);
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /^6 step\(s\) still to do are work a person does by hand \(the first: Open the Certificates MMC \(computer account\) on fe1\); resume --yes cannot tick them\.\n {2}Open the app \(`certwalk`\): it offers this session, and you answer each item there\.\n$/);
+    assert.match(
+      r.stderr,
+      /^6 step\(s\) still to do are work a person does by hand \(the first: Open the Certificates MMC \(computer account\) on fe1\); resume --yes cannot tick them\.\n {2}Open the app \(`certwalk`\): it offers this session, and you answer each item there\.\n$/,
+    );
     assert.equal(readFileSync(journal, 'utf8'), journalBefore, 'nothing was added to the session');
   });
 });

@@ -17,7 +17,12 @@ import {UsageError} from '../../src/cli/usage-error.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function certwalk(args: string[], home: string) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.tsx', ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: home, NO_COLOR: '1'}, input: ''});
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.tsx', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {...process.env, CERTWALK_HOME: home, NO_COLOR: '1'},
+    input: '',
+  });
   return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 

@@ -52,7 +52,7 @@ async function descendants(root: number, outside: Set<number>, inside: Set<numbe
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (Number.isInteger(ppid)) rows.push({pid, ppid});
   }
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const row of rows) {
       if (!inside.has(row.pid) && (row.ppid === root || inside.has(row.ppid))) {
@@ -154,7 +154,12 @@ function sessionSecretsReader(journal: string) {
       const header = (JSON.parse(first) as {header: {sessionId: string; sealedSecrets?: SealedSecrets}}).header;
       if (!header.sealedSecrets) return;
       const opened = openSecrets(header.sessionId, header.sealedSecrets);
-      if (opened.ok) found.push(...Object.entries(opened.secrets).filter(([key]) => /password/i.test(key)).map(([, value]) => value));
+      if (opened.ok)
+        found.push(
+          ...Object.entries(opened.secrets)
+            .filter(([key]) => /password/i.test(key))
+            .map(([, value]) => value),
+        );
     },
   };
 }
@@ -218,9 +223,12 @@ describe('no secret in any argv or environment of the processes certwalk starts'
     const made = await createSelfSigned({commonNames: [AZUREML_DEMO.cname], dnsNames: [AZUREML_DEMO.cname]});
     const pfx = join(base, 'scoring.pfx');
     writeFileSync(pfx, toPfx(made, password), {mode: 0o600});
-    const r = await certwalkWatched(['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--journal', join(base, 'azureml.jsonl'), '--param', `cname=${AZUREML_DEMO.cname}`, '--param', `certificate=${pfx}`], {
-      CERTWALK_CERT_PASSPHRASE: password,
-    });
+    const r = await certwalkWatched(
+      ['run', 'azureml-ssl', '--sandbox', dir, '--yes', '--journal', join(base, 'azureml.jsonl'), '--param', `cname=${AZUREML_DEMO.cname}`, '--param', `certificate=${pfx}`],
+      {
+        CERTWALK_CERT_PASSPHRASE: password,
+      },
+    );
     assert.equal(r.code, 0, r.output);
     assert.ok(toolProcesses(r.seen).length >= 3, `only ${toolProcesses(r.seen).length} simulated commands seen`);
     assert.deepEqual(leaks(r.seen, [password]), []);

@@ -67,7 +67,12 @@ describe('--sandbox names a sandbox that sandbox init made', () => {
     writeFileSync(file, 'x');
     const cases: [string, RegExp][] = [
       [empty, new RegExp(`^certwalk: no sandbox at ${escape(empty)}: the directory is empty; make one with \`certwalk sandbox init ${escape(empty)}\`\\n$`)],
-      [other, new RegExp(`^certwalk: ${escape(other)} is not a certwalk sandbox \\(it has no sandbox\\.json\\); make one with \`certwalk sandbox init ${escape(other)}\` in a new or empty directory\\n$`)],
+      [
+        other,
+        new RegExp(
+          `^certwalk: ${escape(other)} is not a certwalk sandbox \\(it has no sandbox\\.json\\); make one with \`certwalk sandbox init ${escape(other)}\` in a new or empty directory\\n$`,
+        ),
+      ],
       [file, new RegExp(`^certwalk: no sandbox at ${escape(file)}: it is a file; a sandbox is a directory made by \`certwalk sandbox init DIR\`\\n$`)],
     ];
     // Every command goes through the same check (the test above): three of them are enough here.
@@ -117,7 +122,10 @@ describe('--sandbox names a sandbox that sandbox init made', () => {
       [{version: 1, nodes: [node('master', {roles: {master: true}})]}, 'nodes[0].roles must be a list of strings (e.g. ["ssis-master"]), got an object'],
       [{version: 1, nodes: [node('../etc')]}, 'nodes[0].name must be letters, digits, ".", "_" or "-", got "../etc"'],
       [{version: 2, nodes: []}, 'version must be 1, got 2 (made by another version of certwalk?)'],
-      [{version: 1, nodes: [node('master')]}, `nodes[0]: node "master" has no ${join(bad, 'nodes', 'master', 'state.json')}; remake the sandbox with \`certwalk sandbox init --force ${bad}\``],
+      [
+        {version: 1, nodes: [node('master')]},
+        `nodes[0]: node "master" has no ${join(bad, 'nodes', 'master', 'state.json')}; remake the sandbox with \`certwalk sandbox init --force ${bad}\``,
+      ],
     ];
     for (const [manifest, message] of cases) {
       writeFileSync(join(bad, 'sandbox.json'), JSON.stringify(manifest));
@@ -132,13 +140,24 @@ describe('--sandbox names a sandbox that sandbox init made', () => {
   test('a malformed --hosts file is one error naming the file and the field, before anything runs', () => {
     const hosts = join(base, 'hosts.json');
     const cases: [object, string][] = [
-      [{nodes: [{name: 'a', roles: ['ssis-master']}, {name: 'b', roles: ['ssis-worker'], fqdn: 123}]}, 'nodes[1].fqdn must be a string, got 123'],
+      [
+        {
+          nodes: [
+            {name: 'a', roles: ['ssis-master']},
+            {name: 'b', roles: ['ssis-worker'], fqdn: 123},
+          ],
+        },
+        'nodes[1].fqdn must be a string, got 123',
+      ],
       [{nodes: [{name: 'a', roles: ['ssis-master'], machineName: null}]}, 'nodes[0].machineName must be a string, got null'],
       [{nodes: [{name: 'a', roles: {ssis: 'master'}}]}, 'nodes[0].roles must be a list of strings (e.g. ["ssis-master"]), got an object'],
     ];
     for (const [inventory, message] of cases) {
       writeFileSync(hosts, JSON.stringify(inventory));
-      for (const args of [['plan', 'ssis-master'], ['run', 'ssis-master', '--yes']]) {
+      for (const args of [
+        ['plan', 'ssis-master'],
+        ['run', 'ssis-master', '--yes'],
+      ]) {
         const r = certwalk([...args, '--hosts', hosts], home);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.equal(r.stderr, `certwalk: ${hosts}: ${message}\n`);
@@ -169,10 +188,7 @@ describe('the default demo sandbox', () => {
     const demo = join(home, 'sandbox');
     const first = certwalk(['sandbox', 'show'], home);
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(
-      first.stderr,
-      `certwalk: made the demo sandbox in ${demo} (8 simulated nodes); \`certwalk sandbox init --force ${demo}\` resets it\n`,
-    );
+    assert.equal(first.stderr, `certwalk: made the demo sandbox in ${demo} (8 simulated nodes); \`certwalk sandbox init --force ${demo}\` resets it\n`);
     assert.match(first.stdout, /^master \(MASTER, master\.contoso\.local, 10\.0\.0\.10\) ssis-master$/m);
     const again = certwalk(['plan', 'ssis-master'], home);
     assert.equal(again.code, 0, again.stderr);

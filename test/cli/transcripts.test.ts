@@ -12,7 +12,12 @@ import {castPathFor, parseCast} from '../../src/runner/cast.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function certwalk(args: string[], home: string) {
-  const result = spawnSync(process.execPath, [join(root, 'bin', 'certwalk.js'), ...args], {cwd: root, encoding: 'utf8', env: {...process.env, CERTWALK_HOME: home, NO_COLOR: '1'}, input: ''});
+  const result = spawnSync(process.execPath, [join(root, 'bin', 'certwalk.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {...process.env, CERTWALK_HOME: home, NO_COLOR: '1'},
+    input: '',
+  });
   return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -45,7 +50,14 @@ test('certwalk transcripts lists a run and its rollback, newest first, with --js
   assert.match(lines[2]!, new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +ssis-master +${user} +completed +${runTranscript}$`));
   assert.equal(lines.length, 3);
 
-  const json = JSON.parse(certwalk(['transcripts', '--transcript-dir', transcripts, '--json'], home).stdout) as {path: string; state: string; procedure: string; continues: boolean; castPath: string | null; startedAt: string}[];
+  const json = JSON.parse(certwalk(['transcripts', '--transcript-dir', transcripts, '--json'], home).stdout) as {
+    path: string;
+    state: string;
+    procedure: string;
+    continues: boolean;
+    castPath: string | null;
+    startedAt: string;
+  }[];
   assert.deepEqual(
     json.map((s) => [s.path, s.procedure, s.state, s.continues, s.castPath]),
     [
@@ -60,7 +72,10 @@ test('certwalk transcripts lists a run and its rollback, newest first, with --js
   ] as const) {
     const {header, events} = parseCast(readFileSync(castPathFor(transcript), 'utf8'));
     assert.equal(header.version, 2);
-    const shown = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    const shown = events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join('');
     assert.equal(shown, printed.replace(/\n/g, '\r\n'));
     assert.ok(shown.trimEnd().endsWith(last), shown);
   }

@@ -27,7 +27,10 @@ describe('certwalk (the app) and its sandbox', () => {
     const missing = join(base, 'typo', 'sb');
     const tmux = start(join(base, 'home1'), '--sandbox', missing);
     const screen = await tmux.waitFor('[exited 2]');
-    assert.match(screen, new RegExp(`^certwalk: no sandbox at ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: there is no such directory; make one with \`certwalk sandbox init `, 'm'));
+    assert.match(
+      screen,
+      new RegExp(`^certwalk: no sandbox at ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: there is no such directory; make one with \`certwalk sandbox init `, 'm'),
+    );
     assert.doesNotMatch(screen, /opening|Choose a procedure/);
     assert.equal(existsSync(join(base, 'typo')), false);
   });
@@ -42,7 +45,13 @@ describe('certwalk (the app) and its sandbox', () => {
     // The app draws on the alternate screen: the line it printed before stays on the terminal's own screen, which
     // quitting gives back, without the waiting lines.
     const screen = await tmux.waitFor('[exited 0]');
-    assert.match(screen, new RegExp(`^certwalk: made the demo sandbox in ${join(home, 'sandbox').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(8 simulated nodes\\); \`certwalk sandbox init --force `, 'm'));
+    assert.match(
+      screen,
+      new RegExp(
+        `^certwalk: made the demo sandbox in ${join(home, 'sandbox').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(8 simulated nodes\\); \`certwalk sandbox init --force `,
+        'm',
+      ),
+    );
     assert.doesNotMatch(screen, /opening the demo sandbox|making the demo sandbox|Choose a procedure/);
   });
 });

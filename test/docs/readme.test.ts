@@ -18,7 +18,16 @@ test('README.md is at most 8 KB', () => {
 });
 
 test('every relative link of README.md and docs/*.md names a file that exists', () => {
-  const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-  const broken = files.flatMap((file) => relativeLinks(file).filter((target) => !existsSync(join(root, dirname(file), target))).map((target) => `${file} → ${target}`));
+  const files = [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+  const broken = files.flatMap((file) =>
+    relativeLinks(file)
+      .filter((target) => !existsSync(join(root, dirname(file), target)))
+      .map((target) => `${file} → ${target}`),
+  );
   assert.deepEqual(broken, []);
 });

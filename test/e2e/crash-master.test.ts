@@ -4,7 +4,10 @@ import {test} from 'node:test';
 import {crashAtEveryPoint} from '../helpers/crash.ts';
 
 interface Snap {
-  nodes: Record<string, {bindings: {ipport: string; certhash: string}[]; settings: Record<string, {values: Record<string, unknown> | null}>; services: Record<string, {status: string}>}>;
+  nodes: Record<
+    string,
+    {bindings: {ipport: string; certhash: string}[]; settings: Record<string, {values: Record<string, unknown> | null}>; services: Record<string, {status: string}>}
+  >;
 }
 
 function setting(node: Snap['nodes'][string], file: string, key: string): string {

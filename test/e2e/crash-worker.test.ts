@@ -4,7 +4,10 @@ import {test} from 'node:test';
 import {crashAtEveryPoint} from '../helpers/crash.ts';
 
 interface Snap {
-  nodes: Record<string, {stores: Record<string, {thumbprint: string}[]>; settings: Record<string, {values: Record<string, unknown> | null}>; services: Record<string, {status: string}>}>;
+  nodes: Record<
+    string,
+    {stores: Record<string, {thumbprint: string}[]>; settings: Record<string, {values: Record<string, unknown> | null}>; services: Record<string, {status: string}>}
+  >;
 }
 
 test('ssis-worker killed at every journal point: resume completes a consistent rotation; rollback restores the exact state', async (t) => {
@@ -19,9 +22,16 @@ test('ssis-worker killed at every journal point: resume completes a consistent r
       const settings = Object.entries(worker.settings).find(([p]) => p.endsWith('WorkerSettings.config'))![1].values!;
       const thumb = String(settings.WorkerHttpsCertThumbprint).toUpperCase();
       assert.notEqual(thumb, before.nodes.worker1!.stores.My![0]!.thumbprint);
-      assert.deepEqual(worker.stores.My!.map((c) => c.thumbprint), [thumb], 'the worker holds only its new certificate');
+      assert.deepEqual(
+        worker.stores.My!.map((c) => c.thumbprint),
+        [thumb],
+        'the worker holds only its new certificate',
+      );
       assert.ok(worker.stores.Root!.some((c) => c.thumbprint === thumb));
-      assert.ok(after.nodes.master!.stores.Root!.some((c) => c.thumbprint === thumb), 'the master trusts it');
+      assert.ok(
+        after.nodes.master!.stores.Root!.some((c) => c.thumbprint === thumb),
+        'the master trusts it',
+      );
       assert.equal(worker.services.SSISScaleOutWorker140!.status, 'running');
     },
   });

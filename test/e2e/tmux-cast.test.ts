@@ -103,7 +103,7 @@ async function waitForFile(path: string, what: string, timeoutMs = 60_000): Prom
 }
 
 describe('recordings replay as the terminal showed them; the terminal is given back (tmux, 80×24)', () => {
-  test('an app session\'s cast, played through a terminal emulator, ends on the screen tmux showed before the quit', async () => {
+  test("an app session's cast, played through a terminal emulator, ends on the screen tmux showed before the quit", async () => {
     const {cast, screen} = await recordedSession();
     const {header} = parseCast(cast);
     assert.deepEqual([header.width, header.height], [80, 24]);
@@ -151,7 +151,7 @@ describe('recordings replay as the terminal showed them; the terminal is given b
     assert.deepEqual(replayed.lines, screenRows(run.stdout));
   });
 
-  test('a kill -INT from outside ends certwalk (130) and gives the shell\'s screen back', async () => {
+  test("a kill -INT from outside ends certwalk (130) and gives the shell's screen back", async () => {
     const tmux = open(world('sigint'), 80, 24);
     try {
       await tmux.waitFor('Choose a procedure:');
@@ -167,7 +167,7 @@ describe('recordings replay as the terminal showed them; the terminal is given b
     }
   });
 
-  test('Ctrl-C on Home quits and gives the shell\'s screen back', async () => {
+  test("Ctrl-C on Home quits and gives the shell's screen back", async () => {
     const tmux = open(world('ctrl-c'), 80, 24);
     try {
       await tmux.waitFor('Choose a procedure:');

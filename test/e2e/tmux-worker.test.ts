@@ -79,7 +79,10 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       // Workers: the list opens on the value (worker1); pick "all (6 workers)"
       await tmux.keys('Enter');
       const choices = await tmux.waitFor('all (6 workers)');
-      assert.ok(choices.split('\n').some((l) => l.includes('❯') && /\bworker1\b/.test(l)), `the list opens on worker1:\n${choices}`);
+      assert.ok(
+        choices.split('\n').some((l) => l.includes('❯') && /\bworker1\b/.test(l)),
+        `the list opens on worker1:\n${choices}`,
+      );
       await pressUntil(tmux, 'Up', (s) => s.split('\n').some((l) => l.includes('❯') && l.includes('all (6 workers)')), 'all (6 workers)');
       await tmux.keys('Enter');
       await tmux.waitFor(/Workers\s+all/);
@@ -99,8 +102,14 @@ describe('the worker procedure in a real terminal (tmux)', () => {
       const rows = list.split('\n');
       const counts = rows.findIndex((l) => l.startsWith('nodes 6:'));
       assert.match(rows[counts + 1]!, /^›✘ worker4 +4\/8 winhttpcertcfg -g .*FAILED \(do\)$/, list);
-      assert.ok(rows.some((l) => /^ ✔ worker1 +8\/8/.test(l)), list);
-      assert.ok(rows.some((l) => /^↑↓\/Enter node · g steps · x undo node · e retry · r undo all · \? help$/.test(l)), list);
+      assert.ok(
+        rows.some((l) => /^ ✔ worker1 +8\/8/.test(l)),
+        list,
+      );
+      assert.ok(
+        rows.some((l) => /^↑↓\/Enter node · g steps · x undo node · e retry · r undo all · \? help$/.test(l)),
+        list,
+      );
 
       // x on worker4 asks, then rolls back worker4 only: the procedure is paused with worker4 not started
       await tmux.keys('x');

@@ -18,7 +18,11 @@ const IPPORT = '0.0.0.0:8391';
 const MASTER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config';
 const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
 // The three Confirm boxes of a one-worker run, by the start of their titles (the end may be cut at 80 columns).
-const CONFIRMS = [`Confirm [master]: Delete the SSL binding on ${IPPORT}`, 'Confirm [master]: Overwrite SSLCertThumbprint in MasterSettings.config', 'Confirm [worker1]: Overwrite MasterHttpsCertThumbprint in WorkerSettings'];
+const CONFIRMS = [
+  `Confirm [master]: Delete the SSL binding on ${IPPORT}`,
+  'Confirm [master]: Overwrite SSLCertThumbprint in MasterSettings.config',
+  'Confirm [worker1]: Overwrite MasterHttpsCertThumbprint in WorkerSettings',
+];
 
 const sessions: Tmux[] = [];
 const temps: string[] = [];
@@ -143,7 +147,7 @@ describe('certwalk in a real terminal (tmux)', () => {
     const colour = /\u001b\[(?:3[0-7]|9[0-7]|1|2|7)(?:;\d+)*m/;
     const plain = launch(80, 24).tmux;
     await plain.waitFor('Choose a procedure:');
-    assert.doesNotMatch(plain.screenWithEscapes(), colour, 'NO_COLOR=1 (the helper\'s default) still coloured the screen');
+    assert.doesNotMatch(plain.screenWithEscapes(), colour, "NO_COLOR=1 (the helper's default) still coloured the screen");
     const coloured = launch(80, 24, {NO_COLOR: ''}).tmux;
     await coloured.waitFor('Choose a procedure:');
     assert.match(coloured.screenWithEscapes(), colour, 'without NO_COLOR the screen should carry colour or bold');

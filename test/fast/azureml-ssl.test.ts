@@ -11,13 +11,39 @@ import {JsonDate, convertToJson} from '../helpers/fake-tool-output.ts';
 const CLIENT: NodeInfo = {name: 'mlclient', machineName: 'MLCLIENT', fqdn: 'mlclient.contoso.local', ip: '10.0.3.1', roles: ['azureml-client']};
 const CNAME = 'mlscore.contoso.com';
 const FRONT_END_IP = '52.168.40.17';
-const PARAMS = {client: 'mlclient', variant: 'existing', resourceGroup: 'ml-rg', cluster: 'mlcluster', cname: CNAME, certificate: 'new', key: '', passphrase: '', currentKey: '', service: 'irisapp', checkDns: 'no', keyFiles: 'remove', keyBits: '2048', validDays: '730'};
+const PARAMS = {
+  client: 'mlclient',
+  variant: 'existing',
+  resourceGroup: 'ml-rg',
+  cluster: 'mlcluster',
+  cname: CNAME,
+  certificate: 'new',
+  key: '',
+  passphrase: '',
+  currentKey: '',
+  service: 'irisapp',
+  checkDns: 'no',
+  keyFiles: 'remove',
+  keyBits: '2048',
+  validDays: '730',
+};
 const CLUSTER_ID = '/subscriptions/ec7bd497-ea15-41c4-a20f-4fab6982f5c2/resourceGroups/ml-rg/providers/Microsoft.MachineLearningCompute/operationalizationClusters/mlcluster';
 
 // No full `az ml env show` sample exists (SOURCES.md §5, §6): the fields the docs name, in the ARM model's shape, as
 // the CLI prints JSON (two-space indent).
 function envShow(ssl: {status: string; cname: string | null; cert: string | null}): string {
-  const env = {id: CLUSTER_ID, name: 'mlcluster', location: 'eastus2', resourceGroup: 'ml-rg', type: 'Microsoft.MachineLearningCompute/operationalizationClusters', clusterType: 'ACS', agentCount: 3, provisioningState: 'Succeeded', publicIpAddress: FRONT_END_IP, globalServiceConfiguration: {ssl}};
+  const env = {
+    id: CLUSTER_ID,
+    name: 'mlcluster',
+    location: 'eastus2',
+    resourceGroup: 'ml-rg',
+    type: 'Microsoft.MachineLearningCompute/operationalizationClusters',
+    clusterType: 'ACS',
+    agentCount: 3,
+    provisioningState: 'Succeeded',
+    publicIpAddress: FRONT_END_IP,
+    globalServiceConfiguration: {ssl},
+  };
   return `${JSON.stringify(env, null, 2)}\n`;
 }
 
@@ -49,19 +75,38 @@ const setCluster = (status: string) => new RegExp(`Set-AzureRmMlOpCluster -Resou
 function tableFor(certPem: string | null): ToolRow[] {
   const node = 'mlclient';
   const rows: ToolRow[] = [
-    {node, command: 'az', args: ['group', 'show', '--name', 'ml-rg'], stdout: `${JSON.stringify({id: '/subscriptions/ec7bd497-ea15-41c4-a20f-4fab6982f5c2/resourceGroups/ml-rg', location: 'eastus2', managedBy: null, name: 'ml-rg', properties: {provisioningState: 'Succeeded'}, tags: null, type: 'Microsoft.Resources/resourceGroups'}, null, 2)}\n`},
+    {
+      node,
+      command: 'az',
+      args: ['group', 'show', '--name', 'ml-rg'],
+      stdout: `${JSON.stringify({id: '/subscriptions/ec7bd497-ea15-41c4-a20f-4fab6982f5c2/resourceGroups/ml-rg', location: 'eastus2', managedBy: null, name: 'ml-rg', properties: {provisioningState: 'Succeeded'}, tags: null, type: 'Microsoft.Resources/resourceGroups'}, null, 2)}\n`,
+    },
     {node, command: 'az', args: ['ml', 'env', 'show', '-n', 'mlcluster', '-g', 'ml-rg'], when: {ssl: 'disabled'}, stdout: envShow({status: 'Disabled', cname: null, cert: null})},
     {node, command: 'az', args: ['ml', 'env', 'show'], when: {ssl: 'disabled'}, stdout: envShow({status: 'Disabled', cname: null, cert: null})},
     {node, command: 'az', args: ['ml', 'service', 'list', 'realtime'], when: {ssl: 'disabled'}, stdout: `${JSON.stringify([HTTP], null, 2)}\n`},
     {node, command: 'az', args: ['ml', 'service', 'show', 'realtime', '-n', 'irisapp'], when: {ssl: 'disabled'}, stdout: `${JSON.stringify(HTTP, null, 2)}\n`},
     {node, command: 'az', args: ['ml', 'service', 'show', 'realtime', '-n', 'irisapp'], when: {ssl: 'enabled'}, stdout: `${JSON.stringify(HTTPS, null, 2)}\n`},
-    {node, command: 'powershell', args: setCluster('Disabled'), when: {ssl: 'enabled'}, stdout: clusterObject({Status: 'Disabled', Cert: null, Cname: null}), then: {ssl: 'disabled'}},
+    {
+      node,
+      command: 'powershell',
+      args: setCluster('Disabled'),
+      when: {ssl: 'enabled'},
+      stdout: clusterObject({Status: 'Disabled', Cert: null, Cname: null}),
+      then: {ssl: 'disabled'},
+    },
   ];
   if (certPem === null) return rows;
   return [
     ...rows,
     {node, command: 'az', args: ['ml', 'env', 'show', '-n', 'mlcluster', '-g', 'ml-rg'], when: {ssl: 'enabled'}, stdout: envShow({status: 'Enabled', cname: CNAME, cert: certPem})},
-    {node, command: 'powershell', args: setCluster(`Enabled -SslCertificate \\$certValueInPemFormat -SslKey \\$keyValueInPemFormat -SslCName '${CNAME}'`), when: {ssl: 'disabled'}, stdout: clusterObject({Status: 'Enabled', Cert: certPem, Cname: CNAME}), then: {ssl: 'enabled'}},
+    {
+      node,
+      command: 'powershell',
+      args: setCluster(`Enabled -SslCertificate \\$certValueInPemFormat -SslKey \\$keyValueInPemFormat -SslCName '${CNAME}'`),
+      when: {ssl: 'disabled'},
+      stdout: clusterObject({Status: 'Enabled', Cert: certPem, Cname: CNAME}),
+      then: {ssl: 'enabled'},
+    },
   ];
 }
 
@@ -93,14 +138,27 @@ describe('azureml-ssl on the fake fleet', () => {
     assertCommands(ran, [ENV_SHOW, SERVICE_SHOW, /^mlclient: powershell .*Set-AzureRmMlOpCluster .* -SslStatus Enabled /, ENV_SHOW, ENV_SHOW, ENV_SHOW, SERVICE_SHOW]);
     assert.ok(!ran.some((line) => line.includes('PRIVATE KEY') || line.includes('BEGIN CERTIFICATE')), 'no PEM on a command line');
     // And the PEM files were copied for the one command and removed
-    assert.deepEqual(fleet.paths('mlclient').filter((path) => path.endsWith('.pem')), []);
+    assert.deepEqual(
+      fleet.paths('mlclient').filter((path) => path.endsWith('.pem')),
+      [],
+    );
     for (const step of r.snapshot.state.steps) {
       assert.equal(step.status.kind, 'done', step.info.id);
-      if (step.status.kind === 'done') assert.ok(step.status.checks.every((c) => c.ok), `${step.info.id}: ${JSON.stringify(step.status.checks)}`);
+      if (step.status.kind === 'done')
+        assert.ok(
+          step.status.checks.every((c) => c.ok),
+          `${step.info.id}: ${JSON.stringify(step.status.checks)}`,
+        );
     }
     const changes = r.snapshot.state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
-    assert.ok(changes.some((c) => c.after?.includes(cert.thumbprint)), `a row with the new certificate: ${JSON.stringify(changes)}`);
-    assert.ok(changes.some((c) => c.before === HTTP.scoringUri && c.after === HTTPS.scoringUri), `the scoring URL row: ${JSON.stringify(changes)}`);
+    assert.ok(
+      changes.some((c) => c.after?.includes(cert.thumbprint)),
+      `a row with the new certificate: ${JSON.stringify(changes)}`,
+    );
+    assert.ok(
+      changes.some((c) => c.before === HTTP.scoringUri && c.after === HTTPS.scoringUri),
+      `the scoring URL row: ${JSON.stringify(changes)}`,
+    );
     r.close();
   });
 
@@ -117,7 +175,10 @@ describe('azureml-ssl on the fake fleet', () => {
 
     // Then the cluster goes back to SSL disabled
     assertPhase(r, fleet, 'rolled-back');
-    assertCommands(fleet.commandLines(ranBefore), [ENV_SHOW, /^mlclient: powershell .*Set-AzureRmMlOpCluster -ResourceGroupName 'ml-rg' -Name 'mlcluster' -SslStatus Disabled \| ConvertTo-Json -Depth 4$/]);
+    assertCommands(fleet.commandLines(ranBefore), [
+      ENV_SHOW,
+      /^mlclient: powershell .*Set-AzureRmMlOpCluster -ResourceGroupName 'ml-rg' -Name 'mlcluster' -SslStatus Disabled \| ConvertTo-Json -Depth 4$/,
+    ]);
     assert.equal(fleet.facts('mlclient').ssl, 'disabled');
     r.close();
   });
@@ -125,7 +186,8 @@ describe('azureml-ssl on the fake fleet', () => {
   test('Set-AzureRmMlOpCluster refuses the key: the step fails with its message, nothing is read back', async () => {
     // Given the cmdlet refuses (a PowerShell error record)
     const {fleet, value} = await prepared();
-    const refusal = 'Set-AzureRmMlOpCluster : The private key does not match the certificate.\r\nAt line:4 char:1\r\n    + CategoryInfo          : CloseError: (:) [Set-AzureRmMlOpCluster], CloudException\r\n    + FullyQualifiedErrorId : Microsoft.Azure.Commands.MachineLearningCompute.Cmdlets.SetAzureRmMlOpCluster\r\n \r\n';
+    const refusal =
+      'Set-AzureRmMlOpCluster : The private key does not match the certificate.\r\nAt line:4 char:1\r\n    + CategoryInfo          : CloseError: (:) [Set-AzureRmMlOpCluster], CloudException\r\n    + FullyQualifiedErrorId : Microsoft.Azure.Commands.MachineLearningCompute.Cmdlets.SetAzureRmMlOpCluster\r\n \r\n';
     fleet.override([{node: 'mlclient', command: 'powershell', args: setCluster('Enabled'), stderr: refusal, exitCode: 1}]);
 
     // When the procedure runs

@@ -8,7 +8,10 @@ import {FakeFleet} from '../helpers/fake-fleet.ts';
 const NODE = {name: 'master', machineName: 'MASTER', fqdn: 'master.contoso.local', ip: '10.0.0.10', roles: []};
 
 test('a command no row answers throws naming the node, the command and the facts, and is listed as unanswered', async () => {
-  const fleet = new FakeFleet([{info: NODE, facts: {binding: 'none'}}], [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], when: {binding: 'old'}, stdout: 'x'}]);
+  const fleet = new FakeFleet(
+    [{info: NODE, facts: {binding: 'none'}}],
+    [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], when: {binding: 'old'}, stdout: 'x'}],
+  );
   const host = await fleet.host('master');
   await assert.rejects(host.run('netsh', ['http', 'show', 'sslcert']), {message: 'fake fleet: no row answers master: netsh http show sslcert (facts: {"binding":"none"})'});
   assert.deepEqual(fleet.unanswered, ['no row answers master: netsh http show sslcert (facts: {"binding":"none"})']);
@@ -17,7 +20,10 @@ test('a command no row answers throws naming the node, the command and the facts
 test('rows answer by facts and leave new ones, on their node and (thenOn) on others; the log keeps the order', async () => {
   const other = {...NODE, name: 'fe2'};
   const fleet = new FakeFleet(
-    [{info: NODE, facts: {state: 'a'}}, {info: other, facts: {state: 'a'}}],
+    [
+      {info: NODE, facts: {state: 'a'}},
+      {info: other, facts: {state: 'a'}},
+    ],
     [
       {node: 'master', command: 'tool', args: ['read'], when: {state: 'a'}, stdout: 'A'},
       {node: 'master', command: 'tool', args: ['read'], when: {state: 'b'}, stdout: 'B'},

@@ -34,8 +34,20 @@ function tableFor(made: MadeCert, now: Date): ToolRow[] {
     {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsCertificate -Type Default'), stdout: convertToJson(referenceOf(made, 'Default', POOL_NAMES))},
     ...myStoreRows([made]),
     ...poolRows({s2s: [S2S], default: [referenceOf(made, 'OAuthTokenIssuer', POOL_NAMES)]}, now),
-    {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${thumb}'`), when: {oauth: 's2s'}, ...everywhere('default')},
-    {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${S2S.Thumbprint}'`), when: {oauth: 'default'}, ...everywhere('s2s')},
+    {
+      node: 'fe1',
+      command: 'powershell',
+      args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${thumb}'`),
+      when: {oauth: 's2s'},
+      ...everywhere('default'),
+    },
+    {
+      node: 'fe1',
+      command: 'powershell',
+      args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${S2S.Thumbprint}'`),
+      when: {oauth: 'default'},
+      ...everywhere('s2s'),
+    },
   ];
 }
 
@@ -44,7 +56,10 @@ const MADE = createSelfSigned({commonNames: ['pool01.contoso.com'], dnsNames: PO
 
 async function prepared() {
   const made = await MADE;
-  const fleet = new FakeFleet(FRONT_ENDS.map((info) => ({info, facts: {oauth: 's2s'}})), tableFor(made, new Date()));
+  const fleet = new FakeFleet(
+    FRONT_ENDS.map((info) => ({info, facts: {oauth: 's2s'}})),
+    tableFor(made, new Date()),
+  );
   const value = await prepareOn(fleet, 'lync-assign-default', PARAMS);
   return {fleet, value, made, ranInPrepare: fleet.commandLines()};
 }
@@ -92,7 +107,10 @@ describe('lync-assign-default on the fake fleet', () => {
     );
     const assign = statusOf(r, 'fe1.assign-oauth');
     assert.equal(assign.kind, 'done');
-    assert.ok(assign.checks.every((c) => c.ok), JSON.stringify(assign.checks));
+    assert.ok(
+      assign.checks.every((c) => c.ok),
+      JSON.stringify(assign.checks),
+    );
     assert.ok(
       assign.changes.some((c) => c.before === S2S.Thumbprint && c.after === made.info.thumbprint),
       `a row from ${S2S.Thumbprint} to ${made.info.thumbprint}: ${JSON.stringify(assign.changes)}`,
@@ -126,15 +144,18 @@ describe('lync-assign-default on the fake fleet', () => {
     const undo = statusOf(r, 'fe1.assign-oauth');
     assert.equal(undo.kind, 'undone');
     assert.match(undo.report, new RegExp(`current ${S2S.Thumbprint}`));
-    assert.deepEqual(FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth), ['s2s', 's2s', 's2s']);
+    assert.deepEqual(
+      FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth),
+      ['s2s', 's2s', 's2s'],
+    );
     r.close();
   });
 
-  test('Set-CsCertificate fails: the step fails with the cmdlet\'s error, the pool is not waited for', async () => {
+  test("Set-CsCertificate fails: the step fails with the cmdlet's error, the pool is not waited for", async () => {
     // Given the cmdlet refuses (a PowerShell error record, docs/TOOL-OUTPUT.md)
     const {fleet, value, made} = await prepared();
     const refusal = [
-      "Set-CsCertificate : Command execution failed: The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)",
+      'Set-CsCertificate : Command execution failed: The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)',
       'At line:2 char:1',
       '    + CategoryInfo          : InvalidOperation: (:) [Set-CsCertificate], RpcException',
       '    + FullyQualifiedErrorId : InvalidOperation,Microsoft.Rtc.Management.Deployment.SetCertificateCmdlet',

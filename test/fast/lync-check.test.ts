@@ -34,23 +34,41 @@ async function run(fleet: FakeFleet) {
 
 describe('lync-check on the fake fleet', () => {
   test('a pool in agreement: one status read and every Front End read, all checks green, nothing changed', async () => {
-    const fleet = new FakeFleet(FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}})), poolRows({current: [CURRENT]}, NOW));
+    const fleet = new FakeFleet(
+      FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}})),
+      poolRows({current: [CURRENT]}, NOW),
+    );
     const {r, ran} = await run(fleet);
     assertPhase(r, fleet, 'completed');
     assertCommands(ran, [REPLICATION_STATUS, GET_OAUTH('fe1'), GET_OAUTH('fe2'), GET_OAUTH('fe3')]);
     const status = statusOf(r, 'fe1.check-oauth');
     assert.equal(status.kind, 'done');
-    assert.deepEqual(status.checks.map((c) => [c.what, c.ok]), [['OAuthTokenIssuer assigned', true], ...FRONT_ENDS.map((fe) => [`${fe.name} (${fe.fqdn})`, true])]);
-    assert.ok(status.changes.every((c) => c.before === c.after && c.after === CURRENT.Thumbprint), JSON.stringify(status.changes));
+    assert.deepEqual(
+      status.checks.map((c) => [c.what, c.ok]),
+      [['OAuthTokenIssuer assigned', true], ...FRONT_ENDS.map((fe) => [`${fe.name} (${fe.fqdn})`, true])],
+    );
+    assert.ok(
+      status.changes.every((c) => c.before === c.after && c.after === CURRENT.Thumbprint),
+      JSON.stringify(status.changes),
+    );
     r.close();
   });
 
   test('fe3 holds an older issuer and its replica is behind: the check fails naming fe3', async () => {
     // Given fe3 missed the last change (its replica and the CMS's status say so)
-    const behind = FRONT_ENDS.map((fe) => ({UpToDate: fe.name !== 'fe3', ReplicaFqdn: fe.fqdn, LastStatusReport: new JsonDate(NOW), LastUpdateCreation: new JsonDate(NOW), ProductVersion: '5.0.8308.0'}));
+    const behind = FRONT_ENDS.map((fe) => ({
+      UpToDate: fe.name !== 'fe3',
+      ReplicaFqdn: fe.fqdn,
+      LastStatusReport: new JsonDate(NOW),
+      LastUpdateCreation: new JsonDate(NOW),
+      ProductVersion: '5.0.8308.0',
+    }));
     const fleet = new FakeFleet(
       FRONT_ENDS.map((info) => ({info, facts: {oauth: info.name === 'fe3' ? 'older' : 'current'}})),
-      [{node: 'fe1', command: 'powershell', args: cmdlet('Get-CsManagementStoreReplicationStatus'), stdout: convertToJson(behind)}, ...poolRows({current: [CURRENT], older: [OLDER]}, NOW)],
+      [
+        {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsManagementStoreReplicationStatus'), stdout: convertToJson(behind)},
+        ...poolRows({current: [CURRENT], older: [OLDER]}, NOW),
+      ],
     );
 
     // When the check runs
@@ -61,7 +79,10 @@ describe('lync-check on the fake fleet', () => {
     const status = statusOf(r, 'fe1.check-oauth');
     assert.equal(status.kind, 'failed');
     assert.equal(status.phase, 'verify');
-    assert.deepEqual(status.checks?.filter((c) => !c.ok).map((c) => c.what), ['fe3 (fe3.contoso.com)']);
+    assert.deepEqual(
+      status.checks?.filter((c) => !c.ok).map((c) => c.what),
+      ['fe3 (fe3.contoso.com)'],
+    );
     assert.match(status.error, new RegExp(`fe3 \\(fe3\\.contoso\\.com\\): expected same as fe1, observed current ${OLDER.Thumbprint}.*NOT up to date`));
     r.close();
   });

@@ -46,8 +46,20 @@ async function prepared() {
     FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}, ...(info.name === 'fe1' ? {files: {[PFX_PATH]: pfx}} : {})})),
     [
       ...poolRows({current: [CURRENT], imported: [imported]}, NOW),
-      {node: 'fe1', command: 'powershell', args: cmdlet('\\$password = \\[Console\\]::In\\.ReadLine\\(\\)\\nImport-CsCertificate -Identity global -Type OAuthTokenIssuer'), when: {oauth: 'current'}, ...everywhere('imported')},
-      {node: 'fe1', command: 'powershell', args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${CURRENT.Thumbprint}'`), when: {oauth: 'imported'}, ...everywhere('current')},
+      {
+        node: 'fe1',
+        command: 'powershell',
+        args: cmdlet('\\$password = \\[Console\\]::In\\.ReadLine\\(\\)\\nImport-CsCertificate -Identity global -Type OAuthTokenIssuer'),
+        when: {oauth: 'current'},
+        ...everywhere('imported'),
+      },
+      {
+        node: 'fe1',
+        command: 'powershell',
+        args: cmdlet(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${CURRENT.Thumbprint}'`),
+        when: {oauth: 'imported'},
+        ...everywhere('current'),
+      },
     ],
   );
   const params = {frontEnd: 'fe1', pfx: PFX_PATH, password, replicationTimeout: '30'};
@@ -79,10 +91,16 @@ describe('lync-import-pfx on the fake fleet', () => {
       GET_OAUTH('fe2'),
       GET_OAUTH('fe3'),
     ]);
-    assert.deepEqual(fleet.commandLines().filter((line) => line.includes(password)), []);
+    assert.deepEqual(
+      fleet.commandLines().filter((line) => line.includes(password)),
+      [],
+    );
     const change = statusOf(r, 'fe1.import-oauth');
     assert.equal(change.kind, 'done');
-    assert.ok(change.changes.some((c) => c.before === CURRENT.Thumbprint && c.after === made.info.thumbprint), JSON.stringify(change.changes));
+    assert.ok(
+      change.changes.some((c) => c.before === CURRENT.Thumbprint && c.after === made.info.thumbprint),
+      JSON.stringify(change.changes),
+    );
     r.close();
   });
 
@@ -100,7 +118,10 @@ describe('lync-import-pfx on the fake fleet', () => {
     // Then
     assertPhase(r, fleet, 'rolled-back');
     assertCommands(fleet.commandLines(ranBefore), [GET_OAUTH('fe1'), psLine('fe1', SET_BACK), GET_OAUTH('fe1'), GET_OAUTH('fe1'), GET_OAUTH('fe2'), GET_OAUTH('fe3')]);
-    assert.deepEqual(FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth), ['current', 'current', 'current']);
+    assert.deepEqual(
+      FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth),
+      ['current', 'current', 'current'],
+    );
     r.close();
   });
 

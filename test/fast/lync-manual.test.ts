@@ -26,7 +26,10 @@ const PARAMS = {frontEnd: 'fe1', thumbprint: MOVED.Thumbprint, pfx: 'C:\\Certifi
 describe('lync-manual on the fake fleet', () => {
   test('each item waits for its tick and runs nothing; the closing read-back checks every Front End', async () => {
     // Given a pool that (after the admin's work) holds the moved certificate everywhere
-    const fleet = new FakeFleet(FRONT_ENDS.map((info) => ({info, facts: {oauth: 'moved'}})), poolRows({moved: [MOVED]}, NOW));
+    const fleet = new FakeFleet(
+      FRONT_ENDS.map((info) => ({info, facts: {oauth: 'moved'}})),
+      poolRows({moved: [MOVED]}, NOW),
+    );
     const value = await prepareOn(fleet, 'lync-manual', PARAMS);
     const r = runnerOn(fleet, 'lync-manual', PARAMS, value, {autoConfirmAll: false});
     const checklist = r.steps.filter((s) => s.manual).map((s) => s.id);
@@ -44,10 +47,22 @@ describe('lync-manual on the fake fleet', () => {
 
     // And the last step read the pool, every Front End holding the thumbprint
     assertPhase(r, fleet, 'completed');
-    assertCommands(fleet.commandLines(), [REPLICATION_STATUS, GET_OAUTH('fe1'), GET_OAUTH('fe2'), GET_OAUTH('fe3'), REPLICATION_STATUS, GET_OAUTH('fe1'), GET_OAUTH('fe2'), GET_OAUTH('fe3')]);
+    assertCommands(fleet.commandLines(), [
+      REPLICATION_STATUS,
+      GET_OAUTH('fe1'),
+      GET_OAUTH('fe2'),
+      GET_OAUTH('fe3'),
+      REPLICATION_STATUS,
+      GET_OAUTH('fe1'),
+      GET_OAUTH('fe2'),
+      GET_OAUTH('fe3'),
+    ]);
     const verify = statusOf(r, 'fe1.manual-verify');
     assert.equal(verify.kind, 'done');
-    assert.ok(verify.checks.every((c) => c.ok), JSON.stringify(verify.checks));
+    assert.ok(
+      verify.checks.every((c) => c.ok),
+      JSON.stringify(verify.checks),
+    );
     r.close();
   });
 });

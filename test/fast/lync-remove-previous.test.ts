@@ -31,10 +31,13 @@ const OLD_THUMB = 'ECFCDE93548B90AC5634B1AD6EE54304FFBF9576';
 /** A pool whose previous issuer expired `expiredDaysAgo` days ago (negative: still valid). */
 function pool(expiredDaysAgo: number): FakeFleet {
   const withPrevious = {...CURRENT, PreviousThumbprint: OLD_THUMB, PreviousNotAfter: new JsonDate(new Date(NOW.getTime() - expiredDaysAgo * DAY_MS))};
-  return new FakeFleet(FRONT_ENDS.map((info) => ({info, facts: {oauth: 'with-previous'}})), [
-    ...poolRows({'with-previous': [withPrevious], 'no-previous': [CURRENT]}, NOW),
-    {node: 'fe1', command: 'powershell', args: cmdlet(REMOVE), when: {oauth: 'with-previous'}, ...everywhere('no-previous')},
-  ]);
+  return new FakeFleet(
+    FRONT_ENDS.map((info) => ({info, facts: {oauth: 'with-previous'}})),
+    [
+      ...poolRows({'with-previous': [withPrevious], 'no-previous': [CURRENT]}, NOW),
+      {node: 'fe1', command: 'powershell', args: cmdlet(REMOVE), when: {oauth: 'with-previous'}, ...everywhere('no-previous')},
+    ],
+  );
 }
 
 describe('lync-remove-previous on the fake fleet', () => {
@@ -59,7 +62,10 @@ describe('lync-remove-previous on the fake fleet', () => {
       GET_OAUTH('fe2'),
       GET_OAUTH('fe3'),
     ]);
-    assert.deepEqual(FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth), ['no-previous', 'no-previous', 'no-previous']);
+    assert.deepEqual(
+      FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth),
+      ['no-previous', 'no-previous', 'no-previous'],
+    );
     assert.equal(statusOf(r, 'fe1.remove-previous').kind, 'done');
     r.close();
   });

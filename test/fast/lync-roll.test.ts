@@ -35,7 +35,12 @@ const SET_BACK = `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thu
 
 /** Each replica is `current` (no roll) or `staged` (the new certificate waiting for its date, the current one named previous). */
 function tableFor(made: MadeCert): ToolRow[] {
-  const staged = {...referenceOf(made, 'OAuthTokenIssuer', ['s2s-2027.contoso.com']), EffectiveDate: new JsonDate(EFFECTIVE), PreviousThumbprint: CURRENT.Thumbprint, PreviousNotAfter: CURRENT.NotAfter};
+  const staged = {
+    ...referenceOf(made, 'OAuthTokenIssuer', ['s2s-2027.contoso.com']),
+    EffectiveDate: new JsonDate(EFFECTIVE),
+    PreviousThumbprint: CURRENT.Thumbprint,
+    PreviousNotAfter: CURRENT.NotAfter,
+  };
   const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return [
     ...myStoreRows([made]),
@@ -50,7 +55,10 @@ const MADE = createSelfSigned({commonNames: ['s2s-2027.contoso.com'], dnsNames: 
 
 async function prepared() {
   const made = await MADE;
-  const fleet = new FakeFleet(FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}})), tableFor(made));
+  const fleet = new FakeFleet(
+    FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}})),
+    tableFor(made),
+  );
   const params = {frontEnd: 'fe1', thumbprint: made.info.thumbprint, effectiveDate: EFFECTIVE_TEXT, replicationTimeout: '30'};
   const value = await prepareOn(fleet, 'lync-roll', params);
   return {fleet, value, made, params, ranInPrepare: fleet.commandLines()};
@@ -84,8 +92,14 @@ describe('lync-roll on the fake fleet', () => {
     // And every Front End was seen holding the roll
     const replication = statusOf(r, 'fe1.replication');
     assert.equal(replication.kind, 'done');
-    assert.deepEqual(replication.checks.map((c) => c.ok), [true, true, true]);
-    assert.deepEqual(FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth), ['staged', 'staged', 'staged']);
+    assert.deepEqual(
+      replication.checks.map((c) => c.ok),
+      [true, true, true],
+    );
+    assert.deepEqual(
+      FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth),
+      ['staged', 'staged', 'staged'],
+    );
     r.close();
   });
 
@@ -103,7 +117,10 @@ describe('lync-roll on the fake fleet', () => {
     // Then
     assertPhase(r, fleet, 'rolled-back');
     assertCommands(fleet.commandLines(ranBefore), [GET_OAUTH('fe1'), psLine('fe1', SET_BACK), GET_OAUTH('fe1'), GET_OAUTH('fe1'), GET_OAUTH('fe2'), GET_OAUTH('fe3')]);
-    assert.deepEqual(FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth), ['current', 'current', 'current']);
+    assert.deepEqual(
+      FRONT_ENDS.map((fe) => fleet.facts(fe.name).oauth),
+      ['current', 'current', 'current'],
+    );
     r.close();
   });
 
@@ -113,7 +130,12 @@ describe('lync-roll on the fake fleet', () => {
     const r = runnerOn(fleet, 'lync-roll', params, value);
     await send(r, {type: 'start'});
     assertPhase(r, fleet, 'completed');
-    const other = {...referenceOf(made, 'OAuthTokenIssuer', ['s2s-2027.contoso.com']), Thumbprint: '0123456789ABCDEF0123456789ABCDEF01234567', EffectiveDate: new JsonDate(EFFECTIVE), PreviousThumbprint: CURRENT.Thumbprint};
+    const other = {
+      ...referenceOf(made, 'OAuthTokenIssuer', ['s2s-2027.contoso.com']),
+      Thumbprint: '0123456789ABCDEF0123456789ABCDEF01234567',
+      EffectiveDate: new JsonDate(EFFECTIVE),
+      PreviousThumbprint: CURRENT.Thumbprint,
+    };
     fleet.override(poolRows({staged: [CURRENT, other]}, NOW).slice(0, FRONT_ENDS.length));
     const ranBefore = fleet.commands.length;
 

@@ -17,10 +17,29 @@ const MASTER: NodeInfo = {name: 'master', machineName: 'MASTER', fqdn: 'master.c
 const WORKER: NodeInfo = {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.1.1', roles: ['ssis-worker']};
 
 // The master's current certificate is the one of certutil-store-my.txt, its binding the 2022 sample's.
-const OLD: StoreEntry = {thumbprint: 'E6CC21E72B8357BD5A0990DB7DED3421F3F8B9AA', subject: 'CN=master.contoso.local', serial: '40d7e4a080d857b7418f88e767a9c405', notBefore: '8/2/2026 11:16 PM', notAfter: '8/2/2027 11:16 PM', withKey: true};
-const WORKER_CERT: StoreEntry = {thumbprint: '1434A5E3888E25637398F13793888C0A96CC4AAC', subject: 'CN=10.0.1.1, CN=WORKER1', serial: '7bd5f57213bd95edaf69392a97a7b2c9', notBefore: '2/5/2026 4:08 PM', notAfter: '2/5/2028 4:08 PM', withKey: false};
+const OLD: StoreEntry = {
+  thumbprint: 'E6CC21E72B8357BD5A0990DB7DED3421F3F8B9AA',
+  subject: 'CN=master.contoso.local',
+  serial: '40d7e4a080d857b7418f88e767a9c405',
+  notBefore: '8/2/2026 11:16 PM',
+  notAfter: '8/2/2027 11:16 PM',
+  withKey: true,
+};
+const WORKER_CERT: StoreEntry = {
+  thumbprint: '1434A5E3888E25637398F13793888C0A96CC4AAC',
+  subject: 'CN=10.0.1.1, CN=WORKER1',
+  serial: '7bd5f57213bd95edaf69392a97a7b2c9',
+  notBefore: '2/5/2026 4:08 PM',
+  notAfter: '2/5/2028 4:08 PM',
+  withKey: false,
+};
 const SSIS_BINDING: NetshBinding = {ipport: '0.0.0.0:8391', certHash: OLD.thumbprint, appId: '{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}', storeName: 'Root'};
-const OTHER_BINDING: NetshBinding = {ipport: '0.0.0.0:443', certHash: 'e53b0a7e92e2b9d53992fe6718800239907c5316', appId: '{4dc3e181-e14b-4a21-b022-59fc669b0914}', storeName: 'WebHosting'};
+const OTHER_BINDING: NetshBinding = {
+  ipport: '0.0.0.0:443',
+  certHash: 'e53b0a7e92e2b9d53992fe6718800239907c5316',
+  appId: '{4dc3e181-e14b-4a21-b022-59fc669b0914}',
+  storeName: 'WebHosting',
+};
 
 const PARAMS = {master: 'master', certificate: 'new', workers: 'all', port: '8391', keyBits: '2048', validDays: '730', commonNames: 'master.contoso.local,MASTER,10.0.0.10'};
 
@@ -34,7 +53,15 @@ function newFleet(): FakeFleet {
     {
       info: WORKER,
       facts: {Root: 'none', [WORKER_SERVICE]: 'running'},
-      files: {[WORKER_SETTINGS]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', MasterHttpsCertThumbprint: OLD.thumbprint, WorkerHttpsCertThumbprint: WORKER_CERT.thumbprint, StoreLocation: 'LocalMachine', StoreName: 'My'})},
+      files: {
+        [WORKER_SETTINGS]: settingsFile({
+          MasterEndpoint: 'https://master.contoso.local:8391',
+          MasterHttpsCertThumbprint: OLD.thumbprint,
+          WorkerHttpsCertThumbprint: WORKER_CERT.thumbprint,
+          StoreLocation: 'LocalMachine',
+          StoreName: 'My',
+        }),
+      },
     },
   ]);
 }
@@ -46,7 +73,14 @@ interface NewCert {
 
 /** The rows that name the certificate prepare made; everything the main path and its rollback run. */
 function tableFor(cert: NewCert): ToolRow[] {
-  const entry = (withKey: boolean): StoreEntry => ({thumbprint: cert.thumbprint, subject: cert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey});
+  const entry = (withKey: boolean): StoreEntry => ({
+    thumbprint: cert.thumbprint,
+    subject: cert.subject,
+    serial: '34874e729008f3b763dab16f49179a65',
+    notBefore: '12/2/2026 4:03 PM',
+    notAfter: '12/1/2028 4:03 PM',
+    withKey,
+  });
   return [
     ...bindingRows({node: 'master', others: [OTHER_BINDING], old: SSIS_BINDING, newHash: cert.thumbprint}),
     ...storeRows({node: 'master', store: 'Root', fixed: [OLD, WORKER_CERT], changing: {new: {entry: entry(true), simpleName: 'master.contoso.local'}}}),
@@ -76,14 +110,15 @@ async function prepared() {
   return {fleet, value, cert, prepareCommands};
 }
 
-const settingOf = (fleet: FakeFleet, node: string, path: string, key: string): unknown =>
-  JSON.parse(fleet.file(node, path)!.subarray(3).toString('utf8'))[key];
+const settingOf = (fleet: FakeFleet, node: string, path: string, key: string): unknown => JSON.parse(fleet.file(node, path)!.subarray(3).toString('utf8'))[key];
 
 const MAIN_PATH = (thumb: string): (string | RegExp)[] => [
   // master.import-cert: capture, do (is it there yet?), import, verify
   'master: certutil -store Root',
   'master: certutil -store Root',
-  new RegExp(`^master: powershell .*Import-PfxCertificate -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${thumb}\\.pfx' -CertStoreLocation 'Cert:\\\\LocalMachine\\\\Root' -Password \\$password -Exportable`),
+  new RegExp(
+    `^master: powershell .*Import-PfxCertificate -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${thumb}\\.pfx' -CertStoreLocation 'Cert:\\\\LocalMachine\\\\Root' -Password \\$password -Exportable`,
+  ),
   'master: certutil -store Root',
   // master.delete-binding: capture (binding, the certificate it names), do, verify
   'master: netsh http show sslcert',
@@ -139,7 +174,11 @@ describe('ssis-master on the fake fleet', () => {
     assert.equal(added.kind, 'done');
     assert.deepEqual(
       added.checks.slice(0, 3).map((c) => [c.what, c.observed]),
-      [['certificate hash', cert.thumbprint], ['application id', SSIS_BINDING.appId], ['certificate store', 'Root']],
+      [
+        ['certificate hash', cert.thumbprint],
+        ['application id', SSIS_BINDING.appId],
+        ['certificate store', 'Root'],
+      ],
     );
     // And the rows say what changed, from what
     const changes = r.snapshot.state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
@@ -235,7 +274,10 @@ describe('ssis-master on the fake fleet', () => {
     assert.match(settings.kind === 'undo-failed' ? settings.error : '', new RegExp(`${byHand}.*${cert.thumbprint}|${cert.thumbprint}.*${byHand}`));
     assert.equal(settingOf(fleet, 'master', MASTER_SETTINGS, 'SSLCertThumbprint'), byHand);
     assert.equal(statusOf(r, 'master.restart').kind, 'undo-failed');
-    assert.deepEqual(fleet.commandLines(ranBefore).filter((line) => line.startsWith('master: sc.exe')), []);
+    assert.deepEqual(
+      fleet.commandLines(ranBefore).filter((line) => line.startsWith('master: sc.exe')),
+      [],
+    );
     // And the binding and the worker were still put back
     assert.equal(fleet.facts('master').binding, 'old');
     assert.equal(settingOf(fleet, 'worker1', WORKER_SETTINGS, 'MasterHttpsCertThumbprint'), OLD.thumbprint);
@@ -314,7 +356,15 @@ const FAILURES: readonly FailureCase[] = [
     name: 'sc start fails with 1053',
     step: 'master.restart',
     phase: 'do',
-    rows: () => [{node: 'master', command: 'sc.exe', args: ['start', MASTER_SERVICE], stdout: scFailed('StartService', 1053, 'The service did not respond to the start or control request in a timely fashion.'), exitCode: 1053}],
+    rows: () => [
+      {
+        node: 'master',
+        command: 'sc.exe',
+        args: ['start', MASTER_SERVICE],
+        stdout: scFailed('StartService', 1053, 'The service did not respond to the start or control request in a timely fashion.'),
+        exitCode: 1053,
+      },
+    ],
     error: /1053/,
     last: () => `master: sc.exe start ${MASTER_SERVICE}`,
   },
@@ -339,7 +389,15 @@ const FAILURES: readonly FailureCase[] = [
     name: 'the binding names another certificate than the plan',
     step: 'master.delete-binding',
     phase: 'capture',
-    rows: () => [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], when: {binding: 'old'}, stdout: netshShow([OTHER_BINDING, {...SSIS_BINDING, certHash: 'e53b0a7e92e2b9d53992fe6718800239907c5316'}])}],
+    rows: () => [
+      {
+        node: 'master',
+        command: 'netsh',
+        args: ['http', 'show', 'sslcert'],
+        when: {binding: 'old'},
+        stdout: netshShow([OTHER_BINDING, {...SSIS_BINDING, certHash: 'e53b0a7e92e2b9d53992fe6718800239907c5316'}]),
+      },
+    ],
     error: /the binding on 0\.0\.0\.0:8391 changed since the plan was made .*E53B0A7E92E2B9D53992FE6718800239907C5316/,
     last: () => 'master: netsh http show sslcert',
   },
@@ -377,7 +435,10 @@ describe('ssis-master on the fake fleet: a failure at each step', () => {
       const lastRan = fleet.commandLines().at(-1)!;
       assert.ok(typeof last === 'string' ? lastRan === last : last.test(lastRan), `last command: ${lastRan}`);
       const after = r.snapshot.state.steps.slice(r.snapshot.state.steps.findIndex((s) => s.info.id === c.step) + 1);
-      assert.deepEqual(after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id), []);
+      assert.deepEqual(
+        after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id),
+        [],
+      );
       r.close();
     });
   }

@@ -19,12 +19,31 @@ const MASTER: NodeInfo = {name: 'master', machineName: 'MASTER', fqdn: 'master.c
 const WORKER: NodeInfo = {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.1.1', roles: ['ssis-worker']};
 
 // The worker's current certificate is the one of certutil-store-my.txt (its key exportable here: it is kept).
-const OLD: StoreEntry = {thumbprint: 'E6CC21E72B8357BD5A0990DB7DED3421F3F8B9AA', subject: SUBJECT, serial: '40d7e4a080d857b7418f88e767a9c405', notBefore: '8/2/2026 11:16 PM', notAfter: '8/2/2027 11:16 PM', withKey: true};
-const MASTER_CERT: StoreEntry = {thumbprint: '7F563DE2E587C6E1BAA687B413CEC41F33CD0911', subject: 'CN=10.0.0.10, CN=MASTER, CN=master.contoso.local', serial: '5b3107fd13f667e603d0382c96491ef4', notBefore: '2/5/2026 4:08 PM', notAfter: '2/5/2028 4:08 PM', withKey: false};
+const OLD: StoreEntry = {
+  thumbprint: 'E6CC21E72B8357BD5A0990DB7DED3421F3F8B9AA',
+  subject: SUBJECT,
+  serial: '40d7e4a080d857b7418f88e767a9c405',
+  notBefore: '8/2/2026 11:16 PM',
+  notAfter: '8/2/2027 11:16 PM',
+  withKey: true,
+};
+const MASTER_CERT: StoreEntry = {
+  thumbprint: '7F563DE2E587C6E1BAA687B413CEC41F33CD0911',
+  subject: 'CN=10.0.0.10, CN=MASTER, CN=master.contoso.local',
+  serial: '5b3107fd13f667e603d0382c96491ef4',
+  notBefore: '2/5/2026 4:08 PM',
+  notAfter: '2/5/2028 4:08 PM',
+  withKey: false,
+};
 const OLD_PUBLIC: StoreEntry = {...OLD, withKey: false};
 
 const PARAMS = {workers: 'worker1', account: 'auto', keyBits: '2048', validDays: '730'};
-const SC_QC = scConfig(SERVICE, 'SQL Server Integration Services Scale Out Worker 14.0', 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe', ACCOUNT);
+const SC_QC = scConfig(
+  SERVICE,
+  'SQL Server Integration Services Scale Out Worker 14.0',
+  'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe',
+  ACCOUNT,
+);
 
 interface NewCert {
   readonly thumbprint: string;
@@ -32,19 +51,41 @@ interface NewCert {
 }
 
 /** The new certificate as certutil lists it in My (with its key). */
-const newEntry = (newCert: NewCert): StoreEntry => ({thumbprint: newCert.thumbprint, subject: newCert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey: true});
+const newEntry = (newCert: NewCert): StoreEntry => ({
+  thumbprint: newCert.thumbprint,
+  subject: newCert.subject,
+  serial: '34874e729008f3b763dab16f49179a65',
+  notBefore: '12/2/2026 4:03 PM',
+  notAfter: '12/1/2028 4:03 PM',
+  withKey: true,
+});
 
 /** The worker's My and the key access rows for its old certificate and (once prepare made it) the new one. */
 function workerMyRows(newCert: NewCert, keptPfx: Buffer): ToolRow[] {
   const entry = newEntry(newCert);
   return [
     ...storeRows({node: 'worker1', store: 'My', fixed: [], changing: {old: {entry: OLD, simpleName: 'WORKER1', pfx: keptPfx}, new: {entry, simpleName: 'WORKER1'}}}),
-    ...keyAccessRows({node: 'worker1', store: 'My', search: 'WORKER1', account: ACCOUNT, baseAccounts: ['BUILTIN\\Administrators', 'NT AUTHORITY\\SYSTEM'], subject: SUBJECT, names: ['old', 'new']}),
+    ...keyAccessRows({
+      node: 'worker1',
+      store: 'My',
+      search: 'WORKER1',
+      account: ACCOUNT,
+      baseAccounts: ['BUILTIN\\Administrators', 'NT AUTHORITY\\SYSTEM'],
+      subject: SUBJECT,
+      names: ['old', 'new'],
+    }),
   ];
 }
 
 function tableFor(newCert: NewCert, keptPfx: Buffer): ToolRow[] {
-  const publicNew: StoreEntry = {thumbprint: newCert.thumbprint, subject: newCert.subject, serial: '34874e729008f3b763dab16f49179a65', notBefore: '12/2/2026 4:03 PM', notAfter: '12/1/2028 4:03 PM', withKey: false};
+  const publicNew: StoreEntry = {
+    thumbprint: newCert.thumbprint,
+    subject: newCert.subject,
+    serial: '34874e729008f3b763dab16f49179a65',
+    notBefore: '12/2/2026 4:03 PM',
+    notAfter: '12/1/2028 4:03 PM',
+    withKey: false,
+  };
   return [
     {node: 'worker1', command: 'sc.exe', args: ['qc', SERVICE], stdout: SC_QC},
     ...workerMyRows(newCert, keptPfx),
@@ -60,7 +101,15 @@ function newFleet(): FakeFleet {
     {
       info: WORKER,
       facts: {My: 'old', 'key:old': 'granted', Root: 'none', [SERVICE]: 'running'},
-      files: {[WORKER_SETTINGS]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', MasterHttpsCertThumbprint: MASTER_CERT.thumbprint, WorkerHttpsCertThumbprint: OLD.thumbprint, StoreLocation: 'LocalMachine', StoreName: 'My'})},
+      files: {
+        [WORKER_SETTINGS]: settingsFile({
+          MasterEndpoint: 'https://master.contoso.local:8391',
+          MasterHttpsCertThumbprint: MASTER_CERT.thumbprint,
+          WorkerHttpsCertThumbprint: OLD.thumbprint,
+          StoreLocation: 'LocalMachine',
+          StoreName: 'My',
+        }),
+      },
     },
   ]);
 }
@@ -71,7 +120,10 @@ const KEPT_PFX = randomBytes(96);
 async function prepareOnce() {
   const fleet = newFleet();
   // prepare reads the worker before the new certificate exists: rows naming a placeholder answer its reads of My.
-  fleet.addRows([{node: 'worker1', command: 'sc.exe', args: ['qc', SERVICE], stdout: SC_QC}, ...workerMyRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}, KEPT_PFX).filter((row) => row.command !== 'powershell')]);
+  fleet.addRows([
+    {node: 'worker1', command: 'sc.exe', args: ['qc', SERVICE], stdout: SC_QC},
+    ...workerMyRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}, KEPT_PFX).filter((row) => row.command !== 'powershell'),
+  ]);
   const value = await prepareOn(fleet, 'ssis-worker', PARAMS);
   return {value, cert: (value.resolved as unknown as {workers: {cert: NewCert}[]}).workers[0]!.cert, ranInPrepare: fleet.commandLines()};
 }
@@ -102,7 +154,9 @@ const MAIN_PATH = (thumb: string): (string | RegExp)[] => [
   'worker1: certutil -store Root',
   // worker1.delete-old: capture keeps a PFX of the old certificate and its key access, and reads what points at it
   'worker1: certutil -store My',
-  new RegExp(`^worker1: powershell .*Export-PfxCertificate -Cert 'Cert:\\\\LocalMachine\\\\My\\\\${OLD.thumbprint}' -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${OLD.thumbprint}-old\\.pfx'`),
+  new RegExp(
+    `^worker1: powershell .*Export-PfxCertificate -Cert 'Cert:\\\\LocalMachine\\\\My\\\\${OLD.thumbprint}' -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${OLD.thumbprint}-old\\.pfx'`,
+  ),
   'worker1: winhttpcertcfg -l -c LOCAL_MACHINE\\My -s WORKER1',
   'worker1: certutil -store Root',
   'master: certutil -store Root',
@@ -177,7 +231,16 @@ describe('ssis-worker on the fake fleet', () => {
     // Then every step is undone newest first; the old certificate's return and the restart (undoLast) after the rest,
     // in their own order: the old key is granted again once the new certificate is gone (winhttpcertcfg takes the first match)
     assertPhase(r, fleet, 'rolled-back');
-    assert.deepEqual(order, ['master.trust-worker1', 'worker1.settings', 'worker1.grant-key', 'worker1.root', 'worker1.remove-temp-pfx', 'worker1.import-cert', 'worker1.delete-old', 'worker1.restart']);
+    assert.deepEqual(order, [
+      'master.trust-worker1',
+      'worker1.settings',
+      'worker1.grant-key',
+      'worker1.root',
+      'worker1.remove-temp-pfx',
+      'worker1.import-cert',
+      'worker1.delete-old',
+      'worker1.restart',
+    ]);
     assertCommands(fleet.commandLines(ranBefore), [
       'master: certutil -store Root',
       `master: certutil -delstore Root ${cert.thumbprint}`,
@@ -191,7 +254,9 @@ describe('ssis-worker on the fake fleet', () => {
       `worker1: certutil -delstore My ${cert.thumbprint}`,
       // delete-old: the kept PFX goes back in, then the access the capture read
       'worker1: certutil -store My',
-      new RegExp(`^worker1: powershell .*Import-PfxCertificate -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${OLD.thumbprint}-old\\.pfx' -CertStoreLocation 'Cert:\\\\LocalMachine\\\\My'`),
+      new RegExp(
+        `^worker1: powershell .*Import-PfxCertificate -FilePath 'C:\\\\Windows\\\\Temp\\\\certwalk-${OLD.thumbprint}-old\\.pfx' -CertStoreLocation 'Cert:\\\\LocalMachine\\\\My'`,
+      ),
       'worker1: certutil -store My',
       'worker1: winhttpcertcfg -l -c LOCAL_MACHINE\\My -s WORKER1',
       `worker1: winhttpcertcfg -g -c LOCAL_MACHINE\\My -s WORKER1 -a ${ACCOUNT}`,
@@ -218,14 +283,24 @@ interface FailureCase {
   readonly last: (thumb: string) => string | RegExp;
 }
 
-const DENIED = (store: string, verb: string) => `${store === 'My' ? 'My "Personal"' : 'Root "Trusted Root Certification Authorities"'}\r\nCertUtil: -${verb} command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)\r\nCertUtil: Access is denied.\r\n`;
+const DENIED = (store: string, verb: string) =>
+  `${store === 'My' ? 'My "Personal"' : 'Root "Trusted Root Certification Authorities"'}\r\nCertUtil: -${verb} command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)\r\nCertUtil: Access is denied.\r\n`;
 
 const FAILURES: readonly FailureCase[] = [
   {
     name: 'Import-PfxCertificate refuses the PFX',
     step: 'worker1.import-cert',
     phase: 'do',
-    rows: () => [{node: 'worker1', command: 'powershell', args: /Import-PfxCertificate/, stderr: 'Import-PfxCertificate : The specified network password is not correct. (Exception from HRESULT: 0x80070056)\r\n    + FullyQualifiedErrorId : System.ComponentModel.Win32Exception,Microsoft.CertificateServices.Commands.ImportPfxCertificate\r\n \r\n', exitCode: 1}],
+    rows: () => [
+      {
+        node: 'worker1',
+        command: 'powershell',
+        args: /Import-PfxCertificate/,
+        stderr:
+          'Import-PfxCertificate : The specified network password is not correct. (Exception from HRESULT: 0x80070056)\r\n    + FullyQualifiedErrorId : System.ComponentModel.Win32Exception,Microsoft.CertificateServices.Commands.ImportPfxCertificate\r\n \r\n',
+        exitCode: 1,
+      },
+    ],
     error: /The specified network password is not correct/,
     last: () => /^worker1: powershell .*Import-PfxCertificate/,
   },
@@ -233,7 +308,9 @@ const FAILURES: readonly FailureCase[] = [
     name: "the worker's Root refuses the public part",
     step: 'worker1.root',
     phase: 'do',
-    rows: (cert) => [{node: 'worker1', command: 'certutil', args: ['-addstore', 'Root', `C:\\Windows\\Temp\\certwalk-${cert.thumbprint}.cer`], stdout: DENIED('Root', 'addstore'), exitCode: 5}],
+    rows: (cert) => [
+      {node: 'worker1', command: 'certutil', args: ['-addstore', 'Root', `C:\\Windows\\Temp\\certwalk-${cert.thumbprint}.cer`], stdout: DENIED('Root', 'addstore'), exitCode: 5},
+    ],
     error: /Access is denied/,
     last: (thumb) => `worker1: certutil -addstore Root C:\\Windows\\Temp\\certwalk-${thumb}.cer`,
   },
@@ -258,7 +335,15 @@ const FAILURES: readonly FailureCase[] = [
     name: 'sc stop fails with 1061',
     step: 'worker1.restart',
     phase: 'do',
-    rows: () => [{node: 'worker1', command: 'sc.exe', args: ['stop', SERVICE], stdout: scFailed('ControlService', 1061, 'The service cannot accept control messages at this time.'), exitCode: 1061}],
+    rows: () => [
+      {
+        node: 'worker1',
+        command: 'sc.exe',
+        args: ['stop', SERVICE],
+        stdout: scFailed('ControlService', 1061, 'The service cannot accept control messages at this time.'),
+        exitCode: 1061,
+      },
+    ],
     error: /1061/,
     last: () => `worker1: sc.exe stop ${SERVICE}`,
   },
@@ -272,7 +357,8 @@ const FAILURES: readonly FailureCase[] = [
         node: 'worker1',
         command: 'powershell',
         args: /Export-PfxCertificate/,
-        stderr: 'Export-PfxCertificate : Cannot export non-exportable private key.\r\nAt line:3 char:12\r\n    + CategoryInfo          : NotSpecified: (:) [Export-PfxCertificate], Win32Exception\r\n    + FullyQualifiedErrorId : System.ComponentModel.Win32Exception,Microsoft.CertificateServices.Commands.ExportPfxCertificate\r\n \r\n',
+        stderr:
+          'Export-PfxCertificate : Cannot export non-exportable private key.\r\nAt line:3 char:12\r\n    + CategoryInfo          : NotSpecified: (:) [Export-PfxCertificate], Win32Exception\r\n    + FullyQualifiedErrorId : System.ComponentModel.Win32Exception,Microsoft.CertificateServices.Commands.ExportPfxCertificate\r\n \r\n',
         exitCode: 1,
       },
     ],
@@ -344,7 +430,10 @@ describe('ssis-worker on the fake fleet: a failure at each step', () => {
       const lastRan = fleet.commandLines().at(-1)!;
       assert.ok(typeof last === 'string' ? lastRan === last : last.test(lastRan), `last command: ${lastRan}`);
       const after = r.snapshot.state.steps.slice(r.snapshot.state.steps.findIndex((s) => s.info.id === c.step) + 1);
-      assert.deepEqual(after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id), []);
+      assert.deepEqual(
+        after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id),
+        [],
+      );
       r.close();
     });
   }

@@ -53,7 +53,9 @@ export async function snapshot(world: CrashWorld): Promise<string> {
 }
 
 export function journalRecords(world: CrashWorld): number {
-  return readFileSync(world.journal, 'utf8').split('\n').filter((l) => l.trim()).length;
+  return readFileSync(world.journal, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim()).length;
 }
 
 /** Keeps the crashed world (sandbox, state directory, journal) so the second branch starts from the same crash. */
@@ -135,14 +137,19 @@ async function sweep(plan: CrashPlan, templateDir: string, made: string[]): Prom
   for (let n = 1; n < points; n += stride) {
     const world = freshWorld(templateDir);
     made.push(world.base, `${world.base}-saved`);
-    const crashed = certwalk(world, ['run', plan.procedure, '--sandbox', world.dir, '--yes', '--journal', world.journal, ...plan.params.flatMap((p) => ['--param', p])], {CERTWALK_CRASH_AFTER_RECORD: String(n)});
+    const crashed = certwalk(world, ['run', plan.procedure, '--sandbox', world.dir, '--yes', '--journal', world.journal, ...plan.params.flatMap((p) => ['--param', p])], {
+      CERTWALK_CRASH_AFTER_RECORD: String(n),
+    });
     assert.equal(crashed.signal, 'SIGKILL', `point ${n}: the run was not killed:\n${crashed.out}`);
     assert.equal(journalRecords(world), n, `point ${n}: the journal holds ${journalRecords(world)} records`);
     if (n === 1) {
       // Killed with only the header on disk: the journal records no step, so certwalk cannot know what ran (a journal
       // cut back to its header looks the same); resume and rollback both refuse and change nothing.
       const crashedState = await snapshot(world);
-      for (const args of [['resume', world.journal, '--yes'], ['rollback', '--journal', world.journal, '--yes']]) {
+      for (const args of [
+        ['resume', world.journal, '--yes'],
+        ['rollback', '--journal', world.journal, '--yes'],
+      ]) {
         const refused = certwalk(world, [...args, '--sandbox', world.dir]);
         assert.equal(refused.code, 2, `point 1: ${args[0]} of a header-only journal was not refused:\n${refused.out}`);
         assert.match(refused.out, /it records no step/);

@@ -55,7 +55,12 @@ export interface FakeNodeSpec {
 
 /** One line per command, how a test states the expected order: `master: netsh http show sslcert`. */
 export function describeCommand(ran: RanCommand): string {
-  if (ran.script !== null) return `${ran.node}: ${ran.command} ${ran.script.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join('; ')}`;
+  if (ran.script !== null)
+    return `${ran.node}: ${ran.command} ${ran.script
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join('; ')}`;
   return `${ran.node}: ${[ran.command, ...ran.args].join(' ')}`;
 }
 
@@ -83,7 +88,10 @@ class FakeNode extends FakeHost {
   override async run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult> {
     const result = this.fleet.answer(this.node.name, command, args);
     if (options?.onLine) {
-      for (const [text, stream] of [[result.stdout, 'stdout'], [result.stderr, 'stderr']] as const) {
+      for (const [text, stream] of [
+        [result.stdout, 'stdout'],
+        [result.stderr, 'stderr'],
+      ] as const) {
         const lines = text.split(/\r?\n/);
         if (lines.at(-1) === '') lines.pop();
         for (const line of lines) options.onLine(line, stream);

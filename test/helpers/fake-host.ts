@@ -51,7 +51,10 @@ export class FakeHost implements Host {
     const stdout = row.stdout ?? '';
     const stderr = row.stderr ?? '';
     if (options?.onLine) {
-      for (const [text, stream] of [[stdout, 'stdout'], [stderr, 'stderr']] as const) {
+      for (const [text, stream] of [
+        [stdout, 'stdout'],
+        [stderr, 'stderr'],
+      ] as const) {
         const lines = text.split(/\r?\n/);
         if (lines.at(-1) === '') lines.pop();
         for (const line of lines) options.onLine(line, stream);

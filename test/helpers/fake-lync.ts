@@ -50,7 +50,15 @@ export function referenceOf(made: MadeCert, use: string, alternativeNames: reado
 /** The certificate in fe1's LocalMachine\My with its key, as certutil lists it. */
 export function storeEntryOf(made: MadeCert): StoreEntry {
   const day = (d: Date) => `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} 4:20 PM`;
-  return {thumbprint: made.info.thumbprint, subject: made.info.subject, serial: made.info.serialNumber, notBefore: day(made.info.notBefore), notAfter: day(made.info.notAfter), withKey: true, exportable: true};
+  return {
+    thumbprint: made.info.thumbprint,
+    subject: made.info.subject,
+    serial: made.info.serialNumber,
+    notBefore: day(made.info.notBefore),
+    notAfter: day(made.info.notAfter),
+    withKey: true,
+    exportable: true,
+  };
 }
 
 /** fe1's My holding `certs`, listed and exported one at a time (`certutil -store My THUMB FILE` writes its DER). */
@@ -70,7 +78,13 @@ export function myStoreRows(certs: readonly MadeCert[]): ToolRow[] {
  * bare, several as an array); the SIP domain; the CMS's replication status (every replica up to date at `now`).
  */
 export function poolRows(configurations: Readonly<Record<string, readonly CertReference[]>>, now: Date): ToolRow[] {
-  const status = FRONT_ENDS.map((fe) => ({UpToDate: true, ReplicaFqdn: fe.fqdn, LastStatusReport: new JsonDate(now), LastUpdateCreation: new JsonDate(now), ProductVersion: '5.0.8308.0'}));
+  const status = FRONT_ENDS.map((fe) => ({
+    UpToDate: true,
+    ReplicaFqdn: fe.fqdn,
+    LastStatusReport: new JsonDate(now),
+    LastUpdateCreation: new JsonDate(now),
+    ProductVersion: '5.0.8308.0',
+  }));
   return [
     ...FRONT_ENDS.flatMap((fe) =>
       Object.entries(configurations).map(([oauth, refs]): ToolRow => ({

@@ -23,7 +23,13 @@ export async function prepareOn(fleet: FakeFleet, procedure: string, params: Rea
 }
 
 /** Every confirmation is given up front unless `autoConfirmAll: false` (a test then answers each prompt). */
-export function runnerOn(fleet: FakeFleet, procedure: string, params: Readonly<Record<string, string>>, prepared: Prepared, options: {autoConfirmAll?: boolean} = {}): ProcedureRunner {
+export function runnerOn(
+  fleet: FakeFleet,
+  procedure: string,
+  params: Readonly<Record<string, string>>,
+  prepared: Prepared,
+  options: {autoConfirmAll?: boolean} = {},
+): ProcedureRunner {
   // The journals of every run of a file share a state folder: an undo looks there for later sessions on its node.
   const home = tempDir('certwalk-fast-');
   const id = `${procedure}-${Math.random().toString(36).slice(2, 8)}`;

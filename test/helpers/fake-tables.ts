@@ -50,7 +50,13 @@ function subsets<T>(items: readonly T[]): T[][] {
  * PFX through Import-PfxCertificate, the new one's or the kept copy of an old one); deleting a present one; exporting a
  * present one that has a `pfx`. An import leaves the key with no extra access (fact `key:NAME`: `none`).
  */
-export function storeRows(options: {node: string; store: string; fixed: readonly StoreEntry[]; changing: Readonly<Record<string, ChangingCertificate>>; tempDir?: string}): ToolRow[] {
+export function storeRows(options: {
+  node: string;
+  store: string;
+  fixed: readonly StoreEntry[];
+  changing: Readonly<Record<string, ChangingCertificate>>;
+  tempDir?: string;
+}): ToolRow[] {
   const {node, store, fixed, changing} = options;
   const temp = options.tempDir ?? 'C:\\Windows\\Temp';
   const names = Object.keys(changing);
@@ -73,7 +79,9 @@ export function storeRows(options: {node: string; store: string; fixed: readonly
       } else {
         const added = {[store]: storePresent(names.filter((n) => n === name || present.includes(n)))};
         rows.push({node, command: 'certutil', args: ['-addstore', store, `${temp}\\certwalk-${thumb}.cer`], when, stdout: certutilAdded(store, simpleName), then: added});
-        const importing = new RegExp(`Import-PfxCertificate -FilePath '${escape(`${temp}\\certwalk-${thumb}`)}(-old)?\\.pfx' -CertStoreLocation '${escape(`Cert:\\LocalMachine\\${store}`)}'`);
+        const importing = new RegExp(
+          `Import-PfxCertificate -FilePath '${escape(`${temp}\\certwalk-${thumb}`)}(-old)?\\.pfx' -CertStoreLocation '${escape(`Cert:\\LocalMachine\\${store}`)}'`,
+        );
         rows.push({node, command: 'powershell', args: importing, when, stdout: `${thumb}\r\n`, then: {...added, [`key:${name}`]: 'none'}});
       }
     }
@@ -86,7 +94,15 @@ export function storeRows(options: {node: string; store: string; fixed: readonly
  * the tool acts on the first one the store lists (SOURCES.md §3.3). Its extra access is the fact `key:NAME`
  * (`granted` to `account`, or `none`); `baseAccounts` always have access.
  */
-export function keyAccessRows(options: {node: string; store: string; search: string; account: string; baseAccounts: readonly string[]; subject: string; names: readonly string[]}): ToolRow[] {
+export function keyAccessRows(options: {
+  node: string;
+  store: string;
+  search: string;
+  account: string;
+  baseAccounts: readonly string[];
+  subject: string;
+  names: readonly string[];
+}): ToolRow[] {
   const {node, store, search, account, subject, names} = options;
   const args = (flag: string, ...more: string[]) => [flag, '-c', `LOCAL_MACHINE\\${store}`, '-s', search, ...more];
   const rows: ToolRow[] = [];

@@ -119,7 +119,9 @@ export function winhttpGranted(subject: string, account: string, already: boolea
 
 /** `winhttpcertcfg -l`: the accounts with access (no sample: the strings of the tool's C source, SOURCES.md §3.3). */
 export function winhttpAccessList(subject: string, accounts: readonly string[]): string {
-  return crlf(`${BANNER}Matching certificate:\n${subject}\n\nAdditional accounts and groups with access to the private key include:\n\n${accounts.map((a) => `    ${a}\n`).join('')}\n`);
+  return crlf(
+    `${BANNER}Matching certificate:\n${subject}\n\nAdditional accounts and groups with access to the private key include:\n\n${accounts.map((a) => `    ${a}\n`).join('')}\n`,
+  );
 }
 
 /** `winhttpcertcfg -r` removing an account's access (the C source's string). */

@@ -39,7 +39,12 @@ export async function replayCast(text: string): Promise<Replayed> {
 
 /** A screen as tmux's capture-pane (or anything else) printed it, in the same shape as Replayed.screen. */
 export function screenRows(text: string): string[] {
-  return dropTrailingEmpty(text.replace(/\n$/, '').split('\n').map((line) => line.trimEnd()));
+  return dropTrailingEmpty(
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => line.trimEnd()),
+  );
 }
 
 function dropTrailingEmpty(rows: string[]): string[] {

@@ -23,7 +23,9 @@ export class Tmux {
     // server inherits the test runner's environment: the program must see what a person's terminal has.
     const ciVars = ['CI', 'CONTINUOUS_INTEGRATION'];
     // An empty value in options.env removes the variable (NO_COLOR: '' for a coloured run).
-    const removed = Object.entries(options.env ?? {}).filter(([, v]) => v === '').map(([k]) => k);
+    const removed = Object.entries(options.env ?? {})
+      .filter(([, v]) => v === '')
+      .map(([k]) => k);
     const unset = [...ciVars, ...removed].map((name) => `-u ${name}`).join(' ');
     const command = `env ${unset} ${env.join(' ')} ${argv.map(shellQuote).join(' ')}; echo "[exited $?]"; sleep 600`;
     tmux.#tmux('new-session', '-d', '-s', tmux.#session, '-x', String(options.width), '-y', String(options.height), ...(options.cwd ? ['-c', options.cwd] : []), command);

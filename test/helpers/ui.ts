@@ -31,11 +31,7 @@ export function frame(app: Rendered): string {
 }
 
 /** Waits until the frame satisfies `test` (a text it contains, a pattern, or a predicate); throws with the frame. */
-export async function waitForFrame(
-  app: Rendered,
-  test: string | RegExp | ((frame: string) => boolean),
-  timeoutMs = 20_000,
-): Promise<string> {
+export async function waitForFrame(app: Rendered, test: string | RegExp | ((frame: string) => boolean), timeoutMs = 20_000): Promise<string> {
   const check = typeof test === 'string' ? (f: string) => f.includes(test) : test instanceof RegExp ? (f: string) => test.test(f) : test;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

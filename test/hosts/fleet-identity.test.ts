@@ -36,11 +36,17 @@ test('a sandbox without a fleet id gets one on first use, written once; later op
   assert.notEqual(await new SandboxFleet(oldSandbox()).identity(), first);
 });
 
-test('a Windows fleet is identified by its nodes\' names and addresses, not by roles, order or the file it came from', async () => {
+test("a Windows fleet is identified by its nodes' names and addresses, not by roles, order or the file it came from", async () => {
   const node = (name: string, ip: string, roles: string[]) => ({name, fqdn: `${name}.contoso.local`, ip, roles});
-  const a = new WindowsFleet('/a/hosts.json', parseInventory(JSON.stringify({nodes: [node('master', '10.0.0.10', ['ssis-master']), node('worker1', '10.0.1.1', ['ssis-worker'])]}), 'a'));
+  const a = new WindowsFleet(
+    '/a/hosts.json',
+    parseInventory(JSON.stringify({nodes: [node('master', '10.0.0.10', ['ssis-master']), node('worker1', '10.0.1.1', ['ssis-worker'])]}), 'a'),
+  );
   const same = new WindowsFleet('/b/copy.json', parseInventory(JSON.stringify({nodes: [node('WORKER1', '10.0.1.1', []), node('master', '10.0.0.10', ['ssis-master'])]}), 'b'));
-  const moved = new WindowsFleet('/a/hosts.json', parseInventory(JSON.stringify({nodes: [node('master', '10.0.0.10', ['ssis-master']), node('worker1', '10.0.1.2', ['ssis-worker'])]}), 'c'));
+  const moved = new WindowsFleet(
+    '/a/hosts.json',
+    parseInventory(JSON.stringify({nodes: [node('master', '10.0.0.10', ['ssis-master']), node('worker1', '10.0.1.2', ['ssis-worker'])]}), 'c'),
+  );
   assert.match(await a.identity(), /^hosts-[0-9a-f]{16}$/);
   assert.equal(await same.identity(), await a.identity());
   assert.notEqual(await moved.identity(), await a.identity());

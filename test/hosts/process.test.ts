@@ -22,8 +22,14 @@ describe('runProcess', () => {
     assert.equal(r.exitCode, 3);
     assert.equal(r.stdout, 'one\r\ntéte\nlast');
     assert.equal(r.stderr, 'oops\n');
-    assert.deepEqual(lines.filter(([s]) => s === 'stdout').map(([, l]) => l), ['one', 'téte', 'last']);
-    assert.deepEqual(lines.filter(([s]) => s === 'stderr').map(([, l]) => l), ['oops']);
+    assert.deepEqual(
+      lines.filter(([s]) => s === 'stdout').map(([, l]) => l),
+      ['one', 'téte', 'last'],
+    );
+    assert.deepEqual(
+      lines.filter(([s]) => s === 'stderr').map(([, l]) => l),
+      ['oops'],
+    );
   });
 
   test('a failing command with a large output: every line once, the exit code, nothing else added', async () => {
@@ -56,9 +62,13 @@ describe('runProcess', () => {
     // About 3.4 MB: more than KEEP_HEAD + KEEP_TAIL.
     const line = (i: number) => `line ${String(i).padStart(6, '0')} of a long dump, about as long as certutil's lines are`;
     let count = 0;
-    const r = await runProcess(node, ['-e', `for (let i = 1; i <= ${n}; i++) process.stdout.write(${JSON.stringify('')} + (${line.toString()})(i) + '\\n'); process.exitCode = 1;`], {
-      onLine: () => count++,
-    });
+    const r = await runProcess(
+      node,
+      ['-e', `for (let i = 1; i <= ${n}; i++) process.stdout.write(${JSON.stringify('')} + (${line.toString()})(i) + '\\n'); process.exitCode = 1;`],
+      {
+        onLine: () => count++,
+      },
+    );
     assert.equal(count, n);
     assert.equal(r.exitCode, 1);
     const whole = Array.from({length: n}, (_, i) => `${line(i + 1)}\n`).join('');
@@ -102,7 +112,10 @@ describe('runCommand', () => {
   const hostReturning = (exitCode: number): Host =>
     ({run: async () => ({exitCode, stdout: 'head\n[certwalk: …]\ntail\n', stderr: '', durationMs: 1, droppedChars: 5_000_000})}) as unknown as Host;
   test('refuses to read a result from a successful command whose output was cut', async () => {
-    await assert.rejects(runCommand(hostReturning(0), {command: 'certutil', args: ['-store', 'My']}), /certutil printed more output than certwalk keeps in memory .*5000000 characters left out.*transcript/);
+    await assert.rejects(
+      runCommand(hostReturning(0), {command: 'certutil', args: ['-store', 'My']}),
+      /certutil printed more output than certwalk keeps in memory .*5000000 characters left out.*transcript/,
+    );
   });
   test('hands a failed one over: its error message is in the kept tail', async () => {
     const r = await runCommand(hostReturning(1), {command: 'certutil', args: ['-addstore', 'Root', 'x.cer']});

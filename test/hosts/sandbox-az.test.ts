@@ -45,7 +45,7 @@ function stdoutJson(result: ToolResult): Record<string, unknown> {
 describe('az', () => {
   const demo = buildAzureMlClient(new Date('2026-11-23T12:00:00Z'));
 
-  test('az group show: the resource group, or ARM\'s not-found text on stderr, exit 1', () => {
+  test("az group show: the resource group, or ARM's not-found text on stderr, exit 1", () => {
     assert.equal(stdoutJson(run(demo, ['group', 'show', '--name', 'ML-RG'])).name, 'ml-rg', 'case-insensitive');
     const missing = run(demo, ['group', 'show', '--name', 'nope-rg']);
     assert.deepEqual([missing.exitCode, missing.stdout, missing.stderr], [1, '', "ERROR: Resource group 'nope-rg' could not be found.\n"]);
@@ -87,13 +87,15 @@ describe('az', () => {
     assert.equal(run(created.state!, args).stderr, "ERROR: Environment 'mlprod' already exists in resource group 'ml-rg'.\n");
     // A deployed service on it scores on the CNAME, over https.
     const withService = structuredClone(created.state!);
-    withService.azureml!.resourceGroups[0]!.clusters.find((c) => c.name === 'mlprod')!.services.push({id: 'svc.1', name: 'svc', state: 'Succeeded', createdAt: 'x', updatedAt: 'x'});
+    withService
+      .azureml!.resourceGroups[0]!.clusters.find((c) => c.name === 'mlprod')!
+      .services.push({id: 'svc.1', name: 'svc', state: 'Succeeded', createdAt: 'x', updatedAt: 'x'});
     const set = run(withService, ['ml', 'env', 'set', '-n', 'mlprod', '-g', 'ml-rg']);
     assert.equal(set.stdout, 'Compute set to mlprod.\n');
     assert.equal(parseService(stdoutJson(run(set.state!, ['ml', 'service', 'show', 'realtime', '-n', 'svc']))).scoringUri, `https://${CNAME}/api/v1/service/svc/score`);
   });
 
-  test('az ml env create refuses a key that is not the certificate\'s, a key with a passphrase, a missing file', () => {
+  test("az ml env create refuses a key that is not the certificate's, a key with a passphrase, a missing file", () => {
     const base = ['ml', 'env', 'create', '-c', '-g', 'ml-rg', '-n', 'mlprod', '--cert-cname', CNAME, '--cert-pem', 'C:\\pem\\cert.pem'];
     const mismatch = run(demo, [...base, '--key-pem', 'C:\\pem\\other-key.pem']);
     assert.deepEqual([mismatch.exitCode, mismatch.stderr, mismatch.state], [1, 'ERROR: The private key does not match the certificate.\n', undefined]);
@@ -130,7 +132,7 @@ describe('az', () => {
 
 describe('nslookup', () => {
   const demo = buildAzureMlClient(new Date());
-  test('a name in the node\'s DNS answers its address; an unknown name is Non-existent domain on stderr', () => {
+  test("a name in the node's DNS answers its address; an unknown name is Non-existent domain on stderr", () => {
     const found = nslookup.run({node: NODE, state: demo, files: memoryFiles(), now: new Date()}, [CNAME]);
     assert.deepEqual(parseNslookup(found.stdout), [AZUREML_DEMO.publicIpAddress]);
     const missing = nslookup.run({node: NODE, state: demo, files: memoryFiles(), now: new Date()}, ['nothere.contoso.com']);
@@ -169,7 +171,7 @@ describe('AzureRM cmdlets (through the powershell cmdlet contract)', () => {
     assert.deepEqual(disabled.state.azureml!.resourceGroups[0]!.clusters[0]!.ssl, {status: 'Disabled', cert: null, key: null, cname: null});
   });
 
-  test('errors: ARM\'s not-found texts, ValidateSet, a key that is not the certificate\'s, a module that is not there', () => {
+  test("errors: ARM's not-found texts, ValidateSet, a key that is not the certificate's, a module that is not there", () => {
     const noGroup = invoke(demo, 'Set-AzureRmMlOpCluster', {ResourceGroupName: 'zz', Name: 'mlcluster', SslStatus: 'Disabled'});
     assert.ok('error' in noGroup);
     assert.deepEqual([noGroup.error.message, noGroup.error.category], ["Resource group 'zz' could not be found.", 'CloseError']);

@@ -37,5 +37,7 @@ test('twenty creates at once: exactly one creates, and its contents are what is 
 
 test('a folder where the file should be is named, with the node', async () => {
   mkdirSync(windowsPathToSandbox(join(dir, 'nodes', 'master'), 'C:\\Data\\c.lock'), {recursive: true});
-  await assert.rejects(host.createFileExclusive('C:\\Data\\c.lock', Buffer.from('x')), {message: 'cannot create C:\\Data\\c.lock on master: C:\\Data\\c.lock is a folder, not a file'});
+  await assert.rejects(host.createFileExclusive('C:\\Data\\c.lock', Buffer.from('x')), {
+    message: 'cannot create C:\\Data\\c.lock on master: C:\\Data\\c.lock is a folder, not a file',
+  });
 });

@@ -45,7 +45,10 @@ async function freshSandbox(): Promise<{fleet: SandboxFleet; dir: string; master
 
 test('the fleet lists the master and the workers with their addresses', async () => {
   const nodes = await fleet.nodes();
-  assert.deepEqual(nodes.map((n) => n.name), ['master', 'worker1', 'worker2', 'worker3', 'mlclient', 'fe1', 'fe2', 'fe3']);
+  assert.deepEqual(
+    nodes.map((n) => n.name),
+    ['master', 'worker1', 'worker2', 'worker3', 'mlclient', 'fe1', 'fe2', 'fe3'],
+  );
   assert.deepEqual(nodes[1], {name: 'worker1', machineName: 'WORKER1', fqdn: 'worker1.contoso.local', ip: '10.0.1.1', roles: ['ssis-worker']});
   assert.equal(fleet.kind, 'sandbox');
   assert.equal(fleet.description, `sandbox ${dir}`);
@@ -153,7 +156,10 @@ test('netsh add twice → 183; delete missing → error 2; unknown hash → 1312
   const missing = await m.run('netsh', ['http', 'delete', 'sslcert', 'ipport=0.0.0.0:9443']);
   assert.deepEqual([missing.exitCode, missing.stdout], [1, 'SSL Certificate deletion failed, Error: 2\nThe system cannot find the file specified.\n']);
   const unknown = await add('0.0.0.0:9443', thumbprint);
-  assert.deepEqual([unknown.exitCode, unknown.stdout], [1, 'SSL Certificate add failed, Error: 1312\nA specified logon session does not exist. It may already have been terminated.\n']);
+  assert.deepEqual(
+    [unknown.exitCode, unknown.stdout],
+    [1, 'SSL Certificate add failed, Error: 1312\nA specified logon session does not exist. It may already have been terminated.\n'],
+  );
 });
 
 test('certutil through the host: -addstore a file written on the node, -store it, -delstore it', async () => {
@@ -286,7 +292,10 @@ test('20 parallel certutil -addstore into the master Root store all land (the no
   const certs = await Promise.all(Array.from({length: 20}, (_, i) => createSelfSigned({commonNames: [`PARALLEL${i}`]})));
   await Promise.all(certs.map((c, i) => m.writeFile(`C:\\Windows\\Temp\\p${i}.cer`, c.der)));
   const results = await Promise.all(certs.map((_, i) => m.run('certutil', ['-addstore', 'Root', `C:\\Windows\\Temp\\p${i}.cer`])));
-  assert.deepEqual(results.map((r) => r.exitCode), Array(20).fill(0));
+  assert.deepEqual(
+    results.map((r) => r.exitCode),
+    Array(20).fill(0),
+  );
   const root = (await showSandbox(d, {node: 'master'})).nodes['master']!.stores['Root']!.map((c) => c.thumbprint);
   for (const c of certs) assert.ok(root.includes(c.info.thumbprint), `${c.info.commonNames[0]} landed`);
 });

@@ -89,7 +89,7 @@ describe('the PowerShell subset', () => {
     );
   });
 
-  test('[IO.File]::ReadAllText reads a file of the node (BOM dropped); a missing one is .NET\'s FileNotFoundException', () => {
+  test("[IO.File]::ReadAllText reads a file of the node (BOM dropped); a missing one is .NET's FileNotFoundException", () => {
     const files = memoryFiles([['C:\\keys\\key.pem', Buffer.from('\uFEFF-----BEGIN X-----\n')]]);
     const ok = ps("$k = [IO.File]::ReadAllText('C:\\Keys\\KEY.pem')\n$k", {files});
     assert.equal(ok.stdout, '-----BEGIN X-----\n\n');
@@ -101,7 +101,7 @@ describe('the PowerShell subset', () => {
 
   test('syntax outside the subset is a sandbox error naming the place (a bare path is outside it: ops quote paths)', () => {
     assert.throws(() => parseScript('Get-Thing "$x"'), SandboxSyntaxError);
-    assert.throws(() => parseScript("Get-Thing -Path C:\\x.pfx"), /line 1 char 19/);
+    assert.throws(() => parseScript('Get-Thing -Path C:\\x.pfx'), /line 1 char 19/);
     const result = ps('Get-Thing @{a=1}');
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /^certwalk sandbox: powershell: line 1 char 11: "@" is outside the PowerShell subset/);
@@ -173,7 +173,7 @@ describe('ConvertTo-Json as Windows PowerShell 5.1 prints it', () => {
 
   test('the ops parser reads what the sandbox prints', async () => {
     const [fe] = await pool();
-    const result = ps("Get-CsCertificate -Type OAuthTokenIssuer | Select-Object * | ConvertTo-Json -Depth 3", {node: fe!.node, state: fe!.state});
+    const result = ps('Get-CsCertificate -Type OAuthTokenIssuer | Select-Object * | ConvertTo-Json -Depth 3', {node: fe!.node, state: fe!.state});
     const [cert] = parseCertificates(result.stdout);
     assert.equal(cert!.use, 'OAuthTokenIssuer');
     assert.match(cert!.thumbprint, /^[0-9A-F]{40}$/);
@@ -228,7 +228,10 @@ describe('Lync cmdlets on the simulated pool', () => {
     const badType = onFe(fes, 1, `${STOP}Get-CsCertificate -Type OAuth`);
     assert.match(badType.stderr, /Cannot bind parameter 'Type'\. Cannot convert value "OAuth" to type "Microsoft\.Rtc\.Management\.Deployment\.CertType"/);
     const badParam = onFe(fes, 1, `${STOP}Get-CsCertificate -Tpye Default`);
-    assert.match(badParam.stderr, /A parameter cannot be found that matches parameter name 'Tpye'\.[\s\S]*NamedParameterNotFound,Microsoft\.Rtc\.Management\.Deployment\.GetCertificateCmdlet/);
+    assert.match(
+      badParam.stderr,
+      /A parameter cannot be found that matches parameter name 'Tpye'\.[\s\S]*NamedParameterNotFound,Microsoft\.Rtc\.Management\.Deployment\.GetCertificateCmdlet/,
+    );
   });
 
   test('a roll makes the new certificate current at its date and the old one previous; -EffectiveTime is an alias', async () => {
@@ -244,7 +247,10 @@ describe('Lync cmdlets on the simulated pool', () => {
     assert.equal(roll.exitCode, 0, roll.stderr);
     const read = (now: Date) => parseCertificates(onFe(fes, 0, 'Get-CsCertificate -Type OAuthTokenIssuer | ConvertTo-Json -Depth 3', {state: roll.state!, now}).stdout);
     const staged = read(new Date());
-    assert.deepEqual(staged.map((c) => c.thumbprint), [before.thumbprint, candidate!.thumbprint]);
+    assert.deepEqual(
+      staged.map((c) => c.thumbprint),
+      [before.thumbprint, candidate!.thumbprint],
+    );
     assert.equal(staged[1]!.effectiveDate?.getTime(), at.getTime());
     const later = read(new Date(at.getTime() + 1000));
     assert.equal(later.length, 1);
@@ -255,7 +261,11 @@ describe('Lync cmdlets on the simulated pool', () => {
   test('-Roll refuses a key that cannot be exported', async () => {
     const fes = await pool();
     const noExport = fes[0]!.state.stores['My']!.find((c) => !c.exportable)!;
-    const result = onFe(fes, 0, `${STOP}$e = [DateTime]::Parse('${new Date(Date.now() + 3600_000).toISOString()}', [Globalization.CultureInfo]::InvariantCulture)\nSet-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${noExport.thumbprint}' -EffectiveDate $e -Roll`);
+    const result = onFe(
+      fes,
+      0,
+      `${STOP}$e = [DateTime]::Parse('${new Date(Date.now() + 3600_000).toISOString()}', [Globalization.CultureInfo]::InvariantCulture)\nSet-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${noExport.thumbprint}' -EffectiveDate $e -Roll`,
+    );
     assert.match(result.stderr, /is not exportable, so it cannot be replicated/);
   });
 
@@ -268,12 +278,27 @@ describe('Lync cmdlets on the simulated pool', () => {
   test('replication: a change reaches each Front End after its delay; a faulted one never gets it', async () => {
     const fes = await pool();
     const t0 = new Date();
-    const assign = onFe(fes, 0, `${STOP}Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${fes[0]!.state.lync!.assigned['Default']}'`, {now: t0, faults: ['fe3']});
+    const assign = onFe(fes, 0, `${STOP}Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${fes[0]!.state.lync!.assigned['Default']}'`, {
+      now: t0,
+      faults: ['fe3'],
+    });
     assert.equal(assign.exitCode, 0, assign.stderr);
-    const status = (now: Date) => parseReplicationStatus(onFe(fes, 1, 'Get-CsManagementStoreReplicationStatus | Select-Object * | ConvertTo-Json', {cmsState: assign.state!, now}).stdout);
-    assert.deepEqual(status(new Date(t0.getTime() + 5000)).map((r) => [r.fqdn, r.upToDate]), [['fe1.contoso.com', true], ['fe2.contoso.com', false], ['fe3.contoso.com', false]]);
-    assert.deepEqual(status(new Date(t0.getTime() + 60_000)).map((r) => r.upToDate), [true, true, false]);
-    const seenOn = (i: number, now: Date) => parseCertificates(onFe(fes, i, 'Get-CsCertificate -Type OAuthTokenIssuer | ConvertTo-Json', {cmsState: assign.state!, now}).stdout)[0]!.thumbprint;
+    const status = (now: Date) =>
+      parseReplicationStatus(onFe(fes, 1, 'Get-CsManagementStoreReplicationStatus | Select-Object * | ConvertTo-Json', {cmsState: assign.state!, now}).stdout);
+    assert.deepEqual(
+      status(new Date(t0.getTime() + 5000)).map((r) => [r.fqdn, r.upToDate]),
+      [
+        ['fe1.contoso.com', true],
+        ['fe2.contoso.com', false],
+        ['fe3.contoso.com', false],
+      ],
+    );
+    assert.deepEqual(
+      status(new Date(t0.getTime() + 60_000)).map((r) => r.upToDate),
+      [true, true, false],
+    );
+    const seenOn = (i: number, now: Date) =>
+      parseCertificates(onFe(fes, i, 'Get-CsCertificate -Type OAuthTokenIssuer | ConvertTo-Json', {cmsState: assign.state!, now}).stdout)[0]!.thumbprint;
     const assigned = fes[0]!.state.lync!.assigned['Default'];
     assert.equal(seenOn(1, new Date(t0.getTime() + 5000)) === assigned, false, 'fe2 lags 10 s');
     assert.equal(seenOn(1, new Date(t0.getTime() + 10_000)), assigned);

@@ -52,10 +52,7 @@ describe('the catalog query', () => {
     assert.equal(r.exitCode, 0);
     assert.equal(r.stderr, '');
     const at = '2026-08-03 10:20:30.4560000 +00:00';
-    assert.equal(
-      r.stdout,
-      ['1', '2', '3'].map((n) => `${ids[`worker${n}`]!.toUpperCase()}|WORKER${n}|WORKER${n}|1|${at}\n`).join(''),
-    );
+    assert.equal(r.stdout, ['1', '2', '3'].map((n) => `${ids[`worker${n}`]!.toUpperCase()}|WORKER${n}|WORKER${n}|1|${at}\n`).join(''));
   });
 
   test('the server name is case-insensitive, and sqlcmd works from any node', async () => {
@@ -93,13 +90,20 @@ describe('the catalog query', () => {
 });
 
 describe('failures, as sqlcmd prints them', () => {
-  test('a server that is not the master\'s SqlServerName: login timeout, exit 1', async () => {
+  test("a server that is not the master's SqlServerName: login timeout, exit 1", async () => {
     for (const server of ['OTHER\\SQL2017', 'MASTER', '']) {
       const r = await sqlcmd(workerAgentsCommand(server === '' ? 'x' : server).args.map((a) => (a === 'x' ? '' : a)));
       assert.equal(r.exitCode, 1, server);
       const errors = parseSqlcmdErrors(r.stdout);
-      assert.ok(errors.some((e) => e.source === 'client' && e.message === 'Login timeout expired.'), server);
-      assert.equal(errors.some((e) => e.source === 'network'), server.includes('\\'), `${server}: HResult lines only for a named instance`);
+      assert.ok(
+        errors.some((e) => e.source === 'client' && e.message === 'Login timeout expired.'),
+        server,
+      );
+      assert.equal(
+        errors.some((e) => e.source === 'network'),
+        server.includes('\\'),
+        `${server}: HResult lines only for a named instance`,
+      );
     }
   });
 
@@ -109,7 +113,10 @@ describe('failures, as sqlcmd prints them', () => {
     assert.equal(r.stdout, `Msg 102, Level 15, State 1, Server ${SERVER}, Line 1\nIncorrect syntax near 'FROM'.\n`, 'no rows: the batch did not run');
     const noB = await sqlcmd(['-S', SERVER, '-d', 'SSISDB', '-Q', 'DROP TABLE x']);
     assert.equal(noB.exitCode, 0);
-    assert.deepEqual(parseSqlcmdErrors(noB.stdout).map((e) => e.number), [102]);
+    assert.deepEqual(
+      parseSqlcmdErrors(noB.stdout).map((e) => e.number),
+      [102],
+    );
   });
 
   test('the view outside SSISDB: Msg 208; an unknown column: Msg 207', async () => {
@@ -117,9 +124,7 @@ describe('failures, as sqlcmd prints them', () => {
     assert.equal(r.exitCode, 1);
     assert.equal(r.stdout, `Msg 208, Level 16, State 1, Server ${SERVER}, Line 1\nInvalid object name 'catalog.worker_agents'.\n`);
     const col = await sqlcmd(query('SELECT AgentId FROM [catalog].[worker_agents]'));
-    assert.deepEqual(parseSqlcmdErrors(col.stdout), [
-      {source: 'server', number: 207, level: 16, state: 1, server: SERVER, line: 1, message: "Invalid column name 'AgentId'."},
-    ]);
+    assert.deepEqual(parseSqlcmdErrors(col.stdout), [{source: 'server', number: 207, level: 16, state: 1, server: SERVER, line: 1, message: "Invalid column name 'AgentId'."}]);
   });
 
   test('SQL login, unknown database, conflicting options', async () => {
@@ -151,7 +156,10 @@ describe('through SandboxFleet and readWorkerAgents', () => {
     const master = await fleet.host('master');
     const agents = await readWorkerAgents(master, SERVER);
     const nodes = (await fleet.nodes()).filter((n) => n.roles.includes('ssis-worker'));
-    const ids = agentIds(dir, nodes.map((n) => n.name));
+    const ids = agentIds(
+      dir,
+      nodes.map((n) => n.name),
+    );
     assert.deepEqual(
       agents.map((a) => ({machineName: a.machineName, agentId: a.agentId, enabled: a.enabled})),
       nodes.map((n) => ({machineName: n.machineName, agentId: ids[n.name]!.toUpperCase(), enabled: true})),

@@ -51,7 +51,10 @@ test('withLock serialises concurrent holders and cleans up after itself', async 
   );
   assert.equal(maxInside, 1);
   assert.equal(existsSync(lock), false);
-  await assert.rejects(withLock(lock, async () => Promise.reject(new Error('inner'))), /inner/);
+  await assert.rejects(
+    withLock(lock, async () => Promise.reject(new Error('inner'))),
+    /inner/,
+  );
   assert.equal(existsSync(lock), false, 'released after a failure too');
 });
 

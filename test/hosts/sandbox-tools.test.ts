@@ -23,11 +23,11 @@ const NODE: NodeInfo = {name: 'master', machineName: 'MASTER', fqdn: 'master.con
 const APPID = '{6B9D1F0C-2F5A-4C1E-9D8E-1F2A3B4C5D6E}';
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
-const [withKey, publicOnly, other] = await Promise.all([
+const [withKey, publicOnly, other] = (await Promise.all([
   createSelfSigned({commonNames: ['master.contoso.local', 'MASTER'], notBefore: new Date('2025-08-02T23:16:00Z')}),
   createSelfSigned({commonNames: ['WORKER1', '10.0.1.1']}),
   createSelfSigned({commonNames: ['other.contoso.local']}),
-]) as [MadeCert, MadeCert, MadeCert];
+])) as [MadeCert, MadeCert, MadeCert];
 
 function memoryFiles(initial: Record<string, Buffer> = {}): NodeFiles & {map: Map<string, Buffer>} {
   const map = new Map(Object.entries(initial).map(([k, v]) => [k.toLowerCase(), v]));
@@ -84,7 +84,15 @@ test('netsh show echoes the store name case, prints the hash lowercase and the a
 
 test('netsh add fills in the Windows defaults and keeps the options given', () => {
   const {state} = runAll(netsh, baseState(), [
-    addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root', 'clientcertnegotiation=enable', 'DisableQuic=ENABLE', 'revocationfreshnesstime=30', 'sslctlstorename=CtlStore'),
+    addArgs(
+      '0.0.0.0:8391',
+      withKey.info.thumbprint,
+      'certstorename=Root',
+      'clientcertnegotiation=enable',
+      'DisableQuic=ENABLE',
+      'revocationfreshnesstime=30',
+      'sslctlstorename=CtlStore',
+    ),
   ]);
   assert.deepEqual(state.bindings[0]!.options, {
     ...DEFAULT_BINDING_OPTIONS,
@@ -103,10 +111,7 @@ test('netsh add fills in the Windows defaults and keeps the options given', () =
 });
 
 test('netsh show without ipport lists every binding; a missing one prints the not-found text', () => {
-  const {state} = runAll(netsh, baseState(), [
-    addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root'),
-    addArgs('0.0.0.0:443', other.info.thumbprint),
-  ]);
+  const {state} = runAll(netsh, baseState(), [addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root'), addArgs('0.0.0.0:443', other.info.thumbprint)]);
   const all = run(netsh, state, ['http', 'show', 'sslcert']);
   assert.equal(all.stdout.match(/IP:port/g)?.length, 2);
   assert.match(all.stdout, /Certificate Store Name {7}: \(null\)/);
@@ -116,7 +121,10 @@ test('netsh show without ipport lists every binding; a missing one prints the no
 });
 
 test('netsh add on an existing ipport fails with 183', () => {
-  const {result} = runAll(netsh, baseState(), [addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root'), addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root')]);
+  const {result} = runAll(netsh, baseState(), [
+    addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root'),
+    addArgs('0.0.0.0:8391', withKey.info.thumbprint, 'certstorename=Root'),
+  ]);
   assert.equal(result.stdout, fixture('netsh-add-sslcert-error-183.txt'));
   assert.equal(result.exitCode, 1);
   assert.equal(result.state, undefined);
@@ -201,10 +209,13 @@ test('certutil -store prints "Encryption test FAILED" for a store entry whose ke
   assert.equal(lines[14], 'Encryption test FAILED');
   assert.doesNotMatch(out.stdout, /Encryption test passed/);
   // And certwalk's parser reads it as failed; the entries with their own key still pass
-  assert.deepEqual(parseStore(out.stdout).map((c) => [c.thumbprint, c.hasPrivateKey, c.keyTest]), [
-    [withKey.info.thumbprint, true, 'failed'],
-    [publicOnly.info.thumbprint, false, 'not-run'],
-  ]);
+  assert.deepEqual(
+    parseStore(out.stdout).map((c) => [c.thumbprint, c.hasPrivateKey, c.keyTest]),
+    [
+      [withKey.info.thumbprint, true, 'failed'],
+      [publicOnly.info.thumbprint, false, 'not-run'],
+    ],
+  );
   assert.equal(parseStore(run(certutil, state, ['-store', 'My']).stdout)[0]!.keyTest, 'passed');
   // A key that cannot be read proves nothing either
   state.stores['Root']![0]!.keyPem = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
@@ -214,10 +225,16 @@ test('certutil -store prints "Encryption test FAILED" for a store entry whose ke
 test('certutil -addstore takes DER or PEM, says "already in store" the second time, and fails on a missing file', () => {
   const files = memoryFiles({'C:\\Temp\\a.cer': other.der, 'C:\\Temp\\b.cer': Buffer.from(publicOnly.certPem)});
   const first = run(certutil, emptyNodeState(), ['-addstore', 'Root', 'C:\\Temp\\a.cer'], files);
-  assert.equal(first.stdout, 'Root "Trusted Root Certification Authorities"\nSignature matches Public Key\nCertificate "other.contoso.local" added to store.\nCertUtil: -addstore command completed successfully.\n');
+  assert.equal(
+    first.stdout,
+    'Root "Trusted Root Certification Authorities"\nSignature matches Public Key\nCertificate "other.contoso.local" added to store.\nCertUtil: -addstore command completed successfully.\n',
+  );
   const pem = run(certutil, first.state!, ['-addstore', 'Root', 'c:\\temp\\B.cer'], files);
   assert.match(pem.stdout, /Certificate "WORKER1" added to store\./);
-  assert.deepEqual(pem.state!.stores['Root']!.map((c) => c.thumbprint), [other.info.thumbprint, publicOnly.info.thumbprint]);
+  assert.deepEqual(
+    pem.state!.stores['Root']!.map((c) => c.thumbprint),
+    [other.info.thumbprint, publicOnly.info.thumbprint],
+  );
   assert.equal(pem.state!.stores['Root']![0]!.keyPem, undefined, 'a .cer brings no key');
   const again = run(certutil, pem.state!, ['-addstore', 'root', 'C:\\Temp\\a.cer'], files);
   assert.match(again.stdout, /Certificate "other.contoso.local" already in store\./);
@@ -231,7 +248,10 @@ test('certutil -delstore deletes by thumbprint and reports a missing one', () =>
   const result = run(certutil, baseState(), ['-delstore', 'Root', publicOnly.info.thumbprint]);
   assert.match(result.stdout, /^Root "Trusted Root Certification Authorities"\n=+ Certificate 1 =+\n/);
   assert.match(result.stdout, /Deleting Certificate 1\nCertUtil: -delstore command completed successfully\.\n$/);
-  assert.deepEqual(result.state!.stores['Root']!.map((c) => c.thumbprint), [withKey.info.thumbprint]);
+  assert.deepEqual(
+    result.state!.stores['Root']!.map((c) => c.thumbprint),
+    [withKey.info.thumbprint],
+  );
   const missing = run(certutil, result.state!, ['-delstore', 'Root', publicOnly.info.thumbprint]);
   assert.match(missing.stdout, /CertUtil: -delstore command FAILED: 0x80092004 \(-2146885628 CRYPT_E_NOT_FOUND\)/);
   assert.equal(missing.exitCode, 4);
@@ -279,7 +299,10 @@ function serviceState(): {state: NodeState; files: ReturnType<typeof memoryFiles
   state.bindings.push({ipport: '0.0.0.0:8391', certhash: withKey.info.thumbprint.toLowerCase(), appid: APPID, certstorename: 'Root', options: {...DEFAULT_BINDING_OPTIONS}});
   state.services['SSISScaleOutMaster140'] = {displayName: 'Master', account: 'NT Service\\SSISScaleOutMaster140', status: 'running', win32ExitCode: 0, startType: 'auto'};
   const files = memoryFiles({
-    [MASTER_SETTINGS_PATH]: formatSettingsJson([['PortNumber', json.number(8391)], ['SSLCertThumbprint', json.string(withKey.info.thumbprint)]]),
+    [MASTER_SETTINGS_PATH]: formatSettingsJson([
+      ['PortNumber', json.number(8391)],
+      ['SSLCertThumbprint', json.string(withKey.info.thumbprint)],
+    ]),
   });
   return {state, files};
 }
@@ -359,13 +382,17 @@ test('certmgr /del /n deletes EVERY certificate whose subject contains the name'
   ];
   const result = run(certmgr, state, ['/del', '/c', '/s', '/r', 'localmachine', 'My', '/n', 'worker1']);
   assert.equal(result.stdout, 'CertMgr Succeeded\n');
-  assert.deepEqual(result.state!.stores['My']!.map((c) => c.thumbprint), [other.info.thumbprint], 'the new certificate went too');
+  assert.deepEqual(
+    result.state!.stores['My']!.map((c) => c.thumbprint),
+    [other.info.thumbprint],
+    'the new certificate went too',
+  );
   const nothing = run(certmgr, result.state!, ['/del', '/c', '/s', '/r', 'localmachine', 'My', '/n', 'worker1']);
   assert.equal(nothing.stdout, 'CertMgr Failed\n');
   assert.equal(nothing.exitCode, 1);
 });
 
-test('fault defaults print the program\'s own error without changing state', () => {
+test("fault defaults print the program's own error without changing state", () => {
   const context = {node: NODE, state: baseState(), files: memoryFiles(), now: new Date()};
   assert.equal(netsh.fault(context, ['http', 'add', 'sslcert']).stdout, fixture('netsh-add-sslcert-error-1312.txt'));
   assert.equal(netsh.fault(context, ['http', 'delete', 'sslcert']).stdout, fixture('netsh-delete-sslcert-error-2.txt'));

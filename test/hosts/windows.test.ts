@@ -112,9 +112,18 @@ describe('program resolution', () => {
     const cli = 'C:\\Program Files\\Microsoft SDKs\\Azure\\CLI2';
     const withAz = new Set([...files, `${cli}\\wbin\\az.cmd`, `${cli}\\python.exe`, 'D:\\tools\\deploy.bat']);
     const azEnv = {Path: `C:\\Windows\\System32;${cli}\\wbin;D:\\tools`, PATHEXT: '.COM;.EXE;.BAT;.CMD'};
-    assert.deepEqual(resolveCommand('az', azEnv, (p) => withAz.has(p), win32), {file: `${cli}\\python.exe`, prefixArgs: ['-IBm', 'azure.cli']});
-    assert.deepEqual(resolveCommand('netsh', azEnv, (p) => withAz.has(p), win32), {file: 'C:\\Windows\\System32\\netsh.exe', prefixArgs: []});
-    assert.throws(() => resolveCommand('deploy', azEnv, (p) => withAz.has(p), win32), /"deploy" is the batch file D:\\tools\\deploy\.bat; Node will not start a batch file without a shell/);
+    assert.deepEqual(
+      resolveCommand('az', azEnv, (p) => withAz.has(p), win32),
+      {file: `${cli}\\python.exe`, prefixArgs: ['-IBm', 'azure.cli']},
+    );
+    assert.deepEqual(
+      resolveCommand('netsh', azEnv, (p) => withAz.has(p), win32),
+      {file: 'C:\\Windows\\System32\\netsh.exe', prefixArgs: []},
+    );
+    assert.throws(
+      () => resolveCommand('deploy', azEnv, (p) => withAz.has(p), win32),
+      /"deploy" is the batch file D:\\tools\\deploy\.bat; Node will not start a batch file without a shell/,
+    );
     withAz.delete(`${cli}\\python.exe`);
     assert.throws(() => resolveCommand('az', azEnv, (p) => withAz.has(p), win32), /python\.exe, which is not at .*CLI2\\python\.exe: repair the Azure CLI/);
   });
@@ -238,7 +247,11 @@ describe('RemoteHost.createFileExclusive', () => {
     answer('exists\r\n');
     assert.equal(await host.createFileExclusive(path, record), false);
 
-    answer('', 1, "Exception calling \"CreateDirectory\": \"Cannot create 'C:\\ProgramData\\certwalk' because a file or directory with the same name already exists.\"\r\nAt line:1\r\n");
+    answer(
+      '',
+      1,
+      'Exception calling "CreateDirectory": "Cannot create \'C:\\ProgramData\\certwalk\' because a file or directory with the same name already exists."\r\nAt line:1\r\n',
+    );
     await assert.rejects(host.createFileExclusive(path, record), {
       message: `worker3.contoso.local: could not create ${path}: Exception calling "CreateDirectory": "Cannot create 'C:\\ProgramData\\certwalk' because a file or directory with the same name already exists."`,
     });
@@ -260,7 +273,13 @@ describe('inventory', () => {
 
   // Each malformed field is one error naming the file and the field, not a TypeError later (issue 17).
   test('a field of the wrong type is named with its file, index and value', () => {
-    const node = (extra: object) => JSON.stringify({nodes: [{name: 'a', roles: ['ssis-master']}, {name: 'b', roles: ['ssis-worker'], ...extra}]});
+    const node = (extra: object) =>
+      JSON.stringify({
+        nodes: [
+          {name: 'a', roles: ['ssis-master']},
+          {name: 'b', roles: ['ssis-worker'], ...extra},
+        ],
+      });
     const cases: [object, RegExp][] = [
       [{fqdn: 123}, /^hosts\.json: nodes\[1\]\.fqdn must be a string, got 123$/],
       [{machineName: null}, /^hosts\.json: nodes\[1\]\.machineName must be a string, got null$/],
@@ -270,7 +289,12 @@ describe('inventory', () => {
       [{ip: false}, /^hosts\.json: nodes\[1\]\.ip must be a string, got false$/],
       [{transport: 'ssh'}, /^hosts\.json: nodes\[1\]\.transport must be "local" or "remote", got "ssh"$/],
     ];
-    for (const [extra, message] of cases) assert.throws(() => parseInventory(node(extra), 'hosts.json'), (error: Error) => message.test(error.message), JSON.stringify(extra));
+    for (const [extra, message] of cases)
+      assert.throws(
+        () => parseInventory(node(extra), 'hosts.json'),
+        (error: Error) => message.test(error.message),
+        JSON.stringify(extra),
+      );
     assert.throws(() => parseInventory('[1]', 'hosts.json'), /^Error: hosts\.json must hold a JSON object with a "nodes" list, got a list$/);
     assert.throws(() => parseInventory('{"nodes": [7]}', 'hosts.json'), /^Error: hosts\.json: nodes\[0\] must be an object with "name" and "roles", got 7$/);
     assert.throws(() => parseInventory('{"nodes": {}}', 'hosts.json'), /^Error: hosts\.json: "nodes" must be a list of nodes, got an object$/);

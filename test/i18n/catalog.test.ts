@@ -27,7 +27,10 @@ describe('every language has every key, not empty, with the same placeholders', 
     for (const language of LANGUAGES.filter((l) => l !== 'en')) {
       const same = KEYS.filter((k) => CATALOGS[language][k] === CATALOGS.en[k] && /[a-z]{4,}/.test(CATALOGS.en[k]));
       // Only key names and texts made of commands, paths and placeholders may stay as they are
-      assert.ok(same.every((k) => /^(keyName\.|run\.title|run\.phase|output\.command|footer\.hint|rollback\.item|where\.(plan|confirmation))/.test(k)), `${language} left in English: ${same.join(', ')}`);
+      assert.ok(
+        same.every((k) => /^(keyName\.|run\.title|run\.phase|output\.command|footer\.hint|rollback\.item|where\.(plan|confirmation))/.test(k)),
+        `${language} left in English: ${same.join(', ')}`,
+      );
     }
   });
 });
@@ -40,7 +43,9 @@ function keyLetters(text: string): Set<string> {
 
 describe('key hints name the same keys in every language (keys are not words)', () => {
   const HINTS = KEYS.filter((k) =>
-    /^(footer\.|failure\.(retry|resume|skip|rollback|nodeOnly|quit)$|confirm\.answer|rollback\.answer|nodeRollback\.(answer|close|note)|home\.footer|params\.footer|plan\.footer|transcript\.(footer|match|typing)|sessions\.footer|help\.close|hint\.)/.test(k),
+    /^(footer\.|failure\.(retry|resume|skip|rollback|nodeOnly|quit)$|confirm\.answer|rollback\.answer|nodeRollback\.(answer|close|note)|home\.footer|params\.footer|plan\.footer|transcript\.(footer|match|typing)|sessions\.footer|help\.close|hint\.)/.test(
+      k,
+    ),
   );
   for (const language of LANGUAGES.filter((l) => l !== 'en')) {
     test(language, () => {
@@ -75,7 +80,8 @@ describe('procedures: a title and a summary in every language, by id', () => {
         const english = catalog.find((p) => p.id === id)!;
         assert.notEqual(text.title, english.title, `${language} ${id}: the title is not translated`);
         // Product and cmdlet names stay as they are
-        for (const name of english.summary.match(/\b[A-Z][a-z]+-Cs[A-Za-z]+\b|\b(?:Set|New)-AzureRm[A-Za-z]+\b|MasterSettings\.config|WorkerSettings\.config|OAuthTokenIssuer/g) ?? []) {
+        for (const name of english.summary.match(/\b[A-Z][a-z]+-Cs[A-Za-z]+\b|\b(?:Set|New)-AzureRm[A-Za-z]+\b|MasterSettings\.config|WorkerSettings\.config|OAuthTokenIssuer/g) ??
+          []) {
           assert.ok(text.summary.includes(name) || text.title.includes(name), `${language} ${id}: "${name}" is missing from "${text.summary}"`);
         }
       }

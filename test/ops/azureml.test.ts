@@ -27,10 +27,19 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, im
 const NOT_FOUND = "ERROR: The Resource 'Microsoft.MachineLearningCompute/operationalizationClusters/c1' under resource group 'rg' was not found.\n";
 
 function envJson(ssl: Record<string, unknown>): string {
-  return JSON.stringify({id: '/subscriptions/s/resourceGroups/rg/providers/x/c1', name: 'c1', location: 'eastus2', resourceGroup: 'rg', clusterType: 'ACS', provisioningState: 'Succeeded', publicIpAddress: '52.1.2.3', globalServiceConfiguration: {ssl}});
+  return JSON.stringify({
+    id: '/subscriptions/s/resourceGroups/rg/providers/x/c1',
+    name: 'c1',
+    location: 'eastus2',
+    resourceGroup: 'rg',
+    clusterType: 'ACS',
+    provisioningState: 'Succeeded',
+    publicIpAddress: '52.1.2.3',
+    globalServiceConfiguration: {ssl},
+  });
 }
 
-test('env show: parsed with the certificate\'s thumbprint; a missing cluster is null, a missing resource group throws', async () => {
+test("env show: parsed with the certificate's thumbprint; a missing cluster is null, a missing resource group throws", async () => {
   const host = new FakeHost([
     {command: 'az', args: ['ml', 'env', 'show', '-n', 'c1', '-g', 'rg'], stdout: envJson({status: 'Enabled', cname: 'mlscore.contoso.com', cert: made.certPem}), once: true},
     {command: 'az', args: ['ml', 'env', 'show', '-n', 'c1', '-g', 'rg'], stderr: NOT_FOUND, exitCode: 1, once: true},
@@ -40,7 +49,10 @@ test('env show: parsed with the certificate\'s thumbprint; a missing cluster is 
   assert.deepEqual(env?.ssl, {status: 'Enabled', cname: 'mlscore.contoso.com', certPem: made.certPem, certThumbprint: made.info.thumbprint});
   assert.equal(env?.publicIpAddress, '52.1.2.3');
   assert.equal(await showEnvironment(host, 'c1', 'rg'), null);
-  await assert.rejects(showEnvironment(host, 'c1', 'nope'), (error: unknown) => error instanceof ToolError && error.details.code === 'ResourceGroupNotFound' && /Resource group 'nope' could not be found/.test(error.message));
+  await assert.rejects(
+    showEnvironment(host, 'c1', 'nope'),
+    (error: unknown) => error instanceof ToolError && error.details.code === 'ResourceGroupNotFound' && /Resource group 'nope' could not be found/.test(error.message),
+  );
 });
 
 test('the current environment, or null when none is set', async () => {
@@ -65,11 +77,27 @@ test('group show decides whether a resource group exists; other failures (not lo
 
 test('env create runs the documented argv; an invalid certificate is a typed error', async () => {
   const spec = {group: 'rg', name: 'c2', cname: 'mlscore.contoso.com', certPemPath: 'C:\\t\\cert.pem', keyPemPath: 'C:\\t\\key.pem'};
-  assert.deepEqual(envCreateCommand(spec).args, ['ml', 'env', 'create', '-c', '-g', 'rg', '-n', 'c2', '--cert-cname', 'mlscore.contoso.com', '--cert-pem', 'C:\\t\\cert.pem', '--key-pem', 'C:\\t\\key.pem']);
+  assert.deepEqual(envCreateCommand(spec).args, [
+    'ml',
+    'env',
+    'create',
+    '-c',
+    '-g',
+    'rg',
+    '-n',
+    'c2',
+    '--cert-cname',
+    'mlscore.contoso.com',
+    '--cert-pem',
+    'C:\\t\\cert.pem',
+    '--key-pem',
+    'C:\\t\\key.pem',
+  ]);
   const host = new FakeHost([{command: 'az', args: envCreateCommand(spec).args, stderr: 'ERROR: The private key does not match the certificate.\n', exitCode: 1}]);
   await assert.rejects(
     createEnvironment(host, spec),
-    (error: unknown) => error instanceof ToolError && error.details.code === 'InvalidCertificate' && error.message === 'az ml env create: The private key does not match the certificate.',
+    (error: unknown) =>
+      error instanceof ToolError && error.details.code === 'InvalidCertificate' && error.message === 'az ml env create: The private key does not match the certificate.',
   );
 });
 
@@ -83,7 +111,10 @@ test('service show reads the documented keys; the doc sample itself is not JSON'
   ]);
   assert.equal((await showRealtimeService(host, 'irisapp'))?.scoringUri, service.scoringUri);
   assert.equal(await showRealtimeService(host, 'gone'), null);
-  assert.deepEqual((await listRealtimeServices(host)).map((s) => s.name), ['irisapp']);
+  assert.deepEqual(
+    (await listRealtimeServices(host)).map((s) => s.name),
+    ['irisapp'],
+  );
 });
 
 test('scoringUsesCname: https and exactly the CNAME as host', () => {
@@ -106,7 +137,8 @@ test('Set-AzureRmMlOpCluster: the script reads the PEM files on the node; no PEM
       "Set-AzureRmMlOpCluster -ResourceGroupName 'rg' -Name 'o''brien' -SslStatus Enabled -SslCertificate $certValueInPemFormat -SslKey $keyValueInPemFormat -SslCName 'mlscore.contoso.com' | ConvertTo-Json -Depth 4",
     ].join('\n'),
   );
-  const stderr = "Set-AzureRmMlOpCluster : Resource group 'rg' could not be found.\nAt line:4 char:1\n+ Set-AzureRmMlOpCluster …\n    + CategoryInfo          : CloseError: (:) [Set-AzureRmMlOpCluster], CloudException\n";
+  const stderr =
+    "Set-AzureRmMlOpCluster : Resource group 'rg' could not be found.\nAt line:4 char:1\n+ Set-AzureRmMlOpCluster …\n    + CategoryInfo          : CloseError: (:) [Set-AzureRmMlOpCluster], CloudException\n";
   assert.equal(parsePowershellError(stderr), "Resource group 'rg' could not be found.");
   const host = new FakeHost([{command: 'powershell', args: /-EncodedCommand/, stderr, exitCode: 1}]);
   await assert.rejects(setClusterSsl(host, 'rg', 'c1', {status: 'Disabled'}), /Set-AzureRmMlOpCluster: Resource group 'rg' could not be found\./);
@@ -124,6 +156,9 @@ test('nslookup: addresses, none for a name that does not exist, an error for a t
 });
 
 test('parseAzError keeps the whole message after ERROR: and classifies it', () => {
-  assert.deepEqual(parseAzError('WARNING: x\nERROR: Azure Error: InternalServerError\nMessage: try again\n', 1), {code: 'Other', message: 'Azure Error: InternalServerError\nMessage: try again'});
+  assert.deepEqual(parseAzError('WARNING: x\nERROR: Azure Error: InternalServerError\nMessage: try again\n', 1), {
+    code: 'Other',
+    message: 'Azure Error: InternalServerError\nMessage: try again',
+  });
   assert.equal(parseAzError('ERROR: unrecognized arguments: --x\n', 2).code, 'ArgumentError');
 });

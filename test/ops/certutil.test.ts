@@ -158,11 +158,16 @@ describe('parseStore', () => {
     assert.equal(parseStore(ROOT_STORE.replace('private key for decryption.\n', 'private key for decryption.\nEncryption test passed\n'))[1]!.keyTest, 'not-run');
     // The pass of one certificate is not carried into the next block
     const twoBlocks = ROOT_STORE.replace('Encryption test passed\n', '');
-    assert.deepEqual(parseStore(twoBlocks).map((c) => c.keyTest), ['not-run', 'not-run']);
+    assert.deepEqual(
+      parseStore(twoBlocks).map((c) => c.keyTest),
+      ['not-run', 'not-run'],
+    );
   });
 
   test('a 40-hex serial number is never taken for the thumbprint', () => {
-    const withoutHash = ROOT_STORE.split('\n').filter((l) => !l.includes('01 23 45 67')).join('\n');
+    const withoutHash = ROOT_STORE.split('\n')
+      .filter((l) => !l.includes('01 23 45 67'))
+      .join('\n');
     assert.throws(() => parseStore(withoutHash), /without a SHA-1 hash line \(serial 1111111111222222222233333333334444444444\)/);
   });
 });
@@ -259,7 +264,8 @@ describe('host functions', () => {
 
   test('addStore: added, then already', async () => {
     const file = 'C:\\Windows\\Temp\\m.cer';
-    const added = 'Root "Trusted Root Certification Authorities"\nSignature matches Public Key\nCertificate "master.contoso.local" added to store.\nCertUtil: -addstore command completed successfully.\n';
+    const added =
+      'Root "Trusted Root Certification Authorities"\nSignature matches Public Key\nCertificate "master.contoso.local" added to store.\nCertUtil: -addstore command completed successfully.\n';
     const host = new FakeHost([
       {command: 'certutil', args: ['-addstore', 'Root', file], stdout: crlf(added), once: true},
       {command: 'certutil', args: ['-addstore', 'Root', file], stdout: crlf(added.replace('added to store.', 'already in store.'))},

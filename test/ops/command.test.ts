@@ -5,7 +5,7 @@ import {encodedScript, formatCommand} from '../../src/ops/command.ts';
 import {powershellArgs} from '../../src/ops/powershell.ts';
 
 test('encodedScript decodes -EncodedCommand (UTF-16LE base64) of powershell, whatever the spelling', () => {
-  const script = "$cert = Get-CsCertificate -Type OAuthTokenIssuer\n$cert | ConvertTo-Json -Depth 3 # café ☕";
+  const script = '$cert = Get-CsCertificate -Type OAuthTokenIssuer\n$cert | ConvertTo-Json -Depth 3 # café ☕';
   assert.equal(encodedScript({command: 'powershell', args: powershellArgs(script)}), script);
   assert.equal(encodedScript({command: 'PowerShell.exe', args: ['-NoProfile', '-enc', Buffer.from('exit 3', 'utf16le').toString('base64')]}), 'exit 3');
   assert.equal(encodedScript({command: 'pwsh', args: ['-EncodedCommand', Buffer.from('1', 'utf16le').toString('base64')]}), '1');

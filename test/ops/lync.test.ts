@@ -126,8 +126,16 @@ describe('reading Get-CsCertificate', () => {
   });
 
   test('replication status per replica', () => {
-    const status = parseReplicationStatus('[{"UpToDate": true, "ReplicaFqdn": "fe1.contoso.com"}, {"UpToDate": false, "ReplicaFqdn": "fe2.contoso.com", "LastStatusReport": "/Date(1700000000000)/"}]');
-    assert.deepEqual(status.map((s) => [s.fqdn, s.upToDate]), [['fe1.contoso.com', true], ['fe2.contoso.com', false]]);
+    const status = parseReplicationStatus(
+      '[{"UpToDate": true, "ReplicaFqdn": "fe1.contoso.com"}, {"UpToDate": false, "ReplicaFqdn": "fe2.contoso.com", "LastStatusReport": "/Date(1700000000000)/"}]',
+    );
+    assert.deepEqual(
+      status.map((s) => [s.fqdn, s.upToDate]),
+      [
+        ['fe1.contoso.com', true],
+        ['fe2.contoso.com', false],
+      ],
+    );
     assert.equal(status[1]!.lastStatusReport?.getTime(), 1700000000000);
   });
 });
@@ -161,7 +169,10 @@ describe('running the cmdlets', () => {
     ].join('\n');
     const when = new Date('2026-12-01T13:00:00Z');
     const host = new FakeHost([{command: 'powershell', args: powershellArgs(rollOAuthCommand(T2, when).script), stderr, exitCode: 1}]);
-    const error = await rollOAuth(host, T2, when).then(() => null, (e: unknown) => e as ToolError);
+    const error = await rollOAuth(host, T2, when).then(
+      () => null,
+      (e: unknown) => e as ToolError,
+    );
     assert.ok(error instanceof ToolError);
     assert.equal(error.message, 'Set-CsCertificate -Roll failed on node1: Set-CsCertificate : Command execution failed: The Roll parameter requires the EffectiveDate parameter.');
     assert.equal(error.details.code, 'InvalidArgument,Microsoft.Rtc.Management.Deployment.SetCertificateCmdlet');

@@ -438,11 +438,7 @@ describe('parseNetshResult', () => {
     ['netsh-add-sslcert-success.txt', {ok: true, message: 'SSL Certificate successfully added'}, 0],
     ['netsh-delete-sslcert-success.txt', {ok: true, message: 'SSL Certificate successfully deleted'}, 0],
     ['netsh-add-sslcert-error-183.txt', {ok: false, error: 183, message: 'Cannot create a file when that file already exists.'}, 1],
-    [
-      'netsh-add-sslcert-error-1312.txt',
-      {ok: false, error: 1312, message: 'A specified logon session does not exist. It may already have been terminated.'},
-      1,
-    ],
+    ['netsh-add-sslcert-error-1312.txt', {ok: false, error: 1312, message: 'A specified logon session does not exist. It may already have been terminated.'}, 1],
     ['netsh-add-sslcert-error-5-firstline.txt', {ok: false, error: 5, message: 'SSL Certificate add failed, Error: 5'}, 1],
     ['netsh-delete-sslcert-error-2.txt', {ok: false, error: 2, message: 'The system cannot find the file specified.'}, 1],
     ['netsh-add-sslcert-parameter-incorrect.txt', {ok: false, error: 87, message: 'The parameter is incorrect.'}, 1],
@@ -488,9 +484,7 @@ describe('host functions', () => {
   });
 
   test('showSslCert for a missing binding returns [] (exit 1)', async () => {
-    const host = new FakeHost([
-      {command: 'netsh', args: ['http', 'show', 'sslcert', 'ipport=0.0.0.0:8391'], stdout: fixture('netsh-show-sslcert-no-binding.txt'), exitCode: 1},
-    ]);
+    const host = new FakeHost([{command: 'netsh', args: ['http', 'show', 'sslcert', 'ipport=0.0.0.0:8391'], stdout: fixture('netsh-show-sslcert-no-binding.txt'), exitCode: 1}]);
     assert.deepEqual(await showSslCert(host, '0.0.0.0:8391'), []);
     assert.deepEqual(host.calls, [{command: 'netsh', args: ['http', 'show', 'sslcert', 'ipport=0.0.0.0:8391']}]);
   });
@@ -507,9 +501,7 @@ describe('host functions', () => {
   });
 
   test('addSslCert runs the built command and succeeds on the success text', async () => {
-    const host = new FakeHost([
-      {command: 'netsh', args: addSslCertCommand('0.0.0.0:8391', spec).args, stdout: fixture('netsh-add-sslcert-success.txt')},
-    ]);
+    const host = new FakeHost([{command: 'netsh', args: addSslCertCommand('0.0.0.0:8391', spec).args, stdout: fixture('netsh-add-sslcert-success.txt')}]);
     await addSslCert(host, '0.0.0.0:8391', spec);
     assert.equal(host.calls.length, 1);
   });

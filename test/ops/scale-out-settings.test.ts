@@ -1,14 +1,6 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MASTER_SETTINGS_PATH,
-  SETTINGS_KEYS,
-  WORKER_SETTINGS_PATH,
-  detectFormat,
-  readSetting,
-  readSettingsFile,
-  replaceSetting,
-} from '../../src/ops/scale-out-settings.ts';
+import {MASTER_SETTINGS_PATH, SETTINGS_KEYS, WORKER_SETTINGS_PATH, detectFormat, readSetting, readSettingsFile, replaceSetting} from '../../src/ops/scale-out-settings.ts';
 import {ToolError} from '../../src/ops/tool-error.ts';
 import {FakeHost} from '../helpers/fake-host.ts';
 

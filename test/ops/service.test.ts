@@ -111,7 +111,14 @@ describe('queryService', () => {
   });
 
   test('a missing service throws with code 1060', async () => {
-    const host = new FakeHost([{command: 'sc.exe', args: ['query', NAME], stdout: scError('EnumQueryServicesStatus:OpenService', 1060, 'The specified service does not exist as an installed service.'), exitCode: 1060 & 0xff}]);
+    const host = new FakeHost([
+      {
+        command: 'sc.exe',
+        args: ['query', NAME],
+        stdout: scError('EnumQueryServicesStatus:OpenService', 1060, 'The specified service does not exist as an installed service.'),
+        exitCode: 1060 & 0xff,
+      },
+    ]);
     await assert.rejects(queryService(host, NAME), (e: unknown) => {
       assert.ok(e instanceof ToolError);
       assert.equal(e.details.code, 1060);
@@ -124,12 +131,7 @@ describe('queryService', () => {
 describe('stopService', () => {
   test('stop, then polls through STOP_PENDING until STOPPED', async () => {
     const sleeps: number[] = [];
-    const host = new FakeHost([
-      {command: 'sc.exe', args: ['stop', NAME], stdout: STOP_PENDING},
-      query(STOP_PENDING),
-      query(STOP_PENDING),
-      query(STOPPED),
-    ]);
+    const host = new FakeHost([{command: 'sc.exe', args: ['stop', NAME], stdout: STOP_PENDING}, query(STOP_PENDING), query(STOP_PENDING), query(STOPPED)]);
     const s = await stopService(host, NAME, {sleep: async (ms) => void sleeps.push(ms), pollMs: 100, timeoutMs: 5000});
     assert.equal(s.state, 'stopped');
     assert.deepEqual(sleeps, [100, 100]);
@@ -168,11 +170,7 @@ describe('stopService', () => {
 
 describe('startService', () => {
   test('start, then polls until RUNNING', async () => {
-    const host = new FakeHost([
-      {command: 'sc.exe', args: ['start', NAME], stdout: START_PENDING},
-      query(START_PENDING),
-      query(RUNNING),
-    ]);
+    const host = new FakeHost([{command: 'sc.exe', args: ['start', NAME], stdout: START_PENDING}, query(START_PENDING), query(RUNNING)]);
     const s = await startService(host, NAME, noSleep);
     assert.equal(s.state, 'running');
     assert.deepEqual(host.unusedOnceRows, []);
@@ -187,11 +185,7 @@ describe('startService', () => {
   });
 
   test('a service that stops right after start is reported with its exit code', async () => {
-    const host = new FakeHost([
-      {command: 'sc.exe', args: ['start', NAME], stdout: START_PENDING},
-      query(START_PENDING),
-      query(status(1, 'STOPPED', {exit: 1067})),
-    ]);
+    const host = new FakeHost([{command: 'sc.exe', args: ['start', NAME], stdout: START_PENDING}, query(START_PENDING), query(status(1, 'STOPPED', {exit: 1067}))]);
     await assert.rejects(startService(host, NAME, noSleep), (e: unknown) => {
       assert.ok(e instanceof ToolError);
       assert.equal(e.message, `service ${NAME} stopped right after start (exit code 1067)`);
@@ -211,7 +205,9 @@ describe('startService', () => {
   });
 
   test('a missing service fails at sc start', async () => {
-    const host = new FakeHost([{command: 'sc.exe', args: ['start', NAME], stdout: scError('OpenService', 1060, 'The specified service does not exist as an installed service.'), exitCode: 36}]);
+    const host = new FakeHost([
+      {command: 'sc.exe', args: ['start', NAME], stdout: scError('OpenService', 1060, 'The specified service does not exist as an installed service.'), exitCode: 36},
+    ]);
     await assert.rejects(startService(host, NAME, noSleep), (e: unknown) => e instanceof ToolError && e.details.code === 1060 && e.details.exitCode === 36);
   });
 });
@@ -274,7 +270,9 @@ describe('sc qc', () => {
     assert.deepEqual(queryServiceConfigCommand('SSISScaleOutWorker140'), {command: 'sc.exe', args: ['qc', 'SSISScaleOutWorker140']});
     const host = new FakeHost([{command: 'sc.exe', args: ['qc', 'SSISScaleOutWorker140'], stdout: QC}]);
     assert.equal((await queryServiceConfig(host, 'SSISScaleOutWorker140')).account, 'CONTOSO\\svc-ssis worker');
-    const missing = new FakeHost([{command: 'sc.exe', args: ['qc', 'Nope'], stdout: scError('OpenService', 1060, 'The specified service does not exist as an installed service.'), exitCode: 36}]);
+    const missing = new FakeHost([
+      {command: 'sc.exe', args: ['qc', 'Nope'], stdout: scError('OpenService', 1060, 'The specified service does not exist as an installed service.'), exitCode: 36},
+    ]);
     await assert.rejects(queryServiceConfig(missing, 'Nope'), (e: ToolError) => e.details.code === 1060 && /does not exist/.test(e.message));
   });
 });

@@ -102,14 +102,12 @@ describe('parseSqlcmdErrors', () => {
   });
 
   test('the SSMS form (no Server) and a procedure are read as well', () => {
-    const [e] = parseSqlcmdErrors('Msg 208, Level 16, State 0, Procedure sp_x, Line 3418 [Batch Start Line 12]\nInvalid object name \'#t\'.\n');
+    const [e] = parseSqlcmdErrors("Msg 208, Level 16, State 0, Procedure sp_x, Line 3418 [Batch Start Line 12]\nInvalid object name '#t'.\n");
     assert.deepEqual(e, {source: 'server', number: 208, level: 16, state: 0, procedure: 'sp_x', line: 3418, message: "Invalid object name '#t'."});
   });
 
-  test('client errors: one final period instead of ODBC\'s two; the driver is kept', () => {
-    assert.deepEqual(parseSqlcmdErrors(loginFailed), [
-      {source: 'client', driver: 'Microsoft ODBC Driver 17 for SQL Server', message: "Login failed for user 'CONTOSO\\admin'."},
-    ]);
+  test("client errors: one final period instead of ODBC's two; the driver is kept", () => {
+    assert.deepEqual(parseSqlcmdErrors(loginFailed), [{source: 'client', driver: 'Microsoft ODBC Driver 17 for SQL Server', message: "Login failed for user 'CONTOSO\\admin'."}]);
     const errors = parseSqlcmdErrors(timeout);
     assert.deepEqual(
       errors.map((e) => e.source),
@@ -178,7 +176,10 @@ describe('readWorkerAgents', () => {
 
   test('login failed and an unreachable server', async () => {
     const failed = new FakeHost([{command: 'sqlcmd', args: ARGS, stdout: loginFailed, exitCode: 1}]);
-    await assert.rejects(readWorkerAgents(failed, SERVER), (e: unknown) => e instanceof ToolError && e.details.code === 18456 && /Login failed for user 'CONTOSO\\admin'\./.test(e.message));
+    await assert.rejects(
+      readWorkerAgents(failed, SERVER),
+      (e: unknown) => e instanceof ToolError && e.details.code === 18456 && /Login failed for user 'CONTOSO\\admin'\./.test(e.message),
+    );
     const away = new FakeHost([{command: 'sqlcmd', args: ARGS, stdout: timeout, exitCode: 1}]);
     await assert.rejects(readWorkerAgents(away, SERVER), (e: unknown) => e instanceof ToolError && e.details.code === 'HYT00' && /Login timeout expired/.test(e.message));
   });

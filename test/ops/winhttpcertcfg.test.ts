@@ -99,12 +99,24 @@ describe('parseWinHttpCertCfg on the texts of the C source', () => {
     const nullDacl = parseWinHttpCertCfg(
       `${BANNER}Matching certificate:\nCN=WORKER1\n\nOPERATION FAILED\nThe Discretionary Access Control List (DACL) for this object is a NULL DACL.  This implies everyone has full access to this object.\n`,
     );
-    assert.deepEqual(nullDacl.errors.map((e) => e.code), ['null-dacl']);
+    assert.deepEqual(
+      nullDacl.errors.map((e) => e.code),
+      ['null-dacl'],
+    );
     const sid = parseWinHttpCertCfg('Error:  Unable to determine account name for SID, error = 0x534\n');
-    assert.deepEqual(sid.errors.map((e) => e.code), ['sid-lookup']);
+    assert.deepEqual(
+      sid.errors.map((e) => e.code),
+      ['sid-lookup'],
+    );
     const update = parseWinHttpCertCfg('Error: Failed to grant access with error code 0x5\n\nError: Unable to update security info for key container, error = 0x5\n\n');
-    assert.deepEqual(update.errors.map((e) => e.code), ['grant-failed', 'update-failed']);
-    assert.deepEqual(parseWinHttpCertCfg(`${BANNER}Usage:\n\n    winhttpcertcfg [-?]  : To view help information\n`).errors.map((e) => e.code), ['usage']);
+    assert.deepEqual(
+      update.errors.map((e) => e.code),
+      ['grant-failed', 'update-failed'],
+    );
+    assert.deepEqual(
+      parseWinHttpCertCfg(`${BANNER}Usage:\n\n    winhttpcertcfg [-?]  : To view help information\n`).errors.map((e) => e.code),
+      ['usage'],
+    );
   });
 });
 

@@ -71,25 +71,58 @@ describe('azureml-ssl refuses bad input, with nothing changed', () => {
   const cases: [string, () => Record<string, string>, string, RegExp][] = [
     [
       'a PEM key with a passphrase, none given',
-      () => ({certificate: file('c1.pem', good.certPem), key: file('k1.pem', createPrivateKey(good.keyPem).export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'p4ss'}).toString())}),
+      () => ({
+        certificate: file('c1.pem', good.certPem),
+        key: file('k1.pem', createPrivateKey(good.keyPem).export({type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'p4ss'}).toString()),
+      }),
       'passphrase',
       /protected by a passphrase: give it/,
     ],
     ['a PFX with a wrong password', () => ({certificate: file('c2.pfx', toPfx(good, 'right')), passphrase: 'wrong'}), 'passphrase', /PFX password is not correct/],
-    ['a key that does not match the certificate', () => ({certificate: file('c3.pem', good.certPem), key: file('k3.pem', other.keyPem)}), 'key', /the private key does not belong to the certificate [0-9A-F]{40} \(CN=mlscore\.contoso\.com\)/],
-    ['a PEM file whose key is not its certificate\'s', () => ({certificate: file('c3b.pem', `${good.certPem}${other.keyPem}`)}), 'certificate', /does not belong to the certificate/],
-    ['a CNAME the certificate does not name', () => ({certificate: file('c4.pem', `${other.certPem}${other.keyPem}`)}), 'cname', /is not for mlscore\.contoso\.com: it names CN other\.contoso\.com, DNS other\.contoso\.com/],
+    [
+      'a key that does not match the certificate',
+      () => ({certificate: file('c3.pem', good.certPem), key: file('k3.pem', other.keyPem)}),
+      'key',
+      /the private key does not belong to the certificate [0-9A-F]{40} \(CN=mlscore\.contoso\.com\)/,
+    ],
+    [
+      "a PEM file whose key is not its certificate's",
+      () => ({certificate: file('c3b.pem', `${good.certPem}${other.keyPem}`)}),
+      'certificate',
+      /does not belong to the certificate/,
+    ],
+    [
+      'a CNAME the certificate does not name',
+      () => ({certificate: file('c4.pem', `${other.certPem}${other.keyPem}`)}),
+      'cname',
+      /is not for mlscore\.contoso\.com: it names CN other\.contoso\.com, DNS other\.contoso\.com/,
+    ],
     ['an expired certificate', () => ({certificate: file('c5.pem', `${expired.certPem}${expired.keyPem}`)}), 'certificate', /expired on/],
     ['a malformed CNAME', () => ({cname: 'ml score.contoso'}), 'cname', /is not a DNS name/],
     ['a wildcard CNAME', () => ({cname: '*.contoso.com'}), 'cname', /is a wildcard/],
     ['an IP address as CNAME', () => ({cname: '52.1.2.3'}), 'cname', /is an IP address/],
-    ['a resource group that does not exist', () => ({resourceGroup: 'nope-rg'}), 'resourceGroup', /resource group nope-rg does not exist \(az group show: Resource group 'nope-rg' could not be found\.\)/],
-    ['a cluster that does not exist (existing variant)', () => ({cluster: 'nocluster'}), 'cluster', /cluster nocluster does not exist in ml-rg \(az ml env show: The Resource 'Microsoft\.MachineLearningCompute\/operationalizationClusters\/nocluster' under resource group 'ml-rg' was not found\.\)/],
+    [
+      'a resource group that does not exist',
+      () => ({resourceGroup: 'nope-rg'}),
+      'resourceGroup',
+      /resource group nope-rg does not exist \(az group show: Resource group 'nope-rg' could not be found\.\)/,
+    ],
+    [
+      'a cluster that does not exist (existing variant)',
+      () => ({cluster: 'nocluster'}),
+      'cluster',
+      /cluster nocluster does not exist in ml-rg \(az ml env show: The Resource 'Microsoft\.MachineLearningCompute\/operationalizationClusters\/nocluster' under resource group 'ml-rg' was not found\.\)/,
+    ],
     ['a cluster that exists already (new variant)', () => ({variant: 'new'}), 'cluster', /cluster mlcluster already exists in ml-rg/],
     ['a certificate file that is not there', () => ({certificate: join(files, 'missing.pfx')}), 'certificate', /does not exist on this computer/],
     // Reading one of these never ends (or blocks until a writer comes): refused before a byte is read.
     ['a device as the certificate file', () => ({certificate: '/dev/zero'}), 'certificate', /the certificate file \/dev\/zero is not a regular file \(a device\)/],
-    ['a named pipe as the key file', () => ({certificate: file('c7.pem', good.certPem), key: fifo('k7.pem')}), 'key', /the key file .*k7\.pem is not a regular file \(a named pipe\)/],
+    [
+      'a named pipe as the key file',
+      () => ({certificate: file('c7.pem', good.certPem), key: fifo('k7.pem')}),
+      'key',
+      /the key file .*k7\.pem is not a regular file \(a named pipe\)/,
+    ],
     ['a certificate file of many MiB', () => ({certificate: sparse('huge.pem', 5 * 1024 * 1024)}), 'certificate', /is 5242880 bytes; a certificate or key file is far smaller/],
     ['a directory as the certificate file', () => ({certificate: files}), 'certificate', /is not a regular file \(a directory\)/],
     ['a service the cluster does not have', () => ({service: 'nosvc'}), 'service', /no real-time service nosvc on mlcluster; services: irisapp/],
@@ -115,7 +148,10 @@ describe('azureml-ssl refuses bad input, with nothing changed', () => {
     await addFault(l.dir, {program: 'az', match: 'group show'});
     const {result} = await prepare(l, 'azureml-ssl', {cname: CNAME});
     assert.ok(!result.ok);
-    assert.equal(result.errors.resourceGroup, 'cannot read Azure from mlclient: az group show: Azure Error: InternalServerError\nMessage: An internal server error occurred. Please try again.');
+    assert.equal(
+      result.errors.resourceGroup,
+      'cannot read Azure from mlclient: az group show: Azure Error: InternalServerError\nMessage: An internal server error occurred. Please try again.',
+    );
     assert.deepEqual(pemDirs(), []);
   });
 
@@ -129,7 +165,7 @@ describe('azureml-ssl refuses bad input, with nothing changed', () => {
     assert.ok(pfx.result.ok);
   });
 
-  test('SSL already on: the current key is required (Azure never returns it) and must be the cluster\'s', async () => {
+  test("SSL already on: the current key is required (Azure never returns it) and must be the cluster's", async () => {
     const l = await labOnlyAzure();
     const current = await createSelfSigned({commonNames: ['old.contoso.com']});
     await updateNodeState(l.dir, 'mlclient', (state) => {
@@ -175,12 +211,18 @@ describe('azureml-ssl on the sandbox', () => {
     assert.equal(created?.ssl.certThumbprint, resolved.cert.thumbprint);
     assert.equal(after.current, 'ml-rg/mlprod');
     // And the existing cluster is untouched, key.pem is gone and cert.pem stays
-    assert.deepEqual(after.clusters.find((c) => c.name === 'mlcluster'), before.nodes.mlclient!.azureml!.clusters[0]);
+    assert.deepEqual(
+      after.clusters.find((c) => c.name === 'mlcluster'),
+      before.nodes.mlclient!.azureml!.clusters[0],
+    );
     assert.equal(existsSync(join(resolved.pemDir, 'key.pem')), false);
     assert.equal(existsSync(join(resolved.pemDir, 'cert.pem')), true);
     // And the before/after rows name SSL, the certificate and the scoring URL
     const rows = r.snapshot.state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
-    assert.deepEqual(rows.find((c) => c.label === 'mlprod certificate'), {node: 'mlclient', label: 'mlprod certificate', before: null, after: resolved.cert.thumbprint});
+    assert.deepEqual(
+      rows.find((c) => c.label === 'mlprod certificate'),
+      {node: 'mlclient', label: 'mlprod certificate', before: null, after: resolved.cert.thumbprint},
+    );
     assert.equal(rows.find((c) => c.label === 'mlprod scoring')?.after, `https://${CNAME}/api/v1/service/<service>/score`);
     // And no private key went to the journal or the transcript
     const journal = readFileSync(r.journalPath, 'utf8');
@@ -197,7 +239,14 @@ describe('azureml-ssl on the sandbox', () => {
 
   test('new cluster, checkDns=yes: the step fails until the CNAME points at the new front end, then a retry passes', async () => {
     const l = await labOnlyAzure();
-    const {params, result} = await prepare(l, 'azureml-ssl', {variant: 'new', cluster: 'mldns', cname: 'scoring.contoso.com', certificate: 'new', checkDns: 'yes', keyFiles: 'keep'});
+    const {params, result} = await prepare(l, 'azureml-ssl', {
+      variant: 'new',
+      cluster: 'mldns',
+      cname: 'scoring.contoso.com',
+      certificate: 'new',
+      checkDns: 'yes',
+      keyFiles: 'keep',
+    });
     assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
     const r = runner(l, 'azureml-ssl', params, result.value);
     await send(r, {type: 'start'});
@@ -205,7 +254,12 @@ describe('azureml-ssl on the sandbox', () => {
     assert.equal(dns.status.kind, 'failed', summary(r));
     assert.ok(dns.info.skippable);
     const ip = (await l.snapshot()).nodes.mlclient!.azureml!.clusters.find((c) => c.name === 'mldns')!.publicIpAddress;
-    assert.match(failure(dns.status), new RegExp(`scoring\\.contoso\\.com resolves to: expected ${ip.replace(/\./g, '\\.')}, observed does not resolve \\(create: scoring\\.contoso\\.com\\. 3600 IN A ${ip.replace(/\./g, '\\.')}\\)`));
+    assert.match(
+      failure(dns.status),
+      new RegExp(
+        `scoring\\.contoso\\.com resolves to: expected ${ip.replace(/\./g, '\\.')}, observed does not resolve \\(create: scoring\\.contoso\\.com\\. 3600 IN A ${ip.replace(/\./g, '\\.')}\\)`,
+      ),
+    );
     // When the admin creates the record and retries
     await updateNodeState(l.dir, 'mlclient', (state) => {
       state.azureml!.dns['scoring.contoso.com'] = ip;
@@ -249,13 +303,19 @@ describe('azureml-ssl on the sandbox', () => {
     assert.deepEqual([cluster.ssl.status, cluster.ssl.cname, cluster.ssl.certThumbprint], ['Enabled', CNAME, good.info.thumbprint]);
     assert.equal(cluster.services.irisapp?.scoringUri, `https://${CNAME}/api/v1/service/irisapp/score`);
     const rows = r.snapshot.state.steps.flatMap((s) => (s.status.kind === 'done' ? s.status.changes : []));
-    assert.deepEqual(rows.find((c) => c.label === 'irisapp scoringUri'), {
-      node: 'mlclient',
-      label: 'irisapp scoringUri',
-      before: `http://${AZUREML_DEMO.publicIpAddress}:80/api/v1/service/irisapp/score`,
-      after: `https://${CNAME}/api/v1/service/irisapp/score`,
-    });
-    assert.deepEqual(rows.find((c) => c.label === 'mlcluster SSL'), {node: 'mlclient', label: 'mlcluster SSL', before: 'Disabled', after: `Enabled (${CNAME})`});
+    assert.deepEqual(
+      rows.find((c) => c.label === 'irisapp scoringUri'),
+      {
+        node: 'mlclient',
+        label: 'irisapp scoringUri',
+        before: `http://${AZUREML_DEMO.publicIpAddress}:80/api/v1/service/irisapp/score`,
+        after: `https://${CNAME}/api/v1/service/irisapp/score`,
+      },
+    );
+    assert.deepEqual(
+      rows.find((c) => c.label === 'mlcluster SSL'),
+      {node: 'mlclient', label: 'mlcluster SSL', before: 'Disabled', after: `Enabled (${CNAME})`},
+    );
     assert.doesNotMatch(readFileSync(r.journalPath, 'utf8') + readFileSync(r.transcriptPath, 'utf8'), /PRIVATE KEY|pfx-pw/);
     await send(r, {type: 'rollback-requested'});
     assert.equal(r.snapshot.state.phase, 'rolled-back', summary(r));
@@ -298,7 +358,10 @@ describe('azureml-ssl on the sandbox', () => {
     const pemDir = (result.value.resolved as unknown as {pemDir: string}).pemDir;
     const keptKey = join(pemDir, 'previous', 'key.pem');
     assert.equal((statSync(keptKey).mode & 0o777).toString(8), '600');
-    assert.equal(createPrivateKey(readFileSync(keptKey)).export({type: 'pkcs8', format: 'pem'}).toString(), createPrivateKey(current.keyPem).export({type: 'pkcs8', format: 'pem'}).toString());
+    assert.equal(
+      createPrivateKey(readFileSync(keptKey)).export({type: 'pkcs8', format: 'pem'}).toString(),
+      createPrivateKey(current.keyPem).export({type: 'pkcs8', format: 'pem'}).toString(),
+    );
     await send(r, {type: 'rollback-requested'});
     assert.equal(r.snapshot.state.phase, 'rolled-back', summary(r));
     r.close();

@@ -56,7 +56,10 @@ describe('defineStep', () => {
     const {captured} = await step.capture(ctx);
     await step.do(ctx, captured);
     await step.do(ctx, throughJournal(captured));
-    assert.deepEqual(seen, [{thumbprint: 'AB', accounts: ['svc'], previous: {name: 'old'}}, {thumbprint: 'AB', accounts: ['svc'], previous: {name: 'old'}}]);
+    assert.deepEqual(seen, [
+      {thumbprint: 'AB', accounts: ['svc'], previous: {name: 'old'}},
+      {thumbprint: 'AB', accounts: ['svc'], previous: {name: 'old'}},
+    ]);
     assert.equal((await step.verify(ctx, captured)).checks[0]?.observed, 'AB');
     assert.equal(await step.undo(ctx, throughJournal(captured)), 'back to old for svc');
   });
@@ -90,7 +93,15 @@ describe('defineStep', () => {
       verify: async () => ({checks: [], changes: []}),
       undo: async () => '',
     });
-    const other = defineStep<{readonly count: number}>({...info, id: 'count', title: 'Count', capture: async () => ({captured: {count: 1}}), do: async () => undefined, verify: async () => ({checks: [], changes: []}), undo: async () => ''});
+    const other = defineStep<{readonly count: number}>({
+      ...info,
+      id: 'count',
+      title: 'Count',
+      capture: async () => ({captured: {count: 1}}),
+      do: async () => undefined,
+      verify: async () => ({checks: [], changes: []}),
+      undo: async () => '',
+    });
     // @ts-expect-error `other` captures a count, not a Kept
     const wrong: Kept | undefined = capturedBy(contextWith({}), other);
     assert.equal(wrong, undefined);
@@ -118,7 +129,10 @@ describe('defineProcedure', () => {
     assert.ok(prepared.ok);
     const fromHeader = throughJournal(prepared.value.resolved);
     assert.deepEqual(procedure.describe(fromHeader), ['master: AB, CD']);
-    assert.deepEqual(procedure.steps(fromHeader, {}).map((s) => s.node), ['master']);
+    assert.deepEqual(
+      procedure.steps(fromHeader, {}).map((s) => s.node),
+      ['master'],
+    );
   });
 
   test('the type checker refuses resolved parameters that would not survive the journal header', () => {

@@ -106,7 +106,10 @@ describe('a staged roll is named first in Removes and comes back exactly with th
       assert.match(prompt.removes[0]!, new RegExp(`^staged roll ${short(staged)} at ${stagedDate}`), `${procedure}: the staged roll comes first`);
       assert.match(prompt.removes[0]!, how, procedure);
       assert.ok(prompt.removes[0]!.length <= 76, `${procedure}: one line at 80 columns`);
-      assert.ok(prompt.restoreWith.some((line) => line.includes(`-Thumbprint ${staged} -EffectiveDate ${stagedDate} -Roll`)), `${procedure}: the re-stage is in restoreWith`);
+      assert.ok(
+        prompt.restoreWith.some((line) => line.includes(`-Thumbprint ${staged} -EffectiveDate ${stagedDate} -Roll`)),
+        `${procedure}: the re-stage is in restoreWith`,
+      );
       assert.notDeepEqual(await l.snapshot(), withStaged, `${procedure} changed something`);
       await rollBack(r);
       assert.equal(r.snapshot.state.phase, 'rolled-back', `${procedure}: ${JSON.stringify(r.snapshot.state.steps.map((s) => s.status))}`);
@@ -150,9 +153,16 @@ describe('a previous certificate', () => {
       const {r, prompt} = await runConfirming(l, procedure, {...overrides, replicationTimeout: '10'});
       if (procedure === 'lync-roll') {
         assert.equal(prompt.removes[0], `previous ${short(old.thumbprint)}: dropped at ${date}`);
-        assert.ok(prompt.warnings.some((w) => w.startsWith(`undo only before ${date}:`) && w.includes('no Lync cmdlet sets a previous certificate back')), JSON.stringify(prompt.warnings));
+        assert.ok(
+          prompt.warnings.some((w) => w.startsWith(`undo only before ${date}:`) && w.includes('no Lync cmdlet sets a previous certificate back')),
+          JSON.stringify(prompt.warnings),
+        );
       } else {
-        assert.equal(prompt.removes.some((line) => line.includes(old.thumbprint) || line.includes(short(old.thumbprint))), false, `${procedure} does not remove the previous one`);
+        assert.equal(
+          prompt.removes.some((line) => line.includes(old.thumbprint) || line.includes(short(old.thumbprint))),
+          false,
+          `${procedure} does not remove the previous one`,
+        );
         assert.equal((await l.snapshot()).nodes['fe1']!.lync!.cms!.previous, old.thumbprint, `${procedure} kept the previous one`);
       }
       await rollBack(r);
@@ -205,7 +215,7 @@ describe('checks before a big change (issue 17 point 6)', () => {
     assert.equal(parseCultureDate('2027-02-28T13:00:00Z', 'en-GB')?.toISOString(), '2027-02-28T13:00:00.000Z');
   });
 
-  test('lync-import-pfx refuses a PFX whose key is not its certificate\'s', async () => {
+  test("lync-import-pfx refuses a PFX whose key is not its certificate's", async () => {
     const l = await lyncLab();
     const before = await l.snapshot();
     const cert = await createSelfSigned({commonNames: ['s2s-mixed.contoso.com'], dnsNames: ['s2s-mixed.contoso.com']});
@@ -214,7 +224,10 @@ describe('checks before a big change (issue 17 point 6)', () => {
     await (await l.fleet.host('fe1')).writeFile(path, toPfx({...cert, keyPem: stranger.keyPem}, 'pw'));
     const {result} = await prepare(l, 'lync-import-pfx', {pfx: path, password: 'pw'});
     assert.equal(result.ok, false);
-    assert.match(result.ok ? '' : result.errors.pfx!, /the private key in C:\\Certificates\\mixed\.pfx does not belong to its certificate [0-9A-F]{40} \(CN=s2s-mixed\.contoso\.com\)/);
+    assert.match(
+      result.ok ? '' : result.errors.pfx!,
+      /the private key in C:\\Certificates\\mixed\.pfx does not belong to its certificate [0-9A-F]{40} \(CN=s2s-mixed\.contoso\.com\)/,
+    );
     assert.deepEqual(await l.snapshot(), before);
   });
 });
@@ -242,7 +255,9 @@ describe('the undo is a compare-and-swap on the global configuration (issue 17 p
     assert.equal(undo.kind === 'undo-failed' && undo.conflict, true, 'recorded as a conflict (UndoConflict)');
     assert.match(
       undo.kind === 'undo-failed' ? undo.error : '',
-      new RegExp(`^conflict, not undone: the global OAuthTokenIssuer configuration \\(Get-CsCertificate on fe1\\) holds current ${third.thumbprint}.*, but this session left current ${ours.thumbprint} there; certwalk changed nothing\\. No other certwalk journal shows a change on the Lync pool \\(fe1, fe2, fe3\\)`),
+      new RegExp(
+        `^conflict, not undone: the global OAuthTokenIssuer configuration \\(Get-CsCertificate on fe1\\) holds current ${third.thumbprint}.*, but this session left current ${ours.thumbprint} there; certwalk changed nothing\\. No other certwalk journal shows a change on the Lync pool \\(fe1, fe2, fe3\\)`,
+      ),
     );
     assert.deepEqual(await l.snapshot(), byHand, 'nothing changed');
     assert.equal((await revisions(l)).length, count, 'no Set-CsCertificate ran');
@@ -260,7 +275,10 @@ describe('the undo is a compare-and-swap on the global configuration (issue 17 p
     const candidate = await mine(l, 'CN=s2s-2027.contoso.com');
     const date = isoIn(10 * DAY);
     const {r, prompt} = await runConfirming(l, 'lync-roll', {thumbprint: candidate, effectiveDate: date, replicationTimeout: '10'});
-    assert.ok(prompt.restoreWith.some((line) => line.startsWith('only while the configuration is still what this change left')), JSON.stringify(prompt.restoreWith));
+    assert.ok(
+      prompt.restoreWith.some((line) => line.startsWith('only while the configuration is still what this change left')),
+      JSON.stringify(prompt.restoreWith),
+    );
     const staged = (await revisions(l)).at(-1)!.oauth.staged!.certificate;
     const later = isoIn(30 * DAY);
     await setOAuth(l, () => ({staged: {certificate: staged, effectiveDate: later}}));
@@ -269,7 +287,12 @@ describe('the undo is a compare-and-swap on the global configuration (issue 17 p
     await rollBack(r);
     const undo = r.snapshot.state.steps[0]!.status;
     assert.equal(undo.kind === 'undo-failed' && undo.conflict, true, JSON.stringify(undo));
-    assert.match(undo.kind === 'undo-failed' ? undo.error : '', new RegExp(`holds current [0-9A-F]{40}.*; staged ${candidate} from ${later.slice(0, 19)}.*, but this session left current [0-9A-F]{40}.*; staged ${candidate} from ${date.slice(0, 19)}`));
+    assert.match(
+      undo.kind === 'undo-failed' ? undo.error : '',
+      new RegExp(
+        `holds current [0-9A-F]{40}.*; staged ${candidate} from ${later.slice(0, 19)}.*, but this session left current [0-9A-F]{40}.*; staged ${candidate} from ${date.slice(0, 19)}`,
+      ),
+    );
     assert.deepEqual(await l.snapshot(), restaged, 'nothing changed');
     assert.equal((await revisions(l)).length, count, 'no Set-CsCertificate ran');
   });

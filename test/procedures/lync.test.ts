@@ -68,7 +68,12 @@ describe('lync-check', () => {
     assert.equal(r.snapshot.state.phase, 'completed');
     const done = r.snapshot.state.steps[0]!.status;
     assert.equal(done.kind, 'done');
-    assert.deepEqual(done.kind === 'done' && done.checks.map((c) => c.what), ['OAuthTokenIssuer assigned', 'fe1 (fe1.contoso.com)', 'fe2 (fe2.contoso.com)', 'fe3 (fe3.contoso.com)']);
+    assert.deepEqual(done.kind === 'done' && done.checks.map((c) => c.what), [
+      'OAuthTokenIssuer assigned',
+      'fe1 (fe1.contoso.com)',
+      'fe2 (fe2.contoso.com)',
+      'fe3 (fe3.contoso.com)',
+    ]);
   });
 
   test('nothing assigned: server-to-server authentication is not possible, and the procedures to fix it are named', async () => {
@@ -77,7 +82,10 @@ describe('lync-check', () => {
     const status = r.snapshot.state.steps[0]!.status;
     assert.equal(status.kind, 'failed');
     assert.match(status.kind === 'failed' ? status.error : '', /OAuthTokenIssuer assigned/);
-    assert.match(readFileSync(r.transcriptPath, 'utf8'), /server-to-server authentication is not possible until a token issuer certificate is assigned; run lync-import-pfx .* or lync-assign-default/);
+    assert.match(
+      readFileSync(r.transcriptPath, 'utf8'),
+      /server-to-server authentication is not possible until a token issuer certificate is assigned; run lync-import-pfx .* or lync-assign-default/,
+    );
     assert.match(NO_TOKEN_ISSUER, /^Get-CsCertificate -Type OAuthTokenIssuer returned nothing/);
   });
 });
@@ -96,7 +104,10 @@ describe('lync-import-pfx', () => {
 
     const fabrikam = await createSelfSigned({commonNames: ['s2s.fabrikam.com'], dnsNames: ['s2s.fabrikam.com']});
     await putFile(l, 'fe1', 'C:\\Certificates\\fabrikam.pfx', toPfx(fabrikam, 'pw'));
-    assert.match((await refused(l, 'lync-import-pfx', {pfx: 'C:\\Certificates\\fabrikam.pfx', password: 'pw'})).pfx!, /neither its subject nor its SAN names the SIP domain contoso\.com/);
+    assert.match(
+      (await refused(l, 'lync-import-pfx', {pfx: 'C:\\Certificates\\fabrikam.pfx', password: 'pw'})).pfx!,
+      /neither its subject nor its SAN names the SIP domain contoso\.com/,
+    );
 
     const future = await createSelfSigned({commonNames: ['s2s-next.contoso.com'], notBefore: new Date(Date.now() + 30 * 86_400_000)});
     await putFile(l, 'fe1', 'C:\\Certificates\\future.pfx', toPfx(future, 'pw'));
@@ -176,7 +187,10 @@ describe('lync-roll', () => {
     assert.match((await refused(l, 'lync-roll', {thumbprint: candidate, effectiveDate: ''})).effectiveDate!, /Set-CsCertificate -Roll fails without -EffectiveDate/);
     assert.match((await refused(l, 'lync-roll', {thumbprint: candidate, effectiveDate: '01/12/2026 13:00'})).effectiveDate!, /not ISO 8601 with a time zone.*regional format/);
     assert.match((await refused(l, 'lync-roll', {thumbprint: candidate, effectiveDate: '2020-01-01T00:00:00Z'})).effectiveDate!, /is not in the future/);
-    assert.match((await refused(l, 'lync-roll', {thumbprint: by('CN=s2s-noexport.contoso.com'), effectiveDate: soon})).thumbprint!, /private key of [0-9A-F]{40} is not exportable/);
+    assert.match(
+      (await refused(l, 'lync-roll', {thumbprint: by('CN=s2s-noexport.contoso.com'), effectiveDate: soon})).thumbprint!,
+      /private key of [0-9A-F]{40} is not exportable/,
+    );
     assert.match((await refused(l, 'lync-roll', {thumbprint: by('CN=legacy.contoso.com'), effectiveDate: soon})).thumbprint!, /its key has 1024 bits/);
     assert.match((await refused(l, 'lync-roll', {thumbprint: by('CN=intranet.fabrikam.com'), effectiveDate: soon})).thumbprint!, /SIP domain contoso\.com/);
     assert.match((await refused(l, 'lync-roll', {thumbprint: 'AB'.repeat(20), effectiveDate: soon})).thumbprint!, /is not in LocalMachine\\My on fe1/);
@@ -202,7 +216,10 @@ describe('lync-roll', () => {
     const change = r.snapshot.state.steps[0]!.status;
     assert.equal(change.kind, 'done');
     const rows = change.kind === 'done' ? change.changes : [];
-    assert.deepEqual(rows.map((c) => c.label), ['OAuthTokenIssuer current', 'OAuthTokenIssuer previous', 'OAuthTokenIssuer staged roll', 'staged roll effective at']);
+    assert.deepEqual(
+      rows.map((c) => c.label),
+      ['OAuthTokenIssuer current', 'OAuthTokenIssuer previous', 'OAuthTokenIssuer staged roll', 'staged roll effective at'],
+    );
     assert.equal(rows[0]!.before, rows[0]!.after, 'current stays current until the date');
     assert.equal(rows[2]!.before, null);
     assert.match(rows[2]!.after!, /^[0-9A-F]{40}$/);
@@ -210,7 +227,10 @@ describe('lync-roll', () => {
     const staged = (await l.snapshot()).nodes['fe2']!.lync!.replica.staged;
     assert.ok(staged, 'fe2 has the staged roll');
     const transcript = readFileSync(r.transcriptPath, 'utf8');
-    assert.match(transcript, /will run: \$effective = \[DateTime\]::Parse\('\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z', \[Globalization\.CultureInfo\]::InvariantCulture, 'AdjustToUniversal'\)/);
+    assert.match(
+      transcript,
+      /will run: \$effective = \[DateTime\]::Parse\('\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z', \[Globalization\.CultureInfo\]::InvariantCulture, 'AdjustToUniversal'\)/,
+    );
 
     await send(r, {type: 'rollback-requested'});
     assert.equal(r.snapshot.state.phase, 'rolled-back');
@@ -238,7 +258,14 @@ describe('lync-roll', () => {
     const wait = r.snapshot.state.steps[1]!.status;
     assert.equal(wait.kind, 'failed');
     const checks = wait.kind === 'failed' ? (wait.checks ?? []) : [];
-    assert.deepEqual(checks.map((c) => [c.what, c.ok]), [['fe1 (fe1.contoso.com)', true], ['fe2 (fe2.contoso.com)', true], ['fe3 (fe3.contoso.com)', false]]);
+    assert.deepEqual(
+      checks.map((c) => [c.what, c.ok]),
+      [
+        ['fe1 (fe1.contoso.com)', true],
+        ['fe2 (fe2.contoso.com)', true],
+        ['fe3 (fe3.contoso.com)', false],
+      ],
+    );
     assert.match(checks[2]!.observed, /CMS replica NOT up to date/);
     assert.match(readFileSync(r.transcriptPath, 'utf8'), /fe3 \(fe3\.contoso\.com\): NOT caught up after 2 s/);
     await send(r, {type: 'rollback-requested'});
@@ -255,7 +282,10 @@ describe('lync-remove-previous', () => {
     const current = fe1.lync!.cms!.revisions[0]!.oauth.current!;
     const setPrevious = async (notBefore: Date, validDays: number) => {
       const old = await createSelfSigned({commonNames: ['s2s-old.contoso.com'], notBefore, validDays});
-      await updateNodeState(l.dir, 'fe1', (s) => ({state: {...s, lync: {...s.lync!, cms: withRevision(s.lync!.cms!, {...EMPTY_OAUTH, current, previous: cmsCertificateFromDer(old.der)}, new Date(Date.now() - 1000), [])}}, result: null}));
+      await updateNodeState(l.dir, 'fe1', (s) => ({
+        state: {...s, lync: {...s.lync!, cms: withRevision(s.lync!.cms!, {...EMPTY_OAUTH, current, previous: cmsCertificateFromDer(old.der)}, new Date(Date.now() - 1000), [])}},
+        result: null,
+      }));
     };
     await setPrevious(new Date(Date.now() - 10 * 86_400_000), 30);
     assert.match((await refused(l, 'lync-remove-previous', {})).frontEnd!, /is valid until .*remove it after it expires/);

@@ -40,7 +40,10 @@ describe('ssis-worker plan dates', () => {
     const lines = plan(worker('worker1', '2/5/2028 4:13 PM'), worker('worker2', '10/1/2027 9:00 AM'), worker('worker3', '11/30/2027 11:59 PM'));
     const current = lines.find((l) => l.startsWith('current '))!;
     assert.equal(current, 'current  3 certificates, valid until 2027-10-01 to 2028-02-05');
-    assert.match(lines.find((l) => l.startsWith('new '))!, /valid until 2030-02-05$/);
+    assert.match(
+      lines.find((l) => l.startsWith('new '))!,
+      /valid until 2030-02-05$/,
+    );
   });
 
   test('a date in a form certwalk cannot read (a D/M locale) is shown whole, never cut', () => {

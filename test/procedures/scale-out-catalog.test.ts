@@ -10,7 +10,7 @@ function fleetWith(host: FakeHost, nodes: NodeInfo[]): Fleet {
   return {kind: 'sandbox', description: 'test', location: 'test', identity: async () => 'test', nodes: async () => nodes, host: async () => host};
 }
 
-test('the catalog\'s workers are matched to inventory nodes by machine name; the others are named as unreachable', async () => {
+test("the catalog's workers are matched to inventory nodes by machine name; the others are named as unreachable", async () => {
   // Given a catalog listing WORKER1, WORKER2 and WORKER9, and an inventory without worker9
   const rows = [
     '6A2E3C1D-0000-4000-8000-000000000001|WORKER1|WORKER1|1|2026-11-23 10:00:00.0000000 +00:00',

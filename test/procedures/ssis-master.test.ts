@@ -49,7 +49,10 @@ describe('ssis-master on the sandbox', () => {
     assert.ok(after.nodes.master!.stores.Root!.some((c) => c.thumbprint === newThumb && c.hasPrivateKey));
     for (const worker of ['worker1', 'worker2']) {
       const node = after.nodes[worker]!;
-      assert.ok(node.stores.Root!.some((c) => c.thumbprint === newThumb), `${worker} trusts the new certificate`);
+      assert.ok(
+        node.stores.Root!.some((c) => c.thumbprint === newThumb),
+        `${worker} trusts the new certificate`,
+      );
       assert.equal(settingsOf(node, WORKER_SETTINGS).MasterHttpsCertThumbprint, newThumb);
       assert.equal(node.services.SSISScaleOutWorker140!.status, 'running');
     }
@@ -143,10 +146,16 @@ describe('ssis-master on the sandbox', () => {
     const failed = state.steps[failedAt]!.status;
     assert.equal(failed.kind, 'failed');
     assert.match(failed.kind === 'failed' ? failed.error : '', /1312/);
-    assert.deepEqual(state.steps.slice(failedAt + 1).map((s) => s.status.kind), state.steps.slice(failedAt + 1).map(() => 'pending'));
+    assert.deepEqual(
+      state.steps.slice(failedAt + 1).map((s) => s.status.kind),
+      state.steps.slice(failedAt + 1).map(() => 'pending'),
+    );
     // And the master has no binding on 8391 at this moment (the delete ran)
     const during = await l.snapshot();
-    assert.equal(during.nodes.master!.bindings.find((b) => b.ipport === '0.0.0.0:8391'), undefined);
+    assert.equal(
+      during.nodes.master!.bindings.find((b) => b.ipport === '0.0.0.0:8391'),
+      undefined,
+    );
 
     // When the user rolls back
     await send(r, {type: 'rollback-requested'});
@@ -231,7 +240,7 @@ describe('ssis-master on the sandbox', () => {
     r.close();
   });
 
-  test('an existing certificate from the master\'s Root store can be chosen, and the workers get its public part', async () => {
+  test("an existing certificate from the master's Root store can be chosen, and the workers get its public part", async () => {
     // Given a second certificate with a private key in the master's Root store
     const l = await lab(1);
     const {createSelfSigned, toPfx} = await import('../../src/certs/index.ts');

@@ -39,7 +39,10 @@ describe('ssis-worker over many workers', () => {
     const {params, result} = await prepare(l, 'ssis-worker', {workers: 'all'});
     assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
     const workers = plans(result.value.resolved);
-    assert.deepEqual(workers.map((w) => w.worker), ['worker1', 'worker2', 'worker3', 'worker4', 'worker5']);
+    assert.deepEqual(
+      workers.map((w) => w.worker),
+      ['worker1', 'worker2', 'worker3', 'worker4', 'worker5'],
+    );
     assert.equal(workers.find((w) => w.worker === 'worker3')!.account, 'CONTOSO\\svc-ssis-worker');
     assert.equal(workers.find((w) => w.worker === 'worker1')!.account, 'NT Service\\SSISScaleOutWorker140');
     assert.equal(new Set(workers.map((w) => w.cert.thumbprint)).size, 5, 'one new certificate per worker');
@@ -48,7 +51,10 @@ describe('ssis-worker over many workers', () => {
     const r = runner(l, 'ssis-worker', params, result.value, true, 3);
     await send(r, {type: 'start'});
     assert.equal(r.snapshot.state.phase, 'completed');
-    assert.ok(r.snapshot.state.steps.every((s) => s.info.lane !== undefined), 'every step belongs to its worker\'s lane');
+    assert.ok(
+      r.snapshot.state.steps.every((s) => s.info.lane !== undefined),
+      "every step belongs to its worker's lane",
+    );
 
     // Then each worker holds only its new certificate in My, granted to its own account, and is running on it
     const after = await l.snapshot();
@@ -116,7 +122,7 @@ describe('ssis-worker over many workers', () => {
     }
     const {result} = await prepare(l, 'ssis-worker', {workers: 'all'});
     assert.equal(result.ok, false);
-    const message = !result.ok ? result.errors.workers ?? '' : '';
+    const message = !result.ok ? (result.errors.workers ?? '') : '';
     assert.match(message, /^worker1: cannot use .*WorkerSettings\.config: .*; worker3: cannot use /);
     assert.doesNotMatch(message, /worker2/);
     // Only the two files this test broke differ

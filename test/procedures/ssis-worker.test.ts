@@ -102,7 +102,7 @@ function keyFiles(): string[] {
 }
 
 describe('ssis-worker on the sandbox', () => {
-  test('a completed run: new certificate with its key and the account\'s access, old one gone, settings, master trust, service; rollback restores the exact state', async () => {
+  test("a completed run: new certificate with its key and the account's access, old one gone, settings, master trust, service; rollback restores the exact state", async () => {
     // Given a master and two workers, rotating worker2
     const l = await labWith(2);
     const before = await l.snapshot();
@@ -121,7 +121,10 @@ describe('ssis-worker on the sandbox', () => {
     assert.ok(inMy?.hasPrivateKey, 'new certificate with its key in My');
     assert.ok(inMy.keyAcl.includes(ACCOUNT), `key ACL ${inMy.keyAcl.join(', ')}`);
     assert.equal(certIn(w, 'My', oldThumb), undefined, 'old certificate deleted');
-    assert.deepEqual(w.stores.My!.map((c) => c.thumbprint), [newThumb]);
+    assert.deepEqual(
+      w.stores.My!.map((c) => c.thumbprint),
+      [newThumb],
+    );
     assert.ok(certIn(w, 'Root', newThumb), 'the worker trusts its own new certificate');
     assert.equal(settingsOf(w).WorkerHttpsCertThumbprint, newThumb);
     assert.equal(w.services[SERVICE]!.status, 'running');
@@ -137,7 +140,10 @@ describe('ssis-worker on the sandbox', () => {
     // When the session is rolled back
     await send(r, {type: 'rollback-requested'});
     assert.equal(r.snapshot.state.phase, 'rolled-back');
-    assert.ok(r.snapshot.state.steps.every((s) => s.status.kind === 'undone'), kinds(r.snapshot.state.steps).join(','));
+    assert.ok(
+      r.snapshot.state.steps.every((s) => s.status.kind === 'undone'),
+      kinds(r.snapshot.state.steps).join(','),
+    );
     r.close();
 
     // Then the sandbox is exactly as before: the old certificate with its thumbprint, key and ACL, the settings bytes,
@@ -231,7 +237,10 @@ describe('ssis-worker on the sandbox', () => {
     assert.match(prompt.restoreWith.join('\n'), /NT Service\\SSISScaleOutWorker140/);
     assert.match(prompt.references.join('\n'), /WorkerSettings\.config: WorkerHttpsCertThumbprint = /);
     assert.match(prompt.references.join('\n'), /master: LocalMachine\\Root holds/);
-    assert.match(prompt.warnings.join('\n'), /same CN \(10\.0\.1\.1, WORKER1\): certwalk deletes .* by its thumbprint only; the documented certmgr\.exe \/del … \/n WORKER1 would delete both/);
+    assert.match(
+      prompt.warnings.join('\n'),
+      /same CN \(10\.0\.1\.1, WORKER1\): certwalk deletes .* by its thumbprint only; the documented certmgr\.exe \/del … \/n WORKER1 would delete both/,
+    );
     // Declining changes nothing more and pauses
     const beforeDecline = await l.snapshot();
     await send(r, {type: 'declined', stepId: 'worker1.delete-old'} as never);
@@ -335,7 +344,10 @@ describe('ssis-worker on the sandbox', () => {
     const files: [string, RegExp][] = [
       [text.replace(line[0], ''), /WorkerSettings\.config has no WorkerHttpsCertThumbprint/],
       [text.replace(line[0], `${line[0]}${line[0]}`), /WorkerSettings\.config has WorkerHttpsCertThumbprint 2 times/],
-      [text.replace(oldThumb, 'A'.repeat(40)), new RegExp(`${'A'.repeat(40)} is not in LocalMachine\\\\My; LocalMachine\\\\My holds ${oldThumb} \\(CN=10\\.0\\.1\\.1, CN=WORKER1\\)`)],
+      [
+        text.replace(oldThumb, 'A'.repeat(40)),
+        new RegExp(`${'A'.repeat(40)} is not in LocalMachine\\\\My; LocalMachine\\\\My holds ${oldThumb} \\(CN=10\\.0\\.1\\.1, CN=WORKER1\\)`),
+      ],
       [text.replace(oldThumb, `\u200e${oldThumb}`), /not a 40-hex-digit thumbprint/],
     ];
     for (const [content, message] of files) {

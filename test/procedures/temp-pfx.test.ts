@@ -19,7 +19,17 @@ function contextFor(host: Host): StepContext & {notes: string[]; secrets: string
   const notes: string[] = [];
   const secrets: string[] = [];
   const state = tempDir('certwalk-temp-pfx-state-');
-  return {notes, secrets, host: async () => host, capturedOf: () => undefined, note: (t) => void notes.push(t), secret: (v) => void secrets.push(v), now: () => new Date(), files: stateFiles(state), sealing: stateSealing(state)};
+  return {
+    notes,
+    secrets,
+    host: async () => host,
+    capturedOf: () => undefined,
+    note: (t) => void notes.push(t),
+    secret: (v) => void secrets.push(v),
+    now: () => new Date(),
+    files: stateFiles(state),
+    sealing: stateSealing(state),
+  };
 }
 
 const temp = (name: string) => `C:\\Windows\\Temp\\${name}`;
@@ -31,7 +41,10 @@ describe('remove-temp-pfx', () => {
     const step = removeTempPfxStep({id: 'w.remove-temp-pfx', node: 'w', names: [tempPfxName(THUMB), keptPfxName(OLD)]});
     const {captured} = await step.capture(ctx);
     assert.notEqual(captured, undefined, 'captures something, so a rollback runs its undo');
-    assert.ok((await step.verify(ctx, captured)).checks.some((c) => !c.ok), 'files present: not verified');
+    assert.ok(
+      (await step.verify(ctx, captured)).checks.some((c) => !c.ok),
+      'files present: not verified',
+    );
     await step.do(ctx, captured);
     assert.deepEqual([...host.files.keys()], [temp('other.txt').toLowerCase()]);
     assert.ok((await step.verify(ctx, captured)).checks.every((c) => c.ok));
@@ -45,7 +58,12 @@ describe('remove-temp-pfx', () => {
 
 describe('add-certificate with a PFX', () => {
   const step = () =>
-    addCertificateStep({id: 'w.import-cert', node: 'w', store: 'My', cert: {thumbprint: THUMB, subject: 'CN=w', derBase64: 'AA==', pfx: {base64: Buffer.from('pfx').toString('base64'), password: PASSWORD}}});
+    addCertificateStep({
+      id: 'w.import-cert',
+      node: 'w',
+      store: 'My',
+      cert: {thumbprint: THUMB, subject: 'CN=w', derBase64: 'AA==', pfx: {base64: Buffer.from('pfx').toString('base64'), password: PASSWORD}},
+    });
 
   test('imports through PowerShell with the password nowhere in its arguments, and removes the temp file', async () => {
     const host = new FakeHost([
@@ -57,14 +75,17 @@ describe('add-certificate with a PFX', () => {
     const ps = host.calls.filter((c) => c.command === 'powershell');
     assert.equal(ps.length, 1);
     const script = Buffer.from(ps[0]!.args.at(-1)!, 'base64').toString('utf16le');
-    assert.match(script, /Import-PfxCertificate -FilePath 'C:\\Windows\\Temp\\certwalk-(AB){20}\.pfx' -CertStoreLocation 'Cert:\\LocalMachine\\My' -Password \$password -Exportable/);
+    assert.match(
+      script,
+      /Import-PfxCertificate -FilePath 'C:\\Windows\\Temp\\certwalk-(AB){20}\.pfx' -CertStoreLocation 'Cert:\\LocalMachine\\My' -Password \$password -Exportable/,
+    );
     assert.ok(!host.calls.some((c) => c.args.join(' ').includes(PASSWORD)) && !script.includes(PASSWORD));
     assert.ok(!host.calls.some((c) => c.command === 'certutil' && c.args.some((a) => /^[-/]p$/i.test(a))));
     assert.deepEqual(ctx.secrets, [PASSWORD]);
     assert.equal(host.files.size, 0, 'the temp PFX is gone');
   });
 
-  test('verify passes only when certutil\'s key test passes for the imported certificate', async () => {
+  test("verify passes only when certutil's key test passes for the imported certificate", async () => {
     // The block of the documented -store format (docs/TOOL-OUTPUT.md) for THUMB with a key, ending in `result`
     const myWith = (result: string) =>
       [
@@ -90,7 +111,10 @@ describe('add-certificate with a PFX', () => {
       return (await step().verify(contextFor(host), {alreadyPresent: false})).checks;
     };
     assert.ok((await verifyOn(myWith('Encryption test passed'))).every((c) => c.ok));
-    for (const [result, observed] of [['Encryption test FAILED', 'failed'], ['', 'not-run']] as const) {
+    for (const [result, observed] of [
+      ['Encryption test FAILED', 'failed'],
+      ['', 'not-run'],
+    ] as const) {
       const failing = (await verifyOn(myWith(result))).filter((c) => !c.ok);
       assert.deepEqual(failing, [{what: 'its own key (certutil key test)', expected: 'passed', observed, ok: false}], result);
     }

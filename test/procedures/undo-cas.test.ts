@@ -38,7 +38,10 @@ class Session {
   /** Commands run on the nodes, to prove a refused undo ran none. */
   readonly commands: string[] = [];
   later: SessionOnNode[] = [];
-  constructor(readonly fleet: SandboxFleet, readonly steps: readonly StepDefinition[] = []) {}
+  constructor(
+    readonly fleet: SandboxFleet,
+    readonly steps: readonly StepDefinition[] = [],
+  ) {}
 
   get ctx(): StepContext {
     return {
@@ -59,7 +62,11 @@ class Session {
     this.captures.set(step.id, captured);
     await step.do(this.ctx, captured);
     const {checks} = await step.verify(this.ctx, captured);
-    assert.deepEqual(checks.filter((c) => !c.ok), [], `${step.id} verified`);
+    assert.deepEqual(
+      checks.filter((c) => !c.ok),
+      [],
+      `${step.id} verified`,
+    );
   }
 
   async runAll(): Promise<void> {
@@ -135,15 +142,22 @@ describe('undo is a compare-and-swap', () => {
     const errors = new Map<string, string>();
     // (the temp PFX cleanup is not a change of J1's to take back: its undo only removes key material, always)
     for (const step of j1.session.undoOrder.filter((s) => !s.id.endsWith('.remove-temp-pfx'))) {
-      await assert.rejects(j1.session.undo(step), (error: Error) => {
-        errors.set(step.id, error.message);
-        return true;
-      }, `${step.id} must not be undone over J2`);
+      await assert.rejects(
+        j1.session.undo(step),
+        (error: Error) => {
+          errors.set(step.id, error.message);
+          return true;
+        },
+        `${step.id} must not be undone over J2`,
+      );
     }
 
     // Then nothing changed on any node, and no command but reads ran
     assert.deepEqual(await showSandbox(dir), afterJ2);
-    assert.deepEqual(j1.session.commands.filter((c) => !/ (http show sslcert|-store|query|show)/i.test(c) && !/powershell/i.test(c)), []);
+    assert.deepEqual(
+      j1.session.commands.filter((c) => !/ (http show sslcert|-store|query|show)/i.test(c) && !/powershell/i.test(c)),
+      [],
+    );
     // And each refusal names what it expected (J1's), what it found (J2's) and J2's journal and transcript
     const found = (id: string) => errors.get(id) ?? '';
     assert.match(found('master.settings'), new RegExp(`SSLCertThumbprint .* on master holds ${t2}, but this session left ${t1} there; certwalk changed nothing`));
@@ -171,7 +185,7 @@ describe('undo is a compare-and-swap', () => {
     assert.deepEqual(await showSandbox(dir), before);
   });
 
-  test('settings: restores only over this session\'s value; keeps other edits; already restored is a success', async () => {
+  test("settings: restores only over this session's value; keeps other edits; already restored is a success", async () => {
     const {fleet} = await sandbox(0);
     const session = new Session(fleet);
     const ours = 'A'.repeat(40);
@@ -211,7 +225,12 @@ describe('undo is a compare-and-swap', () => {
     // The setting keeps its value (the sandbox's master only starts on the thumbprint its binding carries)
     const current = readSetting(await host.readFile(MASTER_SETTINGS_PATH), 'SSLCertThumbprint');
     const settings = updateSettingStep({id: 'settings', node: 'master', path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: current, plannedOldValue: current});
-    const restart = restartServiceStep({id: 'restart', node: 'master', service: 'SSISScaleOutMaster140', restoredFirst: [{step: settings, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}]});
+    const restart = restartServiceStep({
+      id: 'restart',
+      node: 'master',
+      service: 'SSISScaleOutMaster140',
+      restoredFirst: [{step: settings, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+    });
     await session.run(settings);
     await session.run(restart);
     const original = await host.readFile(MASTER_SETTINGS_PATH);
@@ -220,7 +239,10 @@ describe('undo is a compare-and-swap', () => {
     const running = await showSandbox(dir);
 
     session.commands.length = 0;
-    await assert.rejects(session.undo(restart), new RegExp(`not restarted: SSLCertThumbprint .* holds ${'D'.repeat(40)}, not the value ${current} it had before this session .*certwalk changed nothing`));
+    await assert.rejects(
+      session.undo(restart),
+      new RegExp(`not restarted: SSLCertThumbprint .* holds ${'D'.repeat(40)}, not the value ${current} it had before this session .*certwalk changed nothing`),
+    );
     assert.deepEqual(session.commands, [], 'no service command ran');
     assert.deepEqual(await showSandbox(dir), running);
 
@@ -240,7 +262,7 @@ describe('undo is a compare-and-swap', () => {
     assert.deepEqual(changes, [{node: 'master', label: 'http.sys 0.0.0.0:8391 (deleted)', before: before.certhash.toUpperCase(), after: null}]);
   });
 
-  test('PEM files: removed only while cert.pem is this session\'s certificate; absent is already restored', async () => {
+  test("PEM files: removed only while cert.pem is this session's certificate; absent is already restored", async () => {
     const {fleet} = await sandbox(0);
     const session = new Session(fleet);
     const pemDir = join(roots.at(-1)!, 'pem');
@@ -251,7 +273,10 @@ describe('undo is a compare-and-swap', () => {
     // Someone else's pair in its place: a conflict naming both certificates, both files left
     writeFileSync(join(pemDir, 'cert.pem'), theirs.certPem);
     writeFileSync(join(pemDir, 'key.pem'), theirs.keyPem);
-    await assert.rejects(session.undo(step), new RegExp(`cert\\.pem on local holds certificate ${theirs.info.thumbprint}, but this session left certificate ${ours.info.thumbprint} there`));
+    await assert.rejects(
+      session.undo(step),
+      new RegExp(`cert\\.pem on local holds certificate ${theirs.info.thumbprint}, but this session left certificate ${ours.info.thumbprint} there`),
+    );
     assert.equal(readFileSync(join(pemDir, 'key.pem'), 'utf8'), theirs.keyPem);
 
     // Ours again: removed; then a retried undo finds nothing to remove

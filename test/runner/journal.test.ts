@@ -35,7 +35,11 @@ function sessionJournal(): string {
   const journal = new JournalWriter(path);
   journal.append({kind: 'header', at: 1, header});
   journal.append({kind: 'event', at: 2, event: {type: 'start', at: 2}});
-  journal.append({kind: 'event', at: 3, event: {type: 'capture-succeeded', at: 3, stepId: 'binding', captured: {appid: '{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}', thumbprint: 'AA'}, prompt: null}});
+  journal.append({
+    kind: 'event',
+    at: 3,
+    event: {type: 'capture-succeeded', at: 3, stepId: 'binding', captured: {appid: '{6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}', thumbprint: 'AA'}, prompt: null},
+  });
   journal.append({kind: 'effect', at: 4, effect: {type: 'do', stepId: 'binding'}});
   journal.write({kind: 'command', at: 5, command: {node: 'master', command: 'netsh http show sslcert', exitCode: 0, durationMs: 3, stepId: 'binding'}});
   journal.close();
@@ -95,12 +99,21 @@ test('every record after the header names the hash of the line before it; the ch
   const written = lines(path);
   for (let i = 1; i < written.length; i++) {
     const prev = (JSON.parse(written[i]!) as {prev: string}).prev;
-    assert.equal(prev, createHash('sha256').update(written[i - 1]!).digest('hex'), `line ${i + 1}`);
+    assert.equal(
+      prev,
+      createHash('sha256')
+        .update(written[i - 1]!)
+        .digest('hex'),
+      `line ${i + 1}`,
+    );
   }
   assert.equal((JSON.parse(written[0]!) as {prev?: string}).prev, undefined, 'the header starts the chain');
   const read = readJournal(path);
   assert.equal(read.records.length, 6);
-  assert.deepEqual(read.events.map((e) => e.type), ['start', 'capture-succeeded', 'pause-requested']);
+  assert.deepEqual(
+    read.events.map((e) => e.type),
+    ['start', 'capture-succeeded', 'pause-requested'],
+  );
   assert.equal(read.tornTail, false);
 });
 
@@ -132,11 +145,21 @@ test('an edit whose checksum was recomputed still breaks the chain at the next l
 
 test('a record removed from the middle, an edited last line and an edited header are each refused', () => {
   const removed = sessionJournal();
-  writeFileSync(removed, `${lines(removed).filter((_, i) => i !== 1).join('\n')}\n`);
+  writeFileSync(
+    removed,
+    `${lines(removed)
+      .filter((_, i) => i !== 1)
+      .join('\n')}\n`,
+  );
   assert.equal(refusal(() => readJournal(removed)).line, 2);
 
   const last = sessionJournal();
-  writeFileSync(last, `${lines(last).map((l, i, all) => (i === all.length - 1 ? l.replace('"exitCode":0', '"exitCode":1') : l)).join('\n')}\n`);
+  writeFileSync(
+    last,
+    `${lines(last)
+      .map((l, i, all) => (i === all.length - 1 ? l.replace('"exitCode":0', '"exitCode":1') : l))
+      .join('\n')}\n`,
+  );
   assert.equal(refusal(() => readJournal(last)).line, 5);
 
   const headerOnly = journalPath();
@@ -157,7 +180,10 @@ test('a torn last line is dropped, and a writer continuing the journal chains on
   continued.close();
   const read = readJournal(path);
   assert.equal(read.tornTail, false);
-  assert.deepEqual(read.events.map((e) => e.type), ['start', 'capture-succeeded', 'pause-requested']);
+  assert.deepEqual(
+    read.events.map((e) => e.type),
+    ['start', 'capture-succeeded', 'pause-requested'],
+  );
 });
 
 test('a version 1 journal (no hash chain) is refused with the reason', () => {

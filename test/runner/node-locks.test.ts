@@ -46,7 +46,15 @@ test('locks every node of a session; another session is refused naming the holde
   assert.ok(refusal instanceof NodeLockedError);
   assert.equal(refusal.node, 'worker2');
   assert.equal(refusal.stale, false);
-  for (const part of ['worker2 is being changed by another certwalk', 'ssis-worker (session session-A)', `process ${first.pid}`, `of ${first.user}`, `on ${first.machine}`, `since ${first.startedAt}`, 'certwalk unlock worker2 --yes']) {
+  for (const part of [
+    'worker2 is being changed by another certwalk',
+    'ssis-worker (session session-A)',
+    `process ${first.pid}`,
+    `of ${first.user}`,
+    `on ${first.machine}`,
+    `since ${first.startedAt}`,
+    'certwalk unlock worker2 --yes',
+  ]) {
     assert.ok(refusal.message.includes(part), `"${part}" missing from: ${refusal.message}`);
   }
   // All or none: the nodes the refused session reached first are free again.

@@ -59,7 +59,10 @@ function needlesOf(what: string, secret: string): Needle[] {
   const pemLines = secret.includes('PRIVATE KEY-----') ? privateLines(secret) : [];
   needles.push(...pemLines.map((text, i) => ({what: `${what} (PEM line ${i + 1})`, text})));
   if (secret.length < 96) {
-    for (const [encoding, bytes] of [['UTF-16LE', Buffer.from(secret, 'utf16le')], ['UTF-8', Buffer.from(secret, 'utf8')]] as const) {
+    for (const [encoding, bytes] of [
+      ['UTF-16LE', Buffer.from(secret, 'utf16le')],
+      ['UTF-8', Buffer.from(secret, 'utf8')],
+    ] as const) {
       needles.push(...base64Cores(bytes).map((text) => ({what: `${what} (base64 of ${encoding})`, text})));
     }
   }
@@ -188,7 +191,11 @@ describe('no secret reaches a transcript, a journal or a screen recording', () =
       file('marker.log', 'BEGIN RSA PRIVATE KEY\n'),
     ];
     const found = leaks(leaky, canaries);
-    for (const path of leaky) assert.ok(found.some((f) => f.startsWith(`${path}:`)), `${path} not caught: ${found.join('; ')}`);
+    for (const path of leaky)
+      assert.ok(
+        found.some((f) => f.startsWith(`${path}:`)),
+        `${path} not caught: ${found.join('; ')}`,
+      );
     // …and a public certificate is no leak
     assert.deepEqual(leaks([file('clean.log', `exit 0 in 12 ms\n${Buffer.from(made.der).toString('base64')}\n`)], canaries), []);
   });
@@ -228,7 +235,12 @@ describe('no secret reaches a transcript, a journal or a screen recording', () =
     const {startApp} = await import('../../src/screens/start.tsx');
     const transcripts = join(HOME, 'tui-transcripts');
     const term = new Terminal();
-    const exited = startApp({fleet: lab.fleet, transcriptDir: transcripts, stdout: term.stdout as unknown as NodeJS.WriteStream, stdin: term.stdin as unknown as NodeJS.ReadStream});
+    const exited = startApp({
+      fleet: lab.fleet,
+      transcriptDir: transcripts,
+      stdout: term.stdout as unknown as NodeJS.WriteStream,
+      stdin: term.stdin as unknown as NodeJS.ReadStream,
+    });
     await term.waitFor('Choose a procedure:');
     await term.pressUntil(DOWN, '❯ Lync Server 2013: import a PFX');
     await term.pressWhen('❯ Lync Server 2013: import a PFX', ENTER);
@@ -258,7 +270,13 @@ describe('no secret reaches a transcript, a journal or a screen recording', () =
     assert.equal(await exited, 0);
     const written = writtenFiles(transcripts);
     assert.deepEqual(written.map((p) => p.replace(/.*\./, '')).sort(), ['cast', 'log']);
-    assert.match(readFileSync(written.find((p) => p.endsWith('.log'))!, 'utf8'), /session closed: procedure rolled-back/);
+    assert.match(
+      readFileSync(
+        written.find((p) => p.endsWith('.log'))!,
+        'utf8',
+      ),
+      /session closed: procedure rolled-back/,
+    );
     assert.deepEqual(leaks([...written, ...writtenFiles(join(HOME, 'journals'))], [...needles, ...sandboxKeys(lab.dir)]), []);
   });
 
@@ -275,7 +293,10 @@ describe('no secret reaches a transcript, a journal or a screen recording', () =
     const transcriptDir = join(HOME, 'cli-transcripts');
     const outputs: Record<string, string> = {};
     const lyncJournal = join(HOME, 'journals', 'cli-lync.jsonl');
-    const lync = certwalk(['run', 'lync-import-pfx', '--sandbox', lab.dir, '--yes', '--journal', lyncJournal, '--transcript-dir', transcriptDir, '--param', 'replicationTimeout=10'], {[PFX_PASSWORD_ENV]: DEMO_PFX_PASSWORD});
+    const lync = certwalk(
+      ['run', 'lync-import-pfx', '--sandbox', lab.dir, '--yes', '--journal', lyncJournal, '--transcript-dir', transcriptDir, '--param', 'replicationTimeout=10'],
+      {[PFX_PASSWORD_ENV]: DEMO_PFX_PASSWORD},
+    );
     assert.equal(lync.code, 0, lync.output);
     outputs['run lync-import-pfx output'] = lync.output;
     const lyncBack = certwalk(['rollback', '--journal', lyncJournal, '--yes', '--transcript-dir', transcriptDir]);
@@ -284,9 +305,26 @@ describe('no secret reaches a transcript, a journal or a screen recording', () =
     assert.ok(cliCert, 'made in before()');
     const made = cliCert;
     const azJournal = join(HOME, 'journals', 'cli-azureml.jsonl');
-    const az = certwalk(['run', 'azureml-ssl', '--sandbox', lab.dir, '--yes', '--journal', azJournal, '--transcript-dir', transcriptDir, '--param', `cname=${CNAME}`, '--param', `certificate=${made.path}`], {
-      CERTWALK_CERT_PASSPHRASE: made.password,
-    });
+    const az = certwalk(
+      [
+        'run',
+        'azureml-ssl',
+        '--sandbox',
+        lab.dir,
+        '--yes',
+        '--journal',
+        azJournal,
+        '--transcript-dir',
+        transcriptDir,
+        '--param',
+        `cname=${CNAME}`,
+        '--param',
+        `certificate=${made.path}`,
+      ],
+      {
+        CERTWALK_CERT_PASSPHRASE: made.password,
+      },
+    );
     assert.equal(az.code, 0, az.output);
     outputs['run azureml-ssl output'] = az.output;
     const azBack = certwalk(['rollback', '--journal', azJournal, '--yes', '--transcript-dir', transcriptDir]);

@@ -28,11 +28,24 @@ describe('the transcript of a session', () => {
     writeFileSync(transcriptPath, '');
     chmodSync(transcriptPath, 0o644);
     const journalPath = join(l.home, 'journals', 'session-1.jsonl');
-    const r = new ProcedureRunner({definition: findProcedure('ssis-master'), prepared: result.value, params, fleet: l.fleet, fleetId: fleetIdOf(l), journalPath, transcriptPath, sessionId: 'session-1'});
+    const r = new ProcedureRunner({
+      definition: findProcedure('ssis-master'),
+      prepared: result.value,
+      params,
+      fleet: l.fleet,
+      fleetId: fleetIdOf(l),
+      journalPath,
+      transcriptPath,
+      sessionId: 'session-1',
+    });
     assert.equal(statSync(transcriptPath).mode & 0o777, 0o600);
     await send(r, {type: 'start'});
     const confirmed: string[] = [];
-    for (let waiting = r.snapshot.state.steps.find((s) => s.status.kind === 'awaiting-confirmation'); waiting; waiting = r.snapshot.state.steps.find((s) => s.status.kind === 'awaiting-confirmation')) {
+    for (
+      let waiting = r.snapshot.state.steps.find((s) => s.status.kind === 'awaiting-confirmation');
+      waiting;
+      waiting = r.snapshot.state.steps.find((s) => s.status.kind === 'awaiting-confirmation')
+    ) {
       confirmed.push(waiting.info.title);
       await send(r, {type: 'confirmed', stepId: waiting.info.id, scope: 'step'});
     }
@@ -53,7 +66,10 @@ describe('the transcript of a session', () => {
       assert.match(text, new RegExp(`^\\d\\d:\\d\\d:\\d\\d  step \\d/9 \\[\\w+\\] ${esc(title)}: CONFIRMED by ${esc(USER)}$`, 'm'), title);
     }
     // Each command with its output, exit code and duration
-    assert.match(text, /^\d\d:\d\d:\d\d {4}\$ \[master\] netsh http delete sslcert ipport=0\.0\.0\.0:8391\n\d\d:\d\d:\d\d {6}\| SSL Certificate successfully deleted\n\d\d:\d\d:\d\d {6}exit 0 in \d+ ms$/m);
+    assert.match(
+      text,
+      /^\d\d:\d\d:\d\d {4}\$ \[master\] netsh http delete sslcert ipport=0\.0\.0\.0:8391\n\d\d:\d\d:\d\d {6}\| SSL Certificate successfully deleted\n\d\d:\d\d:\d\d {6}exit 0 in \d+ ms$/m,
+    );
     // Before and after, as each step was read back, and again in the final state
     assert.match(text, /VERIFIED\n(.*\n)*? {12}\[master\] http\.sys 0\.0\.0\.0:8391: before [0-9A-F]{40} -> after [0-9A-F]{40}/);
     const end = text.slice(text.indexOf('session closed'));
@@ -61,18 +77,21 @@ describe('the transcript of a session', () => {
     assert.match(end, / {12}before -> after\n(.*\n)* {12}\[worker1\] WorkerSettings\.config MasterHttpsCertThumbprint: [0-9A-F]{40} -> [0-9A-F]{40}\n$/);
 
     const summary = summarizeTranscript(transcriptPath);
-    assert.deepEqual({...summary, startedAt: undefined}, {
-      path: transcriptPath,
-      castPath: null,
-      sessionId: 'session-1',
-      startedAt: undefined,
-      user: USER,
-      machine: hostname(),
-      procedure: 'ssis-master',
-      title: 'SSIS Scale Out: change the Master certificate',
-      continues: false,
-      state: 'completed',
-    });
+    assert.deepEqual(
+      {...summary, startedAt: undefined},
+      {
+        path: transcriptPath,
+        castPath: null,
+        sessionId: 'session-1',
+        startedAt: undefined,
+        user: USER,
+        machine: hostname(),
+        procedure: 'ssis-master',
+        title: 'SSIS Scale Out: change the Master certificate',
+        continues: false,
+        state: 'completed',
+      },
+    );
 
     // The rollback from the journal writes a transcript of its own, listed first (newest)
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -97,7 +116,10 @@ describe('the transcript of a session', () => {
   test('a session that never closed (a crash) is listed as unfinished', () => {
     const dir = mkdtempSync(join(tmpdir(), 'certwalk-unfinished-'));
     const path = join(dir, 'x.log');
-    writeFileSync(path, 'certwalk transcript (new session)\nsession    x\nstarted    2026-01-01T00:00:00.000Z\nwho        u on m (pid 1)\nprocedure  p: t\n\n00:00:00  procedure started\n');
+    writeFileSync(
+      path,
+      'certwalk transcript (new session)\nsession    x\nstarted    2026-01-01T00:00:00.000Z\nwho        u on m (pid 1)\nprocedure  p: t\n\n00:00:00  procedure started\n',
+    );
     assert.equal(summarizeTranscript(path)?.state, 'unfinished');
     assert.equal(summarizeTranscript(join(dir, 'missing.log')), null);
     assert.deepEqual(listSessions(join(dir, 'no-such-folder')), []);

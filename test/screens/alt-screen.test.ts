@@ -61,12 +61,16 @@ describe('startApp and the alternate screen', () => {
     assert.doesNotMatch(written, /\?1049/);
   });
 
-  test('once the screen is given back its hooks go, and what Ink still draws is dropped, not left on the shell\'s screen', async () => {
+  test("once the screen is given back its hooks go, and what Ink still draws is dropped, not left on the shell's screen", async () => {
     const stdout = new FakeStdout();
     const hooks = () => ['exit', 'uncaughtExceptionMonitor', 'SIGINT', 'SIGTERM'].map((event) => process.listenerCount(event));
     const before = hooks();
     const screen = openScreen(stdout as unknown as NodeJS.WriteStream, true);
-    assert.deepEqual(hooks(), before.map((n) => n + 1), 'hooked on every way out');
+    assert.deepEqual(
+      hooks(),
+      before.map((n) => n + 1),
+      'hooked on every way out',
+    );
     screen.stream.write('frame');
     screen.restore();
     let called = false;

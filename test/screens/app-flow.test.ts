@@ -13,7 +13,10 @@ const session = {} as OpenSession;
 const unfinished = [{journal: 'a.jsonl'}, {journal: 'b.jsonl'}] as unknown as UnfinishedSession[];
 
 const after = (events: readonly FlowEvent[], start: Flow = initialFlow([])): Flow => events.reduce(flow, start);
-const toParams: FlowEvent[] = [{type: 'waiting', message: 'Reading…'}, {type: 'draft-opened', draft}];
+const toParams: FlowEvent[] = [
+  {type: 'waiting', message: 'Reading…'},
+  {type: 'draft-opened', draft},
+];
 
 describe('the app flow', () => {
   test('starts at Home, or at Recovery when sessions did not finish', () => {
@@ -28,13 +31,25 @@ describe('the app flow', () => {
   test('an edit changes one value and clears the errors shown', () => {
     const refused = after([...toParams, {type: 'submitted'}, {type: 'checked', result: {ok: false, errors: {port: 'no binding'}}}]);
     assert.deepEqual(refused.screen, {name: 'params', draft, values: draft.form.values, errors: {port: 'no binding'}, checking: false});
-    assert.deepEqual(flow(refused, {type: 'edited', key: 'port', value: '8392'}).screen, {name: 'params', draft, values: {port: '8392', workers: 'all'}, errors: {}, checking: false});
+    assert.deepEqual(flow(refused, {type: 'edited', key: 'port', value: '8392'}).screen, {
+      name: 'params',
+      draft,
+      values: {port: '8392', workers: 'all'},
+      errors: {},
+      checking: false,
+    });
   });
 
   test('checking shows while prepare runs; its failure is shown on the form', () => {
     const checking = after([...toParams, {type: 'submitted'}]);
     assert.equal(checking.screen.name === 'params' && checking.screen.checking, true);
-    assert.deepEqual(flow(checking, {type: 'check-failed', error: 'node unreachable'}).screen, {name: 'params', draft, values: draft.form.values, errors: {_: 'node unreachable'}, checking: false});
+    assert.deepEqual(flow(checking, {type: 'check-failed', error: 'node unreachable'}).screen, {
+      name: 'params',
+      draft,
+      values: draft.form.values,
+      errors: {_: 'node unreachable'},
+      checking: false,
+    });
   });
 
   test('accepted parameters show the Plan; back returns to Parameters with the values it was made from, then Home', () => {

@@ -64,9 +64,7 @@ after(() => {
 });
 
 async function start(): Promise<ReturnType<typeof render>> {
-  const app = render(
-    <App fleet={new SandboxFleet(world.dir)} procedures={procedures} transcriptDir={world.transcripts} onExit={(code) => world.exitCodes.push(code)} />,
-  );
+  const app = render(<App fleet={new SandboxFleet(world.dir)} procedures={procedures} transcriptDir={world.transcripts} onExit={(code) => world.exitCodes.push(code)} />);
   world.app = app;
   await ready(app);
   return app;
@@ -193,7 +191,10 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.deepEqual(binding.options, oldBinding.options);
     assert.equal(setting(now.nodes.master!, MASTER_SETTINGS_PATH, 'SSLCertThumbprint'), thumbprint);
     assert.ok(now.nodes.master!.stores.Root!.some((c) => c.thumbprint === thumbprint && c.hasPrivateKey));
-    assert.ok(now.nodes.worker1!.stores.Root!.some((c) => c.thumbprint === thumbprint), "worker1's Root store trusts the new certificate");
+    assert.ok(
+      now.nodes.worker1!.stores.Root!.some((c) => c.thumbprint === thumbprint),
+      "worker1's Root store trusts the new certificate",
+    );
     assert.equal(setting(now.nodes.worker1!, WORKER_SETTINGS_PATH, 'MasterHttpsCertThumbprint'), thumbprint);
     assert.equal(now.nodes.master!.services.SSISScaleOutMaster140!.status, 'running');
     assert.equal(now.nodes.worker1!.services.SSISScaleOutWorker140!.status, 'running');
@@ -228,7 +229,10 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
 
     // Then every step is undone, the title says ROLLED BACK, and the sandbox deep-equals the snapshot taken before
     assert.match(rolled.split('\n')[0]!, /ROLLED BACK 0\/9$/);
-    assert.ok(stepRows(rolled).every((r) => r.icon === '↺'), rolled);
+    assert.ok(
+      stepRows(rolled).every((r) => r.icon === '↺'),
+      rolled,
+    );
     assert.doesNotMatch(rolled.split('\n').at(-1)!, /r roll back/, 'no second rollback is offered');
     const now = await showSandbox(world.dir);
     assert.deepEqual(now, world.initial);
@@ -320,8 +324,14 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
         `no help line for ${binding.command} ("${keys}" … "${t(binding.help)}" … ${t(binding.where)}):\n${help}`,
       );
     }
-    assert.ok(lines.some((l) => /^n \/ Esc\s+no \(the default\): pause, nothing runs\s+confirmation$/.test(l)), help);
-    assert.ok(lines.some((l) => /^r\s+roll back: undo every completed step, newest first\s+run$/.test(l)), help);
+    assert.ok(
+      lines.some((l) => /^n \/ Esc\s+no \(the default\): pause, nothing runs\s+confirmation$/.test(l)),
+      help,
+    );
+    assert.ok(
+      lines.some((l) => /^r\s+roll back: undo every completed step, newest first\s+run$/.test(l)),
+      help,
+    );
     assert.ok(help.includes('Enter alone never confirms'));
     assert.ok(lines.length <= 23, `the overlay fits 24 rows: ${lines.length} lines`);
 
@@ -361,8 +371,14 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.match(failed.split('\n')[0]!, /FAILED 3\/9$/);
     const rows = stepRows(failed);
     assert.match(rows.find((r) => r.n === 4)?.line ?? '', /^✘  4 master\s+Add the new certificate on 0\.0\.0\.0:8391.*FAILED \(do\)$/, failed);
-    assert.ok(rows.filter((r) => r.n > 4).every((r) => r.icon === '·'), failed);
-    assert.ok(rows.filter((r) => r.n < 4).every((r) => r.icon === '✔'), failed);
+    assert.ok(
+      rows.filter((r) => r.n > 4).every((r) => r.icon === '·'),
+      failed,
+    );
+    assert.ok(
+      rows.filter((r) => r.n < 4).every((r) => r.icon === '✔'),
+      failed,
+    );
     const flat = failed.replace(/\s+/g, ' ');
     assert.ok(flat.includes('1312'), failed);
     assert.ok(flat.includes('A specified logon session does not exist'), failed);
@@ -411,41 +427,38 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     for (let i = 0; i < 50 && !world.exitCodes.length; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(world.exitCodes, [0]);
     const [journal] = readdirSync(join(world.home, 'journals')).filter((f) => f.endsWith('.jsonl'));
-    const records = readFileSync(join(world.home, 'journals', journal!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {kind: string; phase?: string});
+    const records = readFileSync(join(world.home, 'journals', journal!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as {kind: string; phase?: string});
     assert.deepEqual(records.at(-1), {...records.at(-1), kind: 'end', phase: 'paused'});
     const sandbox = await showSandbox(world.dir);
     assert.deepEqual(masterBinding(sandbox), masterBinding(world.initial));
     assert.ok(existsSync(join(world.dir, 'nodes', 'master', 'fs', 'C', 'ProgramData', 'certwalk', 'node.lock')), 'the master is no longer locked to the unfinished session');
   });
 
-  test(
-    'the quit question shows its answer keys at the test terminal width (100 columns)',
-        async () => {
-      const app = await start();
-      await startRun(app);
-      await answer(app, CONFIRM_DELETE, 'n');
-      await pressWhen(app, /PAUSED · p resume/, 'q');
-      const asked = await waitForFrame(app, 'Quit, leaving it unfinished?');
-      const question = asked.split('\n').find((l) => l.startsWith('Quit, leaving it unfinished?'))!;
-      assert.match(question, /y quit · n stay/, `question: "${question}"`);
-    },
-  );
+  test('the quit question shows its answer keys at the test terminal width (100 columns)', async () => {
+    const app = await start();
+    await startRun(app);
+    await answer(app, CONFIRM_DELETE, 'n');
+    await pressWhen(app, /PAUSED · p resume/, 'q');
+    const asked = await waitForFrame(app, 'Quit, leaving it unfinished?');
+    const question = asked.split('\n').find((l) => l.startsWith('Quit, leaving it unfinished?'))!;
+    assert.match(question, /y quit · n stay/, `question: "${question}"`);
+  });
 
-  test(
-    'the delete Confirm box can be scrolled to the end of the restore command',
-        async () => {
-      // Given the delete Confirm box (its restore command wraps over several lines at 100 columns)
-      const app = await start();
-      await startRun(app);
-      await waitForFrame(app, CONFIRM_DELETE);
-      // When the admin scrolls the box down as far as it goes
-      for (let i = 0; i < 40; i++) await press(app, KEY.down);
-      const bottom = frame(app);
-      // Then the restore command's last option is on screen, and the answer line still is
-      assert.ok(bottom.includes('y yes · n/Esc no'), bottom);
-      assert.ok(/logextendedevents=\w+/.test(bottom), `the end of the restore command is never shown:\n${bottom}`);
-    },
-  );
+  test('the delete Confirm box can be scrolled to the end of the restore command', async () => {
+    // Given the delete Confirm box (its restore command wraps over several lines at 100 columns)
+    const app = await start();
+    await startRun(app);
+    await waitForFrame(app, CONFIRM_DELETE);
+    // When the admin scrolls the box down as far as it goes
+    for (let i = 0; i < 40; i++) await press(app, KEY.down);
+    const bottom = frame(app);
+    // Then the restore command's last option is on screen, and the answer line still is
+    assert.ok(bottom.includes('y yes · n/Esc no'), bottom);
+    assert.ok(/logextendedevents=\w+/.test(bottom), `the end of the restore command is never shown:\n${bottom}`);
+  });
 
   test('the Run screen takes 200 keys in one chunk and 200 keys 1 ms apart: the Confirm box scrolls to its end and back', async () => {
     // Given the delete Confirm box
@@ -469,21 +482,18 @@ describe('the app, driven by keys on a sandbox with one worker', () => {
     assert.equal(scrub(frame(app)), scrub(top));
   });
 
-  test(
-    'after scrolling a Confirm box to its end, one ↑ scrolls it back up one line',
-        async () => {
-      // Given the delete Confirm box scrolled down far past its end
-      const app = await start();
-      await startRun(app);
-      await waitForFrame(app, CONFIRM_DELETE);
-      const top = frame(app);
-      for (let i = 0; i < 40; i++) await press(app, KEY.down);
-      const bottom = frame(app);
-      assert.ok(bottom !== top, 'the box scrolled');
-      // When the admin presses ↑ once
-      await press(app, KEY.up);
-      // Then the box moves back up
-      assert.ok(frame(app) !== bottom, `one ↑ after scrolling to the end changed nothing:\n${bottom}`);
-    },
-  );
+  test('after scrolling a Confirm box to its end, one ↑ scrolls it back up one line', async () => {
+    // Given the delete Confirm box scrolled down far past its end
+    const app = await start();
+    await startRun(app);
+    await waitForFrame(app, CONFIRM_DELETE);
+    const top = frame(app);
+    for (let i = 0; i < 40; i++) await press(app, KEY.down);
+    const bottom = frame(app);
+    assert.ok(bottom !== top, 'the box scrolled');
+    // When the admin presses ↑ once
+    await press(app, KEY.up);
+    // Then the box moves back up
+    assert.ok(frame(app) !== bottom, `one ↑ after scrolling to the end changed nothing:\n${bottom}`);
+  });
 });

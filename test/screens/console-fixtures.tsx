@@ -122,7 +122,9 @@ const DELETE_PROMPT: ConfirmPrompt = {
   title: 'Delete the SSL binding on 0.0.0.0:8391',
   commands: ['netsh http delete sslcert ipport=0.0.0.0:8391'],
   removes: [`0.0.0.0:8391 → certificate ${OLD} in store Root, appid {6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}`],
-  restoreWith: [`netsh http add sslcert ipport=0.0.0.0:8391 certhash=${OLD.toLowerCase()} appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} certstorename=Root clientcertnegotiation=enable`],
+  restoreWith: [
+    `netsh http add sslcert ipport=0.0.0.0:8391 certhash=${OLD.toLowerCase()} appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} certstorename=Root clientcertnegotiation=enable`,
+  ],
   references: [`${BIN}\\MasterSettings.config: SSLCertThumbprint = ${OLD} (a later step updates it)`],
   warnings: ['until the next step adds the new binding, 0.0.0.0:8391 has no certificate and workers cannot connect'],
 };
@@ -156,7 +158,9 @@ class Play {
   prompt(index: number): ConfirmPrompt {
     const step = this.state.steps[index]!.info;
     if (step.kind === 'delete-binding') return DELETE_PROMPT;
-    return step.node === 'master' ? settingPrompt('master', 'MasterSettings.config', 'SSLCertThumbprint') : settingPrompt(step.node, 'WorkerSettings.config', 'MasterHttpsCertThumbprint');
+    return step.node === 'master'
+      ? settingPrompt('master', 'MasterSettings.config', 'SSLCertThumbprint')
+      : settingPrompt(step.node, 'WorkerSettings.config', 'MasterHttpsCertThumbprint');
   }
   finishCurrent(): this {
     const index = this.state.current!;
@@ -182,7 +186,11 @@ class Play {
 function snapshot(state: ProcedureState): RunnerSnapshot {
   return {
     state,
-    output: {command: 'netsh http show sslcert ipport=0.0.0.0:8391', node: 'master', lines: ['    Certificate Hash             : 3883875b1547395c5a0b48c461db04de7bafbeae', '    Application ID               : {6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}']},
+    output: {
+      command: 'netsh http show sslcert ipport=0.0.0.0:8391',
+      node: 'master',
+      lines: ['    Certificate Hash             : 3883875b1547395c5a0b48c461db04de7bafbeae', '    Application ID               : {6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}'],
+    },
     hint: null,
     busy: false,
   };
@@ -191,14 +199,22 @@ function snapshot(state: ProcedureState): RunnerSnapshot {
 /** 200 worker lanes of three steps: 1-120 done, 121-136 running, 77 and 190 failed, the rest waiting. */
 function fleetState(): ProcedureState {
   const titles = ['Add the new worker certificate to LocalMachine\\My', 'Grant the service account the new key', 'Restart SSISScaleOutWorker140'];
-  const steps = [info('master.check.x', 'master', 'Read the master', 'check'), ...Array.from({length: 200}, (_, i) => `worker${i + 1}`).flatMap((w) => titles.map((t, k) => info(`${w}.s${k}.x`, w, t, `s${k}`, {lane: w})))];
+  const steps = [
+    info('master.check.x', 'master', 'Read the master', 'check'),
+    ...Array.from({length: 200}, (_, i) => `worker${i + 1}`).flatMap((w) => titles.map((t, k) => info(`${w}.s${k}.x`, w, t, `s${k}`, {lane: w}))),
+  ];
   const state = initialState(steps, {concurrency: 16, onLaneFailure: 'continue'});
   const done: StepStatus = {kind: 'done', startedAt: 1, finishedAt: 1_400, captured: {}, checks: [], changes: []};
   const statusOf = (s: StepInfo): StepStatus => {
     if (!s.lane) return done;
     const n = Number(s.lane.slice('worker'.length));
     const k = Number(s.kind.slice(1));
-    if (n === 77 || n === 190) return k === 0 ? done : k === 1 ? {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: `winhttpcertcfg -g failed on ${s.lane}: Error: Access is denied.`, captured: {}} : {kind: 'pending'};
+    if (n === 77 || n === 190)
+      return k === 0
+        ? done
+        : k === 1
+          ? {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: `winhttpcertcfg -g failed on ${s.lane}: Error: Access is denied.`, captured: {}}
+          : {kind: 'pending'};
     if (n <= 120) return done;
     if (n <= 136) return k === 0 ? {kind: 'running', startedAt: 1, captured: {}} : {kind: 'pending'};
     return {kind: 'pending'};
@@ -230,7 +246,8 @@ export const RUN_CASES = {
         at: at(),
         stepId: play.id(2),
         phase: 'do',
-        error: 'netsh http add sslcert ipport=0.0.0.0:8391 failed: SSL Certificate add failed, Error: 1312 A specified logon session does not exist. It may already have been terminated.',
+        error:
+          'netsh http add sslcert ipport=0.0.0.0:8391 failed: SSL Certificate add failed, Error: 1312 A specified logon session does not exist. It may already have been terminated.',
       }).state;
     },
   },
@@ -287,7 +304,12 @@ function planStep(step: StepInfo, commands: readonly string[]): StepDefinition {
 }
 
 const PLAN_STEPS: readonly StepDefinition[] = STEPS.map((s) =>
-  planStep(s, s.kind === 'delete-binding' ? ['netsh http show sslcert ipport=0.0.0.0:8391', 'netsh http delete sslcert ipport=0.0.0.0:8391'] : [`certutil -f -addstore Root C:\\Windows\\Temp\\certwalk-${s.id}.cer`]),
+  planStep(
+    s,
+    s.kind === 'delete-binding'
+      ? ['netsh http show sslcert ipport=0.0.0.0:8391', 'netsh http delete sslcert ipport=0.0.0.0:8391']
+      : [`certutil -f -addstore Root C:\\Windows\\Temp\\certwalk-${s.id}.cer`],
+  ),
 );
 
 /** `count` unfinished sessions of the master rotation (each its own journal). */
@@ -296,19 +318,21 @@ export function recoverySessions(count = 1): UnfinishedSession[] {
   const interrupted: ProcedureState = {
     ...state,
     phase: 'failed',
-    steps: state.steps.map((s, i) => (i === 2 ? {...s, status: {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: 'certwalk stopped', captured: {}, interrupted: true}} : s)),
+    steps: state.steps.map((s, i) =>
+      i === 2 ? {...s, status: {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: 'certwalk stopped', captured: {}, interrupted: true}} : s,
+    ),
   };
   const header = {procedure: TITLE_ID, title: catalog[0]!.title, startedAt: '2026-11-23T10:55:01.000Z', user: 'CONTOSO\\admin', machine: 'JUMPHOST01'};
   return Array.from({length: count}, (_, i) => ({
-      journal: i === 0 ? JOURNAL : JOURNAL.replace(/\.jsonl$/, `-${i}.jsonl`),
-      read: {header} as unknown as UnfinishedSession['read'],
-      state: interrupted,
-      crashed: true,
-      inUseBy: null,
-      uncertain: ['[master] Add the new certificate on 0.0.0.0:8391 (same appid and options) (result unknown: read back first)'],
-      done: 2,
-      canResume: true,
-      undoCount: 3,
+    journal: i === 0 ? JOURNAL : JOURNAL.replace(/\.jsonl$/, `-${i}.jsonl`),
+    read: {header} as unknown as UnfinishedSession['read'],
+    state: interrupted,
+    crashed: true,
+    inUseBy: null,
+    uncertain: ['[master] Add the new certificate on 0.0.0.0:8391 (same appid and options) (result unknown: read back first)'],
+    done: 2,
+    canResume: true,
+    undoCount: 3,
   }));
 }
 
@@ -332,9 +356,23 @@ export function transcriptFile(): string {
 }
 
 export const COMPONENT_SCREENS = {
-  home: () => <Home procedures={catalog} target="sandbox /home/admin/.local/state/certwalk/sandbox" onChoose={noop} onHelp={noop} onQuit={noop} onTranscripts={noop} active={false} />,
+  home: () => (
+    <Home procedures={catalog} target="sandbox /home/admin/.local/state/certwalk/sandbox" onChoose={noop} onHelp={noop} onQuit={noop} onTranscripts={noop} active={false} />
+  ),
   params: (title: string) => (
-    <Params title={title} form={PARAM_FORM} values={PARAM_FORM.values} errors={{}} checking={false} active={false} onChange={noop} onSubmit={noop} onBack={noop} onHelp={noop} onQuit={noop} />
+    <Params
+      title={title}
+      form={PARAM_FORM}
+      values={PARAM_FORM.values}
+      errors={{}}
+      checking={false}
+      active={false}
+      onChange={noop}
+      onSubmit={noop}
+      onBack={noop}
+      onHelp={noop}
+      onQuit={noop}
+    />
   ),
   plan: (title: string) => (
     <Plan
@@ -356,7 +394,10 @@ export const COMPONENT_SCREENS = {
 } satisfies Record<string, (title: string) => ReactNode>;
 
 export type ScreenName = keyof typeof COMPONENT_SCREENS | keyof typeof RUN_CASES;
-export const SCREEN_NAMES: readonly ScreenName[] = [...(Object.keys(COMPONENT_SCREENS) as (keyof typeof COMPONENT_SCREENS)[]), ...(Object.keys(RUN_CASES) as (keyof typeof RUN_CASES)[])];
+export const SCREEN_NAMES: readonly ScreenName[] = [
+  ...(Object.keys(COMPONENT_SCREENS) as (keyof typeof COMPONENT_SCREENS)[]),
+  ...(Object.keys(RUN_CASES) as (keyof typeof RUN_CASES)[]),
+];
 
 /** Any screen, as the terminal shows it. */
 export async function screen(name: ScreenName, ui: Ui, size: {columns: number; rows: number}): Promise<string> {

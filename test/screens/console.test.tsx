@@ -44,9 +44,15 @@ function expected(name: ScreenName, ui: Ui): {texts: string[]; footer: string | 
     case 'sessions':
       return {texts: [t('sessions.started'), t('sessions.procedure'), t('sessions.state'), t('state.unfinished')], footer: ui.plural('sessions.footer', 1, {count: 1})};
     case 'running':
-      return {texts: [t('run.title', {title: master}), t('run.phase', {phase: t('phase.running'), done: 5, total: 14}), t('changes.before'), t('changes.after')], footer: t('footer.running')};
+      return {
+        texts: [t('run.title', {title: master}), t('run.phase', {phase: t('phase.running'), done: 5, total: 14}), t('changes.before'), t('changes.after')],
+        footer: t('footer.running'),
+      };
     case 'confirm':
-      return {texts: [t('confirm.title', {node: 'master', title: 'Delete the SSL binding on 0.0.0.0:8391'}), t('confirm.commands'), t('confirm.answer')], footer: t('footer.confirm')};
+      return {
+        texts: [t('confirm.title', {node: 'master', title: 'Delete the SSL binding on 0.0.0.0:8391'}), t('confirm.commands'), t('confirm.answer')],
+        footer: t('footer.confirm'),
+      };
     case 'failed':
       return {
         texts: [
@@ -61,7 +67,10 @@ function expected(name: ScreenName, ui: Ui): {texts: string[]; footer: string | 
     case 'rollback':
       return {texts: [t('rollback.title'), t('rollback.answer')], footer: t('footer.completed')};
     case 'nodes':
-      return {texts: [t('run.title', {title: worker}), t('lanes.nodes', {count: 200}), t('run.nodePosition', {index: 1, total: 201})], footer: t('footer.nodes.running', {move: t('footer.nodes.move')})};
+      return {
+        texts: [t('run.title', {title: worker}), t('lanes.nodes', {count: 200}), t('run.nodePosition', {index: 1, total: 201})],
+        footer: t('footer.nodes.running', {move: t('footer.nodes.move')}),
+      };
   }
 }
 
@@ -121,7 +130,11 @@ describe('the help overlay lists every key binding on one line each, in every la
         }
         // ASCII names the arrow keys in words; the letters are the same keys in every language
         if (ascii) assert.ok(rows.some((r) => r.startsWith('Up / k ')) && rows.some((r) => r.startsWith('Down / j ')), rows.join('\n'));
-        else assert.ok(rows.some((r) => r.startsWith('↑ / k ')), rows.join('\n'));
+        else
+          assert.ok(
+            rows.some((r) => r.startsWith('↑ / k ')),
+            rows.join('\n'),
+          );
       });
     }
   }

@@ -65,7 +65,10 @@ describe('wrap: Chinese breaks between characters, Korean between words, never b
 
   test('a short [tag] stays on one line', () => {
     const lines = wrap(' 2. [master] Delete the SSL binding on 0.0.0.0:8391 (kept to restore)  [需先确认]', 79, {}, '    ').map((l) => l.text);
-    assert.ok(lines.some((l) => l.includes('[需先确认]')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('[需先确认]')),
+      lines.join('\n'),
+    );
   });
 
   test('English wraps exactly as before (wrap-ansi)', () => {
@@ -86,10 +89,11 @@ describe('the glyph table', () => {
     const ascii = new Map(flat(ASCII_GLYPHS));
     assert.deepEqual([...unicode.keys()].sort(), [...ascii.keys()].sort());
     for (const [name, glyph] of ascii) assert.match(glyph, /^[\x20-\x7E]*$/, name);
-    for (const [name, glyph] of unicode) if (/^(step|node)\./.test(name) || ['ok', 'bad', 'undone', 'cursor', 'pointer', 'rule'].includes(name)) {
-      assert.equal(stringWidth(glyph), 1, name);
-      assert.equal(stringWidth(ascii.get(name)!), 1, `${name} in ASCII`);
-    }
+    for (const [name, glyph] of unicode)
+      if (/^(step|node)\./.test(name) || ['ok', 'bad', 'undone', 'cursor', 'pointer', 'rule'].includes(name)) {
+        assert.equal(stringWidth(glyph), 1, name);
+        assert.equal(stringWidth(ascii.get(name)!), 1, `${name} in ASCII`);
+      }
   });
 
   test('toAscii spells the symbols, drops accents, and keeps the letters of the chosen script', () => {
@@ -109,7 +113,10 @@ describe('wrapParts: a heading wraps between its parts', () => {
     assert.deepEqual(lines, ['Lync Server 2013: roll the OAuthTokenIssuer certificate at a date', '  plan: 2 steps · lines 1-10 of 26']);
   });
   test('parts that fit share a line; a part longer than a line is word-wrapped', () => {
-    assert.deepEqual(wrapParts('a · b · c', '·', 20).map((l) => l.text), ['a · b · c']);
+    assert.deepEqual(
+      wrapParts('a · b · c', '·', 20).map((l) => l.text),
+      ['a · b · c'],
+    );
     const lines = wrapParts(`${'word '.repeat(10).trim()} · tail`, '·', 20, {}, '  ').map((l) => l.text);
     for (const l of lines) assert.ok(stringWidth(l) <= 20, l);
     assert.equal(lines.join(' ').replace(/\s+/g, ' '), `${'word '.repeat(10).trim()} · tail`.replace(' · ', ' '));

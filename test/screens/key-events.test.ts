@@ -12,7 +12,9 @@ const decode = (...chunks: string[]): KeyEvent[] => {
 /** A readable name for each event: the command it means, else its flags, else its text. */
 const names = (events: readonly KeyEvent[]): string[] =>
   events.map((e) => {
-    const flags = Object.entries(e.key).filter(([, on]) => on).map(([name]) => name);
+    const flags = Object.entries(e.key)
+      .filter(([, on]) => on)
+      .map(([name]) => name);
     return [...flags, ...(e.input ? [JSON.stringify(e.input)] : [])].join('+');
   });
 

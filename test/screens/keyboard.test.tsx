@@ -183,7 +183,9 @@ describe('Plan, Help, transcripts', () => {
   })) as unknown as StepDefinition[];
 
   test('Plan: 200 Downs in one chunk reach the end, 200 Ups 1 ms apart the top', async () => {
-    const a = await show(<Plan title="Test" steps={steps} params={{}} summary={[]} active onStart={() => undefined} onBack={() => undefined} onHelp={() => undefined} onQuit={() => undefined} />);
+    const a = await show(
+      <Plan title="Test" steps={steps} params={{}} summary={[]} active onStart={() => undefined} onBack={() => undefined} onHelp={() => undefined} onQuit={() => undefined} />,
+    );
     await waitForFrame(a, 'Step number 1');
     await chunk(a, 'j'.repeat(200));
     assert.match(frame(a), /Step number 40/);
@@ -214,7 +216,12 @@ describe('Plan, Help, transcripts', () => {
     const dir = mkdtempSync(join(tmp, 'sessions-'));
     for (let day = 1; day <= 30; day++) {
       const started = `2026-11-${String(day).padStart(2, '0')}T10:00:00.000Z`;
-      writeFileSync(join(dir, `day${day}.log`), ['certwalk transcript (new session)', `session    day${day}`, `started    ${started}`, 'who        alice on HOST1 (pid 42)', 'procedure  ssis-master: A title', ''].join('\n'));
+      writeFileSync(
+        join(dir, `day${day}.log`),
+        ['certwalk transcript (new session)', `session    day${day}`, `started    ${started}`, 'who        alice on HOST1 (pid 42)', 'procedure  ssis-master: A title', ''].join(
+          '\n',
+        ),
+      );
     }
     let opened = '';
     const b = await show(<TranscriptList dir={dir} onOpen={(p) => (opened = p)} onClose={() => undefined} />);

@@ -4,7 +4,17 @@ import {initialState} from '../../src/state/reducer.ts';
 import type {ProcedureState, StepInfo, StepStatus} from '../../src/state/types.ts';
 import {laneSummary} from '../../src/screens/run-view.ts';
 
-const info = (id: string, lane?: string): StepInfo => ({id, title: id, node: lane ?? 'master', kind: 'k', destructive: false, skippable: false, undoLast: false, hasUndo: true, ...(lane ? {lane} : {})});
+const info = (id: string, lane?: string): StepInfo => ({
+  id,
+  title: id,
+  node: lane ?? 'master',
+  kind: 'k',
+  destructive: false,
+  skippable: false,
+  undoLast: false,
+  hasUndo: true,
+  ...(lane ? {lane} : {}),
+});
 
 function withStatuses(steps: StepInfo[], statuses: Record<string, StepStatus>): ProcedureState {
   const state = initialState(steps);

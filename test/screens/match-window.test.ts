@@ -53,7 +53,10 @@ describe('matchWindow', () => {
 
 describe('occurrences', () => {
   test('every occurrence, case-insensitively, as offsets into the original text (even when lower-casing changes its length)', () => {
-    assert.deepEqual(occurrences('Confirmed, CONFIRMED', 'confirmed'), [[0, 9], [11, 20]]);
+    assert.deepEqual(occurrences('Confirmed, CONFIRMED', 'confirmed'), [
+      [0, 9],
+      [11, 20],
+    ]);
     assert.deepEqual(occurrences('İstanbul confirmed', 'confirmed'), [[9, 18]]);
     assert.deepEqual(occurrences('abc', ''), []);
   });

@@ -49,7 +49,7 @@ function session(dir: string, name: string, started: string, procedure: string):
 }
 
 describe('without colour', () => {
-  test("the past-sessions list marks the selected row with the pointer, and the marker follows ↓", async () => {
+  test('the past-sessions list marks the selected row with the pointer, and the marker follows ↓', async () => {
     const dir = mkdtempSync(join(tmp, 'sessions-'));
     session(dir, 'newest', '2026-11-23T10:00:00.000Z', 'ssis-worker');
     session(dir, 'older', '2026-11-20T09:00:00.000Z', 'ssis-master');
@@ -66,7 +66,10 @@ describe('without colour', () => {
   });
 
   test('search matches are marked in a column: • on every matching line, ❯ on the current one', async () => {
-    const path = transcript('search', Array.from({length: 30}, (_, i) => ([4, 9].includes(i) ? `14:00:0${i % 10}  step ${i}: CONFIRMED by alice` : `14:00:00  line ${i + 1}`)));
+    const path = transcript(
+      'search',
+      Array.from({length: 30}, (_, i) => ([4, 9].includes(i) ? `14:00:0${i % 10}  step ${i}: CONFIRMED by alice` : `14:00:00  line ${i + 1}`)),
+    );
     app = render(withKeyboard(<TranscriptView path={path} onClose={noop} />));
     await ready(app);
     await pressWhen(app, 'lines ', '/');
@@ -74,13 +77,28 @@ describe('without colour', () => {
     await press(app, KEY.enter);
     const found = await waitForFrame(app, '"confirmed" 1/2');
     assert.ok(!app.lastFrame()!.includes(ESC), 'colour is off');
-    assert.ok(rows(found).some((r) => r.startsWith('❯ 14:00:04  step 4: CONFIRMED')), found);
-    assert.ok(rows(found).some((r) => r.startsWith('• 14:00:09  step 9: CONFIRMED')), found);
-    assert.ok(rows(found).some((r) => r.startsWith('  14:00:00  line 1')), `lines without a match keep the column blank:\n${found}`);
+    assert.ok(
+      rows(found).some((r) => r.startsWith('❯ 14:00:04  step 4: CONFIRMED')),
+      found,
+    );
+    assert.ok(
+      rows(found).some((r) => r.startsWith('• 14:00:09  step 9: CONFIRMED')),
+      found,
+    );
+    assert.ok(
+      rows(found).some((r) => r.startsWith('  14:00:00  line 1')),
+      `lines without a match keep the column blank:\n${found}`,
+    );
     await press(app, 'n');
     const next = await waitForFrame(app, '"confirmed" 2/2');
-    assert.ok(rows(next).some((r) => r.startsWith('❯ 14:00:09  step 9: CONFIRMED')), next);
-    assert.ok(rows(next).some((r) => r.startsWith('• 14:00:04  step 4: CONFIRMED')), next);
+    assert.ok(
+      rows(next).some((r) => r.startsWith('❯ 14:00:09  step 9: CONFIRMED')),
+      next,
+    );
+    assert.ok(
+      rows(next).some((r) => r.startsWith('• 14:00:04  step 4: CONFIRMED')),
+      next,
+    );
   });
 
   test("a match past a long line's cut is brought on screen: the line is shown from a little before it", async () => {
@@ -98,7 +116,7 @@ describe('without colour', () => {
     assert.ok(!row.includes('netsh'), `the line's start is scrolled out of view:\n${found}`);
   });
 
-  test('the menus (Home, a parameter\'s choices) mark the highlighted item with the pointer', async () => {
+  test("the menus (Home, a parameter's choices) mark the highlighted item with the pointer", async () => {
     const procedures = [
       {id: 'ssis-master', title: 'SSIS Scale Out: change the Master certificate', summary: 'Master'},
       {id: 'ssis-worker', title: 'SSIS Scale Out: change a Worker certificate', summary: 'Worker'},
@@ -110,8 +128,25 @@ describe('without colour', () => {
     await waitForFrame(app, (f) => /^❯ SSIS Scale Out: change a Worker/m.test(f));
     app.unmount();
 
-    const form = {specs: [{key: 'master', label: 'Master node', help: 'The master', choices: [{value: 'm1', label: 'm1'}, {value: 'm2', label: 'm2'}]}], values: {master: 'm1'}};
-    app = render(withKeyboard(<Params title="T" form={form} values={{master: 'm1'}} errors={{}} checking={false} active onChange={noop} onSubmit={noop} onBack={noop} onHelp={noop} onQuit={noop} />));
+    const form = {
+      specs: [
+        {
+          key: 'master',
+          label: 'Master node',
+          help: 'The master',
+          choices: [
+            {value: 'm1', label: 'm1'},
+            {value: 'm2', label: 'm2'},
+          ],
+        },
+      ],
+      values: {master: 'm1'},
+    };
+    app = render(
+      withKeyboard(
+        <Params title="T" form={form} values={{master: 'm1'}} errors={{}} checking={false} active onChange={noop} onSubmit={noop} onBack={noop} onHelp={noop} onQuit={noop} />,
+      ),
+    );
     await ready(app);
     // The form's own rows: the cursor glyph on the focused row
     assert.match(await waitForFrame(app, 'Master node'), /^› Master node/m);

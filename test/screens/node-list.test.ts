@@ -21,7 +21,10 @@ const failed = (error: string): StepStatus => ({kind: 'failed', startedAt: 1, fi
 
 /** A master step, then 200 worker lanes of three steps: 1-120 done, 121-136 running, 77 and 190 failed, the rest waiting. */
 function fleet(): ProcedureState {
-  const steps = [info('master.check.x', 'master', 'Read the master'), ...Array.from({length: 200}, (_, i) => `worker${i + 1}`).flatMap((w) => TITLES.map((t, k) => info(`${w}.s${k}.x`, w, t, w)))];
+  const steps = [
+    info('master.check.x', 'master', 'Read the master'),
+    ...Array.from({length: 200}, (_, i) => `worker${i + 1}`).flatMap((w) => TITLES.map((t, k) => info(`${w}.s${k}.x`, w, t, w))),
+  ];
   const state = initialState(steps, {concurrency: 16, onLaneFailure: 'continue'});
   const statusOf = (s: StepInfo): StepStatus => {
     if (!s.lane) return done;
@@ -36,7 +39,12 @@ function fleet(): ProcedureState {
 }
 
 function snapshot(state: ProcedureState): RunnerSnapshot {
-  return {state, output: {command: 'certutil -f -p ******** -importpfx My C:\\Windows\\Temp\\x.pfx', node: 'worker121', lines: ['CertUtil: -importPFX command completed successfully.']}, hint: null, busy: true};
+  return {
+    state,
+    output: {command: 'certutil -f -p ******** -importpfx My C:\\Windows\\Temp\\x.pfx', node: 'worker121', lines: ['CertUtil: -importPFX command completed successfully.']},
+    hint: null,
+    busy: true,
+  };
 }
 
 function layout(state: ProcedureState, size: {columns: number; rows: number}, nodes: NodeListView, mode: RunMode = 'main', laneToRollBack: string | null = null): string[] {
@@ -74,7 +82,10 @@ describe('node progress', () => {
 });
 
 describe('the node list of 200 workers', () => {
-  for (const size of [{columns: 80, rows: 24}, {columns: 200, rows: 50}]) {
+  for (const size of [
+    {columns: 80, rows: 24},
+    {columns: 200, rows: 50},
+  ]) {
     test(`${size.columns}x${size.rows}: counts, failed nodes first with their reason, the selection, a scroll position, all fitting`, () => {
       const lines = layout(fleet(), size, {selected: null, open: null});
       fits(lines, size);
@@ -82,7 +93,10 @@ describe('the node list of 200 workers', () => {
       assert.match(lines[2]!, /^›✘ worker77 +1\/3 winhttpcertcfg -g failed on worker77: (Error: Access is denied\. +|Error: Ac… )FAILED \(do\)$/);
       assert.match(lines[3]!, /^ ✘ worker190 +1\/3 winhttpcertcfg/);
       assert.match(lines[4]!, /^ ▶ worker121 +0\/3 Add the new worker certificate/);
-      assert.ok(lines.some((l) => /node 1\/201 · ↓\d+ below/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /node 1\/201 · ↓\d+ below/.test(l)),
+        lines.join('\n'),
+      );
     });
   }
 
@@ -98,16 +112,22 @@ describe('the node list of 200 workers', () => {
     const lines = layout(fleet(), {columns: 80, rows: 24}, {selected: 'worker77', open: 'worker77'});
     assert.match(lines[1]!, /^worker77: 1\/3 steps done · Esc back to the node list/);
     const steps = lines.filter((l) => /^\S \s*\d+ worker/.test(l));
-    assert.deepEqual(steps.map((l) => l.split(/\s+/)[2]), ['worker77', 'worker77', 'worker77']);
+    assert.deepEqual(
+      steps.map((l) => l.split(/\s+/)[2]),
+      ['worker77', 'worker77', 'worker77'],
+    );
     assert.match(steps[1]!, /Grant the service account the new key +FAILED \(do\)$/);
   });
 
-  test('the per-node rollback box lists only that node\'s undos, newest first', () => {
+  test("the per-node rollback box lists only that node's undos, newest first", () => {
     const state = {...fleet(), phase: 'failed' as const};
     const lines = layout(state, {columns: 80, rows: 24}, {selected: 'worker77', open: null}, 'node-rollback-confirm', 'worker77');
     const start = lines.findIndex((l) => l.startsWith('Roll back worker77 only'));
     assert.ok(start > 0, lines.join('\n'));
-    assert.deepEqual(lines.slice(start + 1, start + 3), ['   1. undo [worker77] Grant the service account the new key', '   2. undo [worker77] Add the new worker certificate to LocalMachine\\My']);
+    assert.deepEqual(lines.slice(start + 1, start + 3), [
+      '   1. undo [worker77] Grant the service account the new key',
+      '   2. undo [worker77] Add the new worker certificate to LocalMachine\\My',
+    ]);
     assert.ok(lines.some((l) => l === 'y roll back this node · n/Esc cancel'));
   });
 });

@@ -14,7 +14,11 @@ import {ready, waitForFrame, withKeyboard} from '../helpers/ui.ts';
 let app: ReturnType<typeof render> | undefined;
 afterEach(() => app?.unmount());
 const noop = () => {};
-const flat = (lines: readonly string[]) => lines.map((l) => l.trim()).join(' ').replace(/\s+/g, ' ');
+const flat = (lines: readonly string[]) =>
+  lines
+    .map((l) => l.trim())
+    .join(' ')
+    .replace(/\s+/g, ' ');
 
 describe('the ? overlay', () => {
   for (const language of LANGUAGES) {
@@ -41,7 +45,11 @@ describe('the ? overlay', () => {
   test('at 60×24 every key keeps its row and the close line stays: rows that cannot all wrap are cut, as before', () => {
     const lines = fitHelp(helpLines(59, makeUi(), 23), 23).map((l) => l.text);
     assert.ok(lines.length <= 23);
-    for (const b of BINDINGS) assert.ok(lines.some((l) => l.startsWith(b.keys.join(' / '))), `${b.keys.join(' / ')} is missing:\n${lines.join('\n')}`);
+    for (const b of BINDINGS)
+      assert.ok(
+        lines.some((l) => l.startsWith(b.keys.join(' / '))),
+        `${b.keys.join(' / ')} is missing:\n${lines.join('\n')}`,
+      );
     assert.equal(lines.at(-1), 'Esc / ? / q close this help');
   });
 
@@ -57,9 +65,26 @@ describe('the ? overlay', () => {
 describe('the Parameters screen', () => {
   test('a long error and the focused help are wrapped at words, every word on screen', async () => {
     const help = 'The node running SSISScaleOutMaster140, as named in the inventory; its MasterSettings.config gives the port and the SQL Server';
-    const error = 'certutil -store Root failed on master: CertUtil: -store command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED) Access is denied; run certwalk as a local administrator of master';
+    const error =
+      'certutil -store Root failed on master: CertUtil: -store command FAILED: 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED) Access is denied; run certwalk as a local administrator of master';
     const form = {specs: [{key: 'master', label: 'Master node', help}], values: {master: 'master'}};
-    app = render(withKeyboard(<Params title="T" form={form} values={{master: 'master'}} errors={{master: error, _: `prepare failed: ${error}`}} checking={false} active onChange={noop} onSubmit={noop} onBack={noop} onHelp={noop} onQuit={noop} />));
+    app = render(
+      withKeyboard(
+        <Params
+          title="T"
+          form={form}
+          values={{master: 'master'}}
+          errors={{master: error, _: `prepare failed: ${error}`}}
+          checking={false}
+          active
+          onChange={noop}
+          onSubmit={noop}
+          onBack={noop}
+          onHelp={noop}
+          onQuit={noop}
+        />,
+      ),
+    );
     await ready(app);
     const shown = await waitForFrame(app, 'Master node');
     const rows = shown.split('\n');

@@ -75,10 +75,18 @@ test('a TUI session is recorded as asciicast v2 next to its transcript and repla
   const {events} = parseCast(text);
   assert.equal(events.length, lines.length - 1);
   for (const line of lines.slice(1)) assert.match(line, /^\[\d+(\.\d+)?,"[or]",".*"\]$/);
-  assert.deepEqual(events.filter((e) => e[1] === 'r').map((e) => e[2]), ['90x28']);
+  assert.deepEqual(
+    events.filter((e) => e[1] === 'r').map((e) => e[2]),
+    ['90x28'],
+  );
 
   // The recording starts with this session: a cleared screen, then the Run screen, never the menus before it
-  const shown = stripAnsi(events.filter((e) => e[1] === 'o').map((e) => e[2]).join(''));
+  const shown = stripAnsi(
+    events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join(''),
+  );
   assert.ok(events[0]![2].startsWith('\u001B[H\u001B[2J'), 'starts on a cleared screen');
   assert.ok(!shown.includes('Choose a procedure:'));
   for (const title of CONFIRMS) assert.ok(shown.includes(title), `the recording shows "${title}"`);

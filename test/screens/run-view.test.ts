@@ -62,10 +62,7 @@ function changesOf(index: number): Change[] {
 /** A confirmation prompt far longer than any screen: long commands, many references and warnings. */
 const LONG_PROMPT: ConfirmPrompt = {
   title: 'Delete the SSL binding on 0.0.0.0:8391',
-  commands: [
-    'netsh http delete sslcert ipport=0.0.0.0:8391',
-    `netsh http show sslcert ipport=0.0.0.0:8391 && certutil -store Root ${OLD} && certutil -verifystore Root ${OLD}`,
-  ],
+  commands: ['netsh http delete sslcert ipport=0.0.0.0:8391', `netsh http show sslcert ipport=0.0.0.0:8391 && certutil -store Root ${OLD} && certutil -verifystore Root ${OLD}`],
   removes: [`0.0.0.0:8391 → certificate ${OLD} in store Root, appid {6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e}`],
   restoreWith: [
     `netsh http add sslcert ipport=0.0.0.0:8391 certhash=${OLD.toLowerCase()} appid={6b9d1f0c-2f5a-4c1e-9d8e-1f2a3b4c5d6e} certstorename=Root ` +
@@ -204,7 +201,10 @@ function layout(snap: RunnerSnapshot, size: {columns: number; rows: number}, ext
 }
 
 const texts = (lines: readonly Line[]) => lines.map((l) => l.text);
-const dump = (lines: readonly Line[]) => texts(lines).map((t, i) => `${String(i).padStart(2)}|${t}`).join('\n');
+const dump = (lines: readonly Line[]) =>
+  texts(lines)
+    .map((t, i) => `${String(i).padStart(2)}|${t}`)
+    .join('\n');
 /** What the terminal shows: the Lines component fits every line to columns−1. */
 const onScreen = (lines: readonly Line[], columns: number) => texts(lines).map((t) => fit(t, Math.max(20, columns - 1)));
 
@@ -241,7 +241,8 @@ const STATES: Record<string, () => {snap: RunnerSnapshot; mode?: RunMode}> = {
 };
 
 /** How each footer starts (the rest may be cut on a narrow terminal). */
-const FOOTER = /^(answer above · |r roll back again |p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit, leaving it as is\?|\(Enter alone does not confirm)/;
+const FOOTER =
+  /^(answer above · |r roll back again |p pause · r roll back|PAUSED · p resume|e retry · |rolling back…|Enter home · |Quit, leaving it as is\?|\(Enter alone does not confirm)/;
 
 describe('run-view: every state fits every terminal', () => {
   for (const [name, make] of Object.entries(STATES)) {
@@ -263,7 +264,6 @@ describe('run-view: every state fits every terminal', () => {
     }
   }
 });
-
 
 describe('run-view: no line is wider than the terminal', () => {
   for (const size of SIZES) {
@@ -313,28 +313,34 @@ describe('run-view: the confirmation box', () => {
       assert.equal(shown.length - 1, answer + 1, 'the footer is right below the answer line');
       assert.match(shown.at(-1)!, /^answer above · /);
       // …the step waiting for the answer is in the step list
-      assert.ok(shown.some((t) => /^\?\s+2 master\s+Delete the SSL binding/.test(t) && t.includes('confirm?')), dump(lines));
+      assert.ok(
+        shown.some((t) => /^\?\s+2 master\s+Delete the SSL binding/.test(t) && t.includes('confirm?')),
+        dump(lines),
+      );
       // …and the marker counts exactly the box lines that are not shown
       const hidden = Number(/(\d+) more line/.exec(shown[marker]!)![1]);
       const contentShown = marker - title; // the title and the box lines up to the marker
       assert.equal(contentShown + hidden + 1, fullBoxLength(size), 'shown + hidden + answer line = the whole box');
     });
 
-    test(
-      `scrolling the long prompt to its end at ${size.columns}×${size.rows} reaches its last line and keeps the answer keys`,
-      () => {
-        // Given the same prompt, When the user scrolls the box down as far as it goes
-        const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
-        const lines = layout(snap, size, {modalTop: 1_000});
-        const shown = onScreen(lines, size.columns);
-        assert.ok(lines.length <= size.rows - 1);
-        // Then the answer line and the footer are still there
-        assert.ok(shown.some((t) => t.startsWith('y yes · n/Esc no')), dump(lines));
-        assert.match(shown.at(-1)!, /^answer above · /);
-        // …and so is the restore command's last part (the box's last line before the answer)
-        assert.ok(shown.some((t) => t.trim().endsWith('disablequic=enable')), `the end of the restore command is never shown:\n${dump(lines)}`);
-      },
-    );
+    test(`scrolling the long prompt to its end at ${size.columns}×${size.rows} reaches its last line and keeps the answer keys`, () => {
+      // Given the same prompt, When the user scrolls the box down as far as it goes
+      const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
+      const lines = layout(snap, size, {modalTop: 1_000});
+      const shown = onScreen(lines, size.columns);
+      assert.ok(lines.length <= size.rows - 1);
+      // Then the answer line and the footer are still there
+      assert.ok(
+        shown.some((t) => t.startsWith('y yes · n/Esc no')),
+        dump(lines),
+      );
+      assert.match(shown.at(-1)!, /^answer above · /);
+      // …and so is the restore command's last part (the box's last line before the answer)
+      assert.ok(
+        shown.some((t) => t.trim().endsWith('disablequic=enable')),
+        `the end of the restore command is never shown:\n${dump(lines)}`,
+      );
+    });
   }
 
   test('one line of scroll moves the box by one line; scrolling past the end changes nothing', () => {
@@ -360,7 +366,10 @@ describe('run-view: the confirmation box', () => {
       // Given the long prompt, and the whole box as a screen tall enough to show it unscrolled
       const {snap} = STATES['awaiting confirmation of a long prompt (step 2 of 14)']!();
       const tall = onScreen(layout(snap, {columns: size.columns, rows: 400}), size.columns);
-      const box = tall.slice(tall.findIndex((t) => t.startsWith('Confirm [')), tall.findIndex((t) => t.startsWith('y yes · n/Esc no')));
+      const box = tall.slice(
+        tall.findIndex((t) => t.startsWith('Confirm [')),
+        tall.findIndex((t) => t.startsWith('y yes · n/Esc no')),
+      );
       const marker = /↑↓ scroll: (\d+) more line\(s\) in this box/;
       let previous: string[] = [];
       for (let top = 0; top < box.length; top++) {
@@ -390,42 +399,42 @@ describe('run-view: the confirmation box', () => {
     const play = new Play().runFirst(3).capture();
     const shown = onScreen(layout(snapshot(play.state), {columns: 200, rows: 50}), 200);
     // Then the answer line offers "a" for this and the 3 remaining like it
-    assert.ok(shown.some((t) => t === 'y yes · n/Esc no (default) · a yes to this + 3 like it'), shown.join('\n'));
+    assert.ok(
+      shown.some((t) => t === 'y yes · n/Esc no (default) · a yes to this + 3 like it'),
+      shown.join('\n'),
+    );
     // …and at the last worker setting there is no "a" (nothing of that kind remains)
     const lastOfKind = new Play().runFirst(12).capture();
     const last = onScreen(layout(snapshot(lastOfKind.state), {columns: 200, rows: 50}), 200);
-    assert.ok(last.some((t) => t === 'y yes · n/Esc no (default: nothing runs)'), last.join('\n'));
+    assert.ok(
+      last.some((t) => t === 'y yes · n/Esc no (default: nothing runs)'),
+      last.join('\n'),
+    );
   });
 
   for (const size of SIZES) {
-    test(
-      `at ${size.columns}×${size.rows} the answer line shows every answer key (y, a, n) as the terminal cuts it`,
-      () => {
-        // Given a setting confirmation that offers y, a and n
-        const play = new Play().runFirst(3).capture();
-        // When laid out and fitted to the terminal
-        const shown = onScreen(layout(snapshot(play.state), size), size.columns);
-        const answer = shown.find((t) => t.startsWith('y yes · n/Esc no'));
-        // Then none of the three answers is cut off
-        assert.ok(answer, shown.join('\n'));
-        assert.match(answer, /\by yes\b/);
-        assert.match(answer, /\ba yes to this\b/);
-        assert.match(answer, /n\/Esc no/, `the No key is cut off at ${size.columns} columns: "${answer}"`);
-      },
-    );
+    test(`at ${size.columns}×${size.rows} the answer line shows every answer key (y, a, n) as the terminal cuts it`, () => {
+      // Given a setting confirmation that offers y, a and n
+      const play = new Play().runFirst(3).capture();
+      // When laid out and fitted to the terminal
+      const shown = onScreen(layout(snapshot(play.state), size), size.columns);
+      const answer = shown.find((t) => t.startsWith('y yes · n/Esc no'));
+      // Then none of the three answers is cut off
+      assert.ok(answer, shown.join('\n'));
+      assert.match(answer, /\by yes\b/);
+      assert.match(answer, /\ba yes to this\b/);
+      assert.match(answer, /n\/Esc no/, `the No key is cut off at ${size.columns} columns: "${answer}"`);
+    });
 
-    test(
-      `at ${size.columns}×${size.rows} the confirm box title names the node it changes`,
-      () => {
-        // Given worker3's setting waiting for a yes, When laid out and fitted
-        const play = new Play().runFirst(12).capture();
-        const shown = onScreen(layout(snapshot(play.state), size), size.columns);
-        const title = shown.find((t) => t.startsWith('Confirm ['));
-        // Then the title says which node is about to change
-        assert.ok(title, shown.join('\n'));
-        assert.match(title, /^Confirm \[worker3\]: /, `the node is not named first: "${title}"`);
-      },
-    );
+    test(`at ${size.columns}×${size.rows} the confirm box title names the node it changes`, () => {
+      // Given worker3's setting waiting for a yes, When laid out and fitted
+      const play = new Play().runFirst(12).capture();
+      const shown = onScreen(layout(snapshot(play.state), size), size.columns);
+      const title = shown.find((t) => t.startsWith('Confirm ['));
+      // Then the title says which node is about to change
+      assert.ok(title, shown.join('\n'));
+      assert.match(title, /^Confirm \[worker3\]: /, `the node is not named first: "${title}"`);
+    });
   }
 });
 
@@ -449,7 +458,10 @@ describe('run-view: before/after thumbprints', () => {
     const lines = layout(snap, {columns: 200, rows: 50});
     const shown = onScreen(lines, 200);
     // Then all 14 rows are on screen under the panel's header, each with the whole old and new thumbprints
-    assert.ok(shown.some((t) => /^node\s+what\s+before\s+after$/.test(t)), dump(lines));
+    assert.ok(
+      shown.some((t) => /^node\s+what\s+before\s+after$/.test(t)),
+      dump(lines),
+    );
     const rows = shown.map((t) => changeRow.exec(t)).filter((m) => m !== null);
     assert.equal(rows.length, 14, dump(lines));
     for (const [row, , , before, after] of rows) {
@@ -494,7 +506,9 @@ describe('run-view: before/after thumbprints', () => {
     play.send({type: 'verify-succeeded', at: at(), stepId: 'one', checks: [], changes});
     // When laid out at 80×24, Then each row's shortened before and after differ
     const lines = layout(snapshot(play.state), {columns: 80, rows: 24});
-    const rows = onScreen(lines, 80).map((t) => changeRow.exec(t)).filter((m) => m !== null);
+    const rows = onScreen(lines, 80)
+      .map((t) => changeRow.exec(t))
+      .filter((m) => m !== null);
     assert.equal(rows.length, 2, dump(lines));
     for (const m of rows as RegExpExecArray[]) {
       assert.ok(m[3]!.includes('…') && m[4]!.includes('…'), m[0]);
@@ -502,19 +516,16 @@ describe('run-view: before/after thumbprints', () => {
     }
   });
 
-  test(
-    'at 60 columns thumbprints still keep their last characters',
-    () => {
-      const {snap} = STATES['completed with 14 change rows']!();
-      const lines = layout(snap, {columns: 60, rows: 20});
-      const rows = texts(lines).filter((t) => t.includes('→'));
-      assert.ok(rows.length > 0, dump(lines));
-      for (const row of rows) {
-        assert.ok(stringWidth(row) <= 59, `${stringWidth(row)} cells: ${row}`);
-        assert.match(row, new RegExp(`…${NEW.slice(-4)}$`), `the new thumbprint has lost its tail: ${row}`);
-      }
-    },
-  );
+  test('at 60 columns thumbprints still keep their last characters', () => {
+    const {snap} = STATES['completed with 14 change rows']!();
+    const lines = layout(snap, {columns: 60, rows: 20});
+    const rows = texts(lines).filter((t) => t.includes('→'));
+    assert.ok(rows.length > 0, dump(lines));
+    for (const row of rows) {
+      assert.ok(stringWidth(row) <= 59, `${stringWidth(row)} cells: ${row}`);
+      assert.match(row, new RegExp(`…${NEW.slice(-4)}$`), `the new thumbprint has lost its tail: ${row}`);
+    }
+  });
 
   test('while running, the newest changes are shown and the older ones are counted', () => {
     // Given 13 steps done (13 change rows) and step 14 running, When laid out at 80×24
@@ -539,7 +550,10 @@ describe('run-view: the step window follows the current step', () => {
     const shown = onScreen(lines, 80);
     // Then step 14 is listed, and the window says how many steps are above it
     const rows = shown.filter((t) => /^[·✔?▶✘↺↶] +\d+ /.test(t));
-    assert.ok(rows.some((t) => /^▶ 14 worker3\s+Restart SSISScaleOutWorker140/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
+    assert.ok(
+      rows.some((t) => /^▶ 14 worker3\s+Restart SSISScaleOutWorker140/.test(t)),
+      `step 14 is not in the visible step window:\n${dump(lines)}`,
+    );
     const note = shown.find((t) => /^─── ↑\d+ above ─/.test(t));
     assert.ok(note, `the rule under the list says how many steps are above it:\n${dump(lines)}`);
     assert.equal(Number(/↑(\d+) above/.exec(note)![1]) + rows.length, 14);
@@ -560,11 +574,17 @@ describe('run-view: the step window follows the current step', () => {
       const shown = onScreen(lines, size.columns);
       assert.ok(lines.length <= size.rows - 1);
       // Then step 14 is visible
-      assert.ok(shown.some((t) => /^✘ 14 worker3/.test(t)), `step 14 is not in the visible step window:\n${dump(lines)}`);
+      assert.ok(
+        shown.some((t) => /^✘ 14 worker3/.test(t)),
+        `step 14 is not in the visible step window:\n${dump(lines)}`,
+      );
       // …and the failure panel names the step, its error, and the choices (the restart cannot be skipped)
       assert.ok(shown.join(' ').replace(/\s+/g, ' ').includes('✘ FAILED during do · [worker3] Restart SSISScaleOutWorker140'), dump(lines));
       assert.ok(shown.join(' ').replace(/\s+/g, ' ').includes('[SC] StartService FAILED 1053: The service did not respond'), dump(lines));
-      assert.ok(shown.some((t) => t.startsWith('e retry · r roll back')), dump(lines));
+      assert.ok(
+        shown.some((t) => t.startsWith('e retry · r roll back')),
+        dump(lines),
+      );
       assert.match(shown.at(-1)!, /^e retry · r roll back/, 'the footer offers no skip for a step that cannot be skipped');
     });
 
@@ -583,7 +603,10 @@ describe('run-view: the step window follows the current step', () => {
     assert.match(stepRows[0]!, /^✔  1 master/);
     assert.match(stepRows[1]!, /^\?  2 master/);
     assert.ok(stepRows.length >= 3);
-    assert.ok(shown.some((t) => /^─── ↓\d+ below ─/.test(t)), 'the rule under the list says how many steps are below');
+    assert.ok(
+      shown.some((t) => /^─── ↓\d+ below ─/.test(t)),
+      'the rule under the list says how many steps are below',
+    );
   });
 
   test('a manual scroll (stepTop) is clamped so the window never runs past the first or last step', () => {
@@ -593,7 +616,10 @@ describe('run-view: the step window follows the current step', () => {
     const topScreen = onScreen(layout(snap, {columns: 80, rows: 24}, {stepTop: 0}), 80);
     const top = topScreen.filter((t) => /^[·✔?▶✘↺] +\d+ /.test(t));
     assert.match(top[0]!, /^✔  1 /);
-    assert.ok(topScreen.some((t) => /^─── ↓\d+ below ─/.test(t)), 'the rule says how many steps are below');
+    assert.ok(
+      topScreen.some((t) => /^─── ↓\d+ below ─/.test(t)),
+      'the rule says how many steps are below',
+    );
   });
 });
 
@@ -634,39 +660,39 @@ describe('run-view: failures and endings', () => {
       const lines = layout(snap, size);
       const shown = onScreen(lines, size.columns);
       assert.match(shown[0]!, /FAILED 2\/14$/);
-      assert.ok(shown.some((t) => /^✘  3 master\s+Add the new certificate/.test(t) && t.endsWith('FAILED (do)')), dump(lines));
+      assert.ok(
+        shown.some((t) => /^✘  3 master\s+Add the new certificate/.test(t) && t.endsWith('FAILED (do)')),
+        dump(lines),
+      );
       // the error text is wrapped, not cut: every word of it is on screen
       const panel = shown.join(' ').replace(/\s+/g, ' ');
       assert.ok(panel.includes('SSL Certificate add failed, Error: 1312'), dump(lines));
       assert.ok(panel.includes('It may already have been terminated.'), dump(lines));
-      assert.ok(shown.some((t) => /^·  4 master/.test(t)), 'the next step is still pending');
+      assert.ok(
+        shown.some((t) => /^·  4 master/.test(t)),
+        'the next step is still pending',
+      );
     });
 
-    test(
-      `the failure heading at ${size.columns}×${size.rows} says in which phase the step failed`,
-      () => {
-        const {snap} = STATES['step 3 failed with netsh error 1312']!();
-        const shown = onScreen(layout(snap, size), size.columns);
-        const heading = shown.find((t) => t.startsWith('✘ FAILED during '));
-        assert.ok(heading, shown.join('\n'));
-        assert.match(heading, /^✘ FAILED during do · \[master\] /, `cut: "${heading}"`);
-      },
-    );
+    test(`the failure heading at ${size.columns}×${size.rows} says in which phase the step failed`, () => {
+      const {snap} = STATES['step 3 failed with netsh error 1312']!();
+      const shown = onScreen(layout(snap, size), size.columns);
+      const heading = shown.find((t) => t.startsWith('✘ FAILED during '));
+      assert.ok(heading, shown.join('\n'));
+      assert.match(heading, /^✘ FAILED during do · \[master\] /, `cut: "${heading}"`);
+    });
   }
 
-  test(
-    'a failed step that cannot be skipped: neither the failure panel nor the footer offers s skip',
-    () => {
-      // Given step 3 (add the binding, not skippable) failed
-      const {snap} = STATES['step 3 failed with netsh error 1312']!();
-      assert.equal(snap.state.steps[2]!.info.skippable, false);
-      const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
-      // Then the panel's choices leave out skip…
-      assert.ok(shown.includes('e retry · r roll back · q quit (the session stays unfinished)'), shown.join('\n'));
-      // …and so does the footer
-      assert.doesNotMatch(shown.at(-1)!, /s skip/, `footer: "${shown.at(-1)}"`);
-    },
-  );
+  test('a failed step that cannot be skipped: neither the failure panel nor the footer offers s skip', () => {
+    // Given step 3 (add the binding, not skippable) failed
+    const {snap} = STATES['step 3 failed with netsh error 1312']!();
+    assert.equal(snap.state.steps[2]!.info.skippable, false);
+    const shown = onScreen(layout(snap, {columns: 200, rows: 50}), 200);
+    // Then the panel's choices leave out skip…
+    assert.ok(shown.includes('e retry · r roll back · q quit (the session stays unfinished)'), shown.join('\n'));
+    // …and so does the footer
+    assert.doesNotMatch(shown.at(-1)!, /s skip/, `footer: "${shown.at(-1)}"`);
+  });
 
   test('a failed step that can be skipped: the failure panel offers s skip', () => {
     const steps = [info('trust', 'worker1', "Trust the master's new certificate (LocalMachine\\Root)", 'add-certificate', {skippable: true}), ...STEPS.slice(6, 8)];
@@ -703,7 +729,10 @@ describe('run-view: failures and endings', () => {
     const shown = onScreen(layout(snap, {columns: 80, rows: 24}), 80);
     const start = shown.findIndex((t) => t.startsWith('Transcript ('));
     assert.ok(start > 0);
-    const joined = shown.slice(start + 1, start + 4).map((t) => t.trim()).join('');
+    const joined = shown
+      .slice(start + 1, start + 4)
+      .map((t) => t.trim())
+      .join('');
     assert.ok(joined.startsWith(TRANSCRIPT), `transcript path: ${joined}`);
   });
 
@@ -712,7 +741,10 @@ describe('run-view: failures and endings', () => {
     for (const size of SIZES) {
       const shown = onScreen(layout(snap, size), size.columns);
       assert.match(shown[0]!, /ROLLED BACK 0\/14$/);
-      assert.ok(shown.some((t) => t.startsWith('↺ Rolled back: 14 step(s) undone')), shown.join('\n'));
+      assert.ok(
+        shown.some((t) => t.startsWith('↺ Rolled back: 14 step(s) undone')),
+        shown.join('\n'),
+      );
       assert.ok(shown.filter((t) => /^↺ +\d+ /.test(t)).length >= 3);
       assert.doesNotMatch(shown.at(-1)!, /roll back/);
     }
@@ -730,9 +762,15 @@ describe('run-view: failures and endings', () => {
       ['worker2', 'Set MasterHttpsCertThumbprint in WorkerSettings.config', 'worker2.settings'],
       ['worker3', 'Set MasterHttpsCertThumbprint in WorkerSettings.config', 'worker3.settings'],
     ]) {
-      assert.ok(shown.some((t) => t.startsWith(`  [${node}] ${title}: ${id}: the node changed`)), `${id} is not named:\n${dump(lines)}`);
+      assert.ok(
+        shown.some((t) => t.startsWith(`  [${node}] ${title}: ${id}: the node changed`)),
+        `${id} is not named:\n${dump(lines)}`,
+      );
     }
-    assert.ok(shown.some((t) => /^✘  4 master/.test(t) && t.includes('UNDO FAILED')), dump(lines));
+    assert.ok(
+      shown.some((t) => /^✘  4 master/.test(t) && t.includes('UNDO FAILED')),
+      dump(lines),
+    );
   });
 
   test('the rollback confirmation at 60×20 lists the undos newest first and keeps its answer line', () => {
@@ -740,11 +778,20 @@ describe('run-view: failures and endings', () => {
     const lines = layout(snap, {columns: 60, rows: 20}, {mode: 'rollback-confirm'});
     const shown = onScreen(lines, 60);
     assert.ok(lines.length <= 19);
-    assert.ok(shown.some((t) => t.startsWith('Roll back: undo every step')), dump(lines));
-    assert.ok(shown.some((t) => t.startsWith('y start the rollback · n/Esc cancel')), dump(lines));
+    assert.ok(
+      shown.some((t) => t.startsWith('Roll back: undo every step')),
+      dump(lines),
+    );
+    assert.ok(
+      shown.some((t) => t.startsWith('y start the rollback · n/Esc cancel')),
+      dump(lines),
+    );
     const undos = shown.filter((t) => /^\s+\d+\. undo \[/.test(t));
     assert.match(undos[0]!, /1\. undo \[worker3\] Set MasterHttpsCertThumbprint/);
-    assert.ok(shown.some((t) => /↑↓ scroll: \d+ more line\(s\)/.test(t)), 'the list is longer than the box: a marker says so');
+    assert.ok(
+      shown.some((t) => /↑↓ scroll: \d+ more line\(s\)/.test(t)),
+      'the list is longer than the box: a marker says so',
+    );
   });
 
   test('the rollback confirmation at 200×50 lists all 14 undos, service restarts last in their original order', () => {
@@ -759,21 +806,21 @@ describe('run-view: failures and endings', () => {
   });
 
   for (const size of SIZES) {
-    test(
-      `the quit question at ${size.columns}×${size.rows} shows its answer keys`,
-      () => {
-        // Given a paused run and q pressed, When laid out and fitted to the terminal
-        const {snap} = STATES['quit confirmation while paused']!();
-        const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
-        // Then the quit box names the two ways back, and its question and both answers are on screen (the box's
-        // last line stays in view however it is scrolled), the footer pointing at it
-        assert.match(shown.at(-1)!, /^answer above/);
-        const question = shown.find((l) => l.startsWith('Quit, leaving it unfinished?'));
-        assert.ok(question, shown.join('\n'));
-        assert.match(question, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${question}"`);
-        assert.match(question, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${question}"`);
-        assert.ok(shown.some((l) => l.includes('This session changed nodes and has not finished')), shown.join('\n'));
-      },
-    );
+    test(`the quit question at ${size.columns}×${size.rows} shows its answer keys`, () => {
+      // Given a paused run and q pressed, When laid out and fitted to the terminal
+      const {snap} = STATES['quit confirmation while paused']!();
+      const shown = onScreen(layout(snap, size, {mode: 'quit-confirm'}), size.columns);
+      // Then the quit box names the two ways back, and its question and both answers are on screen (the box's
+      // last line stays in view however it is scrolled), the footer pointing at it
+      assert.match(shown.at(-1)!, /^answer above/);
+      const question = shown.find((l) => l.startsWith('Quit, leaving it unfinished?'));
+      assert.ok(question, shown.join('\n'));
+      assert.match(question, /y quit/, `the answer keys are cut off at ${size.columns} columns: "${question}"`);
+      assert.match(question, /n stay/, `the answer keys are cut off at ${size.columns} columns: "${question}"`);
+      assert.ok(
+        shown.some((l) => l.includes('This session changed nodes and has not finished')),
+        shown.join('\n'),
+      );
+    });
   }
 });

@@ -24,7 +24,9 @@ after(() => rmSync(tmp, {recursive: true, force: true}));
 
 /** 100 lines; lines 10, 50 and 70 record a confirmation. */
 function transcriptFile(): string {
-  const lines = Array.from({length: 100}, (_, i) => ([9, 49, 69].includes(i) ? `14:00:${String(i % 60).padStart(2, '0')}  step ${i}: CONFIRMED by alice` : `14:00:00  line ${i + 1}`));
+  const lines = Array.from({length: 100}, (_, i) =>
+    [9, 49, 69].includes(i) ? `14:00:${String(i % 60).padStart(2, '0')}  step ${i}: CONFIRMED by alice` : `14:00:00  line ${i + 1}`,
+  );
   const path = join(mkdtempSync(join(tmp, 'transcript-')), 'session.log');
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;

@@ -60,7 +60,7 @@ function openAsBefore(sealed: Sealed, boundTo: string): unknown {
 }
 
 describe('records written before the one sealing module', () => {
-  test('a journal header\'s sealed secrets open, through unseal and through openSecrets', async () => {
+  test("a journal header's sealed secrets open, through unseal and through openSecrets", async () => {
     const home = join(base, 'old-session');
     const sealed = placeKey(join(home, 'keys'), SESSION.sealed, SESSION.keyText);
     assert.deepEqual(unseal(sealed, SESSION.sessionId), {ok: true, value: SESSION.secrets});
@@ -73,7 +73,7 @@ describe('records written before the one sealing module', () => {
     assert.deepEqual(openSecrets(SESSION.sessionId, sealed), {ok: false, reason: `the key of this session's secrets is not readable at ${sealed.keyFile} (ENOENT)`});
   });
 
-  test('a delete-certificate capture\'s kept copy opens to the PFX and its password', () => {
+  test("a delete-certificate capture's kept copy opens to the PFX and its password", () => {
     const kept = placeKey(join(base, 'old-kept', 'keys'), KEPT.kept, KEPT.keyText);
     const opened = unseal<{password: string; pfxBase64: string}>(kept, KEPT.thumbprint);
     assert.ok(opened.ok);
@@ -127,7 +127,7 @@ describe('seal', () => {
   });
 });
 
-describe('sealSecrets: the session\'s key in STATE/keys', () => {
+describe("sealSecrets: the session's key in STATE/keys", () => {
   test('session-<id>.key, 0600; nothing to seal writes nothing; discardSecrets removes the key', async () => {
     const home = join(base, 'state');
     const saved = process.env.CERTWALK_HOME;

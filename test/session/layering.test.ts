@@ -10,11 +10,12 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
 /** What a file imports for its values (static and dynamic imports and re-exports; `import type` left out), resolved. */
 function valueImports(file: string): string[] {
-  const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const found = [
-    ...code.matchAll(/\b(?:import|export)\s+(?!type\b)[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g),
-    ...code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ].map((m) => m[1]!);
+  const code = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+  const found = [...code.matchAll(/\b(?:import|export)\s+(?!type\b)[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g), ...code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1]!,
+  );
   return found.filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s));
 }
 
@@ -39,7 +40,11 @@ describe('the session layer', () => {
     for (const name of readdirSync(join(src, 'session'))) {
       const imports = allImports(join(src, 'session', name));
       assert.ok(imports.length, `${name} imports something (the patterns still match)`);
-      assert.deepEqual(imports.filter((path) => under('screens')(path) || under('cli')(path)), [], name);
+      assert.deepEqual(
+        imports.filter((path) => under('screens')(path) || under('cli')(path)),
+        [],
+        name,
+      );
     }
   });
 });

@@ -61,10 +61,22 @@ describe('a session started by the service', () => {
     assert.equal(section.title, `before the session started: ${accesses.length} command(s) and file access(es) while its parameters were chosen and checked`);
     assert.equal(accesses.length, draft.reads.reads().length);
     // The form's default certificates come from the master's Root store, and prepare reads its http.sys bindings.
-    assert.ok(accesses.some((line) => line.startsWith('  $ [master] certutil') && line.includes('Root')), accesses.join('\n'));
-    assert.ok(accesses.some((line) => line.startsWith('  ~ [master] read ') && line.includes('MasterSettings.config')), accesses.join('\n'));
-    assert.ok(accesses.some((line) => line.startsWith('  $ [master] netsh http show sslcert')), accesses.join('\n'));
-    assert.ok(section.lines.some((line) => line.startsWith('    exit 0 in ')), 'exit codes are kept');
+    assert.ok(
+      accesses.some((line) => line.startsWith('  $ [master] certutil') && line.includes('Root')),
+      accesses.join('\n'),
+    );
+    assert.ok(
+      accesses.some((line) => line.startsWith('  ~ [master] read ') && line.includes('MasterSettings.config')),
+      accesses.join('\n'),
+    );
+    assert.ok(
+      accesses.some((line) => line.startsWith('  $ [master] netsh http show sslcert')),
+      accesses.join('\n'),
+    );
+    assert.ok(
+      section.lines.some((line) => line.startsWith('    exit 0 in ')),
+      'exit codes are kept',
+    );
     const headerEnd = text.indexOf('\n\n');
     const sectionAt = text.indexOf('before the session started:');
     assert.ok(headerEnd < sectionAt && sectionAt < text.indexOf('procedure started') && sectionAt < text.indexOf('▶ step 1/'), text.slice(0, 2000));
@@ -91,12 +103,21 @@ describe('a session started by the service', () => {
     assert.deepEqual(shape(byApp), shape(byRun));
     assert.equal(byRun.autoConfirmAll, true);
 
-    const runTranscript = readFileSync(join(transcriptDir, readdirSync(transcriptDir).find((name) => name.endsWith('.log'))!), 'utf8');
+    const runTranscript = readFileSync(
+      join(
+        transcriptDir,
+        readdirSync(transcriptDir).find((name) => name.endsWith('.log'))!,
+      ),
+      'utf8',
+    );
     const appTranscript = readFileSync(session.runner.transcriptPath, 'utf8');
     // lync-check's prepare reads the Front End's OAuthTokenIssuer state, in both sessions' transcripts.
     for (const text of [runTranscript, appTranscript]) {
       const {lines} = readsSection(text);
-      assert.ok(lines.some((line) => /^ {2}\$ \[\w+\] powershell /.test(line)), lines.join('\n'));
+      assert.ok(
+        lines.some((line) => /^ {2}\$ \[\w+\] powershell /.test(line)),
+        lines.join('\n'),
+      );
     }
   });
 });

@@ -8,7 +8,18 @@ let clock = 0;
 const at = () => ++clock;
 
 function info(id: string, lane?: string, extra: Partial<StepInfo> = {}): StepInfo {
-  return {id, title: id, node: lane ?? 'master', kind: id.split('.')[1] ?? id, destructive: false, skippable: false, undoLast: false, hasUndo: true, ...(lane ? {lane} : {}), ...extra};
+  return {
+    id,
+    title: id,
+    node: lane ?? 'master',
+    kind: id.split('.')[1] ?? id,
+    destructive: false,
+    skippable: false,
+    undoLast: false,
+    hasUndo: true,
+    ...(lane ? {lane} : {}),
+    ...extra,
+  };
 }
 
 // master step, then three workers with two steps each, then a final master step.
@@ -90,7 +101,10 @@ describe('fan-out lanes', () => {
       order.push(effect!.stepId);
       next = d.finish(effect!.stepId);
     }
-    assert.deepEqual(order, STEPS.map((s) => s.id));
+    assert.deepEqual(
+      order,
+      STEPS.map((s) => s.id),
+    );
   });
 
   test('a failed lane stops new lanes; running ones finish; then the procedure is failed and rollback undoes what ran', () => {
@@ -101,7 +115,10 @@ describe('fan-out lanes', () => {
     d.complete({type: 'capture', stepId: 'w1.trust'});
     d.send({type: 'step-failed', stepId: 'w1.trust', phase: 'do', error: 'boom'} as never);
     assert.equal(d.state.phase, 'failed');
-    assert.equal(d.state.current, STEPS.findIndex((s) => s.id === 'w1.trust'));
+    assert.equal(
+      d.state.current,
+      STEPS.findIndex((s) => s.id === 'w1.trust'),
+    );
     // When w2's step completes, Then w2 does not go on and w3 does not start
     assert.deepEqual(d.finish('w2.trust'), []);
     assert.equal(d.kinds()['w2.settings'], 'pending');
@@ -147,7 +164,10 @@ describe('fan-out lanes', () => {
     assert.equal(d.kinds()['w3.trust'], 'done');
     // When the user answers "a" on the first, Then both waiting steps run
     const effects = d.send({type: 'confirmed', stepId: 'w1.settings', scope: 'kind'} as never);
-    assert.deepEqual(effects, [{type: 'do', stepId: 'w1.settings'}, {type: 'do', stepId: 'w2.settings'}]);
+    assert.deepEqual(effects, [
+      {type: 'do', stepId: 'w1.settings'},
+      {type: 'do', stepId: 'w2.settings'},
+    ]);
   });
 
   test('with "continue", the other lanes go on after a failure; the procedure fails once they are done', () => {
@@ -167,7 +187,10 @@ describe('fan-out lanes', () => {
     assert.equal(d.state.phase, 'failed');
     assert.equal(d.kinds()['w1.settings'], 'pending');
     assert.equal(d.kinds()['m.done'], 'pending');
-    assert.equal(d.state.current, STEPS.findIndex((s) => s.id === 'w1.trust'));
+    assert.equal(
+      d.state.current,
+      STEPS.findIndex((s) => s.id === 'w1.trust'),
+    );
     // And a retry that succeeds finishes w1 and goes on after the block
     d.send({type: 'retry-requested'});
     d.complete({type: 'do', stepId: 'w1.trust'});
@@ -211,16 +234,31 @@ describe('fan-out lanes', () => {
     // When rollback is requested
     const first = d.send({type: 'rollback-requested'});
     // Then two lanes' settings are undone at once (concurrency 2), never two steps of one lane
-    assert.deepEqual(first.map((e) => e.stepId), ['w3.settings', 'w2.settings']);
+    assert.deepEqual(
+      first.map((e) => e.stepId),
+      ['w3.settings', 'w2.settings'],
+    );
     // And the third lane takes the first free slot
-    assert.deepEqual(d.complete(first[0]!).map((e) => e.stepId), ['w1.settings']);
+    assert.deepEqual(
+      d.complete(first[0]!).map((e) => e.stepId),
+      ['w1.settings'],
+    );
     assert.deepEqual(d.complete(first[1]!), []);
     // And the step before the block is undone alone once every lane is done; the restarts (undoLast) come after
     // everything else, side by side, in their original order
-    assert.deepEqual(d.complete({type: 'undo', stepId: 'w1.settings'}).map((e) => e.stepId), ['m.prep']);
+    assert.deepEqual(
+      d.complete({type: 'undo', stepId: 'w1.settings'}).map((e) => e.stepId),
+      ['m.prep'],
+    );
     const restarts = d.complete({type: 'undo', stepId: 'm.prep'});
-    assert.deepEqual(restarts.map((e) => e.stepId), ['w1.restart', 'w2.restart']);
-    assert.deepEqual(d.complete(restarts[0]!).map((e) => e.stepId), ['w3.restart']);
+    assert.deepEqual(
+      restarts.map((e) => e.stepId),
+      ['w1.restart', 'w2.restart'],
+    );
+    assert.deepEqual(
+      d.complete(restarts[0]!).map((e) => e.stepId),
+      ['w3.restart'],
+    );
     assert.deepEqual(d.complete(restarts[1]!), []);
     d.complete({type: 'undo', stepId: 'w3.restart'});
     assert.equal(d.state.phase, 'rolled-back');

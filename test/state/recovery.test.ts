@@ -6,7 +6,17 @@ import {initialState, rollbackOrder, transition} from '../../src/state/reducer.t
 import type {Effect, ProcedureEvent, ProcedureState, StepInfo} from '../../src/state/types.ts';
 
 let clock = 0;
-const info = (id: string, extra: Partial<StepInfo> = {}): StepInfo => ({id, title: id, node: 'n', kind: id, destructive: false, skippable: false, undoLast: false, hasUndo: true, ...extra});
+const info = (id: string, extra: Partial<StepInfo> = {}): StepInfo => ({
+  id,
+  title: id,
+  node: 'n',
+  kind: id,
+  destructive: false,
+  skippable: false,
+  undoLast: false,
+  hasUndo: true,
+  ...extra,
+});
 const STEPS = [info('a'), info('b', {destructive: true}), info('c')];
 
 function drive(state: ProcedureState, ...events: Omit<ProcedureEvent, 'at'>[]): {state: ProcedureState; effects: readonly Effect[]} {
@@ -21,7 +31,12 @@ function drive(state: ProcedureState, ...events: Omit<ProcedureEvent, 'at'>[]): 
 }
 
 const start = () => initialState(STEPS, {autoConfirmAll: true});
-const doneA = [{type: 'start'}, {type: 'capture-succeeded', stepId: 'a', captured: {a: 1}, prompt: null}, {type: 'do-succeeded', stepId: 'a'}, {type: 'verify-succeeded', stepId: 'a', checks: [], changes: []}] as const;
+const doneA = [
+  {type: 'start'},
+  {type: 'capture-succeeded', stepId: 'a', captured: {a: 1}, prompt: null},
+  {type: 'do-succeeded', stepId: 'a'},
+  {type: 'verify-succeeded', stepId: 'a', checks: [], changes: []},
+] as const;
 
 describe('recovered', () => {
   test('a step stopped during its change becomes failed and interrupted, keeping its capture; the procedure waits, failed', () => {
@@ -36,7 +51,13 @@ describe('recovered', () => {
   });
 
   test('resuming an interrupted change reads it back first: found, the step is done without running it again', () => {
-    const {state, effects} = drive(start(), ...doneA, {type: 'capture-succeeded', stepId: 'b', captured: {b: 1}, prompt: null} as never, {type: 'recovered'}, {type: 'retry-requested'});
+    const {state, effects} = drive(
+      start(),
+      ...doneA,
+      {type: 'capture-succeeded', stepId: 'b', captured: {b: 1}, prompt: null} as never,
+      {type: 'recovered'},
+      {type: 'retry-requested'},
+    );
     assert.deepEqual(effects, [{type: 'verify', stepId: 'b'}]);
     const after = drive(state, {type: 'verify-succeeded', stepId: 'b', checks: [], changes: []} as never);
     assert.equal(after.state.steps[1]!.status.kind, 'done');
@@ -56,7 +77,13 @@ describe('recovered', () => {
   });
 
   test('a step stopped while reading (nothing changed) captures again on resume; a question asked is withdrawn', () => {
-    const reading = drive(initialState(STEPS), ...doneA.slice(0, 1), {type: 'capture-succeeded', stepId: 'a', captured: {}, prompt: null} as never, {type: 'do-succeeded', stepId: 'a'} as never, {type: 'verify-succeeded', stepId: 'a', checks: [], changes: []} as never);
+    const reading = drive(
+      initialState(STEPS),
+      ...doneA.slice(0, 1),
+      {type: 'capture-succeeded', stepId: 'a', captured: {}, prompt: null} as never,
+      {type: 'do-succeeded', stepId: 'a'} as never,
+      {type: 'verify-succeeded', stepId: 'a', checks: [], changes: []} as never,
+    );
     // b is destructive and the session is not --yes: it waits for an answer when certwalk stops
     const asked = drive(reading.state, {type: 'capture-succeeded', stepId: 'b', captured: {b: 1}, prompt: null} as never);
     assert.equal(asked.state.steps[1]!.status.kind, 'awaiting-confirmation');
@@ -72,8 +99,19 @@ describe('recovered', () => {
   });
 
   test('a rollback stopped half-way: the undo in flight is undone again by the next rollback, the undone ones are not', () => {
-    const all = [...doneA, {type: 'capture-succeeded', stepId: 'b', captured: {b: 1}, prompt: null}, {type: 'do-succeeded', stepId: 'b'}, {type: 'verify-succeeded', stepId: 'b', checks: [], changes: []}] as never[];
-    const rolling = drive(start(), ...all, {type: 'capture-succeeded', stepId: 'c', captured: {c: 1}, prompt: null} as never, {type: 'do-succeeded', stepId: 'c'} as never, {type: 'verify-succeeded', stepId: 'c', checks: [], changes: []} as never);
+    const all = [
+      ...doneA,
+      {type: 'capture-succeeded', stepId: 'b', captured: {b: 1}, prompt: null},
+      {type: 'do-succeeded', stepId: 'b'},
+      {type: 'verify-succeeded', stepId: 'b', checks: [], changes: []},
+    ] as never[];
+    const rolling = drive(
+      start(),
+      ...all,
+      {type: 'capture-succeeded', stepId: 'c', captured: {c: 1}, prompt: null} as never,
+      {type: 'do-succeeded', stepId: 'c'} as never,
+      {type: 'verify-succeeded', stepId: 'c', checks: [], changes: []} as never,
+    );
     assert.equal(rolling.state.phase, 'completed');
     const half = drive(rolling.state, {type: 'rollback-requested'}, {type: 'undo-succeeded', stepId: 'c', report: 'ok'} as never);
     assert.equal(half.state.steps[1]!.status.kind, 'undoing');

@@ -5,19 +5,7 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 
 import {initialState, isTerminal, replay, rollbackOrder, transition} from '../../src/state/reducer.ts';
-import type {
-  Change,
-  Check,
-  ConfirmPrompt,
-  Effect,
-  Json,
-  ProcedureEvent,
-  ProcedureState,
-  StepInfo,
-  StepPhase,
-  StepStatus,
-  Transition,
-} from '../../src/state/types.ts';
+import type {Change, Check, ConfirmPrompt, Effect, Json, ProcedureEvent, ProcedureState, StepInfo, StepPhase, StepStatus, Transition} from '../../src/state/types.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -61,9 +49,7 @@ const ev = {
     changes,
   }),
   failed: (stepId: string, phase: StepPhase, error = `${phase} of ${stepId} failed`, checks?: readonly Check[]): ProcedureEvent =>
-    checks === undefined
-      ? {type: 'step-failed', at: tick(), stepId, phase, error}
-      : {type: 'step-failed', at: tick(), stepId, phase, error, checks},
+    checks === undefined ? {type: 'step-failed', at: tick(), stepId, phase, error} : {type: 'step-failed', at: tick(), stepId, phase, error, checks},
   pause: (): ProcedureEvent => ({type: 'pause-requested', at: tick()}),
   resume: (): ProcedureEvent => ({type: 'resume-requested', at: tick()}),
   retry: (): ProcedureEvent => ({type: 'retry-requested', at: tick()}),
@@ -155,7 +141,10 @@ function drainUndos(from: Driven, failing: readonly string[] = []): {state: Proc
     assert.equal(status(state, effect.stepId).kind, 'undoing', `${effect.stepId} should be undoing while its undo runs`);
     const result = drive(state, failing.includes(effect.stepId) ? ev.undoFailed(effect.stepId) : ev.undone(effect.stepId));
     assert.deepEqual(result.ignored, []);
-    assert.ok(result.effects.every((e) => e.type === 'undo'), `rollback asked for ${JSON.stringify(result.effects)}`);
+    assert.ok(
+      result.effects.every((e) => e.type === 'undo'),
+      `rollback asked for ${JSON.stringify(result.effects)}`,
+    );
     state = result.state;
     pending = result.effects;
   }
@@ -309,12 +298,7 @@ describe('capture', () => {
 describe('confirmation', () => {
   test('confirmed → running with the captured value, do effect; the step clock restarts at the answer', () => {
     const confirmed = ev.confirmed('delete-binding');
-    const {state, last} = drive(
-      initialState([deleteBinding]),
-      ev.start(),
-      ev.captured('delete-binding', {old: 'X'}, samplePrompt),
-      confirmed,
-    );
+    const {state, last} = drive(initialState([deleteBinding]), ev.start(), ev.captured('delete-binding', {old: 'X'}, samplePrompt), confirmed);
     assert.deepEqual(last.effects, [doIt('delete-binding')]);
     assert.deepEqual(expectStatus(state, 'delete-binding', 'running'), {kind: 'running', startedAt: confirmed.at, captured: {old: 'X'}});
     assert.deepEqual(state.autoConfirmKinds, []);
@@ -332,13 +316,7 @@ describe('confirmation', () => {
 
   test("confirmed with scope 'kind': later steps of that kind run without asking, other kinds still ask", () => {
     // Given the first sslcert step confirmed "for all of this kind"
-    const first = drive(
-      initialState(rotation),
-      ev.start(),
-      ...completes(readBinding),
-      ev.captured('delete-binding', 1, samplePrompt),
-      ev.confirmed('delete-binding', 'kind'),
-    );
+    const first = drive(initialState(rotation), ev.start(), ...completes(readBinding), ev.captured('delete-binding', 1, samplePrompt), ev.confirmed('delete-binding', 'kind'));
     assert.deepEqual(first.last.effects, [doIt('delete-binding')]);
     // Scoped to the block it was given in: the run of steps outside any lane, from step 0
     assert.deepEqual(first.state.autoConfirmKinds, ['0:sslcert']);
@@ -390,13 +368,7 @@ describe('confirmation', () => {
   });
 
   test('resume after declining re-captures that step (a fresh capture, a fresh prompt)', () => {
-    const declined = drive(
-      initialState(rotation),
-      ev.start(),
-      ...completes(readBinding),
-      ev.captured('delete-binding', 1, samplePrompt),
-      ev.declined('delete-binding'),
-    );
+    const declined = drive(initialState(rotation), ev.start(), ...completes(readBinding), ev.captured('delete-binding', 1, samplePrompt), ev.declined('delete-binding'));
     const resume = ev.resume();
     const resumed = drive(declined.state, resume);
     assert.equal(resumed.state.phase, 'running');
@@ -475,8 +447,7 @@ describe('failure stops the run', () => {
   for (const phase of ['capture', 'do', 'verify'] as const) {
     test(`step-failed in ${phase} → phase failed, no effects, later steps stay pending`, () => {
       // Given b in flight in the given phase (a done before it)
-      const toPhase: ProcedureEvent[] =
-        phase === 'capture' ? [] : phase === 'do' ? [ev.captured('b', 'b-before')] : [ev.captured('b', 'b-before'), ev.didIt('b')];
+      const toPhase: ProcedureEvent[] = phase === 'capture' ? [] : phase === 'do' ? [ev.captured('b', 'b-before')] : [ev.captured('b', 'b-before'), ev.didIt('b')];
       const inFlight = drive(initialState(plain), ev.start(), ...completes(a), ...toPhase);
       const startedAt = (status(inFlight.state, 'b') as {startedAt: number}).startedAt;
       // When b fails
@@ -671,21 +642,18 @@ describe('pause', () => {
     assert.equal(state.pauseRequested, false);
   });
 
-  test(
-    'pause requested during the last step: the procedure completes (nothing is left to pause before)',
-    () => {
-      // Given the only step in flight and a pause requested
-      const requested = drive(initialState([a]), ev.start(), ev.pause(), ev.captured('a'), ev.didIt('a'));
-      // When it is done
-      const {state, last} = drive(requested.state, ev.verified('a'));
-      // Then the procedure is completed, not paused
-      assert.deepEqual(last.effects, []);
-      assert.equal(state.phase, 'completed');
-      assert.equal(state.pauseRequested, false);
-    },
-  );
+  test('pause requested during the last step: the procedure completes (nothing is left to pause before)', () => {
+    // Given the only step in flight and a pause requested
+    const requested = drive(initialState([a]), ev.start(), ev.pause(), ev.captured('a'), ev.didIt('a'));
+    // When it is done
+    const {state, last} = drive(requested.state, ev.verified('a'));
+    // Then the procedure is completed, not paused
+    assert.deepEqual(last.effects, []);
+    assert.equal(state.phase, 'completed');
+    assert.equal(state.pauseRequested, false);
+  });
 
-  test('a pause requested during a destructive step\'s capture pauses at its prompt: no prompt, nothing runs', () => {
+  test("a pause requested during a destructive step's capture pauses at its prompt: no prompt, nothing runs", () => {
     // Given a pause requested while a destructive step captures
     const {state, last} = drive(initialState([deleteBinding, a]), ev.start(), ev.pause(), ev.captured('delete-binding', 1, samplePrompt));
     // Then the procedure is paused before asking, the step is pending again, and no pause is still "requested"
@@ -956,14 +924,11 @@ describe('rollback', () => {
     assertIgnored(state, ev.rollback(), /already done or under way/);
   });
 
-  test(
-    'a second rollback-requested while the first waits for an in-flight step is ignored',
-    () => {
-      const requested = drive(initialState(plain), ev.start(), ev.rollback());
-      assert.equal(requested.state.rollbackRequested, true);
-      assertIgnored(requested.state, ev.rollback());
-    },
-  );
+  test('a second rollback-requested while the first waits for an in-flight step is ignored', () => {
+    const requested = drive(initialState(plain), ev.start(), ev.rollback());
+    assert.equal(requested.state.rollbackRequested, true);
+    assertIgnored(requested.state, ev.rollback());
+  });
 
   test('undo events for a step that is not being undone are ignored', () => {
     const rolling = drive(runFirst(plain, 3).state, ev.rollback());

@@ -111,8 +111,16 @@ describe('dangerous windows', () => {
           const where = `interrupted at point ${point}`;
           // Nothing is left between two states: no window open on a lane that did not fail on its own
           const failedLanes = new Set(sim.state.steps.filter((s) => s.status.kind === 'failed').map((s) => s.info.lane));
-          assert.deepEqual(openWindows(sim.state).filter((w) => !failedLanes.has(w.lane ?? undefined)), [], where);
-          assert.equal(sim.state.steps.some((s) => ['capturing', 'running', 'verifying', 'undoing'].includes(s.status.kind)), false, where);
+          assert.deepEqual(
+            openWindows(sim.state).filter((w) => !failedLanes.has(w.lane ?? undefined)),
+            [],
+            where,
+          );
+          assert.equal(
+            sim.state.steps.some((s) => ['capturing', 'running', 'verifying', 'undoing'].includes(s.status.kind)),
+            false,
+            where,
+          );
           if (interruption === 'rollback') {
             assert.equal(sim.state.phase, 'rolled-back', where);
             for (const k of WINDOW) assert.ok(['undone', 'pending'].includes(sim.status(`w1.${k}`)), `${where}: w1.${k} ${sim.status(`w1.${k}`)}`);
@@ -128,7 +136,11 @@ describe('dangerous windows', () => {
             }
           }
           // Inside a window nothing asks: the delete's confirmation covered it
-          assert.deepEqual(sim.asked.filter((id) => /\.(grant|settings|restart)$/.test(id)), [], where);
+          assert.deepEqual(
+            sim.asked.filter((id) => /\.(grant|settings|restart)$/.test(id)),
+            [],
+            where,
+          );
         }
         // At concurrency 2 and more another lane is in flight at every point of w1's window
         assert.equal(made, WINDOW_POINTS);
@@ -190,7 +202,7 @@ describe('"yes to all of this kind" is scoped to one run of one block', () => {
     return {...state, steps: state.steps.map((s, i) => (i === index ? {info: s.info, status: {kind: 'capturing', startedAt: at()}} : s))};
   };
 
-  test('within the same run of the block, another lane\'s step of that kind runs without asking', () => {
+  test("within the same run of the block, another lane's step of that kind runs without asking", () => {
     const {state} = yesToAll();
     assert.equal(asks(capturing(state, 'w2.delete'), 'w2.delete'), false);
   });
@@ -208,7 +220,9 @@ describe('"yes to all of this kind" is scoped to one run of one block', () => {
       const stopped: ProcedureState = {
         ...state,
         phase,
-        steps: state.steps.map((s) => (s.info.id === 'w1.delete' ? {info: s.info, status: {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: 'x', captured: {}}} : s)),
+        steps: state.steps.map((s) =>
+          s.info.id === 'w1.delete' ? {info: s.info, status: {kind: 'failed', startedAt: 1, finishedAt: 2, phase: 'do', error: 'x', captured: {}}} : s,
+        ),
       };
       const after = transition(stopped, {...event, at: at()} as ProcedureEvent);
       assert.equal(after.ignored, undefined, after.ignored);

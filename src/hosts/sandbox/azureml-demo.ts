@@ -41,7 +41,15 @@ export function buildAzureMlClient(now: Date): NodeState {
             createdOn: created,
             modifiedOn: created,
             ssl: {status: 'Disabled', cert: null, key: null, cname: null},
-            services: [{id: `${AZUREML_DEMO.service}.${AZUREML_DEMO.cluster}-${randomUUID().slice(0, 8)}.eastus2`, name: AZUREML_DEMO.service, state: 'Succeeded', createdAt: deployed, updatedAt: deployed}],
+            services: [
+              {
+                id: `${AZUREML_DEMO.service}.${AZUREML_DEMO.cluster}-${randomUUID().slice(0, 8)}.eastus2`,
+                name: AZUREML_DEMO.service,
+                state: 'Succeeded',
+                createdAt: deployed,
+                updatedAt: deployed,
+              },
+            ],
           },
         ],
       },

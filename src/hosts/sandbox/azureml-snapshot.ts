@@ -42,7 +42,9 @@ export function snapshotAzureMl(azure: AzureMlState): AzureMlSnapshot {
 /** SHA-256 of the key's PKCS#8 DER: the same key compares equal whatever PEM layout (CRLF, PKCS#1) carried it. */
 function keyFingerprint(pem: string): string {
   try {
-    return createHash('sha256').update(createPrivateKey(pem).export({type: 'pkcs8', format: 'der'})).digest('hex');
+    return createHash('sha256')
+      .update(createPrivateKey(pem).export({type: 'pkcs8', format: 'der'}))
+      .digest('hex');
   } catch {
     return '(not a private key)';
   }

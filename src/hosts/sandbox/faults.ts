@@ -51,13 +51,7 @@ export async function clearFaults(dir: string): Promise<void> {
 }
 
 /** The first rule that fires for this command (env rules first), consuming one use of a file rule. */
-export async function takeFault(
-  dir: string,
-  node: string,
-  program: string,
-  args: readonly string[],
-  envRules: string | undefined,
-): Promise<FaultRule | undefined> {
+export async function takeFault(dir: string, node: string, program: string, args: readonly string[], envRules: string | undefined): Promise<FaultRule | undefined> {
   if (envRules) {
     const fromEnv = parseRules(envRules, 'CERTWALK_SANDBOX_FAULT').find((rule) => ruleMatches(rule, node, program, args));
     if (fromEnv) return fromEnv;

@@ -9,15 +9,7 @@ import type {MadeCert} from '../../certs/create.ts';
 import type {NodeInfo} from '../host.ts';
 import {nodeFiles} from './node-files.ts';
 import {azuremlClientNode, buildAzureMlClient} from './azureml-demo.ts';
-import {
-  MASTER_SERVICE,
-  MASTER_SETTINGS_PATH,
-  SCALE_OUT_BINN,
-  WORKER_SERVICE,
-  WORKER_SETTINGS_PATH,
-  formatSettingsJson,
-  json,
-} from './scale-out-files.ts';
+import {MASTER_SERVICE, MASTER_SETTINGS_PATH, SCALE_OUT_BINN, WORKER_SERVICE, WORKER_SETTINGS_PATH, formatSettingsJson, json} from './scale-out-files.ts';
 import {DEFAULT_BINDING_OPTIONS, emptyNodeState, sandboxPaths, writeManifest, writeNodeState} from './state.ts';
 import {newFleetId} from './fleet-id.ts';
 import type {NodeState} from './state.ts';

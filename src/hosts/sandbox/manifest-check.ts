@@ -49,7 +49,10 @@ export async function checkSandbox(dir: string): Promise<SandboxManifest> {
   });
   // After every field: a file written by hand is told about its fields before about the folders beside it.
   nodes.forEach(({name}, i) => {
-    if (!existsSync(sandboxPaths.nodeState(dir, name))) throw new InventoryError(`${source}: nodes[${i}]: node "${name}" has no ${sandboxPaths.nodeState(dir, name)}; remake the sandbox with \`certwalk sandbox init --force ${dir}\``);
+    if (!existsSync(sandboxPaths.nodeState(dir, name)))
+      throw new InventoryError(
+        `${source}: nodes[${i}]: node "${name}" has no ${sandboxPaths.nodeState(dir, name)}; remake the sandbox with \`certwalk sandbox init --force ${dir}\``,
+      );
   });
   // Other fields (a fleet id, …) are kept as they are: this check is about what certwalk reads.
   return {...(data as object), version: 1, nodes} as SandboxManifest;

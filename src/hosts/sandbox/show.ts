@@ -73,9 +73,13 @@ async function snapshotNode(dir: string, node: NodeInfo): Promise<NodeSnapshot> 
   const state = await readNodeState(dir, node.name);
   const stores: Record<string, CertSnapshot[]> = {};
   for (const name of Object.keys(state.stores).sort()) {
-    stores[name] = state.stores[name]!
-      .map((cert) => ({thumbprint: cert.thumbprint, subject: cert.subject, notAfter: cert.notAfter, hasPrivateKey: cert.keyPem !== undefined, keyAcl: [...cert.keyAcl].sort()}))
-      .sort((a, b) => compare(a.thumbprint, b.thumbprint));
+    stores[name] = state.stores[name]!.map((cert) => ({
+      thumbprint: cert.thumbprint,
+      subject: cert.subject,
+      notAfter: cert.notAfter,
+      hasPrivateKey: cert.keyPem !== undefined,
+      keyAcl: [...cert.keyAcl].sort(),
+    })).sort((a, b) => compare(a.thumbprint, b.thumbprint));
   }
   const bindings = state.bindings
     .map((b) => ({ipport: b.ipport, certhash: b.certhash, appid: b.appid, certstorename: b.certstorename, options: sortedOptions(b.options)}))

@@ -2,14 +2,7 @@
 import type {Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
 import {powershellArgs} from '../../ops/powershell.ts';
-import {
-  remoteCreateScript,
-  remoteExistsScript,
-  remoteReadScript,
-  remoteRemoveScript,
-  remoteRunScript,
-  remoteWriteScript,
-} from './remote-scripts.ts';
+import {remoteCreateScript, remoteExistsScript, remoteReadScript, remoteRemoveScript, remoteRunScript, remoteWriteScript} from './remote-scripts.ts';
 import {resolveProgram} from './resolve-program.ts';
 
 export interface Credential {

@@ -53,13 +53,15 @@ export function remoteWriteScript(computer: string, path: string, withCredential
  * .NET 4 calls only: Windows PowerShell 3.0 runs it.
  */
 export function remoteCreateScript(computer: string, path: string, withCredential: boolean): string {
-  const block = 'param([string]$p, [string]$b) ' + [
-    "$ErrorActionPreference = 'Stop'",
-    '[void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p))',
-    "try { $f = [IO.File]::Open($p, [IO.FileMode]::CreateNew, [IO.FileAccess]::Write, [IO.FileShare]::None) } catch { if ([IO.File]::Exists($p)) { 'exists'; return }; throw }",
-    'try { $d = [Convert]::FromBase64String($b); $f.Write($d, 0, $d.Length); $f.Dispose() } catch { $f.Dispose(); [IO.File]::Delete($p); throw }',
-    "'created'",
-  ].join('; ');
+  const block =
+    'param([string]$p, [string]$b) ' +
+    [
+      "$ErrorActionPreference = 'Stop'",
+      '[void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($p))',
+      "try { $f = [IO.File]::Open($p, [IO.FileMode]::CreateNew, [IO.FileAccess]::Write, [IO.FileShare]::None) } catch { if ([IO.File]::Exists($p)) { 'exists'; return }; throw }",
+      'try { $d = [Convert]::FromBase64String($b); $f.Write($d, 0, $d.Length); $f.Dispose() } catch { $f.Dispose(); [IO.File]::Delete($p); throw }',
+      "'created'",
+    ].join('; ');
   return [
     "$ErrorActionPreference = 'Stop'",
     ...credentialLines(withCredential),

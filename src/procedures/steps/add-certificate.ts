@@ -23,14 +23,7 @@ interface AddCapture {
   readonly alreadyPresent: boolean;
 }
 
-export function addCertificateStep(options: {
-  id: string;
-  node: string;
-  store: string;
-  cert: CertificateMaterial;
-  title?: string;
-  skippable?: boolean;
-}): Step<AddCapture> {
+export function addCertificateStep(options: {id: string; node: string; store: string; cert: CertificateMaterial; title?: string; skippable?: boolean}): Step<AddCapture> {
   const {id, node, store, cert} = options;
   const withKey = cert.pfx !== undefined;
   const tempName = withKey ? tempPfxName(cert.thumbprint) : `certwalk-${cert.thumbprint}.cer`;
@@ -38,11 +31,12 @@ export function addCertificateStep(options: {
     const file = `${tempDir}\\${tempName}`;
     if (!withKey) return [{node, text: formatCommand(addStoreCommand(store, file))}];
     // The line that imports; the whole script (it also reads the password) is in the transcript when it runs.
-    const importLine = importPfxCommand(store, file).script.split('\n').find((line) => line.includes('Import-PfxCertificate'))!;
+    const importLine = importPfxCommand(store, file)
+      .script.split('\n')
+      .find((line) => line.includes('Import-PfxCertificate'))!;
     return [{node, text: `PS> ${importLine.replace(/^\$imported = /, '')}`}];
   };
-  const present = async (host: Host) =>
-    (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
+  const present = async (host: Host) => (await listStore(host, store)).find((c) => sameThumbprint(c.thumbprint, cert.thumbprint));
 
   return defineStep<AddCapture>({
     id,
@@ -78,9 +72,7 @@ export function addCertificateStep(options: {
     async verify(ctx, captured) {
       const host = await ctx.host(node);
       const found = await present(host);
-      const checks = [
-        {what: `${cert.thumbprint} in LocalMachine\\${store}`, expected: 'present', observed: found ? 'present' : 'absent', ok: found !== undefined},
-      ];
+      const checks = [{what: `${cert.thumbprint} in LocalMachine\\${store}`, expected: 'present', observed: found ? 'present' : 'absent', ok: found !== undefined}];
       if (withKey) {
         checks.push({what: 'private key', expected: 'present', observed: found?.hasPrivateKey ? 'present' : 'absent', ok: found?.hasPrivateKey === true});
         // A key is linked is not the key is its own (a store entry left over with another key): certutil's test says.

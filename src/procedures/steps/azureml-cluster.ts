@@ -64,7 +64,12 @@ async function readCluster(ctx: StepContext, t: ClusterTarget): Promise<AzureMlE
 function sslChecks(t: ClusterTarget, env: AzureMlEnvironment | null) {
   return [
     {what: `${t.cluster} provisioning`, expected: 'Succeeded', observed: env?.provisioningState || '(no cluster)', ok: env?.provisioningState === 'Succeeded'},
-    {what: `${t.cluster} SSL`, expected: `Enabled (${t.cname})`, observed: sslLine(env?.ssl ?? null), ok: env?.ssl.status === 'Enabled' && env.ssl.cname?.toLowerCase() === t.cname.toLowerCase()},
+    {
+      what: `${t.cluster} SSL`,
+      expected: `Enabled (${t.cname})`,
+      observed: sslLine(env?.ssl ?? null),
+      ok: env?.ssl.status === 'Enabled' && env.ssl.cname?.toLowerCase() === t.cname.toLowerCase(),
+    },
     {what: `${t.cluster} certificate`, expected: t.thumbprint, observed: env?.ssl.certThumbprint ?? '(none)', ok: env?.ssl.certThumbprint === t.thumbprint},
   ];
 }
@@ -97,7 +102,8 @@ export function createClusterStep(options: {id: string; t: ClusterTarget}): Step
     ],
     async capture(ctx) {
       const existing = await readCluster(ctx, t);
-      if (existing) throw new Error(`cluster ${t.cluster} already exists in ${t.resourceGroup} (${sslLine(existing.ssl)}); nothing was created. Choose variant existing to enable SSL on it`);
+      if (existing)
+        throw new Error(`cluster ${t.cluster} already exists in ${t.resourceGroup} (${sslLine(existing.ssl)}); nothing was created. Choose variant existing to enable SSL on it`);
       return {captured: {created: true}};
     },
     async do(ctx) {
@@ -148,9 +154,10 @@ export function enableSslStep(options: {
   const local = pemFilesIn(t.pemDir);
   const keptDir = join(t.pemDir, 'previous');
   const script = (files: PemFiles) => setClusterSslScript(t.resourceGroup, t.cluster, {status: 'Enabled', cname: t.cname, certPemPath: files.certPath, keyPemPath: files.keyPath});
-  const restoreLine = plannedPrior.status === 'Enabled'
-    ? `Set-AzureRmMlOpCluster -ResourceGroupName ${t.resourceGroup} -Name ${t.cluster} -SslStatus Enabled with the previous certificate ${plannedPrior.certThumbprint ?? ''} and key (kept in ${keptDir}, 0600) -SslCName ${plannedPrior.cname ?? ''}`
-    : `Set-AzureRmMlOpCluster -ResourceGroupName ${t.resourceGroup} -Name ${t.cluster} -SslStatus Disabled`;
+  const restoreLine =
+    plannedPrior.status === 'Enabled'
+      ? `Set-AzureRmMlOpCluster -ResourceGroupName ${t.resourceGroup} -Name ${t.cluster} -SslStatus Enabled with the previous certificate ${plannedPrior.certThumbprint ?? ''} and key (kept in ${keptDir}, 0600) -SslCName ${plannedPrior.cname ?? ''}`
+      : `Set-AzureRmMlOpCluster -ResourceGroupName ${t.resourceGroup} -Name ${t.cluster} -SslStatus Disabled`;
   return defineStep<EnableCapture>({
     id,
     title: `Enable SSL on cluster ${t.cluster} for ${t.cname} (Set-AzureRmMlOpCluster)`,
@@ -161,7 +168,9 @@ export function enableSslStep(options: {
     undoLast: false,
     hasUndo: true,
     plan: () => [
-      ...script(plannedNodeFiles(PLAN_TEMP, t.thumbprint)).split('\n').map((line) => ({node: t.client, text: `powershell> ${line}`})),
+      ...script(plannedNodeFiles(PLAN_TEMP, t.thumbprint))
+        .split('\n')
+        .map((line) => ({node: t.client, text: `powershell> ${line}`})),
       {node: t.client, text: formatCommand(envShowCommand(t.cluster, t.resourceGroup))},
     ],
     async capture(ctx) {
@@ -170,7 +179,9 @@ export function enableSslStep(options: {
       if (!env) throw new Error(`cluster ${t.cluster} is no longer in ${t.resourceGroup}; nothing was changed`);
       const prior: PriorSsl = {status: env.ssl.status, cname: env.ssl.cname, certThumbprint: env.ssl.certThumbprint};
       if (prior.status === 'Enabled' && prior.certThumbprint !== plannedPrior.certThumbprint) {
-        throw new Error(`the SSL certificate of ${t.cluster} changed since the plan was made (${prior.certThumbprint} instead of ${plannedPrior.certThumbprint}); nothing was changed. Start again`);
+        throw new Error(
+          `the SSL certificate of ${t.cluster} changed since the plan was made (${prior.certThumbprint} instead of ${plannedPrior.certThumbprint}); nothing was changed. Start again`,
+        );
       }
       const before = service ? await showRealtimeService(host, service).catch(() => null) : null;
       const captured: EnableCapture = {prior, keptDir: prior.status === 'Enabled' ? keptDir : null, scoringBefore: before?.scoringUri ?? null};
@@ -216,14 +227,23 @@ export function enableSslStep(options: {
       // Put back only over this session's certificate: another one was set since by someone else.
       const ours = env.ssl.status === 'Enabled' && env.ssl.certThumbprint?.toUpperCase() === t.thumbprint.toUpperCase();
       if (!ours) {
-        throw undoConflict(ctx, t.client, `SSL on cluster ${t.cluster}`, `Enabled with certificate ${t.thumbprint}`, `${sslLine(env.ssl)} with certificate ${env.ssl.certThumbprint ?? '(none)'}`);
+        throw undoConflict(
+          ctx,
+          t.client,
+          `SSL on cluster ${t.cluster}`,
+          `Enabled with certificate ${t.thumbprint}`,
+          `${sslLine(env.ssl)} with certificate ${env.ssl.certThumbprint ?? '(none)'}`,
+        );
       }
       if (c.prior.status === 'Disabled') {
         await setClusterSsl(host, t.resourceGroup, t.cluster, {status: 'Disabled'});
         return `SSL on ${t.cluster} is Disabled again, as before`;
       }
       const kept = pemFilesIn(c.keptDir!);
-      if (!(await ctx.files.exists(kept.keyPath))) throw new Error(`the previous key of ${t.cluster} is not at ${kept.keyPath}; restore SSL by hand with Set-AzureRmMlOpCluster and the previous certificate ${c.prior.certThumbprint}`);
+      if (!(await ctx.files.exists(kept.keyPath)))
+        throw new Error(
+          `the previous key of ${t.cluster} is not at ${kept.keyPath}; restore SSL by hand with Set-AzureRmMlOpCluster and the previous certificate ${c.prior.certThumbprint}`,
+        );
       await withPemOnNode(ctx, host, kept, c.prior.certThumbprint ?? t.thumbprint, (files) =>
         setClusterSsl(host, t.resourceGroup, t.cluster, {status: 'Enabled', cname: c.prior.cname ?? t.cname, certPemPath: files.certPath, keyPemPath: files.keyPath}),
       );

@@ -190,7 +190,12 @@ export function addBindingStep(options: {
       const host = await ctx.host(node);
       const current = find(await showSslCert(host), ipport);
       const checks: Check[] = [
-        {what: 'certificate hash', expected: newThumbprint.toUpperCase(), observed: current?.certHash?.toUpperCase() ?? '(no binding)', ok: sameThumbprint(current?.certHash, newHash)},
+        {
+          what: 'certificate hash',
+          expected: newThumbprint.toUpperCase(),
+          observed: current?.certHash?.toUpperCase() ?? '(no binding)',
+          ok: sameThumbprint(current?.certHash, newHash),
+        },
         {what: 'application id', expected: original.appId ?? '', observed: current?.appId ?? '(no binding)', ok: current?.appId?.toLowerCase() === original.appId?.toLowerCase()},
         {
           what: 'certificate store',

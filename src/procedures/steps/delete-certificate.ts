@@ -82,7 +82,9 @@ function keep(ctx: StepContext, thumbprint: string, password: string, pfx: Buffe
 /** The key of the kept copy must be on disk before the certificate it protects is deleted. */
 function requireKey(ctx: StepContext, thumbprint: string, kept: KeptCertificate): void {
   if (!ctx.sealing.hasKey(kept)) {
-    throw new Error(`the key of the kept copy of ${thumbprint} is not at ${kept.keyFile} any more, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`);
+    throw new Error(
+      `the key of the kept copy of ${thumbprint} is not at ${kept.keyFile} any more, so a rollback could not restore the certificate; nothing was deleted. Start the procedure again`,
+    );
   }
 }
 
@@ -90,7 +92,9 @@ function unkeep(ctx: StepContext, thumbprint: string, kept: KeptCertificate): {p
   const opened = ctx.sealing.unseal<{password: string; pfxBase64: string}>(kept, thumbprint);
   if (opened.ok) return {password: opened.value.password, pfx: Buffer.from(opened.value.pfxBase64, 'base64')};
   if (opened.problem === 'key-unreadable') {
-    throw new Error(`the key that decrypts the kept copy of ${thumbprint} is not readable at ${kept.keyFile} (${opened.code}); certwalk cannot restore the old certificate without it`);
+    throw new Error(
+      `the key that decrypts the kept copy of ${thumbprint} is not readable at ${kept.keyFile} (${opened.code}); certwalk cannot restore the old certificate without it`,
+    );
   }
   throw new Error(`${kept.keyFile} does not open the kept copy of ${thumbprint} (wrong or damaged key file); certwalk cannot restore the old certificate`);
 }
@@ -159,7 +163,10 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): Step<D
     hasUndo: true,
     plan: () => [
       {node, text: `${formatCommand(listStoreCommand(store))}   (the new certificate ${shortThumb(replacement.thumbprint)} and its key are there)`},
-      {node, text: `PS> ${scriptLine(exportPfxCommand(store, thumb, tempPfx(PLAN_TEMP, thumb)).script)}   (kept to restore: read back, encrypted, removed from the node; a one-time password on stdin)`},
+      {
+        node,
+        text: `PS> ${scriptLine(exportPfxCommand(store, thumb, tempPfx(PLAN_TEMP, thumb)).script)}   (kept to restore: read back, encrypted, removed from the node; a one-time password on stdin)`,
+      },
       {node, text: `${formatCommand(listKeyAccessCommand(store, keySearch))}   (who can read the old key, to restore it too)`},
       {node, text: deleteLine},
       ...(options.manualEquivalent ? [options.manualEquivalent] : []),
@@ -233,7 +240,12 @@ export function deleteCertificateStep(options: DeleteCertificateOptions): Step<D
       return {
         checks: [
           {what: `${thumb} in LocalMachine\\${store}`, expected: 'absent', observed: current ? 'present' : 'absent', ok: !current},
-          {what: `new certificate ${replacement.thumbprint} with its key`, expected: 'present', observed: next ? (next.hasPrivateKey ? 'present' : 'present, no private key') : 'absent', ok: next?.hasPrivateKey === true},
+          {
+            what: `new certificate ${replacement.thumbprint} with its key`,
+            expected: 'present',
+            observed: next ? (next.hasPrivateKey ? 'present' : 'present, no private key') : 'absent',
+            ok: next?.hasPrivateKey === true,
+          },
         ],
         changes: [{node, label: `LocalMachine\\${store} old certificate`, before: thumb, after: null}],
       };

@@ -6,15 +6,7 @@
 import type {Host} from '../../hosts/host.ts';
 import {listStore, listStoreCommand, type StoreEntry} from '../../ops/certutil.ts';
 import {formatCommand} from '../../ops/command.ts';
-import {
-  firstSubjectMatch,
-  grantKeyAccess,
-  grantKeyAccessCommand,
-  listKeyAccess,
-  listKeyAccessCommand,
-  removeKeyAccess,
-  sameAccount,
-} from '../../ops/winhttpcertcfg.ts';
+import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess, listKeyAccessCommand, removeKeyAccess, sameAccount} from '../../ops/winhttpcertcfg.ts';
 import {defineStep, type Step} from '../define.ts';
 import {undoRefused} from './undo-guard.ts';
 import {sameThumbprint, shortThumb} from './util.ts';

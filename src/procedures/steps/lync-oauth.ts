@@ -10,16 +10,7 @@
 // global and a later session (or a person) may have assigned or staged another certificate since, which a blind
 // Set-CsCertificate would silently take back.
 import type {Host} from '../../hosts/host.ts';
-import {
-  assignOAuth,
-  isoSeconds,
-  readOAuthState,
-  readReplicationStatus,
-  removeOAuthAssignment,
-  rollOAuth,
-  type OAuthState,
-  type PsCommand,
-} from '../../ops/lync.ts';
+import {assignOAuth, isoSeconds, readOAuthState, readReplicationStatus, removeOAuthAssignment, rollOAuth, type OAuthState, type PsCommand} from '../../ops/lync.ts';
 import type {Change, Check} from '../../state/types.ts';
 import {defineStep, type Step} from '../define.ts';
 import type {PlannedCommand, SessionOnNode, StepContext, StepDefinition} from '../types.ts';
@@ -72,7 +63,8 @@ export function expectCurrent(thumbprint: string): OAuthExpectation {
 export function expectStaged(thumbprint: string, effectiveDate: string): OAuthExpectation {
   return {
     describe: `${thumbprint} staged for ${effectiveDate}`,
-    holds: (s) => (sameThumbprint(s.staged, thumbprint) && s.stagedDate !== null && Date.parse(s.stagedDate) === Date.parse(effectiveDate)) || sameThumbprint(s.current, thumbprint),
+    holds: (s) =>
+      (sameThumbprint(s.staged, thumbprint) && s.stagedDate !== null && Date.parse(s.stagedDate) === Date.parse(effectiveDate)) || sameThumbprint(s.current, thumbprint),
     leaves: (before) => ({...before, staged: thumbprint.toUpperCase(), stagedDate: new Date(effectiveDate).toISOString()}),
   };
 }
@@ -171,7 +163,9 @@ export function restorePlan(before: OAuthSnapshot): string[] {
   }
   lines.push('no cmdlet sets a previous certificate: if the previous one has changed by then, the undo refuses as a conflict and changes nothing');
   // Said before the change so the admin knows a rollback will not take back someone else's later assignment.
-  lines.push('only while the configuration is still what this change left: if another certificate was assigned or staged since, the undo refuses as a conflict and changes nothing');
+  lines.push(
+    'only while the configuration is still what this change left: if another certificate was assigned or staged since, the undo refuses as a conflict and changes nothing',
+  );
   return lines;
 }
 
@@ -382,7 +376,9 @@ export function replicationWaitStep(options: ReplicationWaitOptions): StepDefini
     );
   };
   const describeView = (v: ReplicaView) =>
-    v.snapshot === null ? `unreachable: ${v.error ?? 'no answer'}` : `${describeSnapshot(v.snapshot)}; CMS replica ${v.upToDate === null ? 'not listed' : v.upToDate ? 'up to date' : 'NOT up to date'}`;
+    v.snapshot === null
+      ? `unreachable: ${v.error ?? 'no answer'}`
+      : `${describeSnapshot(v.snapshot)}; CMS replica ${v.upToDate === null ? 'not listed' : v.upToDate ? 'up to date' : 'NOT up to date'}`;
   return {
     id,
     title: `Wait until every Front End has the change (CMS replication, up to ${options.timeoutSeconds} s)`,
@@ -394,7 +390,10 @@ export function replicationWaitStep(options: ReplicationWaitOptions): StepDefini
     hasUndo: false,
     plan: () => [
       {node, text: `PS> Get-CsManagementStoreReplicationStatus | Select-Object * | ConvertTo-Json -Depth 3`},
-      ...frontEnds.map((fe) => ({node: fe.name, text: `PS> Get-CsCertificate -Type OAuthTokenIssuer | Select-Object * | ConvertTo-Json -Depth 3   (until: ${expectation.describe})`})),
+      ...frontEnds.map((fe) => ({
+        node: fe.name,
+        text: `PS> Get-CsCertificate -Type OAuthTokenIssuer | Select-Object * | ConvertTo-Json -Depth 3   (until: ${expectation.describe})`,
+      })),
     ],
     async capture() {
       return {captured: {}};

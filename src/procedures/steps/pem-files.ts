@@ -45,9 +45,7 @@ export function writePemStep(options: {id: string; node: string; pem: PemMateria
     skippable: false,
     undoLast: false,
     hasUndo: true,
-    plan: () => [
-      {node, text: `write cert.pem (certificate ${pem.thumbprint}) and key.pem (mode 0600, no passphrase) in ${pem.dir} (mode 0700)`, preview: false},
-    ],
+    plan: () => [{node, text: `write cert.pem (certificate ${pem.thumbprint}) and key.pem (mode 0600, no passphrase) in ${pem.dir} (mode 0700)`, preview: false}],
     async capture(ctx) {
       if (await ctx.files.exists(files.keyPath)) throw new Error(`${files.keyPath} already exists; certwalk never overwrites a key file. Move it away and retry`);
       return {captured: {dir: pem.dir}};

@@ -24,7 +24,10 @@ function sha256(bytes: Buffer): string {
 }
 
 function backupStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function updateSettingStep(options: {id: string; node: string; path: string; key: string; newValue: string; plannedOldValue: string}): Step<SettingCapture> {
@@ -79,7 +82,12 @@ export function updateSettingStep(options: {id: string; node: string; path: stri
       return {
         checks: [
           {what: key, expected: newValue, observed, ok: observed === newValue},
-          {what: 'rest of the file', expected: 'byte for byte as before', observed: bytes.equals(expectedBytes) ? 'byte for byte as before' : 'other bytes differ', ok: bytes.equals(expectedBytes)},
+          {
+            what: 'rest of the file',
+            expected: 'byte for byte as before',
+            observed: bytes.equals(expectedBytes) ? 'byte for byte as before' : 'other bytes differ',
+            ok: bytes.equals(expectedBytes),
+          },
         ],
         changes: [{node, label: `${fileName(path)} ${key}`, before: oldValue, after: observed}],
       };

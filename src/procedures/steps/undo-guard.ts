@@ -14,14 +14,13 @@ export function laterSessions(ctx: StepContext, node: string): readonly SessionO
 }
 
 export function describeSessions(sessions: readonly SessionOnNode[]): string {
-  return sessions
-    .map((s) => `session ${s.sessionId} (${s.procedure}, ${s.by}, from ${s.changedAt}; journal ${s.journal}, transcript ${s.transcript})`)
-    .join('; ');
+  return sessions.map((s) => `session ${s.sessionId} (${s.procedure}, ${s.by}, from ${s.changedAt}; journal ${s.journal}, transcript ${s.transcript})`).join('; ');
 }
 
 /** What the admin does next, with whoever the journals name. */
 function whoAndWhat(sessions: readonly SessionOnNode[], node: string): string {
-  if (!sessions.length) return `No other certwalk journal shows a change on ${node} since this session: it was changed by hand or by another tool; check it before rolling back again.`;
+  if (!sessions.length)
+    return `No other certwalk journal shows a change on ${node} since this session: it was changed by hand or by another tool; check it before rolling back again.`;
   return `Changed since by ${describeSessions(sessions)}. Roll that back first (certwalk rollback --journal ${sessions.at(-1)!.journal} --yes), then roll this session back again.`;
 }
 

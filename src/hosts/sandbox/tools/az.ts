@@ -41,11 +41,23 @@ const COMMANDS: Record<string, CommandSpec> = {
     ],
     run: envCreate,
   },
-  'ml env show': {options: [{long: '--name', short: '-n'}, {long: '--resource-group', short: '-g'}], run: envShow},
+  'ml env show': {
+    options: [
+      {long: '--name', short: '-n'},
+      {long: '--resource-group', short: '-g'},
+    ],
+    run: envShow,
+  },
   'ml env list': {options: [{long: '--resource-group', short: '-g'}], run: envList},
   'ml env set': {options: [NAME, GROUP], run: envSet},
   'ml env delete': {options: [NAME, GROUP, {long: '--yes', short: '-y', flag: true}], run: envDelete},
-  'ml service show realtime': {options: [{long: '--name', short: '-n'}, {long: '--id', short: '-i'}], run: serviceShow},
+  'ml service show realtime': {
+    options: [
+      {long: '--name', short: '-n'},
+      {long: '--id', short: '-i'},
+    ],
+    run: serviceShow,
+  },
   'ml service list realtime': {options: [], run: serviceList},
 };
 
@@ -73,7 +85,9 @@ function parse(args: readonly string[]): Parsed {
   const spec = COMMANDS[name];
   if (!spec) {
     const known = Object.keys(COMMANDS).some((c) => c.startsWith(`${name} `));
-    return {error: usageError(known ? `the following arguments are required: <command> after 'az ${name}'` : `'${words.at(-1) ?? ''}' is misspelled or not recognized by the system.`)};
+    return {
+      error: usageError(known ? `the following arguments are required: <command> after 'az ${name}'` : `'${words.at(-1) ?? ''}' is misspelled or not recognized by the system.`),
+    };
   }
   const values: Record<string, string | true> = {};
   const unknown: string[] = [];

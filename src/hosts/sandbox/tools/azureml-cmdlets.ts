@@ -18,7 +18,6 @@ function failure(cmdletClass: string, message: string, extra: Partial<CmdletErro
   return {error: {message, category: 'CloseError', reason: 'CloudException', errorId: `${NS}.${cmdletClass}`, ...extra}};
 }
 
-
 function missing(cmdletClass: string, names: readonly string[]): CmdletResult {
   return failure(cmdletClass, `Cannot process command because of one or more missing mandatory parameters: ${names.join(' ')}.`, {
     category: 'InvalidArgument',
@@ -28,7 +27,11 @@ function missing(cmdletClass: string, names: readonly string[]): CmdletResult {
 }
 
 /** The cluster the -ResourceGroupName / -Name pair names, or the error ARM answers. */
-function locate(cmdletClass: string, azure: AzureMlState, parameters: Readonly<Record<string, PsValue>>): {group: AzureMlResourceGroup; cluster: AzureMlCluster} | {result: CmdletResult} {
+function locate(
+  cmdletClass: string,
+  azure: AzureMlState,
+  parameters: Readonly<Record<string, PsValue>>,
+): {group: AzureMlResourceGroup; cluster: AzureMlCluster} | {result: CmdletResult} {
   const absent = ['ResourceGroupName', 'Name'].filter((p) => parameters[p] === undefined || parameters[p] === null || parameters[p] === '');
   if (absent.length) return {result: missing(cmdletClass, absent)};
   const groupName = String(parameters.ResourceGroupName);

@@ -35,9 +35,7 @@ const VERBS: Record<string, string> = {
   exportpfx: '-exportPFX',
 };
 
-const IMPORT_MODIFIERS = new Set(
-  ['at_signature', 'at_keyexchange', 'noexport', 'noprotect', 'nocert', 'nochain', 'noroot', 'protect', 'vsm', 'exportencrypted'],
-);
+const IMPORT_MODIFIERS = new Set(['at_signature', 'at_keyexchange', 'noexport', 'noprotect', 'nocert', 'nochain', 'noroot', 'protect', 'vsm', 'exportencrypted']);
 
 interface Invocation {
   readonly verb: string;
@@ -50,7 +48,11 @@ export const certutil: SandboxProgram = {
   run(context, args) {
     const invocation = parseArgs(args);
     if ('unknown' in invocation) {
-      return {stdout: lines(`CertUtil: Unknown arg: ${invocation.unknown}`, 'CertUtil: -? -- Display a verb list (command list)'), stderr: '', exitCode: exitCodeFor(INVALID_ARG.hresult)};
+      return {
+        stdout: lines(`CertUtil: Unknown arg: ${invocation.unknown}`, 'CertUtil: -? -- Display a verb list (command list)'),
+        stderr: '',
+        exitCode: exitCodeFor(INVALID_ARG.hresult),
+      };
     }
     switch (invocation.verb) {
       case '-store':
@@ -162,7 +164,10 @@ function importPfx(context: ToolContext, {positional, password, force}: Invocati
   } catch (error) {
     return failure('-importPFX', error instanceof PfxPasswordError ? INVALID_PASSWORD : ASN1_BADTAG);
   }
-  const exportable = !modifiers.toLowerCase().split(',').some((m) => m.trim() === 'noexport');
+  const exportable = !modifiers
+    .toLowerCase()
+    .split(',')
+    .some((m) => m.trim() === 'noexport');
   const incoming = sandboxCertFromDer(toDer(contents.certPem), contents.keyPem ? {keyPem: contents.keyPem, exportable} : undefined);
   const state = cloneState(context.state);
   const store = storeOf(state, storeName);
@@ -241,11 +246,7 @@ function certBlock(cert: SandboxCert, index: number, keyLines: 'with-key' | 'wit
   if (keyLines === 'without-key') return out;
   if (!cert.keyPem) return [...out, 'No key provider information', 'Cannot find the certificate and private key for decryption.'];
   const container = containerIds(cert.thumbprint);
-  out.push(
-    `  Key Container = ${container.guid}`,
-    `  Unique container name: ${container.unique}`,
-    '  Provider = Microsoft Software Key Storage Provider',
-  );
+  out.push(`  Key Container = ${container.guid}`, `  Unique container name: ${container.unique}`, '  Provider = Microsoft Software Key Storage Provider');
   if (!cert.exportable) out.push('Private key is NOT exportable');
   // certutil encrypts with the certificate's public key and decrypts with the key in the container; a store entry
   // whose keyPem is another key's (tests make one) fails it. The FAILED line is the sandbox's rendering, see

@@ -7,14 +7,7 @@
 import {describeCertificate} from '../../../certs/describe.ts';
 import {fromPfx, PfxPasswordError} from '../../../certs/pfx.ts';
 import {toDer} from '../../../certs/pem.ts';
-import {
-  deployedCertificates,
-  EMPTY_OAUTH,
-  latestRevision,
-  replicaRevision,
-  resolveOAuth,
-  withRevision,
-} from '../lync-state.ts';
+import {deployedCertificates, EMPTY_OAUTH, latestRevision, replicaRevision, resolveOAuth, withRevision} from '../lync-state.ts';
 import type {CmsCertificate, LyncNodeState, OAuthTokenIssuerConfig} from '../lync-state.ts';
 import type {NodeState, SandboxCert} from '../state.ts';
 import type {CmdletContext, CmdletDefinition, CmdletError, CmdletResult, CmdletTable, PsObject, PsValue} from './powershell-cmdlet.ts';
@@ -31,14 +24,19 @@ function failure(cmdletClass: string, message: string, category = 'InvalidOperat
   return {error: {message, category, errorId: `${NS}.${cmdletClass}`, ...extra}};
 }
 
-
 type Parsed<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly result: CmdletResult};
 
 /** `-Type` binds to the CertType enum; a wrong name is a parameter binding error. */
 function certType(cmdletClass: string, value: PsValue | undefined, required: boolean): Parsed<string | undefined> {
   if (value === undefined) {
     if (!required) return {ok: true, value: undefined};
-    return {ok: false, result: failure(cmdletClass, "Cannot process command because of one or more missing mandatory parameters: Type.", 'InvalidArgument', {reason: 'ParameterBindingException', id: 'MissingMandatoryParameter'})};
+    return {
+      ok: false,
+      result: failure(cmdletClass, 'Cannot process command because of one or more missing mandatory parameters: Type.', 'InvalidArgument', {
+        reason: 'ParameterBindingException',
+        id: 'MissingMandatoryParameter',
+      }),
+    };
   }
   const match = CERT_TYPES.find((t) => t.toLowerCase() === String(value).toLowerCase());
   if (match) return {ok: true, value: match};
@@ -138,9 +136,13 @@ function refuseCertificate(cmdletClass: string, candidate: Candidate, now: Date)
   const t = candidate.cert.thumbprint;
   if (!candidate.hasPrivateKey) return failure(cmdletClass, `Command execution failed: The certificate with thumbprint "${t}" does not have a private key.`);
   if (info.keyBits < MIN_KEY_BITS) {
-    return failure(cmdletClass, `Command execution failed: The certificate with thumbprint "${t}" has a ${info.keyBits}-bit key. An OAuthTokenIssuer certificate needs a key of at least ${MIN_KEY_BITS} bits.`);
+    return failure(
+      cmdletClass,
+      `Command execution failed: The certificate with thumbprint "${t}" has a ${info.keyBits}-bit key. An OAuthTokenIssuer certificate needs a key of at least ${MIN_KEY_BITS} bits.`,
+    );
   }
-  if (info.notAfter.getTime() <= now.getTime()) return failure(cmdletClass, `Command execution failed: The certificate with thumbprint "${t}" expired on ${info.notAfter.toISOString()}.`);
+  if (info.notAfter.getTime() <= now.getTime())
+    return failure(cmdletClass, `Command execution failed: The certificate with thumbprint "${t}" expired on ${info.notAfter.toISOString()}.`);
   return undefined;
 }
 
@@ -223,7 +225,12 @@ const setCsCertificate: CmdletDefinition = {
     if (!type.ok) return type.result;
     const thumbprint = parameters['Thumbprint'];
     if (typeof thumbprint !== 'string' || thumbprint.trim() === '') {
-      return failure(cls, "Cannot validate argument on parameter 'Thumbprint'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.", 'InvalidData', {reason: 'ParameterBindingValidationException', id: 'ParameterArgumentValidationError'});
+      return failure(
+        cls,
+        "Cannot validate argument on parameter 'Thumbprint'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+        'InvalidData',
+        {reason: 'ParameterBindingValidationException', id: 'ParameterArgumentValidationError'},
+      );
     }
     const date = effectiveDate(parameters['EffectiveDate'], lync.culture);
     if (!date.ok) return date.result;
@@ -233,12 +240,18 @@ const setCsCertificate: CmdletDefinition = {
     }
     const candidate = findCandidate(context, lync, thumbprint);
     if (!candidate) {
-      return failure(cls, `Command execution failed: Cannot find a certificate with thumbprint "${thumbprint.toUpperCase()}" in the local computer's certificate store (LocalMachine\\My).`, 'ObjectNotFound', {target: thumbprint});
+      return failure(
+        cls,
+        `Command execution failed: Cannot find a certificate with thumbprint "${thumbprint.toUpperCase()}" in the local computer's certificate store (LocalMachine\\My).`,
+        'ObjectNotFound',
+        {target: thumbprint},
+      );
     }
     const refused = refuseCertificate(cls, candidate, date.value ?? context.now);
     if (refused) return refused;
     if (type.value !== 'OAuthTokenIssuer') {
-      if (isGlobalIdentity(parameters['Identity'])) return failure(cls, `Command execution failed: Certificates of type "${type.value}" are assigned per computer, not globally.`, 'InvalidArgument');
+      if (isGlobalIdentity(parameters['Identity']))
+        return failure(cls, `Command execution failed: Certificates of type "${type.value}" are assigned per computer, not globally.`, 'InvalidArgument');
       const state = cloneState(context.state);
       state.lync = {...lync, assigned: {...lync.assigned, [type.value!]: candidate.cert.thumbprint}};
       return {output: [], state};
@@ -248,15 +261,16 @@ const setCsCertificate: CmdletDefinition = {
     const config = masterOAuth(context, lync);
     if (roll) {
       if (!candidate.exportable) {
-        return failure(cls, `Command execution failed: The private key of the certificate with thumbprint "${candidate.cert.thumbprint}" is not exportable, so it cannot be replicated to the other servers of the pool.`);
+        return failure(
+          cls,
+          `Command execution failed: The private key of the certificate with thumbprint "${candidate.cert.thumbprint}" is not exportable, so it cannot be replicated to the other servers of the pool.`,
+        );
       }
       return {output: [], state: commit(context, lync, {...config, staged: {certificate: candidate.cert, effectiveDate: date.value!.toISOString()}})};
     }
     // Without -Roll the certificate is current at once and any staged roll is dropped; the previous one stays.
     const same = config.current?.thumbprint === candidate.cert.thumbprint;
-    const next: OAuthTokenIssuerConfig = same
-      ? {...config, staged: null}
-      : {current: candidate.cert, effectiveDate: null, previous: config.previous, staged: null};
+    const next: OAuthTokenIssuerConfig = same ? {...config, staged: null} : {current: candidate.cert, effectiveDate: null, previous: config.previous, staged: null};
     return {output: [], state: commit(context, lync, next)};
   },
 };
@@ -275,7 +289,11 @@ const importCsCertificate: CmdletDefinition = {
     const notGlobal = requireGlobal(cls, context, parameters['Identity'], type.value);
     if (notGlobal) return notGlobal;
     const path = parameters['Path'];
-    if (typeof path !== 'string' || path === '') return failure(cls, "Cannot process command because of one or more missing mandatory parameters: Path.", 'InvalidArgument', {reason: 'ParameterBindingException', id: 'MissingMandatoryParameter'});
+    if (typeof path !== 'string' || path === '')
+      return failure(cls, 'Cannot process command because of one or more missing mandatory parameters: Path.', 'InvalidArgument', {
+        reason: 'ParameterBindingException',
+        id: 'MissingMandatoryParameter',
+      });
     const bytes = context.files.read(path);
     if (!bytes) return failure(cls, `Command execution failed: Could not find file '${path}'.`, 'ObjectNotFound', {target: path, reason: 'FileNotFoundException'});
     const password = parameters['Password'];
@@ -283,7 +301,8 @@ const importCsCertificate: CmdletDefinition = {
     try {
       contents = fromPfx(bytes, typeof password === 'string' ? password : '');
     } catch (error) {
-      if (error instanceof PfxPasswordError) return failure(cls, 'Command execution failed: The specified network password is not correct.', 'InvalidOperation', {reason: 'CryptographicException'});
+      if (error instanceof PfxPasswordError)
+        return failure(cls, 'Command execution failed: The specified network password is not correct.', 'InvalidOperation', {reason: 'CryptographicException'});
       return failure(cls, `Command execution failed: Cannot find the requested object. (${path} is not a PFX file)`, 'InvalidData', {reason: 'CryptographicException'});
     }
     const cert = cmsCertificateFromDer(toDer(contents.certPem));

@@ -18,6 +18,10 @@ export const nslookup: SandboxProgram = {
     return {stdout: header + lines(`Name:    ${name}`, `Address:  ${address}`, ''), stderr: '', exitCode: 0};
   },
   fault() {
-    return {stdout: lines(`DNS request timed out.`, '    timeout was 2 seconds.', 'Server:  UnKnown', `Address:  ${SERVER_IP}`, ''), stderr: lines(`*** Request to UnKnown timed-out`), exitCode: 1};
+    return {
+      stdout: lines(`DNS request timed out.`, '    timeout was 2 seconds.', 'Server:  UnKnown', `Address:  ${SERVER_IP}`, ''),
+      stderr: lines(`*** Request to UnKnown timed-out`),
+      exitCode: 1,
+    };
   },
 };

@@ -42,7 +42,15 @@ function notSecure(cmdlet: string, value: PsValue | undefined): CmdletResult {
 }
 
 function missing(cmdlet: string, names: string): CmdletResult {
-  return {error: {message: `Cannot process command because of one or more missing mandatory parameters: ${names}.`, category: 'InvalidArgument', reason: 'ParameterBindingException', id: 'MissingMandatoryParameter', errorId: `${PKI}.${cmdlet}`}};
+  return {
+    error: {
+      message: `Cannot process command because of one or more missing mandatory parameters: ${names}.`,
+      category: 'InvalidArgument',
+      reason: 'ParameterBindingException',
+      id: 'MissingMandatoryParameter',
+      errorId: `${PKI}.${cmdlet}`,
+    },
+  };
 }
 
 /** `Cert:\LocalMachine\STORE[\THUMBPRINT]` → its parts; anything else (CurrentUser, a file path) is not simulated. */
@@ -96,7 +104,8 @@ const importPfxCertificate: CmdletDefinition = {
     try {
       contents = fromPfx(bytes, password);
     } catch (error) {
-      if (error instanceof PfxPasswordError) return pkiError(cmdlet, 'The specified network password is not correct. (Exception from HRESULT: 0x80070056)', 'NotSpecified', 'CryptographicException');
+      if (error instanceof PfxPasswordError)
+        return pkiError(cmdlet, 'The specified network password is not correct. (Exception from HRESULT: 0x80070056)', 'NotSpecified', 'CryptographicException');
       return pkiError(cmdlet, 'ASN1 bad tag value met. (Exception from HRESULT: 0x8009310B)', 'NotSpecified', 'CryptographicException');
     }
     const exportable = parameters['Exportable'] === true;
@@ -128,7 +137,14 @@ const exportPfxCertificate: CmdletDefinition = {
     if (!cert) {
       const path = String(parameters['Cert']);
       return {
-        error: {message: `Cannot find path '${path}' because it does not exist.`, category: 'ObjectNotFound', target: path, reason: 'ItemNotFoundException', id: 'PathNotFound', errorId: `${PKI}.${cmdlet}`},
+        error: {
+          message: `Cannot find path '${path}' because it does not exist.`,
+          category: 'ObjectNotFound',
+          target: path,
+          reason: 'ItemNotFoundException',
+          id: 'PathNotFound',
+          errorId: `${PKI}.${cmdlet}`,
+        },
       };
     }
     if (!cert.keyPem || !cert.exportable) return pkiError(cmdlet, 'Cannot export non-exportable private key.', 'NotSpecified', 'CryptographicException');
@@ -139,7 +155,16 @@ const exportPfxCertificate: CmdletDefinition = {
 };
 
 function pkiError(cmdlet: string, message: string, category: string, exception: string, target = ''): CmdletResult {
-  return {error: {message, category, target, reason: exception, id: `System.${exception === 'IOException' || exception === 'FileNotFoundException' ? 'IO' : 'Security.Cryptography'}.${exception}`, errorId: `${PKI}.${cmdlet}`}};
+  return {
+    error: {
+      message,
+      category,
+      target,
+      reason: exception,
+      id: `System.${exception === 'IOException' || exception === 'FileNotFoundException' ? 'IO' : 'Security.Cryptography'}.${exception}`,
+      errorId: `${PKI}.${cmdlet}`,
+    },
+  };
 }
 
 /** What Import-PfxCertificate returns: the X509Certificate2 (the properties certwalk reads, and a few more). */

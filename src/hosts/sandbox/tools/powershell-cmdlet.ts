@@ -37,9 +37,7 @@ export interface CmdletError {
   readonly reason?: string;
 }
 
-export type CmdletResult =
-  | {readonly output: readonly PsValue[]; readonly state?: NodeState}
-  | {readonly error: CmdletError; readonly state?: NodeState};
+export type CmdletResult = {readonly output: readonly PsValue[]; readonly state?: NodeState} | {readonly error: CmdletError; readonly state?: NodeState};
 
 export interface CmdletContext extends ToolContext {
   /** Lines the script reads with `[Console]::In.ReadLine()` (secrets arrive this way, never on a command line). */

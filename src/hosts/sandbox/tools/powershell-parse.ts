@@ -151,7 +151,7 @@ function singleQuoted(rest: string, line: number, column: number): {value: strin
   let i = 1;
   for (;;) {
     const ch = rest[i];
-    if (ch === undefined) throw syntax(line, column, 'The string is missing the terminator: \'.');
+    if (ch === undefined) throw syntax(line, column, "The string is missing the terminator: '.");
     if (ch === "'" || ch === '\u2018' || ch === '\u2019') {
       if (rest[i + 1] === "'" || rest[i + 1] === '\u2018' || rest[i + 1] === '\u2019') {
         value += ch;
@@ -313,14 +313,15 @@ class Parser {
         const member = this.#next();
         if (member.kind !== 'word') throw this.#unexpected('expected a static member name after ::', member);
         const target: Expression = {kind: 'static', type: String(token.value), member: member.text};
-        if (this.#atPunct('(') && !this.#peek().spaced) return {kind: 'call', target: {kind: 'static', type: String(token.value), member: ''}, method: member.text, args: this.#callArguments()};
+        if (this.#atPunct('(') && !this.#peek().spaced)
+          return {kind: 'call', target: {kind: 'static', type: String(token.value), member: ''}, method: member.text, args: this.#callArguments()};
         return target;
       }
       case 'punct':
         if (token.text === '(') {
           const pipeline = this.#pipeline();
           const close = this.#next();
-          if (!(close.kind === 'punct' && close.text === ')')) throw this.#unexpected('Missing closing \')\' in expression.', close);
+          if (!(close.kind === 'punct' && close.text === ')')) throw this.#unexpected("Missing closing ')' in expression.", close);
           return {kind: 'subexpression', pipeline};
         }
         break;

@@ -304,13 +304,25 @@ function bindParameters(session: Session, command: string, definition: CmdletDef
       const value = evaluate(session, arg.value, element.extent);
       if (typeof value !== 'boolean') {
         // `-Roll 'x'`: a switch takes no value, so 'x' is a positional argument.
-        throw bindingError(command, definition, element, `A positional parameter cannot be found that accepts argument '${displayValue(asPsValue(value))}'.`, 'PositionalParameterNotFound');
+        throw bindingError(
+          command,
+          definition,
+          element,
+          `A positional parameter cannot be found that accepts argument '${displayValue(asPsValue(value))}'.`,
+          'PositionalParameterNotFound',
+        );
       }
       bound[name] = value;
       continue;
     }
     if (arg.value === undefined) {
-      throw bindingError(command, definition, element, `Missing an argument for parameter '${name}'. Specify a parameter of type 'System.String' and try again.`, 'MissingArgument');
+      throw bindingError(
+        command,
+        definition,
+        element,
+        `Missing an argument for parameter '${name}'. Specify a parameter of type 'System.String' and try again.`,
+        'MissingArgument',
+      );
     }
     bound[name] = asPsValue(evaluate(session, arg.value, element.extent));
   }
@@ -388,7 +400,10 @@ function call(session: Session, expression: Extract<Expression, {kind: 'call'}>,
   if (expression.target.kind === 'static' && expression.target.member === '') {
     const type = normaliseType(expression.target.type);
     if (type === 'datetime' && method === 'parse') {
-      return parseDateTime(expression.args.map((a) => evaluate(session, a, extent)), extent);
+      return parseDateTime(
+        expression.args.map((a) => evaluate(session, a, extent)),
+        extent,
+      );
     }
     if (type === 'io.file' && method === 'readalltext' && expression.args.length === 1) {
       return readAllText(session, evaluate(session, expression.args[0]!, extent), extent);
@@ -409,10 +424,12 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,
 function parseDateTime(args: readonly Value[], extent: Extent): Date {
   const [text, culture] = args;
   if (args.length < 2 || culture !== INVARIANT_CULTURE) {
-    throw new SandboxLimit('[DateTime]::Parse is simulated only with [Globalization.CultureInfo]::InvariantCulture (a culture-dependent parse is what certwalk must never rely on)');
+    throw new SandboxLimit(
+      '[DateTime]::Parse is simulated only with [Globalization.CultureInfo]::InvariantCulture (a culture-dependent parse is what certwalk must never rely on)',
+    );
   }
   const match = typeof text === 'string' ? ISO_8601.exec(text.trim()) : null;
-  const date = match ? new Date(match[8] ? text as string : `${(text as string).trim()}Z`) : null;
+  const date = match ? new Date(match[8] ? (text as string) : `${(text as string).trim()}Z`) : null;
   if (!date || Number.isNaN(date.getTime())) {
     throw new PsError(
       {

@@ -96,9 +96,7 @@ function configBlock(name: string, service: SandboxService): string {
 }
 
 function statusBlock(name: string, service: SandboxService): string {
-  return service.status === 'running'
-    ? block(name, STATES.running, ACCEPTS, 0, '0x0')
-    : block(name, STATES.stopped, IGNORES, service.win32ExitCode, '0x0');
+  return service.status === 'running' ? block(name, STATES.running, ACCEPTS, 0, '0x0') : block(name, STATES.stopped, IGNORES, service.win32ExitCode, '0x0');
 }
 
 function block(name: string, state: string, accepts: string, exitCode: number, waitHint: string, extra: string[] = []): string {

@@ -153,9 +153,7 @@ function usageError(text: string): ToolResult {
 
 /** The server cannot be reached (no such host or instance): what a wrong -S gets, after the login timeout. */
 function unreachable(server: string): ToolResult {
-  const network = server.includes('\\')
-    ? ['HResult 0xFFFFFFFF, Level 16, State 1', 'SQL Server Network Interfaces: Error Locating Server/Instance Specified [xFFFFFFFF]. ']
-    : [];
+  const network = server.includes('\\') ? ['HResult 0xFFFFFFFF, Level 16, State 1', 'SQL Server Network Interfaces: Error Locating Server/Instance Specified [xFFFFFFFF]. '] : [];
   return {
     stdout: lines(
       ...network,

@@ -30,14 +30,26 @@ export const winhttpcertcfg: SandboxProgram = {
     if (!cert?.keyPem) return NOT_FOUND;
     if (options.l) {
       const accounts = ['BUILTIN\\Administrators', 'NT AUTHORITY\\SYSTEM', ...cert.keyAcl];
-      const stdout = lines(...BANNER, 'Matching certificate:', cert.subject, '', 'Additional accounts and groups with access to the private key include:', '', ...accounts.map((a) => `    ${a}`));
+      const stdout = lines(
+        ...BANNER,
+        'Matching certificate:',
+        cert.subject,
+        '',
+        'Additional accounts and groups with access to the private key include:',
+        '',
+        ...accounts.map((a) => `    ${a}`),
+      );
       return {stdout, stderr: '', exitCode: 0};
     }
     const account = options.a === undefined ? undefined : resolveAccount(context.state, options.a);
     if (!account) return NO_ACCOUNT;
     if (options.r) return removeAccess(context.state, location[1]!, cert, account);
     if (cert.keyAcl.some((granted) => sameAccount(granted, account))) {
-      return {stdout: lines(...BANNER, 'Matching certificate:', cert.subject, '', '', 'Private key access has already been granted for account:', `    ${account}`), stderr: '', exitCode: 0};
+      return {
+        stdout: lines(...BANNER, 'Matching certificate:', cert.subject, '', '', 'Private key access has already been granted for account:', `    ${account}`),
+        stderr: '',
+        exitCode: 0,
+      };
     }
     const state = cloneState(context.state);
     const store = state.stores[canonicalStoreName(state, location[1]!)]!;
@@ -86,5 +98,7 @@ function resolveAccount(state: NodeState, given: string): string | undefined {
   if (given.includes('\\')) return given;
   const wellKnown = WELL_KNOWN_ACCOUNTS[given.toLowerCase()];
   if (wellKnown) return wellKnown;
-  return Object.values(state.services).map((s) => s.account).find((account) => sameAccount(account, given));
+  return Object.values(state.services)
+    .map((s) => s.account)
+    .find((account) => sameAccount(account, given));
 }
