@@ -108,6 +108,13 @@ module.exports = {
       to: {path: layers('ops', 'cli')},
     },
     {
+      name: 'screens-only-render',
+      severity: 'error',
+      comment: "Screens render and dispatch: files, journals and recordings are the session service's; from the runner they take types only.",
+      from: {path: layer('screens')},
+      to: {path: layers('runner', 'hosts'), dependencyTypesNot: ['type-only']},
+    },
+    {
       name: 'hosts-are-the-bottom',
       severity: 'error',
       comment: 'Hosts (and the simulated Windows nodes) serve every layer above and call none of them.',

@@ -2,10 +2,10 @@
 import {render} from 'ink';
 import type {Fleet} from '../hosts/host.ts';
 import {catalog} from '../procedures/catalog.ts';
-import {unfinishedSessions, type UnfinishedSession} from '../runner/recovery.ts';
+import {unfinishedSessions, type UnfinishedSession} from '../session/history.ts';
 import {openScreen} from './alt-screen.ts';
 import {App} from './app.tsx';
-import {TerminalRecorder} from './terminal-recorder.ts';
+import {TerminalRecorder} from '../session/terminal-recorder.ts';
 import type {Language} from '../i18n/resolve.ts';
 import {UiProvider} from './ui-context.tsx';
 import {makeUi} from './ui.ts';

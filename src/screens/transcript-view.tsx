@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import {useKeys} from './keyboard.tsx';
 import {useMemo, useRef, useState} from 'react';
-import {listSessions, readTranscript, type SessionSummary} from '../runner/transcript.ts';
+import {listSessions, readTranscript, type SessionSummary} from '../session/history.ts';
 import type {ProcedurePhase} from '../state/types.ts';
 import {matchWindow} from './match-window.ts';
 import {fit, pad} from './format.ts';

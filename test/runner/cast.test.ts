@@ -7,7 +7,7 @@ import {after, describe, test} from 'node:test';
 import {CastWriter, castPathFor, parseCast} from '../../src/runner/cast.ts';
 import {Redactor} from '../../src/runner/redactor.ts';
 import {TerminalNewlines} from '../../src/runner/terminal-newlines.ts';
-import {TerminalRecorder} from '../../src/screens/terminal-recorder.ts';
+import {TerminalRecorder} from '../../src/session/terminal-recorder.ts';
 import {replayCast} from '../helpers/replay.ts';
 import {FakeStdout} from '../helpers/terminal.ts';
 

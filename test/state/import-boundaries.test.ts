@@ -101,6 +101,9 @@ const cases: Readonly<Record<string, {readonly source: string; readonly breaks: 
   'src/screens/uses-cli.tsx': {source: "export const session = await import('../cli/session.ts');", breaks: ['screens-never-call-ops']},
   'src/screens/uses-ops.tsx': {source: "import {command} from '../ops/command.ts';", breaks: ['screens-never-call-ops']},
   'src/screens/uses-session.tsx': {source: "import {Box} from 'ink';\nimport type {Session} from '../session/service.ts';", breaks: []},
+  'src/screens/uses-runner.tsx': {source: "import {stateDir} from '../runner/paths.ts';", breaks: ['screens-only-render']},
+  'src/screens/uses-host.tsx': {source: "export const host = await import('../hosts/host.ts');", breaks: ['screens-only-render']},
+  'src/screens/uses-runner-types.tsx': {source: "import type {Fleet} from '../hosts/host.ts';\nimport type {Paths} from '../runner/paths.ts';", breaks: []},
 
   'src/cli/uses-screens.tsx': {source: "export const app = await import('../screens/app.tsx');\nimport type {Session} from '../session/service.ts';", breaks: []},
 
