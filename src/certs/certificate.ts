@@ -30,3 +30,9 @@ export type IsoDate = string;
 export interface CertificateRecord extends Certificate<IsoDate> {
   readonly derBase64: string;
 }
+
+/** A certificate as a step names it to the admin and finds it on a node. */
+export type NamedCertificate = Pick<Certificate, 'thumbprint' | 'subject'>;
+
+/** A certificate as a procedure records it in its plan and journal: named, with its expiry as ISO 8601 text. */
+export type RecordedCertificate = NamedCertificate & Pick<CertificateRecord, 'notAfter'>;

@@ -15,6 +15,8 @@ import type {ParamForm, PrepareContext, Secrets, StepDefinition, Validation} fro
 import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
+import type {RecordedCertificate} from '../certs/certificate.ts';
+import type {CertInfo} from '../certs/cert-info.ts';
 
 const ROLE = 'azureml-client';
 /** Where `certwalk run` reads the PFX password or key passphrase from (never on a command line; no child inherits it). */
@@ -30,16 +32,12 @@ interface AzureMlResolved {
   readonly checkDns: boolean;
   readonly keepKeyFiles: boolean;
   readonly pemDir: string;
-  readonly cert: {
-    readonly source: string;
-    readonly thumbprint: string;
-    readonly subject: string;
-    readonly notAfter: string;
-    readonly sha256: string;
-    readonly selfSigned: boolean;
-    readonly chainLength: number;
-    readonly certPem: string;
-  };
+  readonly cert: RecordedCertificate &
+    Pick<CertInfo, 'sha256' | 'selfSigned'> & {
+      readonly source: string;
+      readonly chainLength: number;
+      readonly certPem: string;
+    };
   /** Existing cluster: its SSL and front end as read when the plan was made. */
   readonly prior: (PriorSsl & {readonly publicIpAddress: string | null; readonly certPem: string | null}) | null;
   /** Whether the plan makes the cluster the CLI's current environment (it is not already). */

@@ -11,9 +11,11 @@ import type {StepDefinition, Validation} from './types.ts';
 import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
+import type {RecordedCertificate} from '../certs/certificate.ts';
+import type {CertInfo} from '../certs/cert-info.ts';
 
 interface AssignResolved extends OAuthChangeResolved {
-  readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
+  readonly cert: RecordedCertificate & Pick<CertInfo, 'keyBits'>;
 }
 
 async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): Promise<Validation<PreparedAs<AssignResolved>>> {

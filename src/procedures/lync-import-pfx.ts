@@ -24,12 +24,14 @@ import type {ParamForm, Secrets, StepDefinition, Validation} from './types.ts';
 import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
+import type {RecordedCertificate} from '../certs/certificate.ts';
+import type {CertInfo} from '../certs/cert-info.ts';
 
 const DEFAULT_PFX = 'C:\\Certificates\\ServerToServerAuth.pfx';
 
 interface ImportResolved extends OAuthChangeResolved {
   readonly pfx: string;
-  readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string; readonly keyBits: number};
+  readonly cert: RecordedCertificate & Pick<CertInfo, 'keyBits'>;
 }
 
 async function form(fleet: Fleet): Promise<ParamForm> {

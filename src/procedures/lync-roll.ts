@@ -31,6 +31,8 @@ import type {ParamForm, StepDefinition, Validation} from './types.ts';
 import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
+import type {CertificateRecord, RecordedCertificate} from '../certs/certificate.ts';
+import type {CertInfo} from '../certs/cert-info.ts';
 
 const HOUR_MS = 3_600_000;
 /** The documented minimum between the effective date and the current certificate's expiry. */
@@ -54,7 +56,7 @@ export function impossibleDate(text: string): string | null {
 }
 
 interface RollResolved extends OAuthChangeResolved {
-  readonly cert: {readonly thumbprint: string; readonly subject: string; readonly notBefore: string; readonly notAfter: string; readonly keyBits: number};
+  readonly cert: RecordedCertificate & Pick<CertificateRecord, 'notBefore'> & Pick<CertInfo, 'keyBits'>;
   readonly effectiveDate: string;
   readonly warnings: readonly string[];
 }

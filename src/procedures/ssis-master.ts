@@ -18,6 +18,8 @@ import type {ParamForm, Secrets, StepDefinition, Validation} from './types.ts';
 import {defineProcedure, type PreparedAs} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {toolDay} from '../ops/tool-date.ts';
+import type {CertificateRecord, RecordedCertificate} from '../certs/certificate.ts';
+import type {CertInfo} from '../certs/cert-info.ts';
 
 export const MASTER_SERVICE = 'SSISScaleOutMaster140';
 export const WORKER_SERVICE = 'SSISScaleOutWorker140';
@@ -29,7 +31,7 @@ interface MasterResolved {
   readonly binding: SslBinding;
   readonly oldThumbprint: string;
   readonly oldSetting: string;
-  readonly cert: {readonly thumbprint: string; readonly sha256: string; readonly subject: string; readonly notAfter: string; readonly derBase64: string; readonly created: boolean};
+  readonly cert: RecordedCertificate & Pick<CertInfo, 'sha256'> & Pick<CertificateRecord, 'derBase64'> & {readonly created: boolean};
   readonly workers: readonly {readonly node: string; readonly oldSetting: string}[];
 }
 

@@ -27,6 +27,7 @@ import type {PlannedCommand, StepContext} from '../types.ts';
 import {keptPfxName} from './temp-pfx.ts';
 import {sameThumbprint, shortThumb} from './util.ts';
 import {toolDay} from '../../ops/tool-date.ts';
+import type {NamedCertificate, RecordedCertificate} from '../../certs/certificate.ts';
 
 const PLAN_TEMP = 'C:\\Windows\\Temp';
 
@@ -38,10 +39,7 @@ export interface KeptCertificate extends Sealed {
   readonly pfxBytes: number;
 }
 
-interface DeleteCapture {
-  readonly thumbprint: string;
-  readonly subject: string;
-  readonly notAfter: string;
+interface DeleteCapture extends RecordedCertificate {
   readonly kept: KeptCertificate;
   /** Accounts that could read the old key (as `winhttpcertcfg -l` lists them): re-granted after a restore. */
   readonly keyAccess: readonly string[];
@@ -52,9 +50,9 @@ export interface DeleteCertificateOptions {
   readonly id: string;
   readonly node: string;
   readonly store: string;
-  readonly old: {readonly thumbprint: string; readonly subject: string; readonly notAfter: string};
+  readonly old: RecordedCertificate;
   /** Must be in the store with its private key before the old one goes, or the node is left without a certificate. */
-  readonly replacement: {readonly thumbprint: string; readonly subject: string};
+  readonly replacement: NamedCertificate;
   /** The `winhttpcertcfg -s` string that finds the old certificate (reading and restoring who can use its key). */
   readonly keySearch: string;
   /** The old key's access list as read when the plan was made, for when a live read could pick another certificate. */

@@ -10,6 +10,7 @@ import {firstSubjectMatch, grantKeyAccess, grantKeyAccessCommand, listKeyAccess,
 import {defineStep, type Step} from '../define.ts';
 import {undoRefused} from './undo-guard.ts';
 import {sameThumbprint, shortThumb} from './util.ts';
+import type {NamedCertificate} from '../../certs/certificate.ts';
 
 interface GrantCapture {
   readonly alreadyGranted: boolean;
@@ -23,7 +24,7 @@ export function grantKeyAccessStep(options: {
   /** The `-s` string; it must find `cert` before any other certificate in the store. */
   search: string;
   account: string;
-  cert: {readonly thumbprint: string; readonly subject: string};
+  cert: NamedCertificate;
   title?: string;
 }): Step<GrantCapture> {
   const {id, node, store, search, account, cert} = options;
