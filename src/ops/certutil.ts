@@ -4,6 +4,8 @@
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
 import {ToolError} from './tool-error.ts';
+import {CERTUTIL_KEY_TEST_PASSED_LINES, CERTUTIL_LEADING_LABELS, CERTUTIL_LEADING_ORDER, CERTUTIL_NOT_EXPORTABLE_LINES, CERTUTIL_NO_KEY_LINES, sameText} from './tool-labels.ts';
+import type {CertutilLeadingField} from './tool-labels.ts';
 import type {Certificate} from '../certs/certificate.ts';
 import type {Host} from '../hosts/host.ts';
 
@@ -65,18 +67,19 @@ export function delStoreCommand(store: string, thumbprint: string): Command {
 
 const BLOCK_SEPARATOR = /^=+\s*\S.*?\s*=+\s*$/;
 
-// English labels of the first five fields; certutil prints them in this order, so positions serve when translated.
-const LEADING_FIELDS = ['serialNumber', 'issuer', 'notBefore', 'notAfter', 'subject'] as const;
-const LABELS: Record<string, (typeof LEADING_FIELDS)[number]> = {
-  'serial number': 'serialNumber',
-  issuer: 'issuer',
-  notbefore: 'notBefore',
-  notafter: 'notAfter',
-  subject: 'subject',
-};
+/**
+ * Whether the store lets the key leave the machine. 'unknown' when a key section holds a line no label table knows
+ * (a language without a sample): that line could be the "NOT exportable" one, so it never reads as exportable.
+ */
+export type KeyExportability = 'exportable' | 'not-exportable' | 'unknown';
+
+/** A StoreEntry plus how sure the parser is that the key may be exported; `exportable` is true only when sure. */
+export interface StoreEntryWithExportability extends StoreEntry {
+  readonly exportability: KeyExportability;
+}
 
 // Parse `certutil -store` output into one entry per certificate.
-export function parseStore(text: string): StoreEntry[] {
+export function parseStore(text: string): StoreEntryWithExportability[] {
   const blocks: string[][] = [];
   let current: string[] | null = null;
   for (const line of text.split(/\r\n|\r|\n/)) {
@@ -92,34 +95,72 @@ export function parseStore(text: string): StoreEntry[] {
   return blocks.map(parseCertBlock);
 }
 
-function parseCertBlock(lines: string[]): StoreEntry {
-  const fields: {label: string; value: string}[] = [];
-  for (const line of lines) {
-    const m = /^\s*([^:=]+?):\s*(.*)$/.exec(line);
-    if (m) fields.push({label: m[1]!.trim(), value: m[2]!.trim()});
+interface BlockField {
+  readonly label: string;
+  readonly value: string;
+  readonly line: string;
+}
+
+// `Provider = …` is indented under -store and flush left under -dump (zh-CN/certutil-dump-pfx-edited.txt).
+const isKeyInfoRow = (line: string): boolean => /^\s*[^\s=:][^=:]*?\s=\s*\S/.test(line);
+
+const isKnownLine = (line: string, known: readonly string[]): boolean => known.some((k) => sameText(line, k));
+
+function leadingFieldOf(label: string): CertutilLeadingField | undefined {
+  for (const labels of Object.values(CERTUTIL_LEADING_LABELS)) {
+    const hit = CERTUTIL_LEADING_ORDER.find((field) => labels[field] !== undefined && sameText(label, labels[field]!));
+    if (hit) return hit;
   }
-  const index: Partial<Record<(typeof LEADING_FIELDS)[number], number>> = {};
+  return undefined;
+}
+
+// certutil prints serial, issuer, NotBefore, NotAfter and subject as the block's first five `label: value` rows in
+// every captured language, so a label no table knows is identified by its position among them.
+function locateLeadingFields(fields: readonly BlockField[], block: string): Record<CertutilLeadingField, number> {
+  const leading = fields.slice(0, CERTUTIL_LEADING_ORDER.length);
+  const index: Partial<Record<CertutilLeadingField, number>> = {};
   fields.forEach((f, i) => {
-    const key = LABELS[f.label.toLowerCase()];
+    const key = leadingFieldOf(f.label);
     if (key && index[key] === undefined) index[key] = i;
   });
-  if (Object.keys(index).length === 0) LEADING_FIELDS.forEach((key, i) => (index[key] = i));
-  const value = (key: (typeof LEADING_FIELDS)[number]): string => {
-    const i = index[key];
-    return i === undefined ? '' : (fields[i]?.value ?? '');
-  };
+  CERTUTIL_LEADING_ORDER.forEach((key, i) => {
+    if (index[key] !== undefined) return;
+    const candidate = leading[i];
+    // A row whose label a table gives to another field is not this one; refuse rather than shift.
+    if (candidate && leadingFieldOf(candidate.label) === undefined) index[key] = i;
+  });
+  const missing = CERTUTIL_LEADING_ORDER.filter((key) => index[key] === undefined);
+  if (missing.length > 0) {
+    throw new ToolError(TOOL, `certutil printed a certificate block whose ${missing.join(', ')} could not be found by label or position`, {output: block});
+  }
+  const serial = fields[index.serialNumber!]!;
+  if (!/^[0-9A-Fa-f]+$/.test(serial.value.replace(/\s+/g, ''))) {
+    throw new ToolError(TOOL, `certutil printed "${serial.line.trim()}" where the serial number (hex digits) should be`, {output: block});
+  }
+  return index as Record<CertutilLeadingField, number>;
+}
+
+function parseCertBlock(lines: string[]): StoreEntryWithExportability {
+  const block = lines.join('\n');
+  const fields: BlockField[] = [];
+  for (const line of lines) {
+    const m = /^\s*([^:=]+?)\s*:\s*(.*)$/.exec(line);
+    if (m) fields.push({label: m[1]!.trim(), value: m[2]!.trim(), line});
+  }
+  const index = locateLeadingFields(fields, block);
+  const value = (key: CertutilLeadingField): string => fields[index[key]]!.value;
   const serialNumber = value('serialNumber');
   const thumbprint = findThumbprint(fields, index.serialNumber);
   if (!thumbprint) {
     throw new ToolError(TOOL, `certutil printed a certificate without a SHA-1 hash line${serialNumber ? ` (serial ${serialNumber})` : ''}`, {
-      output: lines.join('\n'),
+      output: block,
     });
   }
-  const text = lines.join('\n');
-  const noKey = /No key provider information/i.test(text);
-  // Key lines are `  Key Container = {GUID}` / `  Provider = …`; a translated label still has ` = ` and a GUID.
-  const keyLines = lines.some((l) => /^\s*(Key Container|Provider)\s*=/i.test(l) || /^\s+[^=:]+=\s*\{[0-9A-Fa-f-]{36}\}\s*$/.test(l));
-  const hasPrivateKey = !noKey && keyLines;
+  const noKey = lines.some((l) => isKnownLine(l, CERTUTIL_NO_KEY_LINES));
+  // Key lines are `  Key Container = {GUID}` / `  Provider = …`, with ` = `, whatever the language.
+  const firstKeyLine = lines.findIndex(isKeyInfoRow);
+  const hasPrivateKey = !noKey && firstKeyLine >= 0;
+  const exportability = hasPrivateKey ? exportabilityOf(lines.slice(firstKeyLine)) : 'not-exportable';
   return {
     thumbprint,
     subject: value('subject'),
@@ -128,23 +169,35 @@ function parseCertBlock(lines: string[]): StoreEntry {
     notBefore: value('notBefore'),
     notAfter: value('notAfter'),
     hasPrivateKey,
-    exportable: hasPrivateKey && !/NOT exportable/i.test(text),
+    exportable: exportability === 'exportable',
+    exportability,
     keyTest: hasPrivateKey ? keyTestOf(lines) : 'not-run',
   };
+}
+
+// The key section is indented `name = value` / `name: value` rows, then unindented lines: the "NOT exportable" line
+// only when the key is not, and the key test. An exportable key adds no line, so any line a table does not know
+// makes the answer unknown rather than exportable.
+function exportabilityOf(keySection: readonly string[]): KeyExportability {
+  const statements = keySection.filter((l) => l.trim() !== '' && !isKeyInfoRow(l) && !/^\s/.test(l)).map((l) => l.trim());
+  if (statements.some((l) => isKnownLine(l, CERTUTIL_NOT_EXPORTABLE_LINES))) return 'not-exportable';
+  const understood = (l: string) => isKnownLine(l, CERTUTIL_KEY_TEST_PASSED_LINES) || /\btest FAILED\b/i.test(l);
+  return statements.every(understood) ? 'exportable' : 'unknown';
 }
 
 // A failure anywhere in the block wins over a pass (a key could pass one test and fail another).
 function keyTestOf(lines: readonly string[]): KeyTest {
   if (lines.some((l) => /\btest FAILED\b/i.test(l))) return 'failed';
-  if (lines.some((l) => /^\s*(Encryption|Signature) test passed\s*$/i.test(l))) return 'passed';
+  if (lines.some((l) => isKnownLine(l, CERTUTIL_KEY_TEST_PASSED_LINES))) return 'passed';
   return 'not-run';
 }
 
 // The thumbprint is the 40-hex value on the sha1 hash line; older builds print it as spaced byte pairs. The label is
 // only a preference, and the serial number line is skipped, because a 20-byte serial is also 40 hex digits.
-function findThumbprint(fields: readonly {label: string; value: string}[], serialIndex: number | undefined): string | null {
+function findThumbprint(fields: readonly BlockField[], serialIndex: number): string | null {
   const candidates = fields.map((f, i) => ({label: f.label, hex: f.value.replace(/\s+/g, ''), i})).filter((c) => c.i !== serialIndex && /^[0-9A-Fa-f]{40}$/.test(c.hex));
-  const pick = candidates.find((c) => /^cert hash\(sha1\)$/i.test(c.label)) ?? candidates.find((c) => /sha1/i.test(c.label)) ?? candidates.at(-1);
+  // `(sha1)` stays in every captured language (`Hach. cert. (sha1)`, `证书哈希(sha1)`, `Zertifikathash(sha1)`).
+  const pick = candidates.find((c) => /\(sha1\)$/i.test(c.label)) ?? candidates.find((c) => /sha1/i.test(c.label)) ?? candidates.at(-1);
   return pick ? pick.hex.toUpperCase() : null;
 }
 
@@ -193,7 +246,7 @@ async function runCertutil(host: Host, cmd: Command, what: string): Promise<stri
 }
 
 // The certificates in LocalMachine\STORE.
-export async function listStore(host: Host, store: string): Promise<StoreEntry[]> {
+export async function listStore(host: Host, store: string): Promise<StoreEntryWithExportability[]> {
   return parseStore(await runCertutil(host, listStoreCommand(store), `certutil -store ${store}`));
 }
 

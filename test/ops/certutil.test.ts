@@ -15,7 +15,7 @@ import {
   parseStore,
 } from '../../src/ops/certutil.ts';
 import * as certutilOps from '../../src/ops/certutil.ts';
-import type {StoreEntry} from '../../src/ops/certutil.ts';
+import type {StoreEntryWithExportability} from '../../src/ops/certutil.ts';
 import {ToolError} from '../../src/ops/tool-error.ts';
 import {FakeHost} from '../helpers/fake-host.ts';
 
@@ -56,7 +56,7 @@ Cannot find the certificate and private key for decryption.
 CertUtil: -store command completed successfully.
 `;
 
-const EXPECTED_ROOT: StoreEntry[] = [
+const EXPECTED_ROOT: StoreEntryWithExportability[] = [
   {
     thumbprint: THUMB_MASTER,
     subject: 'CN=MASTER, CN=master.contoso.local',
@@ -66,6 +66,7 @@ const EXPECTED_ROOT: StoreEntry[] = [
     notAfter: '8/2/2028 11:16 PM',
     hasPrivateKey: true,
     exportable: true,
+    exportability: 'exportable',
     keyTest: 'passed',
   },
   {
@@ -77,11 +78,12 @@ const EXPECTED_ROOT: StoreEntry[] = [
     notAfter: '1/5/2027 9:03 AM',
     hasPrivateKey: false,
     exportable: false,
+    exportability: 'not-exportable',
     keyTest: 'not-run',
   },
 ];
 
-const EXPECTED_MY_SAMPLE: StoreEntry[] = [
+const EXPECTED_MY_SAMPLE: StoreEntryWithExportability[] = [
   {
     thumbprint: THUMB_MASTER,
     subject: 'DC=Windows Azure CRP Certificate Generator',
@@ -91,6 +93,7 @@ const EXPECTED_MY_SAMPLE: StoreEntry[] = [
     notAfter: '8/2/2027 11:16 PM',
     hasPrivateKey: true,
     exportable: false,
+    exportability: 'not-exportable',
     keyTest: 'passed',
   },
 ];
