@@ -3,6 +3,7 @@
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
 import {ToolError} from './tool-error.ts';
+import {SC_CONFIG_LABELS_EN, SC_CONFIG_ROW_ORDER, SC_STATUS_LABELS, SC_STATUS_ROW_ORDER, sameText} from './tool-labels.ts';
 import type {Host} from '../hosts/host.ts';
 
 const TOOL = 'sc.exe';
@@ -63,28 +64,95 @@ export function startServiceCommand(name: string): Command {
   return command('sc.exe', 'start', name);
 }
 
-function field(text: string, label: string): string | undefined {
-  return new RegExp(`^[ \\t]*${label}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim();
+interface ScRow {
+  readonly label: string;
+  readonly value: string;
+  readonly line: string;
 }
 
-// Parse the status block that sc query / stop / start print.
-export function parseScOutput(text: string): ServiceStatus {
-  const serviceName = field(text, 'SERVICE_NAME');
-  const stateCode = Number(/^(\d+)/.exec(field(text, 'STATE') ?? '')?.[1] ?? NaN);
-  const state = STATES[stateCode];
-  if (serviceName === undefined || state === undefined) {
-    throw new ToolError(TOOL, 'sc.exe printed no service status (SERVICE_NAME and a numeric STATE)', {output: text});
+interface ScBlock {
+  readonly serviceName: ScRow;
+  /** The indented `LABEL : value` rows in printed order; continuation lines (`(STOPPABLE, …)`, more DEPENDENCIES) are left out. */
+  readonly rows: ScRow[];
+}
+
+const splitRow = (line: string): ScRow | null => {
+  const m = /^\s*([^\s:][^:]*?)\s*:\s*(.*)$/.exec(line);
+  return m ? {label: m[1]!, value: m[2]!.trim(), line: line.trim()} : null;
+};
+
+// The first `NAME: value` line that indented rows follow. Its label is SERVICE_NAME in every capture but the
+// Russian one (`Имя_службы`), so the structure finds it: prompts and `[SC] …` lines have no indented rows after them.
+function findBlock(text: string): ScBlock | null {
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\s/.test(line) || line.trim().startsWith('[')) continue;
+    const serviceName = splitRow(line);
+    const next = lines.slice(i + 1).find((l) => l.trim() !== '');
+    if (!serviceName || next === undefined || !/^\s+\S/.test(next) || !splitRow(next)) continue;
+    const rows: ScRow[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const row = lines[j]!;
+      if (row.trim() === '') {
+        if (rows.length > 0) break;
+        continue;
+      }
+      if (!/^\s/.test(row)) break;
+      const parsed = splitRow(row);
+      if (parsed) rows.push(parsed);
+    }
+    return {serviceName, rows};
   }
-  const win32ExitCode = Number(/^(\d+)/.exec(field(text, 'WIN32_EXIT_CODE') ?? '')?.[1] ?? 0);
-  const serviceExitCode = /^(\d+)/.exec(field(text, 'SERVICE_EXIT_CODE') ?? '')?.[1];
-  const pid = /^(\d+)/.exec(field(text, 'PID') ?? '')?.[1];
+  return null;
+}
+
+// Each row by its label in a known language, else by its position in the order sc prints them.
+function rowsByField<F extends string>(rows: readonly ScRow[], order: readonly F[], tables: readonly Readonly<Record<F, string>>[]): Partial<Record<F, ScRow>> {
+  const byLabel = rows.map((row) => {
+    for (const table of tables) {
+      const hit = order.find((field) => sameText(row.label, table[field]));
+      if (hit) return hit;
+    }
+    return undefined;
+  });
+  const found: Partial<Record<F, ScRow>> = {};
+  rows.forEach((row, i) => {
+    const field = byLabel[i] ?? (byLabel.every((f) => f === undefined) ? order[i] : undefined);
+    if (field !== undefined && found[field] === undefined) found[field] = row;
+  });
+  return found;
+}
+
+function leadingNumber(row: ScRow | undefined, what: string, text: string): number | undefined {
+  if (row === undefined) return undefined;
+  const m = /^(\d+)(?:\s|$)/.exec(row.value);
+  if (!m) throw new ToolError(TOOL, `sc.exe printed "${row.line}" where ${what} (a number first) should be`, {output: text});
+  return Number(m[1]);
+}
+
+// Parse the status block that sc query / stop / start print. Only numbers are read: STATE's word after the code is
+// English in every capture but could be translated, the code is not.
+export function parseScOutput(text: string): ServiceStatus {
+  const block = findBlock(text);
+  if (!block) throw new ToolError(TOOL, 'sc.exe printed no service status (a SERVICE_NAME line followed by TYPE, STATE… rows)', {output: text});
+  const rows = rowsByField(block.rows, SC_STATUS_ROW_ORDER, Object.values(SC_STATUS_LABELS));
+  const stateCode = leadingNumber(rows.state, 'the state code (STATE : 4  RUNNING)', text);
+  const state = stateCode === undefined ? undefined : STATES[stateCode];
+  if (stateCode === undefined || state === undefined) {
+    const seen = rows.state ? `"${rows.state.line}"` : 'no STATE row';
+    throw new ToolError(TOOL, `sc.exe printed ${seen}: not a service state code 1 to 7`, {output: text});
+  }
+  const win32ExitCode = leadingNumber(rows.win32ExitCode, 'the Win32 exit code', text) ?? 0;
+  const serviceExitCode = leadingNumber(rows.serviceExitCode, 'the service exit code', text);
+  const pid = leadingNumber(rows.pid, 'the process id', text);
   return {
-    serviceName,
+    serviceName: block.serviceName.value,
     state,
     stateCode,
     win32ExitCode,
-    ...(serviceExitCode === undefined ? {} : {serviceExitCode: Number(serviceExitCode)}),
-    ...(pid === undefined ? {} : {pid: Number(pid)}),
+    ...(serviceExitCode === undefined ? {} : {serviceExitCode}),
+    ...(pid === undefined ? {} : {pid}),
   };
 }
 
@@ -97,21 +165,35 @@ export interface ServiceConfig {
 }
 
 // Parse `sc qc`: `[SC] QueryServiceConfig SUCCESS`, then `SERVICE_NAME:` and indented `LABEL : value` lines.
+// Without English labels the nine rows are read by position, so a block of another length is refused.
 export function parseServiceConfig(text: string): ServiceConfig {
-  const serviceName = field(text, 'SERVICE_NAME');
-  const account = field(text, 'SERVICE_START_NAME');
-  if (serviceName === undefined || account === undefined || account === '') {
+  const block = findBlock(text);
+  const rows = block ? rowsByField(block.rows, SC_CONFIG_ROW_ORDER, [SC_CONFIG_LABELS_EN]) : {};
+  const labelled = block?.rows.some((row) => SC_CONFIG_ROW_ORDER.some((field) => sameText(row.label, SC_CONFIG_LABELS_EN[field])));
+  if (block && !labelled && block.rows.length !== SC_CONFIG_ROW_ORDER.length) {
+    throw new ToolError(
+      TOOL,
+      `sc.exe qc printed ${block.rows.length} rows with labels certwalk does not know (expected ${SC_CONFIG_ROW_ORDER.length} in a fixed order); cannot tell which is SERVICE_START_NAME`,
+      {output: text},
+    );
+  }
+  if (block && rows.type) leadingNumber(rows.type, 'the service type (TYPE : 10  WIN32_OWN_PROCESS)', text);
+  if (block && rows.startType) leadingNumber(rows.startType, 'the start type (START_TYPE : 2  AUTO_START)', text);
+  const account = rows.account?.value;
+  if (!block || account === undefined || account === '') {
     throw new ToolError(TOOL, 'sc.exe qc printed no service configuration (SERVICE_NAME and SERVICE_START_NAME)', {output: text});
   }
-  return {serviceName, account, displayName: field(text, 'DISPLAY_NAME') ?? '', binaryPath: field(text, 'BINARY_PATH_NAME') ?? ''};
+  return {serviceName: block.serviceName.value, account, displayName: rows.displayName?.value ?? '', binaryPath: rows.binaryPath?.value ?? ''};
 }
 
-// The Win32 error sc.exe printed (`[SC] OpenService FAILED 1060:` + its message), or null.
+// The Win32 error sc.exe printed (`[SC] OpenService FAILED 1060:` + its message), or null. The verb is translated
+// (`échec(s) 1060 :`, `失败 1060:`, `ошибка: 1060:`, `실패 1060` without its colon), the number is not.
 export function parseScError(text: string): {code: number; message: string} | null {
   const lines = text.split(/\r\n|\r|\n/);
-  const i = lines.findIndex((l) => /^\s*\[SC\].*?\s(\d+):\s*$/.test(l));
+  const errorLine = /^\s*\[SC\].*?\s(\d+)\s*:?\s*$/;
+  const i = lines.findIndex((l) => errorLine.test(l));
   if (i < 0) return null;
-  const code = Number(/\s(\d+):\s*$/.exec(lines[i]!)![1]);
+  const code = Number(errorLine.exec(lines[i]!)![1]);
   const message =
     lines
       .slice(i + 1)
