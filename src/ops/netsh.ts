@@ -4,6 +4,7 @@
 import {command, runCommand} from './command.ts';
 import type {Command} from './command.ts';
 import {ToolError} from './tool-error.ts';
+import {NETSH_FLAG_WORDS, sameText} from './tool-labels.ts';
 import type {Host} from '../hosts/host.ts';
 
 const TOOL = 'netsh';
@@ -265,13 +266,15 @@ const ADD_PARAMS: readonly (readonly [SslOptionKey, string, ParamKind])[] = [
 /** Options `netsh http add sslcert` has no parameter for; a non-default value is lost on re-create. */
 const NOT_SETTABLE: readonly SslOptionKey[] = ['disableSessionId', 'enableCachingClientHello'];
 
-const isDefaultWord = (value: string | null): boolean => value === null || value === '' || /^(not set|disabled)$/i.test(value.trim());
+const isWordOf = (value: string, meaning: keyof typeof NETSH_FLAG_WORDS): boolean => NETSH_FLAG_WORDS[meaning].some((word) => sameText(value, word));
+
+const isDefaultWord = (value: string | null): boolean => value === null || value.trim() === '' || isWordOf(value, 'disable');
 
 function interpret(option: SslOptionKey, param: string, kind: ParamKind, value: string): string {
   const trimmed = value.trim();
   if (kind === 'flag') {
-    if (/^(enabled|set)$/i.test(trimmed)) return 'enable';
-    if (/^(disabled|not set)$/i.test(trimmed)) return 'disable';
+    if (isWordOf(trimmed, 'enable')) return 'enable';
+    if (isWordOf(trimmed, 'disable')) return 'disable';
   } else if (kind === 'number') {
     if (/^\d+$/.test(trimmed)) return trimmed;
   } else if (trimmed !== '' && !/\s/.test(trimmed)) {
@@ -280,7 +283,9 @@ function interpret(option: SslOptionKey, param: string, kind: ParamKind, value: 
   throw new ToolError(
     TOOL,
     `cannot interpret "${value}" for ${option}: refusing to re-create this binding, because netsh add (${param}=…) ` +
-      `could not reproduce it exactly after a delete. Run certwalk in an English-UI session or change the binding by hand.`,
+      `could not reproduce it exactly after a delete. The row is the one netsh labels "${ENGLISH_LABEL_BY_KEY.get(option) ?? option}" in English; ` +
+      `${kind === 'flag' ? `certwalk reads only ${[...NETSH_FLAG_WORDS.enable, ...NETSH_FLAG_WORDS.disable].join(', ')} there, the only words seen in real output. ` : ''}` +
+      `Run certwalk in an English-UI session or change the binding by hand.`,
   );
 }
 

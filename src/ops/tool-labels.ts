@@ -108,3 +108,13 @@ export const SC_CONFIG_LABELS_EN: Readonly<Record<ScConfigField, string>> = {
 
 /** Case-insensitive, whitespace-tolerant comparison of a printed line or label with a table entry. */
 export const sameText = (printed: string, known: string): boolean => printed.replace(/\s+/g, ' ').trim().toLowerCase() === known.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The words netsh http show sslcert prints for its on/off options, and what `netsh http add sslcert` takes for
+ * them. English only: the zh-CN sample (T) keeps these values English, and no capture of a translated value was
+ * found, so any other word is refused rather than guessed (a wrong guess re-creates a binding with other flags).
+ */
+export const NETSH_FLAG_WORDS: Readonly<Record<'enable' | 'disable', readonly string[]>> = {
+  enable: ['Enabled', 'Set'],
+  disable: ['Disabled', 'Not Set'],
+};
