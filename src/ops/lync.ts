@@ -65,14 +65,16 @@ export function rollOAuthCommand(thumbprint: string, effectiveDate: Date): PsCom
   );
 }
 
-// The command that removes the previous token issuer certificate (after it expired).
+// The command that removes the previous token issuer certificate (after it expired). -Identity is mandatory for
+// Remove-CsCertificate (`Remove-CsCertificate -Identity <XdsIdentity> -Type <CertType[]> [-Previous]`), and the token
+// issuer is global like every other line here that changes it.
 export function removePreviousOAuthCommand(): PsCommand {
-  return ps(`Remove-CsCertificate -Type ${OAUTH} -Previous`);
+  return ps(`Remove-CsCertificate -Identity global -Type ${OAUTH} -Previous`);
 }
 
 // The command that takes the token issuer assignment away (undo of a first assignment: there was none before).
 export function removeOAuthAssignmentCommand(): PsCommand {
-  return ps(`Remove-CsCertificate -Type ${OAUTH}`);
+  return ps(`Remove-CsCertificate -Identity global -Type ${OAUTH}`);
 }
 
 // The command that reports, per CMS replica (Front End), whether it holds the newest configuration.
