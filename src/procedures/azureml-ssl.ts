@@ -1,7 +1,9 @@
 // Azure ML Compute (MLC) cluster: SSL for real-time scoring calls (MicrosoftDocs azure-docs "Set up SSL on an Azure
 // Machine Learning Compute (MLC) cluster"): a CNAME, a password-free PEM certificate and key for it (made here or
 // converted from the admin's PFX/DER/PEM, no openssl), SSL on a new cluster (az ml env create) or an existing one
-// (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back.
+// (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back. A new
+// cluster is read until its provisioning ends (provisioningTimeout, provisioningInterval): az ml env create returns
+// while it is still Creating.
 import {isIP} from 'node:net';
 import {createSelfSigned, keyMatchesCertificate} from '../certs/index.ts';
 import {PassphraseRequiredError, WrongPassphraseError, decryptKey, pemPairFromMade, pemPairFromSource, pemPairProblems, type PemPair} from '../certs/pem-pair.ts';
