@@ -31,6 +31,9 @@ function assertThumbprint(thumbprint: string): void {
 }
 
 // The command that lists the OAuthTokenIssuer certificates this Front End's replica holds (current, and a staged roll).
+// The two Get-CsCertificate lines name no -Identity on purpose: it is optional for Get-, the docs' check is this
+// line, and -Type Default must read this computer's own assignment, which -Identity global would not name. Every line
+// that changes the token issuer (Set-, Import-, Remove-) names -Identity global.
 export function getOAuthCertificatesCommand(): PsCommand {
   return ps(`Get-CsCertificate -Type ${OAUTH} ${AS_JSON}`);
 }
