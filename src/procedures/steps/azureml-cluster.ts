@@ -142,7 +142,7 @@ export function createClusterStep(options: {id: string; t: ClusterTarget; wait: 
         throw undoConflict(ctx, t.client, `the SSL certificate of cluster ${t.cluster}`, t.thumbprint, env.ssl.certThumbprint);
       }
       await deleteEnvironment(host, t.cluster, t.resourceGroup);
-      return `deleted cluster ${t.cluster} (${env.provisioningState || 'no provisioningState'}), which this session created, from ${t.resourceGroup} (${formatCommand(envDeleteCommand(t.cluster, t.resourceGroup))})`;
+      return `deleted cluster ${t.cluster} from ${t.resourceGroup}, which this session created (${env.provisioningState || 'no provisioningState'}; ${formatCommand(envDeleteCommand(t.cluster, t.resourceGroup))})`;
     },
   };
 }
