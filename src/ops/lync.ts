@@ -31,6 +31,9 @@ function assertThumbprint(thumbprint: string): void {
 }
 
 // The command that lists the OAuthTokenIssuer certificates this Front End's replica holds (current, and a staged roll).
+// The two Get-CsCertificate lines name no -Identity on purpose: it is optional for Get-, the docs' check is this
+// line, and -Type Default must read this computer's own assignment, which -Identity global would not name. Every line
+// that changes the token issuer (Set-, Import-, Remove-) names -Identity global.
 export function getOAuthCertificatesCommand(): PsCommand {
   return ps(`Get-CsCertificate -Type ${OAUTH} ${AS_JSON}`);
 }
@@ -65,14 +68,16 @@ export function rollOAuthCommand(thumbprint: string, effectiveDate: Date): PsCom
   );
 }
 
-// The command that removes the previous token issuer certificate (after it expired).
+// The command that removes the previous token issuer certificate (after it expired). -Identity is mandatory for
+// Remove-CsCertificate (`Remove-CsCertificate -Identity <XdsIdentity> -Type <CertType[]> [-Previous]`), and the token
+// issuer is global like every other line here that changes it.
 export function removePreviousOAuthCommand(): PsCommand {
-  return ps(`Remove-CsCertificate -Type ${OAUTH} -Previous`);
+  return ps(`Remove-CsCertificate -Identity global -Type ${OAUTH} -Previous`);
 }
 
 // The command that takes the token issuer assignment away (undo of a first assignment: there was none before).
 export function removeOAuthAssignmentCommand(): PsCommand {
-  return ps(`Remove-CsCertificate -Type ${OAUTH}`);
+  return ps(`Remove-CsCertificate -Identity global -Type ${OAUTH}`);
 }
 
 // The command that reports, per CMS replica (Front End), whether it holds the newest configuration.

@@ -1,7 +1,9 @@
 // Azure ML Compute (MLC) cluster: SSL for real-time scoring calls (MicrosoftDocs azure-docs "Set up SSL on an Azure
 // Machine Learning Compute (MLC) cluster"): a CNAME, a password-free PEM certificate and key for it (made here or
 // converted from the admin's PFX/DER/PEM, no openssl), SSL on a new cluster (az ml env create) or an existing one
-// (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back.
+// (Set-AzureRmMlOpCluster), the DNS record to the front end's publicIpAddress, and the scoring URL read back. A new
+// cluster is read until its provisioning ends (provisioningTimeout, provisioningInterval): az ml env create returns
+// while it is still Creating.
 import {isIP} from 'node:net';
 import {createSelfSigned, keyMatchesCertificate} from '../certs/index.ts';
 import {PassphraseRequiredError, WrongPassphraseError, decryptKey, pemPairFromMade, pemPairFromSource, pemPairProblems, type PemPair} from '../certs/pem-pair.ts';
@@ -10,6 +12,7 @@ import {CERT_PASSPHRASE_ENV} from '../hosts/secret-env.ts';
 import {listRealtimeServices, resourceGroupExists, showCurrentEnvironment, showEnvironment, type AzureMlEnvironment} from '../ops/azureml.ts';
 import {newCertificateParams, nodesWithRole} from './params.ts';
 import {createClusterStep, dnsStep, enableSslStep, scoringStep, setEnvironmentStep, type ClusterTarget, type PriorSsl} from './steps/azureml-cluster.ts';
+import {defaultProvisioningWait, MAX_POLL_INTERVAL_SECONDS, type ProvisioningWait} from './steps/azureml-provisioning.ts';
 import {removeKeyStep, writePemStep} from './steps/pem-files.ts';
 import type {ParamForm, PrepareContext, Secrets, StepDefinition, Validation} from './types.ts';
 import {defineProcedure, type PreparedAs} from './define.ts';
@@ -43,7 +46,12 @@ interface AzureMlResolved {
   /** Whether the plan makes the cluster the CLI's current environment (it is not already). */
   readonly switchEnvironment: boolean;
   readonly scoringBefore: string | null;
+  /** New cluster: how long its provisioning is waited for. Absent in journals written before it was a parameter. */
+  readonly provisioning?: ProvisioningWait;
 }
+
+/** What a journal from before the provisioning parameters gets: the defaults for real hosts. */
+const PROVISIONING_BEFORE_PARAMETERS: ProvisioningWait = {timeoutSeconds: 1800, intervalSeconds: 30};
 
 async function form(fleet: Fleet): Promise<ParamForm> {
   const clients = await nodesWithRole(fleet, ROLE);
@@ -71,6 +79,8 @@ async function form(fleet: Fleet): Promise<ParamForm> {
       keyFiles: 'remove',
       keyBits: '2048',
       validDays: '730',
+      provisioningTimeout: defaultProvisioningWait(fleet.kind).timeout,
+      provisioningInterval: defaultProvisioningWait(fleet.kind).interval,
     },
     specs: [
       {
@@ -126,6 +136,16 @@ async function form(fleet: Fleet): Promise<ParamForm> {
       },
       {key: 'keyBits', label: 'Key size', help: 'RSA key size of a new certificate, at least 2048'},
       {key: 'validDays', label: 'Valid for (days)', help: 'Validity of a new certificate'},
+      {
+        key: 'provisioningTimeout',
+        label: 'Provisioning wait',
+        help: 'New cluster: seconds to wait for its provisioningState to become Succeeded, Failed or Canceled (a real creation takes many minutes)',
+      },
+      {
+        key: 'provisioningInterval',
+        label: 'Read every (s)',
+        help: `New cluster: seconds between two az ml env show reads while it is Creating (0 to ${MAX_POLL_INTERVAL_SECONDS})`,
+      },
     ],
   };
 }
@@ -142,6 +162,19 @@ export function cnameProblem(cname: string): string | null {
     return `"${cname}" is not a DNS name such as mlscore.contoso.com (letters, digits and dashes in dot-separated labels)`;
   }
   return null;
+}
+
+/** The provisioning wait parameters (an empty one takes its default), or errors under their keys. */
+function parseProvisioningWait(params: Readonly<Record<string, string>>, fleetKind: string, errors: Record<string, string>): ProvisioningWait {
+  const defaults = defaultProvisioningWait(fleetKind);
+  const seconds = (key: 'provisioningTimeout' | 'provisioningInterval', fallback: string, min: number, max: number): number => {
+    const text = (params[key] ?? '').trim() || fallback;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) errors[key] = `"${text}" is not a number of seconds from ${min} to ${max}`;
+    return Number(text);
+  };
+  const timeoutSeconds = seconds('provisioningTimeout', defaults.timeout, 1, 86400);
+  const intervalSeconds = seconds('provisioningInterval', defaults.interval, 0, MAX_POLL_INTERVAL_SECONDS);
+  return {timeoutSeconds, intervalSeconds};
 }
 
 /** The PEM pair, or the parameter it fails on and why. */
@@ -192,6 +225,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, l
   const keyFiles = (params.keyFiles ?? 'remove').trim();
   if (keyFiles !== 'remove' && keyFiles !== 'keep') errors.keyFiles = `"${keyFiles}": answer remove or keep`;
   const {keyBits, validDays} = newCertificateParams(params, errors);
+  const provisioning = parseProvisioningWait(params, fleet.kind, errors);
   if (Object.keys(errors).length || !client) return {ok: false, errors};
 
   const made = await preparePair(local, params, cname, keyBits, validDays);
@@ -283,6 +317,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>, l
     prior: env ? {status: env.ssl.status, cname: env.ssl.cname, certThumbprint: env.ssl.certThumbprint, certPem: env.ssl.certPem, publicIpAddress: env.publicIpAddress} : null,
     switchEnvironment: variant === 'new' || !sameEnv(current),
     scoringBefore,
+    provisioning,
   };
   return {ok: true, value: {resolved, secrets}};
 }
@@ -293,7 +328,7 @@ function steps(r: AzureMlResolved, secrets: Secrets): StepDefinition[] {
   // An existing cluster's scoring URL before the change is what its enable-ssl step read.
   let enableSsl: ReturnType<typeof enableSslStep> | null = null;
   if (r.variant === 'new') {
-    list.push(createClusterStep({id: 'create-cluster', t}));
+    list.push(createClusterStep({id: 'create-cluster', t, wait: r.provisioning ?? PROVISIONING_BEFORE_PARAMETERS}));
     list.push(setEnvironmentStep({id: 'set-environment', t}));
   } else {
     if (r.switchEnvironment) list.push(setEnvironmentStep({id: 'set-environment', t}));
@@ -319,6 +354,8 @@ function describe(r: AzureMlResolved): string[] {
     `cert     ${r.cert.thumbprint} ${r.cert.subject}, valid until ${toolDay(r.cert.notAfter)}${r.cert.source === 'new' ? ' (made now, self-signed)' : ` (from ${r.cert.source}${r.cert.chainLength > 1 ? `, with ${r.cert.chainLength - 1} chain certificate(s)` : ''})`}`,
     `files    cert.pem and key.pem (0600, no passphrase)${r.keepKeyFiles ? ', both kept' : ', key.pem removed at the end'}, in ${r.pemDir}`,
   ];
+  if (r.variant === 'new' && r.provisioning)
+    lines.push(`wait     until the new cluster's provisioningState is final: read every ${r.provisioning.intervalSeconds} s, at most ${r.provisioning.timeoutSeconds} s`);
   if (r.cert.selfSigned) lines.push('note     a self-signed certificate: scoring clients must trust it explicitly');
   if (r.scoringBefore) lines.push(`scoring  ${r.service}: ${r.scoringBefore} → https://${r.cname}/api/v1/service/${r.service}/score`);
   return lines;

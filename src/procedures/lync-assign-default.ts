@@ -1,10 +1,12 @@
 // Lync Server 2013: make the Front End's Default certificate the global OAuthTokenIssuer (server-to-server
 // authentication doc): `$x = (Get-CsCertificate -Type Default).Thumbprint; Set-CsCertificate -Identity global
 // -Type OAuthTokenIssuer -Thumbprint $x`. The thumbprint is read when the parameters are checked and passed as a
-// literal, so the plan shows exactly which certificate becomes the token issuer. Rollback sets the previous back.
+// literal, so the plan shows exactly which certificate becomes the token issuer. The certificate passes the same
+// checks as lync-roll's (tokenIssuerProblems: private key, exportable, 2048 bits, SIP domain, valid now). Rollback
+// sets the previous back.
 import type {Fleet} from '../hosts/host.ts';
 import {assignOAuth, assignOAuthCommand, getDefaultCertificateCommand, readDefaultCertificate, readOAuthState} from '../ops/lync.ts';
-import {certificateProblems, frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, type OAuthChangeResolved} from './lync-common.ts';
+import {frontEndForm, parseTimeout, readMyCertificate, resolveFrontEnd, sipDomainsOf, tokenIssuerProblems, type OAuthChangeResolved} from './lync-common.ts';
 import {describeSnapshot, expectCurrent, oauthChangeStep, planScript, replicationWaitStep, snapshotOf, stagedRollRemoved} from './steps/lync-oauth.ts';
 import {sameThumbprint} from './steps/util.ts';
 import type {StepDefinition, Validation} from './types.ts';
@@ -29,9 +31,7 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!reference) return {ok: false, errors: {frontEnd: `Get-CsCertificate -Type Default returns nothing on ${name}: assign its Default certificate (Deployment Wizard) first`}};
   const mine = await readMyCertificate(host, reference.thumbprint);
   if (!mine) return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} is not in LocalMachine\\My on ${name}`}};
-  if (!mine.store.hasPrivateKey)
-    return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} on ${name} has no private key: the token issuer signs with it`}};
-  const problems = certificateProblems(mine.info, await sipDomainsOf(host), new Date());
+  const problems = tokenIssuerProblems(mine, await sipDomainsOf(host), new Date());
   if (problems.length)
     return {ok: false, errors: {frontEnd: `the Default certificate ${reference.thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
   const before = snapshotOf(await readOAuthState(host, new Date()));

@@ -107,6 +107,27 @@ export function certificateProblems(info: CertInfo, sipDomains: readonly string[
   return problems;
 }
 
+/**
+ * Every reason a certificate of a Front End's LocalMachine\My cannot be named by `Set-CsCertificate -Identity global
+ * -Type OAuthTokenIssuer -Thumbprint` (lync-assign-default at once, lync-roll with -Roll), as sentences; [] when it
+ * can. One check for both, because both hand Lync the same thing: a certificate of this computer's store that becomes
+ * the global token issuer. The key must be there (the token issuer signs with it) and exportable: the OAuthTokenIssuer
+ * is global, not per server ("the same certificate must be configured as the OAuthTokenIssuer certificate on all of
+ * your Front End Servers"), and the CMS's replication decrypts and deploys it, key included, to every Front End, so a
+ * key that cannot leave this store cannot reach the others. That holds for the Default certificate too: per server
+ * as Default, global once assigned as token issuer. lync-import-pfx is the one path that does not need it (the PFX
+ * brings the key; it checks the PFX's key itself), and the per-server path by hand (lync-manual) needs it to export
+ * the certificate on one Front End, which its checklist says.
+ */
+export function tokenIssuerProblems(mine: MyCertificate, sipDomains: readonly string[], at: Date, atLabel = 'now'): string[] {
+  const keyProblems = !mine.store.hasPrivateKey
+    ? ['it has no private key: the token issuer signs with it']
+    : !mine.store.exportable
+      ? ['its private key is not exportable: the global token issuer is replicated with its key to every Front End, so request or import it with an exportable key']
+      : [];
+  return [...keyProblems, ...certificateProblems(mine.info, sipDomains, at, atLabel)];
+}
+
 export async function sipDomainsOf(host: Host): Promise<string[]> {
   return (await readSipDomains(host)).map((d) => d.name);
 }

@@ -1,5 +1,5 @@
 // Lync Server 2013: after a roll, once the old (previous) token issuer certificate has expired, remove it:
-// `Remove-CsCertificate -Type OAuthTokenIssuer -Previous`. Refused while it is still valid (tokens signed with it are
+// `Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous`. Refused while it is still valid (tokens signed with it are
 // still accepted until then). The cmdlets cannot put a removed previous certificate back, so there is no undo.
 import type {Fleet} from '../hosts/host.ts';
 import {readOAuthState, removePreviousOAuth, removePreviousOAuthCommand} from '../ops/lync.ts';

@@ -2,9 +2,10 @@
 // `Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint {new} -EffectiveDate {date} -Roll`. At the
 // date the new certificate becomes current and the old one previous (tokens are still validated with it until it
 // expires; then lync-remove-previous). Enforced before anything changes: -Roll needs -EffectiveDate (always given),
-// the new certificate has an exportable private key, a key of at least 2048 bits, the SIP domain in subject or SAN,
-// is valid at the date, and the date is a real calendar date in the future; a date less than 24 hours before the
-// current certificate expires is allowed with a warning. The date is built inside PowerShell from ISO 8601
+// the new certificate passes lync-assign-default's checks at the date (tokenIssuerProblems: an exportable private
+// key, at least 2048 bits, the SIP domain in subject or SAN, valid), the date is a real calendar date in the future
+// and before the current certificate expires (refused at or after: no valid token issuer in between); a date less
+// than 24 hours before that expiry is allowed with a warning (the documented minimum). The date is built inside PowerShell from ISO 8601
 // (-EffectiveDate is otherwise parsed in the server's regional format). A roll already staged is replaced, and said
 // so first in the Confirm box. Undone before the date by setting the captured current one again (and re-staging a
 // replaced roll).
@@ -12,7 +13,6 @@ import type {Fleet} from '../hosts/host.ts';
 import {listStore} from '../ops/certutil.ts';
 import {isoSeconds, readOAuthState, rollOAuth, rollOAuthCommand} from '../ops/lync.ts';
 import {
-  certificateProblems,
   defaultTimeout,
   frontEndSpec,
   LYNC_ROLE,
@@ -22,6 +22,7 @@ import {
   resolveFrontEnd,
   sipDomainsOf,
   timeoutSpec,
+  tokenIssuerProblems,
   type OAuthChangeResolved,
 } from './lync-common.ts';
 import {nodesWithRole} from './params.ts';
@@ -142,25 +143,22 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
       errors: {thumbprint: `${thumbprint} is not in LocalMachine\\My on ${name}; it holds ${mys.map((c) => `${c.thumbprint} (${c.subject})`).join('; ') || 'nothing'}`},
     };
   }
-  if (!mine.store.hasPrivateKey) return {ok: false, errors: {thumbprint: `${thumbprint} has no private key on ${name}: the token issuer signs with it`}};
-  if (!mine.store.exportable) {
+  const problems = tokenIssuerProblems(mine, await sipDomainsOf(host), effective, 'at the effective date');
+  if (problems.length) return {ok: false, errors: {thumbprint: `${thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
+
+  const expiry = before.currentNotAfter ? Date.parse(before.currentNotAfter) : null;
+  // From the current certificate's expiry to the date nothing valid would sign tokens: server-to-server
+  // authentication would fail for that whole window, so this is refused, not warned about.
+  if (expiry !== null && effective.getTime() >= expiry) {
     return {
       ok: false,
       errors: {
-        thumbprint: `the private key of ${thumbprint} is not exportable: a rolled certificate is replicated with its key to every Front End, so request or import it with an exportable key`,
+        effectiveDate: `${isoSeconds(effective)} is at or after the current certificate ${before.current} expires (${isoSeconds(new Date(expiry))}): from then until the date no valid certificate would sign tokens; choose a date at least 24 hours before ${isoSeconds(new Date(expiry))}`,
       },
     };
   }
-  const problems = certificateProblems(mine.info, await sipDomainsOf(host), effective, 'at the effective date');
-  if (problems.length) return {ok: false, errors: {thumbprint: `${thumbprint} (${mine.info.subject}) cannot be the token issuer: ${problems.join('; ')}`}};
-
   const warnings: string[] = [];
-  const expiry = before.currentNotAfter ? Date.parse(before.currentNotAfter) : null;
-  if (expiry !== null && effective.getTime() >= expiry) {
-    warnings.push(
-      `the effective date is after the current certificate expires (${before.currentNotAfter}): until then no valid certificate signs tokens and server-to-server authentication fails`,
-    );
-  } else if (expiry !== null && expiry - effective.getTime() < MIN_OVERLAP_MS) {
+  if (expiry !== null && expiry - effective.getTime() < MIN_OVERLAP_MS) {
     warnings.push(
       `the effective date is less than 24 hours before the current certificate expires (${before.currentNotAfter}); the documented rule is at least 24 hours, so that tokens issued with the old certificate stay valid while servers switch`,
     );

@@ -2,6 +2,7 @@
 // cluster with Set-AzureRmMlOpCluster, the cluster and the scoring URL are read back; the rollback turns SSL off again
 // (test/procedures/azureml.test.ts runs it on the sandbox).
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import type {NodeInfo} from '../../src/hosts/host.ts';
 import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
@@ -203,5 +204,153 @@ describe('azureml-ssl on the fake fleet', () => {
     assert.match(fleet.commandLines().at(-1)!, /Set-AzureRmMlOpCluster .* -SslStatus Enabled /);
     assert.deepEqual(fleet.unanswered, []);
     r.close();
+  });
+});
+
+// A new cluster: `az ml env create` returns while it is Creating; the step reads `az ml env show` until its
+// provisioningState is final. The client's fact `cluster` is `none` or `readN`: the Nth read of the new cluster.
+const NEW = 'newcl';
+const NEW_PARAMS = {...PARAMS, variant: 'new', cluster: NEW, service: '', provisioningTimeout: '600', provisioningInterval: '0'};
+const NEW_SHOW = ['ml', 'env', 'show', '-n', NEW, '-g', 'ml-rg'];
+const NEW_SHOW_LINE = `mlclient: ${['az', ...NEW_SHOW].join(' ')}`;
+const NOT_FOUND = `ERROR: The Resource 'Microsoft.MachineLearningCompute/operationalizationClusters/${NEW}' under resource group 'ml-rg' was not found.\n`;
+
+function newClusterShow(provisioningState: string, certPem: string): string {
+  const env = JSON.parse(envShow({status: 'Enabled', cname: CNAME, cert: certPem})) as Record<string, unknown>;
+  return `${JSON.stringify({...env, id: CLUSTER_ID.replace(/mlcluster$/, NEW), name: NEW, provisioningState}, null, 2)}\n`;
+}
+
+/** What the reads of the new cluster print, in order (the last one again for any later read); and its deletion. */
+function newClusterRows(states: readonly string[], certPem: string): ToolRow[] {
+  const node = 'mlclient';
+  const reads = states.map((state, i): ToolRow => ({
+    node,
+    command: 'az',
+    args: NEW_SHOW,
+    when: {cluster: `read${i}`},
+    stdout: newClusterShow(state, certPem),
+    then: {cluster: `read${Math.min(i + 1, states.length - 1)}`},
+  }));
+  return [
+    {node, command: 'az', args: NEW_SHOW, when: {cluster: 'none'}, stderr: NOT_FOUND, exitCode: 1},
+    {
+      node,
+      command: 'az',
+      args: /^ml env create -c -g ml-rg -n newcl --cert-cname mlscore\.contoso\.com --cert-pem \S+ --key-pem \S+$/,
+      when: {cluster: 'none'},
+      stdout: newClusterShow('Creating', certPem),
+      then: {cluster: 'read0'},
+    },
+    ...reads,
+    ...states.map((_s, i): ToolRow => ({
+      node,
+      command: 'az',
+      args: ['ml', 'env', 'delete', '-n', NEW, '-g', 'ml-rg', '--yes'],
+      when: {cluster: `read${i}`},
+      then: {cluster: 'none'},
+    })),
+  ];
+}
+
+async function preparedNew(states: readonly string[], later: (certPem: string) => ToolRow[]) {
+  const fleet = new FakeFleet([{info: CLIENT, facts: {ssl: 'disabled', cluster: 'none'}}], tableFor(null));
+  fleet.override([{node: 'mlclient', command: 'az', args: NEW_SHOW, when: {cluster: 'none'}, stderr: NOT_FOUND, exitCode: 1}]);
+  const value = await prepareOn(fleet, 'azureml-ssl', NEW_PARAMS);
+  const cert = (value.resolved as unknown as {cert: {certPem: string; thumbprint: string}}).cert;
+  fleet.override([...later(cert.certPem), ...newClusterRows(states, cert.certPem)]);
+  return {fleet, value, ranInPrepare: fleet.commandLines()};
+}
+
+/** The transcript's lines without their time (ctx.note lines are `HH:MM:SS    text` there). */
+function transcriptLines(r: {readonly transcriptPath: string}): string[] {
+  return readFileSync(r.transcriptPath, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
+}
+
+/** Runs until the create-cluster step is no longer running, one simulated minute per command. */
+async function runNew(states: readonly string[], later: (certPem: string) => ToolRow[] = () => []) {
+  const {fleet, value, ranInPrepare} = await preparedNew(states, later);
+  const start = Date.now();
+  const r = runnerOn(fleet, 'azureml-ssl', NEW_PARAMS, value, {clock: () => start + fleet.commands.length * 60_000});
+  await send(r, {type: 'start'});
+  return {fleet, r, ran: fleet.commandLines(ranInPrepare.length)};
+}
+
+describe('azureml-ssl, new cluster: provisioning is polled until it is final', () => {
+  test('Creating for two reads, then Succeeded: each read is a progress line, and the step is done', async () => {
+    // Given a cluster that Azure reports Creating twice after az ml env create
+    // (and the later steps' reads: the new cluster becomes the current environment, with no service yet)
+    const {fleet, r, ran} = await runNew(['Creating', 'Creating', 'Succeeded'], (certPem) => [
+      {node: 'mlclient', command: 'az', args: ['ml', 'env', 'set', '-n', NEW, '-g', 'ml-rg'], stdout: `Compute set to ${NEW}.\n`, then: {current: NEW}},
+      {node: 'mlclient', command: 'az', args: ['ml', 'env', 'show'], when: {current: NEW}, stdout: newClusterShow('Succeeded', certPem)},
+      {node: 'mlclient', command: 'az', args: ['ml', 'service', 'list', 'realtime'], when: {current: NEW}, stdout: '[]\n'},
+    ]);
+    assertPhase(r, fleet, 'completed');
+
+    // Then create-cluster read it until Succeeded and passed its checks
+    const create = statusOf(r, 'create-cluster');
+    assert.equal(create.kind, 'done', JSON.stringify(create));
+    assertCommands(ran.slice(0, 6), [NEW_SHOW_LINE, NEW_SHOW_LINE, /^mlclient: az ml env create -c -g ml-rg -n newcl /, NEW_SHOW_LINE, NEW_SHOW_LINE, NEW_SHOW_LINE]);
+    r.close();
+    // And every read was a line in the transcript (the output pane shows each while it is the last one)
+    const progress = transcriptLines(r).filter((line) => line.startsWith(`${NEW}: provisioningState`));
+    assert.deepEqual(
+      progress.map((line) => line.replace(/, \d+ s of 600 s; reading again in 0 s$/, '').replace(/after \d+ s$/, 'after')),
+      [`${NEW}: provisioningState Creating`, `${NEW}: provisioningState Creating`, `${NEW}: provisioningState Succeeded after`],
+    );
+    assert.ok(create.kind === 'done' && create.checks.some((c) => c.what === `${NEW} provisioning` && c.ok));
+    assert.deepEqual(fleet.unanswered, []);
+  });
+
+  for (const outcome of ['Failed', 'Canceled'] as const) {
+    test(`Creating, then ${outcome}: the step fails naming the state, and a rollback deletes the cluster this session created`, async () => {
+      // Given a creation that ends ${outcome}
+      const {fleet, r} = await runNew(['Creating', outcome]);
+
+      // Then the step failed in do with the state and where to look
+      assertPhase(r, fleet, 'failed');
+      const create = statusOf(r, 'create-cluster');
+      assert.equal(create.kind === 'failed' && create.phase, 'do');
+      assert.match(create.kind === 'failed' ? create.error : '', new RegExp(`the creation of cluster ${NEW} in ml-rg ended ${outcome} after \\d+ s .*activity log`));
+      assert.equal(fleet.facts('mlclient').cluster, 'read1', 'read until the final state, not after');
+
+      // When it is rolled back, the cluster is deleted
+      const ranBefore = fleet.commands.length;
+      await send(r, {type: 'rollback-requested'});
+      assertPhase(r, fleet, 'rolled-back');
+      assertCommands(fleet.commandLines(ranBefore), [NEW_SHOW_LINE, `mlclient: az ml env delete -n ${NEW} -g ml-rg --yes`]);
+      assert.match(statusOf(r, 'create-cluster').kind === 'undone' ? (statusOf(r, 'create-cluster') as {report: string}).report : '', /which this session created/);
+      assert.equal(fleet.facts('mlclient').cluster, 'none');
+      r.close();
+    });
+  }
+
+  test('still Creating at the timeout: the step fails saying what to check; retry waits without creating twice; rollback deletes it', async () => {
+    // Given a cluster that stays Creating, and a clock that moves a minute per command (timeout 600 s)
+    const {fleet, r} = await runNew(['Creating']);
+
+    // Then the step failed at the timeout, naming the command to check with
+    assertPhase(r, fleet, 'failed');
+    const create = statusOf(r, 'create-cluster');
+    assert.match(
+      create.kind === 'failed' ? create.error : '',
+      /cluster newcl in ml-rg is still Creating after 600 s \(the provisioningTimeout\): check its provisioningState with az ml env show -g ml-rg -n newcl/,
+    );
+    const reads = fleet.commandLines().filter((line) => line === NEW_SHOW_LINE).length;
+    assert.ok(reads > 3 && reads < 20, `a bounded number of reads: ${reads}`);
+
+    // When it is retried, it waits again without a second az ml env create
+    const creates = () => fleet.commandLines().filter((line) => / az ml env create /.test(line)).length;
+    assert.equal(creates(), 1);
+    await send(r, {type: 'retry-requested'});
+    assert.equal(creates(), 1);
+
+    // And a rollback deletes it
+    await send(r, {type: 'rollback-requested'});
+    assertPhase(r, fleet, 'rolled-back');
+    assert.equal(fleet.facts('mlclient').cluster, 'none');
+    r.close();
+    assert.ok(transcriptLines(r).some((line) => line.startsWith(`${NEW}: already created by this session (Creating)`)));
   });
 });

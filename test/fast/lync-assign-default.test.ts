@@ -6,8 +6,22 @@ import {describe, test} from 'node:test';
 import {createSelfSigned, type MadeCert} from '../../src/certs/index.ts';
 import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf} from '../helpers/fake-run.ts';
-import {FRONT_ENDS, GET_OAUTH, REPLICATION_STATUS as STATUS, cmdlet, everywhere, myStoreRows, poolRows, psLine, referenceOf, type CertReference} from '../helpers/fake-lync.ts';
+import {
+  FRONT_ENDS,
+  GET_OAUTH,
+  REPLICATION_STATUS as STATUS,
+  cmdlet,
+  everywhere,
+  myStoreRows,
+  poolRows,
+  psLine,
+  referenceOf,
+  type CertReference,
+  type KeyFacts,
+} from '../helpers/fake-lync.ts';
 import {JsonDate, convertToJson} from '../helpers/fake-tool-output.ts';
+import {findProcedure} from '../../src/procedures/index.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 
 const PARAMS = {frontEnd: 'fe1', replicationTimeout: '30'};
 const POOL_NAMES = ['pool01.contoso.com', 'fe1.contoso.com', 'fe2.contoso.com', 'fe3.contoso.com', 'sip.contoso.com'];
@@ -28,11 +42,11 @@ const S2S: CertReference = {
 };
 
 /** Each Front End's replica is `s2s` or `default` (the Default certificate assigned). */
-function tableFor(made: MadeCert, now: Date): ToolRow[] {
+function tableFor(made: MadeCert, now: Date, key: KeyFacts = {}): ToolRow[] {
   const thumb = made.info.thumbprint;
   return [
     {node: 'fe1', command: 'powershell', args: cmdlet('Get-CsCertificate -Type Default'), stdout: convertToJson(referenceOf(made, 'Default', POOL_NAMES))},
-    ...myStoreRows([made]),
+    ...myStoreRows([made], key),
     ...poolRows({s2s: [S2S], default: [referenceOf(made, 'OAuthTokenIssuer', POOL_NAMES)]}, now),
     {
       node: 'fe1',
@@ -179,4 +193,29 @@ describe('lync-assign-default on the fake fleet', () => {
     assert.deepEqual(fleet.unanswered, []);
     r.close();
   });
+
+  for (const [what, key, expected] of [
+    ['a key that is not exportable', {exportable: false}, /its private key is not exportable: the global token issuer is replicated with its key to every Front End/],
+    ['no private key', {withKey: false}, /it has no private key: the token issuer signs with it/],
+  ] as const) {
+    test(`a Default certificate with ${what} is refused at prepare by the check lync-roll shares, before any change`, async () => {
+      // Given fe1's Default certificate listed by certutil with that key
+      const made = await MADE;
+      const fleet = new FakeFleet(
+        FRONT_ENDS.map((info) => ({info, facts: {oauth: 's2s'}})),
+        tableFor(made, new Date(), key),
+      );
+
+      // When the parameters are checked
+      const result = await findProcedure('lync-assign-default').prepare(fleet, PARAMS, prepareContext());
+
+      // Then it is refused under frontEnd, naming the certificate and why
+      assert.equal(result.ok, false);
+      const message = result.ok ? '' : (result.errors.frontEnd ?? '');
+      assert.ok(message.startsWith(`the Default certificate ${made.info.thumbprint} (${made.info.subject}) cannot be the token issuer: `), message);
+      assert.match(message, expected);
+      assert.ok(fleet.commandLines().every((line) => !/Set-CsCertificate/.test(line)));
+      assert.deepEqual(fleet.unanswered, []);
+    });
+  }
 });

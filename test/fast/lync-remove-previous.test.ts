@@ -12,7 +12,7 @@ import {prepareContext} from '../../src/runner/step-files.ts';
 const DAY_MS = 86_400_000;
 const NOW = new Date();
 const PARAMS = {frontEnd: 'fe1', replicationTimeout: '30'};
-const REMOVE = 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous';
+const REMOVE = 'Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous';
 const CURRENT: CertReference = {
   Issuer: 'CN=s2s-2027.contoso.com',
   NotAfter: new JsonDate(new Date(NOW.getTime() + 700 * DAY_MS)),

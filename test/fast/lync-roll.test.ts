@@ -6,8 +6,22 @@ import {describe, test} from 'node:test';
 import {createSelfSigned, type MadeCert} from '../../src/certs/index.ts';
 import {FakeFleet, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf} from '../helpers/fake-run.ts';
-import {FRONT_ENDS, GET_OAUTH, REPLICATION_STATUS, cmdlet, everywhere, myStoreRows, poolRows, psLine, referenceOf, type CertReference} from '../helpers/fake-lync.ts';
+import {
+  FRONT_ENDS,
+  GET_OAUTH,
+  REPLICATION_STATUS,
+  cmdlet,
+  everywhere,
+  myStoreRows,
+  poolRows,
+  psLine,
+  referenceOf,
+  type CertReference,
+  type KeyFacts,
+} from '../helpers/fake-lync.ts';
 import {JsonDate} from '../helpers/fake-tool-output.ts';
+import {findProcedure} from '../../src/procedures/index.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date();
@@ -43,7 +57,6 @@ function tableFor(made: MadeCert): ToolRow[] {
   };
   const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return [
-    ...myStoreRows([made]),
     ...poolRows({current: [CURRENT], staged: [CURRENT, staged]}, NOW),
     {node: 'fe1', command: 'powershell', args: cmdlet(escaped(ROLL(made.info.thumbprint))), when: {oauth: 'current'}, ...everywhere('staged')},
     {node: 'fe1', command: 'powershell', args: cmdlet(escaped(SET_BACK)), when: {oauth: 'staged'}, ...everywhere('current')},
@@ -53,12 +66,16 @@ function tableFor(made: MadeCert): ToolRow[] {
 // One certificate per file, each test on a fresh fleet: an RSA key takes a few hundred milliseconds.
 const MADE = createSelfSigned({commonNames: ['s2s-2027.contoso.com'], dnsNames: ['s2s-2027.contoso.com'], keyBits: 2048, validDays: 730});
 
+function fleetFor(made: MadeCert, key: KeyFacts = {}): FakeFleet {
+  return new FakeFleet(
+    FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}})),
+    [...myStoreRows([made], key), ...tableFor(made)],
+  );
+}
+
 async function prepared() {
   const made = await MADE;
-  const fleet = new FakeFleet(
-    FRONT_ENDS.map((info) => ({info, facts: {oauth: 'current'}})),
-    tableFor(made),
-  );
+  const fleet = fleetFor(made);
   const params = {frontEnd: 'fe1', thumbprint: made.info.thumbprint, effectiveDate: EFFECTIVE_TEXT, replicationTimeout: '30'};
   const value = await prepareOn(fleet, 'lync-roll', params);
   return {fleet, value, made, params, ranInPrepare: fleet.commandLines()};
@@ -151,4 +168,63 @@ describe('lync-roll on the fake fleet', () => {
     assertCommands(fleet.commandLines(ranBefore), [GET_OAUTH('fe1')]);
     r.close();
   });
+
+  /** prepare's answer for the new certificate at `effectiveDate`, on a fleet whose My lists it with `key`. */
+  async function prepareAt(effectiveDate: string, key: KeyFacts = {}) {
+    const made = await MADE;
+    const fleet = fleetFor(made, key);
+    const params = {frontEnd: 'fe1', thumbprint: made.info.thumbprint, effectiveDate, replicationTimeout: '30'};
+    const result = await findProcedure('lync-roll').prepare(fleet, params, prepareContext());
+    return {fleet, result, made};
+  }
+  const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const CURRENT_EXPIRY = CURRENT.NotAfter.date;
+
+  for (const [what, date] of [
+    ['at', CURRENT_EXPIRY],
+    ['a day after', new Date(CURRENT_EXPIRY.getTime() + DAY_MS)],
+  ] as const) {
+    test(`an effective date ${what} the current certificate's expiry is refused with both dates, and nothing changes`, async () => {
+      // Given a current certificate that expires in two months, and a date that leaves no valid token issuer
+      const {fleet, result} = await prepareAt(date.toISOString());
+
+      // Then prepare refuses under effectiveDate, naming the date and the expiry
+      assert.equal(result.ok, false);
+      const message = result.ok ? '' : (result.errors.effectiveDate ?? '');
+      assert.ok(message.includes(`${iso(date)} is at or after the current certificate ${CURRENT.Thumbprint} expires (${iso(CURRENT_EXPIRY)})`), message);
+      // And only reads ran
+      assert.ok(
+        fleet.commandLines().every((line) => !/Set-CsCertificate|Remove-CsCertificate/.test(line)),
+        fleet.commandLines().join('\n'),
+      );
+      assert.deepEqual(fleet.unanswered, []);
+    });
+  }
+
+  test('an effective date less than 24 hours before the expiry is still allowed, with the documented rule as a warning', async () => {
+    const {result} = await prepareAt(iso(new Date(CURRENT_EXPIRY.getTime() - 12 * 3_600_000)));
+    assert.ok(result.ok, JSON.stringify(result.ok ? null : result.errors));
+    const describe = findProcedure('lync-roll').describe(result.value.resolved).join('\n');
+    assert.match(describe, /warning {2}the effective date is less than 24 hours before the current certificate expires/);
+  });
+
+  test('a date a day and more before the expiry carries no warning', async () => {
+    const {result} = await prepareAt(EFFECTIVE_TEXT);
+    assert.ok(result.ok, JSON.stringify(result.ok ? null : result.errors));
+    assert.doesNotMatch(findProcedure('lync-roll').describe(result.value.resolved).join('\n'), /warning {2}the effective date/);
+  });
+
+  for (const [what, key, expected] of [
+    ['a key that is not exportable', {exportable: false}, /cannot be the token issuer: its private key is not exportable: the global token issuer is replicated with its key/],
+    ['no private key', {withKey: false}, /cannot be the token issuer: it has no private key/],
+  ] as const) {
+    test(`a new certificate with ${what} is refused by the check lync-assign-default shares`, async () => {
+      const {fleet, result, made} = await prepareAt(EFFECTIVE_TEXT, key);
+      assert.equal(result.ok, false);
+      const message = result.ok ? '' : (result.errors.thumbprint ?? '');
+      assert.ok(message.startsWith(`${made.info.thumbprint} (${made.info.subject})`), message);
+      assert.match(message, expected);
+      assert.ok(fleet.commandLines().every((line) => !/Set-CsCertificate/.test(line)));
+    });
+  }
 });

@@ -48,7 +48,7 @@ export function referenceOf(made: MadeCert, use: string, alternativeNames: reado
 }
 
 /** The certificate in fe1's LocalMachine\My with its key, as certutil lists it. */
-export function storeEntryOf(made: MadeCert): StoreEntry {
+export function storeEntryOf(made: MadeCert, key: KeyFacts = {}): StoreEntry {
   const day = (d: Date) => `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} 4:20 PM`;
   return {
     thumbprint: made.info.thumbprint,
@@ -56,19 +56,34 @@ export function storeEntryOf(made: MadeCert): StoreEntry {
     serial: made.info.serialNumber,
     notBefore: day(made.info.notBefore),
     notAfter: day(made.info.notAfter),
-    withKey: true,
-    exportable: true,
+    withKey: key.withKey ?? true,
+    exportable: key.exportable ?? true,
   };
 }
 
+/** What certutil says of a certificate's key; both true unless a test says otherwise. */
+export interface KeyFacts {
+  readonly withKey?: boolean;
+  readonly exportable?: boolean;
+}
+
 /** fe1's My holding `certs`, listed and exported one at a time (`certutil -store My THUMB FILE` writes its DER). */
-export function myStoreRows(certs: readonly MadeCert[]): ToolRow[] {
-  const listing = certutilStore('My', certs.map(storeEntryOf));
+export function myStoreRows(certs: readonly MadeCert[], key: KeyFacts = {}): ToolRow[] {
+  const listing = certutilStore(
+    'My',
+    certs.map((made) => storeEntryOf(made, key)),
+  );
   return [
     {node: 'fe1', command: 'certutil', args: ['-store', 'My'], stdout: listing},
     ...certs.map((made): ToolRow => {
       const file = `C:\\Windows\\Temp\\certwalk-${made.info.thumbprint}.cer`;
-      return {node: 'fe1', command: 'certutil', args: ['-store', 'My', made.info.thumbprint, file], stdout: certutilStore('My', [storeEntryOf(made)]), writes: {[file]: made.der}};
+      return {
+        node: 'fe1',
+        command: 'certutil',
+        args: ['-store', 'My', made.info.thumbprint, file],
+        stdout: certutilStore('My', [storeEntryOf(made, key)]),
+        writes: {[file]: made.der},
+      };
     }),
   ];
 }

@@ -28,7 +28,7 @@ export function runnerOn(
   procedure: string,
   params: Readonly<Record<string, string>>,
   prepared: Prepared,
-  options: {autoConfirmAll?: boolean} = {},
+  options: {autoConfirmAll?: boolean; clock?: () => number} = {},
 ): ProcedureRunner {
   // The journals of every run of a file share a state folder: an undo looks there for later sessions on its node.
   const home = tempDir('certwalk-fast-');
@@ -43,6 +43,8 @@ export function runnerOn(
     transcriptPath: join(home, 'transcripts', `${id}.log`),
     sessionId: id,
     autoConfirmAll: options.autoConfirmAll ?? true,
+    // A step that waits by the clock (a cluster's provisioning) sees time pass as the test decides.
+    ...(options.clock ? {clock: options.clock} : {}),
   });
 }
 

@@ -49,7 +49,7 @@ describe('Lync commands', () => {
     const cmd = assignOAuthCommand(T1.toLowerCase());
     assert.equal(cmd.script, `$ErrorActionPreference = 'Stop'\nSet-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint '${T1}'`);
     assert.deepEqual(cmd.command, {command: 'powershell', args: powershellArgs(cmd.script)});
-    assert.equal(removePreviousOAuthCommand().script.split('\n')[1], 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous');
+    assert.equal(removePreviousOAuthCommand().script.split('\n')[1], 'Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous');
   });
 
   test('the PFX path is a quoted literal and the password is read from stdin, never written into the script', () => {

@@ -273,6 +273,57 @@ describe('azureml-ssl on the sandbox', () => {
     r.close();
   });
 
+  /** The sandbox keeps clusters created from now on Creating for `creatingReads` reads of az ml env show, then `outcome`. */
+  async function provisionSlowly(l: Lab, creatingReads: number, outcome: 'Succeeded' | 'Failed' | 'Canceled'): Promise<void> {
+    await updateNodeState(l.dir, 'mlclient', (state) => {
+      state.azureml!.provisioning = {creatingReads, outcome};
+      return {state, result: undefined};
+    });
+  }
+
+  /** The provisioningState of each read of `cluster` the transcript shows, in order. */
+  const provisioningLines = (r: ReturnType<typeof runner>, cluster: string): string[] =>
+    readFileSync(r.transcriptPath, 'utf8')
+      .split('\n')
+      .flatMap((line) => new RegExp(`\\s${cluster}: provisioningState (\\w+)`).exec(line)?.[1] ?? []);
+
+  test('new cluster still Creating after az ml env create: read until Succeeded, a line per read, then the later steps run', async () => {
+    // Given new clusters that stay Creating for three reads
+    const l = await labOnlyAzure();
+    await provisionSlowly(l, 3, 'Succeeded');
+    const {params, result} = await prepare(l, 'azureml-ssl', {variant: 'new', cluster: 'mlslow', cname: CNAME, provisioningInterval: '0'});
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+
+    // When the procedure runs
+    const r = runner(l, 'azureml-ssl', params, result.value);
+    await send(r, {type: 'start'});
+
+    // Then it completed after three Creating reads, each one a transcript line
+    assert.equal(r.snapshot.state.phase, 'completed', summary(r));
+    r.close();
+    assert.deepEqual(provisioningLines(r, 'mlslow'), ['Creating', 'Creating', 'Creating', 'Succeeded']);
+    const created = (await l.snapshot()).nodes.mlclient!.azureml!.clusters.find((c) => c.name === 'mlslow');
+    assert.equal(created?.provisioningState, 'Succeeded');
+  });
+
+  test('new cluster whose creation ends Failed: the step fails naming it; rollback deletes the cluster and restores the exact state', async () => {
+    const l = await labOnlyAzure();
+    await provisionSlowly(l, 1, 'Failed');
+    const before = await l.snapshot();
+    const {params, result} = await prepare(l, 'azureml-ssl', {variant: 'new', cluster: 'mlfails', cname: CNAME, provisioningInterval: '0'});
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    const r = runner(l, 'azureml-ssl', params, result.value);
+    await send(r, {type: 'start'});
+    const create = r.snapshot.state.steps.find((s) => s.info.id === 'create-cluster')!;
+    assert.match(failure(create.status), /the creation of cluster mlfails in ml-rg ended Failed after \d+ s/);
+    assert.equal((await l.snapshot()).nodes.mlclient!.azureml!.clusters.find((c) => c.name === 'mlfails')?.provisioningState, 'Failed');
+
+    await send(r, {type: 'rollback-requested'});
+    assert.equal(r.snapshot.state.phase, 'rolled-back', summary(r));
+    r.close();
+    assert.deepEqual(await l.snapshot(), before);
+  });
+
   test('a fault on az ml env create: the step fails with the Azure error, nothing was created; rollback removes the PEM files', async () => {
     const l = await labOnlyAzure();
     const before = await l.snapshot();

@@ -189,7 +189,7 @@ describe('lync-roll', () => {
     assert.match((await refused(l, 'lync-roll', {thumbprint: candidate, effectiveDate: '2020-01-01T00:00:00Z'})).effectiveDate!, /is not in the future/);
     assert.match(
       (await refused(l, 'lync-roll', {thumbprint: by('CN=s2s-noexport.contoso.com'), effectiveDate: soon})).thumbprint!,
-      /private key of [0-9A-F]{40} is not exportable/,
+      /^[0-9A-F]{40} \(CN=s2s-noexport\.contoso\.com\) cannot be the token issuer: its private key is not exportable/,
     );
     assert.match((await refused(l, 'lync-roll', {thumbprint: by('CN=legacy.contoso.com'), effectiveDate: soon})).thumbprint!, /its key has 1024 bits/);
     assert.match((await refused(l, 'lync-roll', {thumbprint: by('CN=intranet.fabrikam.com'), effectiveDate: soon})).thumbprint!, /SIP domain contoso\.com/);

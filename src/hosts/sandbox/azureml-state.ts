@@ -30,12 +30,22 @@ export interface AzureMlCluster {
   agentCount: number;
   /** The real-time front end's public IP: what the scoring CNAME must point at. */
   publicIpAddress: string;
-  provisioningState: 'Succeeded' | 'Creating' | 'Failed' | 'Updating';
+  provisioningState: ProvisioningState;
+  /**
+   * A cluster still provisioning (made while AzureMlState.provisioning was set): how many more `az ml env show` reads
+   * print Creating, and the state it ends in after them. Absent once it ended.
+   */
+  provisioning?: {creatingReadsLeft: number; outcome: ProvisioningOutcome};
   createdOn: string;
   modifiedOn: string;
   ssl: AzureMlSsl;
   services: AzureMlService[];
 }
+
+/** ARM's provisioningState values for a cluster; `az ml env show` prints them. */
+export type ProvisioningState = 'Succeeded' | 'Creating' | 'Failed' | 'Canceled' | 'Updating';
+/** The states a creation ends in. */
+export type ProvisioningOutcome = 'Succeeded' | 'Failed' | 'Canceled';
 
 export interface AzureMlResourceGroup {
   name: string;
@@ -50,6 +60,12 @@ export interface AzureMlState {
   current: {resourceGroup: string; name: string} | null;
   /** A records the node's resolver answers, by lower-case name. */
   dns: Record<string, string>;
+  /**
+   * How clusters created from now on provision. A real `az ml env create` returns while the cluster is still Creating
+   * and provisioning takes many minutes; the sandbox counts reads instead of minutes, so a test sees certwalk poll
+   * without waiting. Absent: a new cluster is Succeeded at once.
+   */
+  provisioning?: {creatingReads: number; outcome: ProvisioningOutcome};
 }
 
 /** Azure resource names compare case-insensitively. */

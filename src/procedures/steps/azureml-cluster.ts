@@ -1,6 +1,7 @@
 // Steps on an Azure ML cluster, run from the admin node: create a cluster with SSL (`az ml env create`), enable SSL
 // on an existing one (Set-AzureRmMlOpCluster), make a cluster the CLI's current environment, show the DNS record the
-// CNAME needs, and read back the scoring URL. Each re-reads the cluster with `az ml env show`.
+// CNAME needs, and read back the scoring URL. Each re-reads the cluster with `az ml env show`; a new cluster's is read
+// until its provisioning ends (azureml-provisioning.ts).
 import {join} from 'node:path';
 import {describeCertificate} from '../../certs/index.ts';
 import {pemFilesIn, writePemPair, type PemFiles} from '../../certs/pem-pair.ts';
@@ -28,6 +29,7 @@ import {
 import {formatCommand} from '../../ops/command.ts';
 import {capturedBy, defineStep, type Step} from '../define.ts';
 import type {StepContext, StepDefinition} from '../types.ts';
+import {waitForProvisioning, type ProvisioningWait} from './azureml-provisioning.ts';
 import {plannedNodeFiles, withPemOnNode} from './pem-files.ts';
 import {undoConflict} from './undo-guard.ts';
 import {shortThumb} from './util.ts';
@@ -81,9 +83,14 @@ function sslChanges(t: ClusterTarget, before: PriorSsl | null, env: AzureMlEnvir
   ];
 }
 
-/** New cluster: `az ml env create -c … --cert-cname … --cert-pem … --key-pem …`; rollback deletes the cluster. */
-export function createClusterStep(options: {id: string; t: ClusterTarget}): StepDefinition {
-  const {id, t} = options;
+/**
+ * New cluster: `az ml env create -c … --cert-cname … --cert-pem … --key-pem …`, then `az ml env show` until its
+ * provisioning ends (waitForProvisioning); rollback deletes the cluster. The capture says no cluster of that name was
+ * there, so whatever carries this session's certificate (or none yet) under that name is this session's to delete,
+ * also after a timeout or a failed creation.
+ */
+export function createClusterStep(options: {id: string; t: ClusterTarget; wait: ProvisioningWait}): StepDefinition {
+  const {id, t, wait} = options;
   const local = pemFilesIn(t.pemDir);
   const planned = plannedNodeFiles(PLAN_TEMP, t.thumbprint);
   const spec = (files: PemFiles) => ({group: t.resourceGroup, name: t.cluster, cname: t.cname, certPemPath: files.certPath, keyPemPath: files.keyPath});
@@ -98,7 +105,10 @@ export function createClusterStep(options: {id: string; t: ClusterTarget}): Step
     hasUndo: true,
     plan: () => [
       {node: t.client, text: `${formatCommand(envCreateCommand(spec(planned)))}   (cert.pem and key.pem copied there for this command only)`},
-      {node: t.client, text: formatCommand(envShowCommand(t.cluster, t.resourceGroup))},
+      {
+        node: t.client,
+        text: `${formatCommand(envShowCommand(t.cluster, t.resourceGroup))}   (every ${wait.intervalSeconds} s until provisioningState is Succeeded, Failed or Canceled; at most ${wait.timeoutSeconds} s)`,
+      },
     ],
     async capture(ctx) {
       const existing = await readCluster(ctx, t);
@@ -108,7 +118,15 @@ export function createClusterStep(options: {id: string; t: ClusterTarget}): Step
     },
     async do(ctx) {
       const host = await ctx.host(t.client);
-      await withPemOnNode(ctx, host, local, t.thumbprint, (files) => createEnvironment(host, spec(files)));
+      // A retry (after a timeout) or a resume finds the cluster this session created: wait again, never create twice.
+      const made = await readCluster(ctx, t);
+      if (!made) await withPemOnNode(ctx, host, local, t.thumbprint, (files) => createEnvironment(host, spec(files)));
+      else if (made.ssl.certThumbprint !== null && made.ssl.certThumbprint.toUpperCase() !== t.thumbprint.toUpperCase()) {
+        throw new Error(
+          `cluster ${t.cluster} in ${t.resourceGroup} now carries certificate ${made.ssl.certThumbprint}, not this session's ${t.thumbprint}: someone else created it; nothing was done`,
+        );
+      } else ctx.note(`${t.cluster}: already created by this session (${made.provisioningState}); waiting for its provisioning again`);
+      await waitForProvisioning(ctx, t, () => readCluster(ctx, t), wait);
     },
     async verify(ctx) {
       const env = await readCluster(ctx, t);
@@ -124,7 +142,7 @@ export function createClusterStep(options: {id: string; t: ClusterTarget}): Step
         throw undoConflict(ctx, t.client, `the SSL certificate of cluster ${t.cluster}`, t.thumbprint, env.ssl.certThumbprint);
       }
       await deleteEnvironment(host, t.cluster, t.resourceGroup);
-      return `deleted cluster ${t.cluster} from ${t.resourceGroup} (${formatCommand(envDeleteCommand(t.cluster, t.resourceGroup))})`;
+      return `deleted cluster ${t.cluster} from ${t.resourceGroup}, which this session created (${env.provisioningState || 'no provisioningState'}; ${formatCommand(envDeleteCommand(t.cluster, t.resourceGroup))})`;
     },
   };
 }

@@ -153,7 +153,7 @@ export function restorePlan(before: OAuthSnapshot): string[] {
   if (before.current) {
     lines.push(`Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint ${before.current} (current again at once; the previous one is left as it is)`);
   } else {
-    lines.push('Remove-CsCertificate -Type OAuthTokenIssuer (nothing was assigned before)');
+    lines.push('Remove-CsCertificate -Identity global -Type OAuthTokenIssuer (nothing was assigned before)');
   }
   if (before.staged && before.stagedDate) {
     lines.push(

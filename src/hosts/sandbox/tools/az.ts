@@ -182,7 +182,20 @@ function envShow(context: ToolContext, azure: AzureMlState, v: Readonly<Record<s
   if (!group) return groupNotFound(target.group);
   const cluster = findCluster(group, target.name);
   if (!cluster) return clusterNotFound(group.name, target.name);
-  return json(envJson(azure, group, cluster));
+  if (!cluster.provisioning) return json(envJson(azure, group, cluster));
+  // A cluster still provisioning: this read counts, Creating until its reads are used up, then its outcome for good.
+  const {creatingReadsLeft, outcome} = cluster.provisioning;
+  const next: Pick<AzureMlCluster, 'provisioningState' | 'provisioning'> =
+    creatingReadsLeft > 0 ? {provisioningState: 'Creating', provisioning: {creatingReadsLeft: creatingReadsLeft - 1, outcome}} : {provisioningState: outcome};
+  return changed(context, json(envJson(azure, group, {...cluster, provisioningState: next.provisioningState})), (a) => {
+    const stored = findCluster(findGroup(a, group.name)!, cluster.name)!;
+    stored.provisioningState = next.provisioningState;
+    if (next.provisioning) stored.provisioning = next.provisioning;
+    else {
+      delete stored.provisioning;
+      stored.modifiedOn = context.now.toISOString();
+    }
+  });
 }
 
 function targetOf(azure: AzureMlState, v: Readonly<Record<string, string | true>>): {group: string; name: string} | {error: ToolResult} {
@@ -282,7 +295,9 @@ function envCreate(context: ToolContext, azure: AzureMlState, v: Readonly<Record
     clusterType: v['--cluster'] === true ? 'ACS' : 'Local',
     agentCount: Number(v['--agent-count'] ?? 3) || 3,
     publicIpAddress: publicIpFor(`${groupName}/${name}`.toLowerCase()),
-    provisioningState: 'Succeeded',
+    // With no provisioning setting a new cluster is ready at once; otherwise create returns while it is Creating.
+    provisioningState: azure.provisioning ? 'Creating' : 'Succeeded',
+    ...(azure.provisioning ? {provisioning: {creatingReadsLeft: azure.provisioning.creatingReads, outcome: azure.provisioning.outcome}} : {}),
     createdOn: at,
     modifiedOn: at,
     ssl: pair ? {status: 'Enabled', cert: pair.cert, key: pair.key, cname: String(v['--cert-cname'])} : {status: 'Disabled', cert: null, key: null, cname: null},

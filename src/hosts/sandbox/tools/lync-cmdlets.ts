@@ -258,14 +258,16 @@ const setCsCertificate: CmdletDefinition = {
     }
     const notGlobal = requireGlobal(cls, context, parameters['Identity'], type.value);
     if (notGlobal) return notGlobal;
+    // The global certificate goes into the CMS with its key and is deployed to every Front End, with or without
+    // -Roll, so a key that cannot leave this computer's store is refused either way.
+    if (!candidate.exportable) {
+      return failure(
+        cls,
+        `Command execution failed: The private key of the certificate with thumbprint "${candidate.cert.thumbprint}" is not exportable, so it cannot be replicated to the other servers of the pool.`,
+      );
+    }
     const config = masterOAuth(context, lync);
     if (roll) {
-      if (!candidate.exportable) {
-        return failure(
-          cls,
-          `Command execution failed: The private key of the certificate with thumbprint "${candidate.cert.thumbprint}" is not exportable, so it cannot be replicated to the other servers of the pool.`,
-        );
-      }
       return {output: [], state: commit(context, lync, {...config, staged: {certificate: candidate.cert, effectiveDate: date.value!.toISOString()}})};
     }
     // Without -Roll the certificate is current at once and any staged roll is dropped; the previous one stays.
@@ -323,8 +325,16 @@ const removeCsCertificate: CmdletDefinition = {
     const cls = 'RemoveCertificateCmdlet';
     const type = certType(cls, parameters['Type'], true);
     if (!type.ok) return type.result;
+    // -Identity is mandatory in Remove-CsCertificate's one parameter set (Microsoft's reference), unlike Get-/Set-.
+    if (parameters['Identity'] === undefined) {
+      return failure(cls, 'Cannot process command because of one or more missing mandatory parameters: Identity.', 'InvalidArgument', {
+        reason: 'ParameterBindingException',
+        id: 'MissingMandatoryParameter',
+      });
+    }
     if (type.value !== 'OAuthTokenIssuer') return failure(cls, `Command execution failed: removing certificates of type "${type.value}" is not simulated.`, 'NotImplemented');
-    if (!context.state.lync?.cms) return failure(cls, 'Command execution failed: Cannot reach the Central Management Store.');
+    const notGlobal = requireGlobal(cls, context, parameters['Identity'], type.value);
+    if (notGlobal) return notGlobal;
     const config = masterOAuth(context, lync);
     const next: OAuthTokenIssuerConfig = parameters['Previous'] === true ? {...config, previous: null} : {...config, current: null, effectiveDate: null, staged: null};
     return {output: [], state: commit(context, lync, next)};
