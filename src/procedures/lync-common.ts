@@ -5,7 +5,7 @@
 import {describeCertificate} from '../certs/index.ts';
 import type {CertInfo} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
-import {exportCertificate, listStore, type StoreEntry} from '../ops/certutil.ts';
+import {exportCertificate, listStore, type StoreEntryWithExportability} from '../ops/certutil.ts';
 import {readSipDomains} from '../ops/lync.ts';
 import {nodesWithRole} from './params.ts';
 import type {OAuthSnapshot} from './steps/lync-oauth.ts';
@@ -122,9 +122,13 @@ export function certificateProblems(info: CertInfo, sipDomains: readonly string[
 export function tokenIssuerProblems(mine: MyCertificate, sipDomains: readonly string[], at: Date, atLabel = 'now'): string[] {
   const keyProblems = !mine.store.hasPrivateKey
     ? ['it has no private key: the token issuer signs with it']
-    : !mine.store.exportable
+    : mine.store.exportability === 'not-exportable'
       ? ['its private key is not exportable: the global token issuer is replicated with its key to every Front End, so request or import it with an exportable key']
-      : [];
+      : mine.store.exportability === 'unknown'
+        ? [
+            "certwalk cannot tell from this server's certutil output whether its private key is exportable (a line in a language certwalk has no sample of); the global token issuer is replicated with its key, so check it (certlm.msc → the certificate → Export: 'Yes, export the private key' must be offered) and use an exportable one",
+          ]
+        : [];
   return [...keyProblems, ...certificateProblems(mine.info, sipDomains, at, atLabel)];
 }
 
@@ -134,7 +138,7 @@ export async function sipDomainsOf(host: Host): Promise<string[]> {
 
 /** A certificate of LocalMachine\My with what certutil says of its key and what its DER says of the rest. */
 export interface MyCertificate {
-  readonly store: StoreEntry;
+  readonly store: StoreEntryWithExportability;
   readonly info: CertInfo;
 }
 
