@@ -291,7 +291,7 @@ export const frProcedures: ProcedureCatalog = procedures({
   },
   'lync-remove-previous': {
     title: "Lync Server 2013 : supprimer l'ancien certificat OAuthTokenIssuer expiré",
-    summary: 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous, une fois expiré le certificat remplacé lors du basculement.',
+    summary: 'Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous, une fois expiré le certificat remplacé lors du basculement.',
   },
   'lync-manual': {
     title: 'Lync Server 2013 : OAuthTokenIssuer à la main (MMC + Assistant Déploiement)',

@@ -275,7 +275,7 @@ export const koProcedures: ProcedureCatalog = {
   },
   'lync-remove-previous': {
     title: 'Lync Server 2013: 만료된 이전 OAuthTokenIssuer 인증서 제거',
-    summary: 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous. 롤오버로 교체된 인증서가 만료된 후에 실행합니다.',
+    summary: 'Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous. 롤오버로 교체된 인증서가 만료된 후에 실행합니다.',
   },
   'lync-manual': {
     title: 'Lync Server 2013: OAuthTokenIssuer 수동 설정(MMC + 배포 마법사)',

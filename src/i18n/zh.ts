@@ -272,7 +272,7 @@ export const zhProcedures: ProcedureCatalog = {
   },
   'lync-remove-previous': {
     title: 'Lync Server 2013：删除已过期的上一个 OAuthTokenIssuer 证书',
-    summary: 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous，在滚动更新所替换的证书过期之后执行。',
+    summary: 'Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous，在滚动更新所替换的证书过期之后执行。',
   },
   'lync-manual': {
     title: 'Lync Server 2013：手动配置 OAuthTokenIssuer（MMC + 部署向导）',

@@ -49,7 +49,7 @@ export const catalog: readonly ProcedureSummary[] = [
   {
     id: 'lync-remove-previous',
     title: 'Lync Server 2013: remove the expired previous OAuthTokenIssuer certificate',
-    summary: 'Remove-CsCertificate -Type OAuthTokenIssuer -Previous, once the certificate a roll replaced has expired.',
+    summary: 'Remove-CsCertificate -Identity global -Type OAuthTokenIssuer -Previous, once the certificate a roll replaced has expired.',
   },
   {
     id: 'lync-manual',
