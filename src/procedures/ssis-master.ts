@@ -11,6 +11,8 @@ import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
+import {extendedPropertiesRefusal} from './steps/extended-properties.ts';
+import {certificateNames, endpointHostOf, namesCover, validityRefusal} from './ssis-endpoint-names.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint} from './steps/util.ts';
@@ -156,17 +158,27 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   } catch (error) {
     return {ok: false, errors: {port: (error as Error).message}};
   }
+  const lostExtended = extendedPropertiesRefusal(binding, ipport, master.name);
+  if (lostExtended) return {ok: false, errors: {port: lostExtended}};
 
   const workerSettings: {node: string; oldSetting: string}[] = [];
+  const endpoints: {node: string; host: string}[] = [];
   for (const name of chosen.value) {
     try {
       const {values} = await readSettingsFile(await fleet.host(name), WORKER_SETTINGS_PATH);
       const value = values.MasterHttpsCertThumbprint;
       if (typeof value !== 'string') throw new Error('WorkerSettings.config has no MasterHttpsCertThumbprint string value');
+      const endpoint = endpointHostOf(values.MasterEndpoint);
+      if (!endpoint.ok) throw new Error(`WorkerSettings.config ${endpoint.error}`);
       workerSettings.push({node: name, oldSetting: value});
+      endpoints.push({node: name, host: endpoint.host});
     } catch (error) {
       return {ok: false, errors: {workers: `${name}: ${(error as Error).message}`}};
     }
+  }
+  if (certificate === 'new') {
+    const missing = missingEndpointNames(commonNames, endpoints);
+    if (missing) return {ok: false, errors: {commonNames: `${missing}: add it to the CN list`}};
   }
 
   let cert: MasterResolved['cert'];
@@ -214,6 +226,14 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
       await host.removeFile(file).catch(() => undefined);
     }
     const info = describeCertificate(der);
+    const expired = validityRefusal(info, new Date());
+    if (expired) return {ok: false, errors: {certificate: `${expired}: choose a certificate valid now, or use certificate=new`}};
+    const missing = missingEndpointNames(certificateNames(info), endpoints);
+    if (missing)
+      return {
+        ok: false,
+        errors: {certificate: `${missing}; it names ${certificateNames(info).join(', ') || 'nothing'}: choose a certificate with that name, or use certificate=new`},
+      };
     cert = {...certSummary(info), derBase64: der.toString('base64'), created: false};
   }
   const resolved: MasterResolved = {
@@ -226,6 +246,19 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     workers: workerSettings,
   };
   return {ok: true, value: {resolved, secrets}};
+}
+
+/** The endpoint hosts the certificate's names do not cover, as one sentence naming the workers; null when all are. */
+function missingEndpointNames(names: readonly string[], endpoints: readonly {node: string; host: string}[]): string | null {
+  const missing = new Map<string, string[]>();
+  for (const {node, host} of endpoints) {
+    if (namesCover(names, host)) continue;
+    const key = host.toLowerCase();
+    missing.set(key, [...(missing.get(key) ?? []), node]);
+  }
+  if (!missing.size) return null;
+  const parts = [...missing].map(([host, nodes]) => `"${host}" (MasterEndpoint in WorkerSettings.config on ${nodes.join(', ')})`);
+  return `the workers connect to ${parts.join(' and ')}, which the certificate's names (CN or SAN DNS) do not include, so every such worker would refuse the master after the change`;
 }
 
 // The store's "has a private key" only says a key container is linked; http.sys needs the certificate's own key, and
