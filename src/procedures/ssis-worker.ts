@@ -7,7 +7,7 @@ import {randomBytes} from 'node:crypto';
 import {createSelfSigned, describeCertificate, keyInAdvance, toDer, toPfx} from '../certs/index.ts';
 import type {CertInfo, Certificate, CertificateRecord} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
-import {certmgrDeleteByNameCommand, listStore, type StoreEntry} from '../ops/certutil.ts';
+import {certmgrDeleteByNameCommand, delStoreCommand, listStore, type StoreEntry} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
 import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
 import {queryServiceConfig} from '../ops/service.ts';
@@ -15,6 +15,7 @@ import {firstSubjectMatch, listKeyAccess, simpleNameString, subjectMatches} from
 import {WORKER_SERVICE} from './ssis-master.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {deleteCertificateStep} from './steps/delete-certificate.ts';
+import {deleteUnrecoverableCertificateStep} from './steps/delete-unrecoverable.ts';
 import {keptPfxName, removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
@@ -34,6 +35,17 @@ const ACCOUNT_FROM_SERVICE = 'auto';
 const PREPARE_CONCURRENCY = 8;
 const WORKER_CER_PATH = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\SSISScaleOutWorker.cer';
 
+/**
+ * What happens to a worker's old certificate. `delete`: deleted after a copy with its key is kept to restore; a
+ * worker whose old key cannot be exported keeps it instead (the plan says which). `keep`: every worker keeps it.
+ * `delete-unrecoverable`: those keys are deleted too, with no way back, last, after their own confirmation.
+ */
+const OLD_CERTIFICATE_CHOICES = ['delete', 'keep', 'delete-unrecoverable'] as const;
+type OldCertificatePolicy = (typeof OLD_CERTIFICATE_CHOICES)[number];
+
+/** What prepare decided for one worker's old certificate. */
+type OldCertificateFate = 'delete-kept' | 'keep' | 'delete-unrecoverable';
+
 /** `notAfter` as certutil printed it for the old certificate, ISO 8601 for the new one (toolDay reads both). */
 type CertSummary = Pick<Certificate<string>, 'thumbprint' | 'subject' | 'notAfter'>;
 
@@ -46,6 +58,9 @@ interface WorkerPlan {
   readonly account: string;
   readonly old: CertSummary & Pick<StoreEntry, 'exportable' | 'hasPrivateKey'> & {readonly keyAccess: readonly string[] | null};
   readonly oldSetting: string;
+  readonly oldFate: OldCertificateFate;
+  /** Why no copy of the old certificate can be kept (its key is not exportable, or it has none); null when one can. */
+  readonly unrecoverable: string | null;
   readonly cert: CertSummary & Pick<CertificateRecord, 'derBase64'> & Pick<CertInfo, 'sha256' | 'keyBits'>;
   /** `winhttpcertcfg -s` for the new key (grant) and for the old key (its access list, restored on rollback). */
   readonly grantSearch: string;
@@ -62,7 +77,7 @@ interface WorkersResolved {
 async function form(fleet: Fleet): Promise<ParamForm> {
   const workers = await nodesWithRole(fleet, 'ssis-worker');
   return {
-    values: {workers: workers[0]?.name ?? '', account: ACCOUNT_FROM_SERVICE, keyBits: '2048', validDays: '730'},
+    values: {workers: workers[0]?.name ?? '', account: ACCOUNT_FROM_SERVICE, oldCertificate: 'delete', keyBits: '2048', validDays: '730'},
     specs: [
       {
         key: 'workers',
@@ -78,6 +93,16 @@ async function form(fleet: Fleet): Promise<ParamForm> {
         key: 'account',
         label: 'Service account',
         help: `Gets read access to the new key. auto: each worker's own SSISScaleOutWorker140 account (sc.exe qc, SERVICE_START_NAME); or one account for every worker, e.g. ${DEFAULT_ACCOUNT}`,
+      },
+      {
+        key: 'oldCertificate',
+        label: 'Old certificate',
+        help: "delete: deleted once a copy with its key is kept to restore; a worker whose old key cannot be exported (the documents' MakeCert makes such keys) keeps it, and the plan names it. keep: every worker keeps it. delete-unrecoverable: deletes those too, last, with NO way back, after its own confirmation",
+        choices: [
+          {value: 'delete', label: 'delete (kept to restore; unexportable keys stay)'},
+          {value: 'keep', label: 'keep the old certificates in LocalMachine\\My'},
+          {value: 'delete-unrecoverable', label: 'delete, unexportable keys too (no way back)'},
+        ],
       },
       {key: 'keyBits', label: 'Key size', help: 'RSA key size of the new certificate, at least 2048'},
       {key: 'validDays', label: 'Valid for (days)', help: 'Validity of the new certificate'},
@@ -111,6 +136,20 @@ function pickSearch(candidates: readonly string[], want: string, layouts: readon
     if (first) return first;
   }
   return undefined;
+}
+
+function fateOf(policy: OldCertificatePolicy, unrecoverable: string | null): OldCertificateFate {
+  if (policy === 'keep') return 'keep';
+  if (unrecoverable === null) return 'delete-kept';
+  return policy === 'delete-unrecoverable' ? 'delete-unrecoverable' : 'keep';
+}
+
+/** A `-s` string that finds `want` first and alone in the store as it will be, or undefined. */
+function pickUniqueSearch(candidates: readonly string[], want: string, layout: readonly {thumbprint: string; subject: string}[]): string | undefined {
+  return candidates.find((c) => {
+    const {first, count} = firstSubjectMatch(layout, c);
+    return count === 1 && sameThumbprint(first?.thumbprint, want);
+  });
 }
 
 /** CN values the old and new certificates both have: a delete by name would take both. */
@@ -153,13 +192,17 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!fromService && !validAccount(accountParam)) {
     errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis (or auto: each worker's own)`;
   }
+  const oldPolicy = (params.oldCertificate ?? 'delete').trim().toLowerCase() as OldCertificatePolicy;
+  if (!OLD_CERTIFICATE_CHOICES.includes(oldPolicy)) errors.oldCertificate = `"${params.oldCertificate ?? ''}" is not one of ${OLD_CERTIFICATE_CHOICES.join(', ')}`;
   const {keyBits, validDays} = newCertificateParams(params, errors);
   if (Object.keys(errors).length || !chosen.ok || !master) return {ok: false, errors};
 
   const selected = chosen.value.map((name) => workerNodes.find((n) => n.name === name)!);
   const password = randomBytes(18).toString('base64url');
   const results = await mapLimit(selected, PREPARE_CONCURRENCY, (worker) =>
-    planWorker(fleet, worker, master.name, fromService ? null : accountParam, keyBits, validDays, password).catch((error: Error) => `cannot read ${worker.name}: ${error.message}`),
+    planWorker(fleet, worker, master.name, fromService ? null : accountParam, oldPolicy, keyBits, validDays, password).catch(
+      (error: Error) => `cannot read ${worker.name}: ${error.message}`,
+    ),
   );
   const refusals = results.flatMap((r, i) => (typeof r === 'string' ? [`${selected[i]!.name}: ${r}`] : []));
   if (refusals.length) {
@@ -188,6 +231,7 @@ async function planWorker(
   worker: NodeInfo,
   master: string,
   givenAccount: string | null,
+  oldPolicy: OldCertificatePolicy,
   keyBits: number,
   validDays: number,
   password: string,
@@ -217,10 +261,16 @@ async function planWorker(
   const my = await listStore(host, 'My');
   const old = my.find((c) => sameThumbprint(c.thumbprint, oldSetting));
   if (!old) return `${WORKER_HTTPS_CERT_THUMBPRINT} ${oldSetting.toUpperCase()} is not in LocalMachine\\My; ${describeStore(my)}`;
+  const unrecoverable = !old.hasPrivateKey ? 'it has no private key in LocalMachine\\My' : !old.exportable ? 'its private key is not exportable' : null;
+  const oldFate = fateOf(oldPolicy, unrecoverable);
+  // While the old certificate stays, winhttpcertcfg -s must still tell the new one apart: the documents' MakeCert
+  // gives the old one the same CNs (machine name, IP), so the new one also carries the FQDN as a CN.
+  const oldStays = oldFate !== 'delete-kept';
+  const distinctCn = oldStays && worker.fqdn.toLowerCase() !== worker.machineName.toLowerCase() ? [worker.fqdn] : [];
 
   const made = await createSelfSigned({
     key: await key,
-    commonNames: [worker.machineName, worker.ip],
+    commonNames: [worker.machineName, worker.ip, ...distinctCn],
     dnsNames: [...new Set([worker.machineName, worker.fqdn])],
     ipAddresses: [worker.ip],
     keyBits,
@@ -238,7 +288,12 @@ async function planWorker(
   const withNew = [...my, newEntry];
   const withoutOld = withNew.filter((c) => c !== old);
   const grantCandidates = subjectValues(cert.subject).reverse(); // machine name first, as the docs write it
-  const grantSearch = pickSearch(grantCandidates, cert.thumbprint, [withNew, withoutOld]) ?? worker.machineName;
+  const grantSearch = oldStays
+    ? pickUniqueSearch(grantCandidates, cert.thumbprint, withNew)
+    : (pickSearch(grantCandidates, cert.thumbprint, [withNew, withoutOld]) ?? worker.machineName);
+  if (grantSearch === undefined) {
+    return `the old certificate ${old.thumbprint} stays in LocalMachine\\My (oldCertificate=${oldPolicy}${unrecoverable ? `; ${unrecoverable}` : ''}), and every name of the new one (${grantCandidates.join(', ')}) also finds it or another certificate, so winhttpcertcfg -s could not be sure to grant the new key; give the old certificate an exportable key or remove it by hand first`;
+  }
   const oldSearch = pickSearch(subjectValues(old.subject).reverse(), old.thumbprint, [withNew, my]) ?? subjectValues(old.subject).at(-1) ?? worker.machineName;
 
   // Read now, while the new certificate is not in the store to be found instead: the delete step falls back on it.
@@ -258,6 +313,8 @@ async function planWorker(
     account,
     old: {thumbprint: old.thumbprint, subject: old.subject, notAfter: old.notAfter, exportable: old.exportable, hasPrivateKey: old.hasPrivateKey, keyAccess},
     oldSetting,
+    oldFate,
+    unrecoverable,
     cert,
     grantSearch,
     oldSearch,
@@ -339,52 +396,83 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
   const makeCert = formatCommand(command('MakeCert.exe', '-n', `CN=${r.machineName};CN=${r.ip}`, 'SSISScaleOutWorker.cer', '-r', '-ss', 'My', '-sr', 'LocalMachine'));
   const certmgr = formatCommand(certmgrDeleteByNameCommand('My', oldName));
 
+  const deleteOld = formatCommand(delStoreCommand('My', r.old.thumbprint));
+  const keptNote =
+    r.oldFate === 'keep'
+      ? [
+          {
+            node: w,
+            text: `(not run) the old certificate ${r.old.thumbprint} stays in LocalMachine\\My${r.unrecoverable ? ` (${r.unrecoverable}: no copy could be kept)` : ''}, unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new one; remove it later, with no way back, by: ${deleteOld}`,
+            preview: false,
+          },
+        ]
+      : [];
+  const restart = restartServiceStep({
+    id: `${w}.restart`,
+    node: w,
+    service: WORKER_SERVICE,
+    restoredFirst: [{step: settings, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
+  });
+  const lastSteps =
+    r.oldFate === 'delete-unrecoverable'
+      ? [
+          deleteUnrecoverableCertificateStep({
+            id: `${w}.delete-old-unrecoverable`,
+            node: w,
+            store: 'My',
+            old: r.old,
+            reason: r.unrecoverable ?? 'no copy can be kept',
+            replacement: {thumbprint: thumb, subject: r.cert.subject},
+          }),
+        ]
+      : [];
   return [
     {
       ...importStep,
       plan: () => [
         {node: w, text: `${makeCert}   (the documented manual equivalent, not run: certwalk made the certificate itself, RSA ${r.cert.keyBits}, SHA-256, SANs)`, preview: false},
         ...importStep.plan(),
+        ...keptNote,
       ],
     },
     // The new PFX (left by a kill during the import) and the old one's export (a kill during delete-old's capture).
     removeTempPfxStep({id: `${w}.remove-temp-pfx`, node: w, names: [tempPfxName(thumb), keptPfxName(r.old.thumbprint)]}),
     addCertificateStep({id: `${w}.root`, node: w, store: 'Root', cert: publicPart, title: 'Add the new worker certificate to LocalMachine\\Root (public part)'}),
-    deleteCertificateStep({
-      id: `${w}.delete-old`,
-      node: w,
-      store: 'My',
-      old: r.old,
-      replacement: {thumbprint: thumb, subject: r.cert.subject},
-      keySearch: r.oldSearch,
-      plannedKeyAccess: r.old.keyAccess,
-      references: referencesOf(r),
-      manualEquivalent: {
-        node: w,
-        text: `${certmgr}   (the documented manual equivalent, not run: /n deletes EVERY certificate whose name contains "${oldName}"${certmgrTakesNew ? ', the new one too' : ''}; certwalk deletes by thumbprint)`,
-        preview: false,
-      },
-      skipConsequence: r.grantSeesOld
-        ? `but it has the name "${r.grantSearch}" the next step gives winhttpcertcfg -s, so that step could not be sure to reach the new key and would stop: roll back instead, or grant ${r.account} the new key by hand`
-        : `it stays there unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new certificate; delete it later with certutil -delstore My ${r.old.thumbprint}`,
-      warnings: [
-        ...(shared.length
-          ? [
-              `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
-            ]
-          : []),
-        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (two steps later), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
-      ],
-    }),
+    ...(r.oldFate === 'delete-kept'
+      ? [
+          deleteCertificateStep({
+            id: `${w}.delete-old`,
+            node: w,
+            store: 'My',
+            old: r.old,
+            replacement: {thumbprint: thumb, subject: r.cert.subject},
+            keySearch: r.oldSearch,
+            plannedKeyAccess: r.old.keyAccess,
+            references: referencesOf(r),
+            manualEquivalent: {
+              node: w,
+              text: `${certmgr}   (the documented manual equivalent, not run: /n deletes EVERY certificate whose name contains "${oldName}"${certmgrTakesNew ? ', the new one too' : ''}; certwalk deletes by thumbprint)`,
+              preview: false,
+            },
+            skipConsequence: r.grantSeesOld
+              ? `but it has the name "${r.grantSearch}" the next step gives winhttpcertcfg -s, so that step could not be sure to reach the new key and would stop: roll back instead, or grant ${r.account} the new key by hand`
+              : `it stays there unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new certificate; delete it later with certutil -delstore My ${r.old.thumbprint}`,
+            warnings: [
+              ...(shared.length
+                ? [
+                    `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
+                  ]
+                : []),
+              `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (two steps later), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
+            ],
+          }),
+        ]
+      : []),
     grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),
     settings,
     addCertificateStep({id: `${r.master}.trust-${w}`, node: r.master, store: 'Root', cert: publicPart, title: `Trust ${w}'s new certificate on the master (LocalMachine\\Root)`}),
-    restartServiceStep({
-      id: `${w}.restart`,
-      node: w,
-      service: WORKER_SERVICE,
-      restoredFirst: [{step: settings, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
-    }),
+    restart,
+    ...lastSteps,
   ];
 }
 
@@ -403,9 +491,7 @@ function describeOne(r: WorkerPlan): string[] {
   ];
   const shared = sharedCns(r);
   if (shared.length) lines.push(`note     the old certificate has the same CN (${shared.join(', ')}): certwalk deletes it by thumbprint, never by name`);
-  if (!r.old.hasPrivateKey || !r.old.exportable) {
-    lines.push(`warning  the old key cannot be exported, so certwalk cannot keep the old certificate: the delete step will stop with nothing deleted`);
-  }
+  lines.push(...oldFateLines([r]));
   return lines;
 }
 
@@ -425,8 +511,30 @@ function describeMany(r: WorkersResolved): string[] {
   ];
   const sameCn = r.workers.filter((w) => sharedCns(w).length).length;
   if (sameCn) lines.push(`note     ${sameCn} old certificate(s) have the new one's CN: certwalk deletes each by thumbprint, never by name`);
-  const stuck = r.workers.filter((w) => !w.old.hasPrivateKey || !w.old.exportable).map((w) => w.worker);
-  if (stuck.length) lines.push(`warning  old keys that cannot be exported (${stuck.join(', ')}): their delete step will stop with nothing deleted`);
+  lines.push(...oldFateLines(r.workers));
+  return lines;
+}
+
+/** Which workers keep their old certificate, and which lose it for good: the Plan and `certwalk plan` say so. */
+function oldFateLines(workers: readonly WorkerPlan[]): string[] {
+  const lines: string[] = [];
+  const names = (ws: readonly WorkerPlan[]) =>
+    ws.length > 6
+      ? `${ws
+          .slice(0, 6)
+          .map((w) => w.worker)
+          .join(', ')}, …`
+      : ws.map((w) => w.worker).join(', ');
+  const keptUnrecoverable = workers.filter((w) => w.oldFate === 'keep' && w.unrecoverable);
+  const keptByChoice = workers.filter((w) => w.oldFate === 'keep' && !w.unrecoverable);
+  const lost = workers.filter((w) => w.oldFate === 'delete-unrecoverable');
+  if (keptUnrecoverable.length) {
+    lines.push(
+      `keeps    old certificate left in LocalMachine\\My, its key cannot be exported (${names(keptUnrecoverable)}): remove it later with certutil -delstore My THUMBPRINT, or oldCertificate=delete-unrecoverable`,
+    );
+  }
+  if (keptByChoice.length) lines.push(`keeps    old certificate left in LocalMachine\\My (${names(keptByChoice)}): oldCertificate=keep`);
+  if (lost.length) lines.push(`WARNING  old certificate deleted with NO way back, last, after its own confirmation (${names(lost)}): its key cannot be exported`);
   return lines;
 }
 
