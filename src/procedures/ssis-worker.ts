@@ -16,6 +16,7 @@ import {WORKER_SERVICE} from './ssis-master.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {deleteCertificateStep} from './steps/delete-certificate.ts';
 import {deleteUnrecoverableCertificateStep} from './steps/delete-unrecoverable.ts';
+import {undoRefused} from './steps/undo-guard.ts';
 import {keptPfxName, removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
@@ -23,7 +24,7 @@ import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import {mapLimit, newCertificateParams, nodesWithRole, parseNodeList} from './params.ts';
 import type {ParamForm, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
-import {defineProcedure, type PreparedAs} from './define.ts';
+import {capturedBy, defineProcedure, type PreparedAs, type Step} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {dayRange, toolDay} from '../ops/tool-date.ts';
 
@@ -413,20 +414,18 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     service: WORKER_SERVICE,
     restoredFirst: [{step: settings, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
   });
-  const lastSteps =
+  const unrecoverableDelete =
     r.oldFate === 'delete-unrecoverable'
-      ? [
-          deleteUnrecoverableCertificateStep({
-            id: `${w}.delete-old-unrecoverable`,
-            node: w,
-            store: 'My',
-            old: r.old,
-            reason: r.unrecoverable ?? 'no copy can be kept',
-            replacement: {thumbprint: thumb, subject: r.cert.subject},
-          }),
-        ]
-      : [];
-  return [
+      ? deleteUnrecoverableCertificateStep({
+          id: `${w}.delete-old-unrecoverable`,
+          node: w,
+          store: 'My',
+          old: r.old,
+          reason: r.unrecoverable ?? 'no copy can be kept',
+          replacement: {thumbprint: thumb, subject: r.cert.subject},
+        })
+      : undefined;
+  const lane: StepDefinition[] = [
     {
       ...importStep,
       plan: () => [
@@ -472,8 +471,32 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     settings,
     addCertificateStep({id: `${r.master}.trust-${w}`, node: r.master, store: 'Root', cert: publicPart, title: `Trust ${w}'s new certificate on the master (LocalMachine\\Root)`}),
     restart,
-    ...lastSteps,
   ];
+  if (!unrecoverableDelete) return lane;
+  return [...lane.map((step) => keptOnNewCertificate(step, unrecoverableDelete, r)), unrecoverableDelete];
+}
+
+/**
+ * Once the old certificate was deleted with no way back, undoing any earlier step of its worker would point the worker
+ * at a certificate that is gone (or take away the new one): each refuses, as a conflict that changes nothing.
+ */
+function keptOnNewCertificate(step: StepDefinition, unrecoverableDelete: Step<{present: boolean}>, r: WorkerPlan): StepDefinition {
+  return {
+    ...step,
+    async undo(ctx, captured) {
+      if (capturedBy(ctx, unrecoverableDelete)?.present) {
+        const host = await ctx.host(r.worker);
+        if (!(await listStore(host, 'My')).some((c) => sameThumbprint(c.thumbprint, r.old.thumbprint))) {
+          throw undoRefused(
+            ctx,
+            r.worker,
+            `conflict, not undone: the old certificate ${r.old.thumbprint} was deleted without a way back (${r.unrecoverable ?? 'no copy could be kept'}), so ${r.worker} stays on ${r.cert.thumbprint}; certwalk changed nothing.`,
+          );
+        }
+      }
+      return step.undo(ctx, captured);
+    },
+  };
 }
 
 function describe(r: WorkersResolved): string[] {

@@ -546,7 +546,15 @@ describe('ssis-worker on the fake fleet: an old key that cannot be exported', ()
     // Then the old certificate is gone, the new one stays
     assertPhase(r, fleet, 'completed');
     assert.equal(fleet.facts('worker1').My, 'new');
+
+    // And a rollback changes nothing of that worker: undoing any step would point it at a certificate that is gone
+    await send(r, {type: 'rollback-requested'});
     r.close();
+    assert.equal(r.snapshot.state.phase, 'rollback-failed');
+    assert.equal(fleet.facts('worker1').My, 'new');
+    assert.equal(setting(fleet), plan.cert.thumbprint);
+    const settingsUndo = statusOf(r, 'worker1.settings');
+    assert.match(settingsUndo.kind === 'undo-failed' ? settingsUndo.error : '', /deleted without a way back \(its private key is not exportable\), so worker1 stays on/);
   });
 
   test('an unknown oldCertificate value is refused before any command', async () => {
