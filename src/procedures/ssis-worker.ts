@@ -9,8 +9,8 @@ import type {CertInfo, Certificate, CertificateRecord} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
 import {certmgrDeleteByNameCommand, delStoreCommand, listStore, type StoreEntry} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
-import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
-import {queryServiceConfig} from '../ops/service.ts';
+import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, findSettingsFile, readSetting} from '../ops/scale-out-settings.ts';
+import {queryServiceConfig, type ServiceConfig} from '../ops/service.ts';
 import {firstSubjectMatch, listKeyAccess, simpleNameString, subjectMatches} from '../ops/winhttpcertcfg.ts';
 import {WORKER_SERVICE} from './ssis-master.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
@@ -34,7 +34,19 @@ const DEFAULT_ACCOUNT = `NT Service\\${WORKER_SERVICE}`;
 const ACCOUNT_FROM_SERVICE = 'auto';
 // Each worker's reads (settings, store, key access, service account) are a few remoting calls: this many at once.
 const PREPARE_CONCURRENCY = 8;
-const WORKER_CER_PATH = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\SSISScaleOutWorker.cer';
+const WORKER_SETTINGS_FILE = 'WorkerSettings.config';
+const WORKER_CER_FILE = 'SSISScaleOutWorker.cer';
+
+/** Where prepare found the settings file; the default install's path for a journal written before it looked. */
+function settingsPathOf(r: WorkerPlan): string {
+  return r.settingsPath ?? WORKER_SETTINGS_PATH;
+}
+
+/** The worker's client certificate file, in the folder of its settings file (the documents' Binn folder). */
+function cerPathOf(r: WorkerPlan): string {
+  const path = settingsPathOf(r);
+  return `${path.slice(0, path.lastIndexOf('\\'))}\\${WORKER_CER_FILE}`;
+}
 
 /**
  * What happens to a worker's old certificate. `delete`: deleted after a copy with its key is kept to restore; a
@@ -58,6 +70,8 @@ interface WorkerPlan {
   readonly master: string;
   readonly account: string;
   readonly old: CertSummary & Pick<StoreEntry, 'exportable' | 'hasPrivateKey'> & {readonly keyAccess: readonly string[] | null};
+  /** WorkerSettings.config beside the service's executable (sc qc); absent in journals from before it was read. */
+  readonly settingsPath?: string;
   readonly oldSetting: string;
   readonly oldFate: OldCertificateFate;
   /** Why no copy of the old certificate can be kept (its key is not exportable, or it has none); null when one can. */
@@ -240,21 +254,30 @@ async function planWorker(
   // The worker's key is made while it is read.
   const key = keyInAdvance(keyBits);
   const host = await fleet.host(worker.name);
+  // The service's configuration gives its account and where it is installed (any drive): the settings file is there.
+  let service: ServiceConfig;
+  try {
+    service = await queryServiceConfig(host, WORKER_SERVICE);
+  } catch (error) {
+    return `cannot read the ${WORKER_SERVICE} configuration (sc.exe qc): ${(error as Error).message}`;
+  }
   let account = givenAccount;
   if (account === null) {
-    try {
-      account = (await queryServiceConfig(host, WORKER_SERVICE)).account;
-    } catch (error) {
-      return `cannot read the ${WORKER_SERVICE} account (sc.exe qc): ${(error as Error).message}; give the account parameter instead of auto`;
-    }
+    account = service.account;
     if (!validAccount(account)) return `${WORKER_SERVICE} runs as "${account}", which winhttpcertcfg cannot take; give the account parameter`;
+  }
+  let settingsPath: string;
+  try {
+    settingsPath = await findSettingsFile(host, service.binaryPath, WORKER_SETTINGS_FILE);
+  } catch (error) {
+    return (error as Error).message;
   }
   let oldSetting: string;
   try {
     // readSetting refuses a missing key and a key written twice: either way nobody knows which value the service uses.
-    oldSetting = readSetting(await host.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
+    oldSetting = readSetting(await host.readFile(settingsPath), WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_FILE);
   } catch (error) {
-    return `cannot use ${WORKER_SETTINGS_PATH}: ${(error as Error).message}`;
+    return `cannot use ${settingsPath}: ${(error as Error).message}`;
   }
   if (!/^[0-9A-Fa-f]{40}$/.test(oldSetting)) {
     return `${WORKER_HTTPS_CERT_THUMBPRINT} is "${oldSetting}", not a 40-hex-digit thumbprint; fix the file first`;
@@ -313,6 +336,7 @@ async function planWorker(
     master,
     account,
     old: {thumbprint: old.thumbprint, subject: old.subject, notAfter: old.notAfter, exportable: old.exportable, hasPrivateKey: old.hasPrivateKey, keyAccess},
+    settingsPath,
     oldSetting,
     oldFate,
     unrecoverable,
@@ -332,16 +356,16 @@ function referencesOf(r: WorkerPlan): (ctx: StepContext) => Promise<string[]> {
     const lines: string[] = [];
     const worker = await ctx.host(r.worker);
     try {
-      const value = readSetting(await worker.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
-      if (sameThumbprint(value, old)) lines.push(`${r.worker}: ${WORKER_SETTINGS_PATH}: ${WORKER_HTTPS_CERT_THUMBPRINT} = ${value} (a later step sets it to the new thumbprint)`);
+      const value = readSetting(await worker.readFile(settingsPathOf(r)), WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_FILE);
+      if (sameThumbprint(value, old)) lines.push(`${r.worker}: ${settingsPathOf(r)}: ${WORKER_HTTPS_CERT_THUMBPRINT} = ${value} (a later step sets it to the new thumbprint)`);
     } catch {
       // The settings step reports an unreadable file itself.
     }
     if (await inStore(worker, 'Root')) lines.push(`${r.worker}: LocalMachine\\Root holds ${old} too (left in place)`);
     try {
-      const cer = await worker.readFile(WORKER_CER_PATH);
+      const cer = await worker.readFile(cerPathOf(r));
       if (sameThumbprint(describeCertificate(toDer(cer)).thumbprint, old)) {
-        lines.push(`${r.worker}: ${WORKER_CER_PATH} is the old certificate (left in place; not used by the service)`);
+        lines.push(`${r.worker}: ${cerPathOf(r)} is the old certificate (left in place; not used by the service)`);
       }
     } catch {
       // No client certificate file: nothing points at the old certificate from there.
@@ -385,7 +409,7 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     ...(secrets[pfxKey(w)] && secrets.pfxPassword ? {pfx: {base64: secrets[pfxKey(w)]!, password: secrets.pfxPassword}} : {}),
   };
   const publicPart: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
-  const settings = updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting});
+  const settings = updateSettingStep({id: `${w}.settings`, node: w, path: settingsPathOf(r), key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting});
 
   const importStep = addCertificateStep({
     id: `${w}.import-cert`,
@@ -412,7 +436,7 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     id: `${w}.restart`,
     node: w,
     service: WORKER_SERVICE,
-    restoredFirst: [{step: settings, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
+    restoredFirst: [{step: settings, path: settingsPathOf(r), key: WORKER_HTTPS_CERT_THUMBPRINT}],
   });
   const unrecoverableDelete =
     r.oldFate === 'delete-unrecoverable'

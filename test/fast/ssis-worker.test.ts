@@ -564,3 +564,54 @@ describe('ssis-worker on the fake fleet: an old key that cannot be exported', ()
     assert.deepEqual(fleet.commandLines(), []);
   });
 });
+
+describe('ssis-worker on the fake fleet: the settings file is found from the service', () => {
+  const D_BINN = 'D:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
+  // sc qc's BINARY_PATH_NAME: the quoted executable on D:, with an argument after it.
+  const scQcOnD = {
+    node: 'worker1',
+    command: 'sc.exe',
+    args: ['qc', SERVICE],
+    stdout: SC_QC.replace(/"C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\(.*?\.exe)"/, `"${D_BINN}\\$1" -service`),
+  };
+
+  test('a worker installed on D: has its WorkerSettings.config read and changed there', async () => {
+    // Given the worker's service and settings on D:
+    const fleet = new FakeFleet([
+      {info: MASTER, facts: {Root: 'none'}},
+      {
+        info: WORKER,
+        facts: {My: 'old', 'key:old': 'granted', Root: 'none'},
+        files: {[`${D_BINN}\\WorkerSettings.config`]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', WorkerHttpsCertThumbprint: OLD.thumbprint})},
+      },
+    ]);
+    fleet.addRows([scQcOnD, ...workerMyRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}, KEPT_PFX).filter((row) => row.command !== 'powershell')]);
+
+    // When prepare reads it
+    const value = await prepareOn(fleet, 'ssis-worker', PARAMS);
+
+    // Then the settings step edits the file on D:
+    assert.equal((value.resolved as unknown as {workers: {settingsPath: string}[]}).workers[0]!.settingsPath, `${D_BINN}\\WorkerSettings.config`);
+    const settings = findProcedure('ssis-worker')
+      .steps(value.resolved, value.secrets)
+      .find((s) => s.id === 'worker1.settings')!;
+    assert.ok(
+      settings.plan().some((line) => line.text.includes(`${D_BINN}\\WorkerSettings.config`)),
+      JSON.stringify(settings.plan()),
+    );
+  });
+
+  test('a settings file that is not beside the service is refused, naming every folder looked in', async () => {
+    // Given the service on D: and the settings file only on C:
+    const fleet = newFleet();
+    fleet.addRows([scQcOnD]);
+    const result = await findProcedure('ssis-worker').prepare(fleet, PARAMS, prepareContext());
+
+    // Then the refusal names the folders from the executable's up to DTS\Binn, and the binary path
+    const folder = `${D_BINN}\\ScaleOut\\WorkerAgent`;
+    assert.equal(
+      result.ok ? null : result.errors.workers,
+      `worker1: WorkerSettings.config is not in ${folder} nor in ${D_BINN}\\ScaleOut nor in ${D_BINN} on worker1 (looked beside the service's BINARY_PATH_NAME "${folder}\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe" -service)`,
+    );
+  });
+});
