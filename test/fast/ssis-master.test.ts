@@ -9,7 +9,17 @@ import {prepareContext} from '../../src/runner/step-files.ts';
 import {FakeFleet, type FileFault, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
 import {bindingRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
-import {NETSH_ADD_FAILED_1312, NETSH_DELETE_FAILED_2, certutilStore, netshShow, scFailed, settingsFile, type NetshBinding, type StoreEntry} from '../helpers/fake-tool-output.ts';
+import {
+  NETSH_ADD_FAILED_1312,
+  NETSH_DELETE_FAILED_2,
+  certutilStore,
+  netshShow,
+  scConfig,
+  scFailed,
+  settingsFile,
+  type NetshBinding,
+  type StoreEntry,
+} from '../helpers/fake-tool-output.ts';
 
 const MASTER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config';
 const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
@@ -46,7 +56,40 @@ const OTHER_BINDING: NetshBinding = {
 
 const PARAMS = {master: 'master', certificate: 'new', workers: 'all', port: '8391', keyBits: '2048', validDays: '730', commonNames: 'master.contoso.local,MASTER,10.0.0.10'};
 
+const BINN = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
+/** `sc qc` of both services: where they are installed, hence where their settings files are. */
+const SC_QC_ROWS: ToolRow[] = [
+  {
+    node: 'master',
+    command: 'sc.exe',
+    args: ['qc', MASTER_SERVICE],
+    stdout: scConfig(
+      MASTER_SERVICE,
+      'SQL Server Integration Services Scale Out Master 14.0',
+      `${BINN}\\ScaleOut\\MasterService\\Microsoft.SqlServer.IntegrationServices.Scaleout.MasterService.exe`,
+      `NT Service\\${MASTER_SERVICE}`,
+    ),
+  },
+  {
+    node: 'worker1',
+    command: 'sc.exe',
+    args: ['qc', WORKER_SERVICE],
+    stdout: scConfig(
+      WORKER_SERVICE,
+      'SQL Server Integration Services Scale Out Worker 14.0',
+      `${BINN}\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe`,
+      `NT Service\\${WORKER_SERVICE}`,
+    ),
+  },
+];
+
 function newFleet(): FakeFleet {
+  const fleet = bareFleet();
+  fleet.addRows(SC_QC_ROWS);
+  return fleet;
+}
+
+function bareFleet(): FakeFleet {
   return new FakeFleet([
     {
       info: MASTER,
@@ -157,7 +200,7 @@ describe('ssis-master on the fake fleet', () => {
   test('main path: the commands in order, every read-back green, the before/after rows', async () => {
     // Given a master on the 2022 binding sample and one worker trusting its certificate
     const {fleet, value, cert, prepareCommands} = await prepared();
-    assert.deepEqual(prepareCommands, ['master: netsh http show sslcert']);
+    assert.deepEqual(prepareCommands, [`master: sc.exe qc ${MASTER_SERVICE}`, 'master: netsh http show sslcert', `worker1: sc.exe qc ${WORKER_SERVICE}`]);
 
     // When the procedure runs with every confirmation given
     const r = runnerOn(fleet, 'ssis-master', PARAMS, value);
@@ -454,6 +497,8 @@ async function refusedPrepare(params: Readonly<Record<string, string>>, rows: re
   return {errors: result.ok ? null : result.errors, commands: fleet.commandLines(), unanswered: fleet.unanswered};
 }
 
+const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const showOnly = (binding: NetshBinding): ToolRow[] => [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], stdout: netshShow([OTHER_BINDING, binding])}];
 
 /** A certificate already in the master's Root (with its key), exported by prepare for the workers. */
@@ -480,7 +525,23 @@ describe('ssis-master on the fake fleet: what prepare refuses before any change'
 
     // Then prepare refuses on the port, naming the property and its value, having only read the bindings
     assert.match(errors?.port ?? '', /extended properties that `netsh http add sslcert` cannot set.*PropertyId 0 \(Receive Window = 65536\)/);
-    assert.deepEqual(commands, ['master: netsh http show sslcert']);
+    assert.deepEqual(commands, [`master: sc.exe qc ${MASTER_SERVICE}`, 'master: netsh http show sslcert']);
+  });
+
+  test('a master installed on D: whose MasterSettings.config is not beside the service is refused, naming where it looked', async () => {
+    // Given sc qc says the master service is on D:, and the only MasterSettings.config is on C:
+    const fleet = bareFleet();
+    const onD = SC_QC_ROWS[0]!.stdout!.replace(`"${BINN}`, `"D${BINN.slice(1)}`);
+    fleet.addRows([{...SC_QC_ROWS[0]!, stdout: onD}]);
+    const {errors, commands} = await refusedPrepare(PARAMS, showOnly(SSIS_BINDING), fleet);
+
+    // Then the master is refused with the folders on D: it looked in, before the bindings are read
+    const dBinn = `D${BINN.slice(1)}`;
+    assert.match(
+      errors?.master ?? '',
+      new RegExp(`^MasterSettings\\.config is not in ${escapeRe(`${dBinn}\\ScaleOut\\MasterService`)} nor in .* nor in ${escapeRe(dBinn)} on master`),
+    );
+    assert.deepEqual(commands, [`master: sc.exe qc ${MASTER_SERVICE}`]);
   });
 
   test("a new certificate's CN list without the host the workers connect to is refused, naming it and the worker", async () => {
