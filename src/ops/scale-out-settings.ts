@@ -280,3 +280,52 @@ export async function readSettingsFile(host: Host, path: string): Promise<Settin
   const values = decoded.format.syntax === 'json' ? topLevelJson(decoded.text, fileLabel) : xmlValues(decoded.text);
   return {bytes, format: decoded.format, values};
 }
+
+// ---- where the files are ----
+
+/**
+ * The executable of a service's BINARY_PATH_NAME as `sc qc` prints it: the quoted path, or, unquoted, the text up to
+ * `.exe` (Windows itself tries the unquoted text's spaces one by one; an SSIS install quotes it).
+ */
+export function serviceExecutable(binaryPathName: string): string {
+  const text = binaryPathName.trim();
+  if (text.startsWith('"')) {
+    const end = text.indexOf('"', 1);
+    if (end > 1) return text.slice(1, end);
+    throw settingsError(`BINARY_PATH_NAME ${binaryPathName} opens a quote it never closes`);
+  }
+  const exe = /^(.*?\.exe)(?=\s|$)/i.exec(text);
+  if (exe) return exe[1]!;
+  const first = text.split(/\s+/)[0];
+  if (first) return first;
+  throw settingsError('BINARY_PATH_NAME is empty');
+}
+
+/**
+ * Folders where a settings file beside the service may be, nearest first: the executable's folder, then each parent
+ * up to the `…\DTS\Binn` folder the documents name (`<drive>:\Program Files\Microsoft SQL Server\140\DTS\Binn`), which
+ * holds the files when the executable sits in a subfolder of it (ScaleOut\MasterService, ScaleOut\WorkerAgent).
+ */
+export function settingsFolders(binaryPathName: string): string[] {
+  const exe = serviceExecutable(binaryPathName);
+  const parts = exe.split('\\').slice(0, -1);
+  if (parts.length === 0) throw settingsError(`BINARY_PATH_NAME ${binaryPathName} names no folder`);
+  const folders: string[] = [];
+  for (let n = parts.length; n > 0; n--) {
+    folders.push(parts.slice(0, n).join('\\'));
+    const name = parts.slice(0, n).join('\\').toLowerCase();
+    if (name.endsWith('\\dts\\binn')) return folders;
+  }
+  // No DTS\Binn above it: only the executable's own folder is a place the service would read.
+  return folders.slice(0, 1);
+}
+
+/** The path of `fileName` beside the service whose BINARY_PATH_NAME is given; the error names every folder tried. */
+export async function findSettingsFile(host: Host, binaryPathName: string, fileName: string): Promise<string> {
+  const folders = settingsFolders(binaryPathName);
+  for (const folder of folders) {
+    const path = `${folder}\\${fileName}`;
+    if (await host.fileExists(path)) return path;
+  }
+  throw settingsError(`${fileName} is not in ${folders.join(' nor in ')} on ${host.node.name} (looked beside the service's BINARY_PATH_NAME ${binaryPathName.trim()})`);
+}

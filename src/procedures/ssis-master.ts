@@ -2,15 +2,18 @@
 // (MicrosoftDocs sql-docs "Manage certificates for SQL Server Integration Services Scale Out").
 import {randomBytes} from 'node:crypto';
 import {cleanThumbprint, createSelfSigned, describeCertificate, keyInAdvance, toPfx} from '../certs/index.ts';
-import type {Fleet, NodeInfo} from '../hosts/host.ts';
+import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
 import {exportCertificate, listStore, type KeyTest, type StoreEntry} from '../ops/certutil.ts';
 import {bindingToAddParams, showSslCert, type SslBinding} from '../ops/netsh.ts';
-import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, readSettingsFile} from '../ops/scale-out-settings.ts';
+import {MASTER_SETTINGS_PATH, WORKER_SETTINGS_PATH, findSettingsFile, readSettingsFile} from '../ops/scale-out-settings.ts';
+import {queryServiceConfig} from '../ops/service.ts';
 import {newCertificateParams, nodesWithRole, parseNodeList, validHostOrIp} from './params.ts';
 import {catalogWorkers, describeCatalog, type CatalogWorkers} from './scale-out-catalog.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {addBindingStep, deleteBindingStep} from './steps/binding.ts';
+import {extendedPropertiesRefusal} from './steps/extended-properties.ts';
+import {certificateNames, endpointHostOf, namesCover, validityRefusal} from './ssis-endpoint-names.ts';
 import {restartServiceStep} from './steps/service.ts';
 import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint} from './steps/util.ts';
@@ -31,8 +34,10 @@ interface MasterResolved {
   readonly binding: SslBinding;
   readonly oldThumbprint: string;
   readonly oldSetting: string;
+  /** Found beside the service's executable (sc qc); absent in journals from before it was looked up. */
+  readonly masterSettingsPath?: string;
   readonly cert: RecordedCertificate & Pick<CertInfo, 'sha256'> & Pick<CertificateRecord, 'derBase64'> & {readonly created: boolean};
-  readonly workers: readonly {readonly node: string; readonly oldSetting: string}[];
+  readonly workers: readonly {readonly node: string; readonly oldSetting: string; readonly settingsPath?: string}[];
 }
 
 /** The master endpoint host as the workers know it: the host of a worker's MasterEndpoint setting. */
@@ -141,13 +146,19 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   const host = await fleet.host(master.name);
   const ipport = `0.0.0.0:${port}`;
   let masterSetting: string;
+  let masterSettingsPath: string;
   try {
-    const {values} = await readSettingsFile(host, MASTER_SETTINGS_PATH);
+    masterSettingsPath = await settingsBesideService(host, MASTER_SERVICE, 'MasterSettings.config');
+  } catch (error) {
+    return {ok: false, errors: {master: (error as Error).message}};
+  }
+  try {
+    const {values} = await readSettingsFile(host, masterSettingsPath);
     const value = values.SSLCertThumbprint;
     if (typeof value !== 'string') throw new Error(`MasterSettings.config has no SSLCertThumbprint string value`);
     masterSetting = value;
   } catch (error) {
-    return {ok: false, errors: {master: `cannot read ${MASTER_SETTINGS_PATH} on ${master.name}: ${(error as Error).message}`}};
+    return {ok: false, errors: {master: `cannot read ${masterSettingsPath} on ${master.name}: ${(error as Error).message}`}};
   }
   const binding = (await showSslCert(host)).find((b) => b.ipport?.toLowerCase() === ipport);
   if (!binding) return {ok: false, errors: {port: `there is no SSL binding on ${ipport} on ${master.name}: is the master port right?`}};
@@ -156,17 +167,29 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   } catch (error) {
     return {ok: false, errors: {port: (error as Error).message}};
   }
+  const lostExtended = extendedPropertiesRefusal(binding, ipport, master.name);
+  if (lostExtended) return {ok: false, errors: {port: lostExtended}};
 
-  const workerSettings: {node: string; oldSetting: string}[] = [];
+  const workerSettings: {node: string; oldSetting: string; settingsPath: string}[] = [];
+  const endpoints: {node: string; host: string}[] = [];
   for (const name of chosen.value) {
     try {
-      const {values} = await readSettingsFile(await fleet.host(name), WORKER_SETTINGS_PATH);
+      const workerHost = await fleet.host(name);
+      const settingsPath = await settingsBesideService(workerHost, WORKER_SERVICE, 'WorkerSettings.config');
+      const {values} = await readSettingsFile(workerHost, settingsPath);
       const value = values.MasterHttpsCertThumbprint;
       if (typeof value !== 'string') throw new Error('WorkerSettings.config has no MasterHttpsCertThumbprint string value');
-      workerSettings.push({node: name, oldSetting: value});
+      const endpoint = endpointHostOf(values.MasterEndpoint);
+      if (!endpoint.ok) throw new Error(`WorkerSettings.config ${endpoint.error}`);
+      workerSettings.push({node: name, oldSetting: value, settingsPath});
+      endpoints.push({node: name, host: endpoint.host});
     } catch (error) {
       return {ok: false, errors: {workers: `${name}: ${(error as Error).message}`}};
     }
+  }
+  if (certificate === 'new') {
+    const missing = missingEndpointNames(commonNames, endpoints);
+    if (missing) return {ok: false, errors: {commonNames: `${missing}: add it to the CN list`}};
   }
 
   let cert: MasterResolved['cert'];
@@ -214,6 +237,14 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
       await host.removeFile(file).catch(() => undefined);
     }
     const info = describeCertificate(der);
+    const expired = validityRefusal(info, new Date());
+    if (expired) return {ok: false, errors: {certificate: `${expired}: choose a certificate valid now, or use certificate=new`}};
+    const missing = missingEndpointNames(certificateNames(info), endpoints);
+    if (missing)
+      return {
+        ok: false,
+        errors: {certificate: `${missing}; it names ${certificateNames(info).join(', ') || 'nothing'}: choose a certificate with that name, or use certificate=new`},
+      };
     cert = {...certSummary(info), derBase64: der.toString('base64'), created: false};
   }
   const resolved: MasterResolved = {
@@ -222,10 +253,35 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
     binding,
     oldThumbprint: (binding.certHash ?? '').toUpperCase(),
     oldSetting: masterSetting,
+    masterSettingsPath,
     cert,
     workers: workerSettings,
   };
   return {ok: true, value: {resolved, secrets}};
+}
+
+/** The settings file beside a service's executable, from `sc qc`'s BINARY_PATH_NAME (the install may be on any drive). */
+async function settingsBesideService(host: Host, service: string, fileName: string): Promise<string> {
+  let binaryPath: string;
+  try {
+    binaryPath = (await queryServiceConfig(host, service)).binaryPath;
+  } catch (error) {
+    throw new Error(`cannot read where ${service} is installed (sc.exe qc): ${(error as Error).message}`, {cause: error});
+  }
+  return findSettingsFile(host, binaryPath, fileName);
+}
+
+/** The endpoint hosts the certificate's names do not cover, as one sentence naming the workers; null when all are. */
+function missingEndpointNames(names: readonly string[], endpoints: readonly {node: string; host: string}[]): string | null {
+  const missing = new Map<string, string[]>();
+  for (const {node, host} of endpoints) {
+    if (namesCover(names, host)) continue;
+    const key = host.toLowerCase();
+    missing.set(key, [...(missing.get(key) ?? []), node]);
+  }
+  if (!missing.size) return null;
+  const parts = [...missing].map(([host, nodes]) => `"${host}" (MasterEndpoint in WorkerSettings.config on ${nodes.join(', ')})`);
+  return `the workers connect to ${parts.join(' and ')}, which the certificate's names (CN or SAN DNS) do not include, so every such worker would refuse the master after the change`;
 }
 
 // The store's "has a private key" only says a key container is linked; http.sys needs the certificate's own key, and
@@ -247,6 +303,7 @@ function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
   const thumb = r.cert.thumbprint;
   const out: StepDefinition[] = [];
   const NO_BINDING = 'no-binding';
+  const masterSettingsPath = r.masterSettingsPath ?? MASTER_SETTINGS_PATH;
   if (r.cert.created) {
     const material: CertificateMaterial = {
       thumbprint: thumb,
@@ -263,9 +320,9 @@ function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
     ipport: r.ipport,
     planned: r.binding,
     newThumbprint: thumb,
-    references: [{path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+    references: [{path: masterSettingsPath, key: 'SSLCertThumbprint'}],
   });
-  const settings = updateSettingStep({id: 'master.settings', node: r.master, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting});
+  const settings = updateSettingStep({id: 'master.settings', node: r.master, path: masterSettingsPath, key: 'SSLCertThumbprint', newValue: thumb, plannedOldValue: r.oldSetting});
   // From the binding's delete to its re-add, 0.0.0.0:8391 has no certificate: the master's window, never left half-way.
   out.push(
     {...deleteBinding, window: NO_BINDING},
@@ -275,7 +332,7 @@ function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
       id: 'master.restart',
       node: r.master,
       service: MASTER_SERVICE,
-      restoredFirst: [{step: settings, path: MASTER_SETTINGS_PATH, key: 'SSLCertThumbprint'}],
+      restoredFirst: [{step: settings, path: masterSettingsPath, key: 'SSLCertThumbprint'}],
     }),
   );
   // The workers are a fan-out block: each worker's three steps in order, several workers at once (--concurrency).
@@ -285,7 +342,7 @@ function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
     const workerSettings = updateSettingStep({
       id: `${worker.node}.settings`,
       node: worker.node,
-      path: WORKER_SETTINGS_PATH,
+      path: worker.settingsPath ?? WORKER_SETTINGS_PATH,
       key: 'MasterHttpsCertThumbprint',
       newValue: thumb,
       plannedOldValue: worker.oldSetting,
@@ -307,7 +364,7 @@ function steps(r: MasterResolved, secrets: Secrets): StepDefinition[] {
           id: `${worker.node}.restart`,
           node: worker.node,
           service: WORKER_SERVICE,
-          restoredFirst: [{step: workerSettings, path: WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint'}],
+          restoredFirst: [{step: workerSettings, path: worker.settingsPath ?? WORKER_SETTINGS_PATH, key: 'MasterHttpsCertThumbprint'}],
         }),
         lane,
       },

@@ -7,14 +7,16 @@ import {randomBytes} from 'node:crypto';
 import {createSelfSigned, describeCertificate, keyInAdvance, toDer, toPfx} from '../certs/index.ts';
 import type {CertInfo, Certificate, CertificateRecord} from '../certs/index.ts';
 import type {Fleet, Host, NodeInfo} from '../hosts/host.ts';
-import {certmgrDeleteByNameCommand, listStore, type StoreEntry} from '../ops/certutil.ts';
+import {certmgrDeleteByNameCommand, delStoreCommand, listStore, type StoreEntry} from '../ops/certutil.ts';
 import {command, formatCommand} from '../ops/command.ts';
-import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, readSetting} from '../ops/scale-out-settings.ts';
-import {queryServiceConfig} from '../ops/service.ts';
+import {WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_PATH, findSettingsFile, readSetting} from '../ops/scale-out-settings.ts';
+import {queryServiceConfig, type ServiceConfig} from '../ops/service.ts';
 import {firstSubjectMatch, listKeyAccess, simpleNameString, subjectMatches} from '../ops/winhttpcertcfg.ts';
 import {WORKER_SERVICE} from './ssis-master.ts';
 import {addCertificateStep, type CertificateMaterial} from './steps/add-certificate.ts';
 import {deleteCertificateStep} from './steps/delete-certificate.ts';
+import {deleteUnrecoverableCertificateStep} from './steps/delete-unrecoverable.ts';
+import {undoRefused} from './steps/undo-guard.ts';
 import {keptPfxName, removeTempPfxStep, tempPfxName} from './steps/temp-pfx.ts';
 import {grantKeyAccessStep} from './steps/grant-key.ts';
 import {restartServiceStep} from './steps/service.ts';
@@ -22,7 +24,7 @@ import {updateSettingStep} from './steps/setting.ts';
 import {sameThumbprint, shortThumb} from './steps/util.ts';
 import {mapLimit, newCertificateParams, nodesWithRole, parseNodeList} from './params.ts';
 import type {ParamForm, Secrets, StepContext, StepDefinition, Validation} from './types.ts';
-import {defineProcedure, type PreparedAs} from './define.ts';
+import {capturedBy, defineProcedure, type PreparedAs, type Step} from './define.ts';
 import {catalogEntry} from './catalog.ts';
 import {dayRange, toolDay} from '../ops/tool-date.ts';
 
@@ -32,7 +34,30 @@ const DEFAULT_ACCOUNT = `NT Service\\${WORKER_SERVICE}`;
 const ACCOUNT_FROM_SERVICE = 'auto';
 // Each worker's reads (settings, store, key access, service account) are a few remoting calls: this many at once.
 const PREPARE_CONCURRENCY = 8;
-const WORKER_CER_PATH = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\SSISScaleOutWorker.cer';
+const WORKER_SETTINGS_FILE = 'WorkerSettings.config';
+const WORKER_CER_FILE = 'SSISScaleOutWorker.cer';
+
+/** Where prepare found the settings file; the default install's path for a journal written before it looked. */
+function settingsPathOf(r: WorkerPlan): string {
+  return r.settingsPath ?? WORKER_SETTINGS_PATH;
+}
+
+/** The worker's client certificate file, in the folder of its settings file (the documents' Binn folder). */
+function cerPathOf(r: WorkerPlan): string {
+  const path = settingsPathOf(r);
+  return `${path.slice(0, path.lastIndexOf('\\'))}\\${WORKER_CER_FILE}`;
+}
+
+/**
+ * What happens to a worker's old certificate. `delete`: deleted after a copy with its key is kept to restore; a
+ * worker whose old key cannot be exported keeps it instead (the plan says which). `keep`: every worker keeps it.
+ * `delete-unrecoverable`: those keys are deleted too, with no way back, last, after their own confirmation.
+ */
+const OLD_CERTIFICATE_CHOICES = ['delete', 'keep', 'delete-unrecoverable'] as const;
+type OldCertificatePolicy = (typeof OLD_CERTIFICATE_CHOICES)[number];
+
+/** What prepare decided for one worker's old certificate. */
+type OldCertificateFate = 'delete-kept' | 'keep' | 'delete-unrecoverable';
 
 /** `notAfter` as certutil printed it for the old certificate, ISO 8601 for the new one (toolDay reads both). */
 type CertSummary = Pick<Certificate<string>, 'thumbprint' | 'subject' | 'notAfter'>;
@@ -45,7 +70,12 @@ interface WorkerPlan {
   readonly master: string;
   readonly account: string;
   readonly old: CertSummary & Pick<StoreEntry, 'exportable' | 'hasPrivateKey'> & {readonly keyAccess: readonly string[] | null};
+  /** WorkerSettings.config beside the service's executable (sc qc); absent in journals from before it was read. */
+  readonly settingsPath?: string;
   readonly oldSetting: string;
+  readonly oldFate: OldCertificateFate;
+  /** Why no copy of the old certificate can be kept (its key is not exportable, or it has none); null when one can. */
+  readonly unrecoverable: string | null;
   readonly cert: CertSummary & Pick<CertificateRecord, 'derBase64'> & Pick<CertInfo, 'sha256' | 'keyBits'>;
   /** `winhttpcertcfg -s` for the new key (grant) and for the old key (its access list, restored on rollback). */
   readonly grantSearch: string;
@@ -62,7 +92,7 @@ interface WorkersResolved {
 async function form(fleet: Fleet): Promise<ParamForm> {
   const workers = await nodesWithRole(fleet, 'ssis-worker');
   return {
-    values: {workers: workers[0]?.name ?? '', account: ACCOUNT_FROM_SERVICE, keyBits: '2048', validDays: '730'},
+    values: {workers: workers[0]?.name ?? '', account: ACCOUNT_FROM_SERVICE, oldCertificate: 'delete', keyBits: '2048', validDays: '730'},
     specs: [
       {
         key: 'workers',
@@ -78,6 +108,16 @@ async function form(fleet: Fleet): Promise<ParamForm> {
         key: 'account',
         label: 'Service account',
         help: `Gets read access to the new key. auto: each worker's own SSISScaleOutWorker140 account (sc.exe qc, SERVICE_START_NAME); or one account for every worker, e.g. ${DEFAULT_ACCOUNT}`,
+      },
+      {
+        key: 'oldCertificate',
+        label: 'Old certificate',
+        help: "delete: deleted once a copy with its key is kept to restore; a worker whose old key cannot be exported (the documents' MakeCert makes such keys) keeps it, and the plan names it. keep: every worker keeps it. delete-unrecoverable: deletes those too, last, with NO way back, after its own confirmation",
+        choices: [
+          {value: 'delete', label: 'delete (kept to restore; unexportable keys stay)'},
+          {value: 'keep', label: 'keep the old certificates in LocalMachine\\My'},
+          {value: 'delete-unrecoverable', label: 'delete, unexportable keys too (no way back)'},
+        ],
       },
       {key: 'keyBits', label: 'Key size', help: 'RSA key size of the new certificate, at least 2048'},
       {key: 'validDays', label: 'Valid for (days)', help: 'Validity of the new certificate'},
@@ -111,6 +151,20 @@ function pickSearch(candidates: readonly string[], want: string, layouts: readon
     if (first) return first;
   }
   return undefined;
+}
+
+function fateOf(policy: OldCertificatePolicy, unrecoverable: string | null): OldCertificateFate {
+  if (policy === 'keep') return 'keep';
+  if (unrecoverable === null) return 'delete-kept';
+  return policy === 'delete-unrecoverable' ? 'delete-unrecoverable' : 'keep';
+}
+
+/** A `-s` string that finds `want` first and alone in the store as it will be, or undefined. */
+function pickUniqueSearch(candidates: readonly string[], want: string, layout: readonly {thumbprint: string; subject: string}[]): string | undefined {
+  return candidates.find((c) => {
+    const {first, count} = firstSubjectMatch(layout, c);
+    return count === 1 && sameThumbprint(first?.thumbprint, want);
+  });
 }
 
 /** CN values the old and new certificates both have: a delete by name would take both. */
@@ -153,13 +207,17 @@ async function prepare(fleet: Fleet, params: Readonly<Record<string, string>>): 
   if (!fromService && !validAccount(accountParam)) {
     errors.account = `"${params.account ?? ''}" is not an account name such as ${DEFAULT_ACCOUNT} or CONTOSO\\svc-ssis (or auto: each worker's own)`;
   }
+  const oldPolicy = (params.oldCertificate ?? 'delete').trim().toLowerCase() as OldCertificatePolicy;
+  if (!OLD_CERTIFICATE_CHOICES.includes(oldPolicy)) errors.oldCertificate = `"${params.oldCertificate ?? ''}" is not one of ${OLD_CERTIFICATE_CHOICES.join(', ')}`;
   const {keyBits, validDays} = newCertificateParams(params, errors);
   if (Object.keys(errors).length || !chosen.ok || !master) return {ok: false, errors};
 
   const selected = chosen.value.map((name) => workerNodes.find((n) => n.name === name)!);
   const password = randomBytes(18).toString('base64url');
   const results = await mapLimit(selected, PREPARE_CONCURRENCY, (worker) =>
-    planWorker(fleet, worker, master.name, fromService ? null : accountParam, keyBits, validDays, password).catch((error: Error) => `cannot read ${worker.name}: ${error.message}`),
+    planWorker(fleet, worker, master.name, fromService ? null : accountParam, oldPolicy, keyBits, validDays, password).catch(
+      (error: Error) => `cannot read ${worker.name}: ${error.message}`,
+    ),
   );
   const refusals = results.flatMap((r, i) => (typeof r === 'string' ? [`${selected[i]!.name}: ${r}`] : []));
   if (refusals.length) {
@@ -188,6 +246,7 @@ async function planWorker(
   worker: NodeInfo,
   master: string,
   givenAccount: string | null,
+  oldPolicy: OldCertificatePolicy,
   keyBits: number,
   validDays: number,
   password: string,
@@ -195,21 +254,30 @@ async function planWorker(
   // The worker's key is made while it is read.
   const key = keyInAdvance(keyBits);
   const host = await fleet.host(worker.name);
+  // The service's configuration gives its account and where it is installed (any drive): the settings file is there.
+  let service: ServiceConfig;
+  try {
+    service = await queryServiceConfig(host, WORKER_SERVICE);
+  } catch (error) {
+    return `cannot read the ${WORKER_SERVICE} configuration (sc.exe qc): ${(error as Error).message}`;
+  }
   let account = givenAccount;
   if (account === null) {
-    try {
-      account = (await queryServiceConfig(host, WORKER_SERVICE)).account;
-    } catch (error) {
-      return `cannot read the ${WORKER_SERVICE} account (sc.exe qc): ${(error as Error).message}; give the account parameter instead of auto`;
-    }
+    account = service.account;
     if (!validAccount(account)) return `${WORKER_SERVICE} runs as "${account}", which winhttpcertcfg cannot take; give the account parameter`;
+  }
+  let settingsPath: string;
+  try {
+    settingsPath = await findSettingsFile(host, service.binaryPath, WORKER_SETTINGS_FILE);
+  } catch (error) {
+    return (error as Error).message;
   }
   let oldSetting: string;
   try {
     // readSetting refuses a missing key and a key written twice: either way nobody knows which value the service uses.
-    oldSetting = readSetting(await host.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
+    oldSetting = readSetting(await host.readFile(settingsPath), WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_FILE);
   } catch (error) {
-    return `cannot use ${WORKER_SETTINGS_PATH}: ${(error as Error).message}`;
+    return `cannot use ${settingsPath}: ${(error as Error).message}`;
   }
   if (!/^[0-9A-Fa-f]{40}$/.test(oldSetting)) {
     return `${WORKER_HTTPS_CERT_THUMBPRINT} is "${oldSetting}", not a 40-hex-digit thumbprint; fix the file first`;
@@ -217,10 +285,16 @@ async function planWorker(
   const my = await listStore(host, 'My');
   const old = my.find((c) => sameThumbprint(c.thumbprint, oldSetting));
   if (!old) return `${WORKER_HTTPS_CERT_THUMBPRINT} ${oldSetting.toUpperCase()} is not in LocalMachine\\My; ${describeStore(my)}`;
+  const unrecoverable = !old.hasPrivateKey ? 'it has no private key in LocalMachine\\My' : !old.exportable ? 'its private key is not exportable' : null;
+  const oldFate = fateOf(oldPolicy, unrecoverable);
+  // While the old certificate stays, winhttpcertcfg -s must still tell the new one apart: the documents' MakeCert
+  // gives the old one the same CNs (machine name, IP), so the new one also carries the FQDN as a CN.
+  const oldStays = oldFate !== 'delete-kept';
+  const distinctCn = oldStays && worker.fqdn.toLowerCase() !== worker.machineName.toLowerCase() ? [worker.fqdn] : [];
 
   const made = await createSelfSigned({
     key: await key,
-    commonNames: [worker.machineName, worker.ip],
+    commonNames: [worker.machineName, worker.ip, ...distinctCn],
     dnsNames: [...new Set([worker.machineName, worker.fqdn])],
     ipAddresses: [worker.ip],
     keyBits,
@@ -238,7 +312,12 @@ async function planWorker(
   const withNew = [...my, newEntry];
   const withoutOld = withNew.filter((c) => c !== old);
   const grantCandidates = subjectValues(cert.subject).reverse(); // machine name first, as the docs write it
-  const grantSearch = pickSearch(grantCandidates, cert.thumbprint, [withNew, withoutOld]) ?? worker.machineName;
+  const grantSearch = oldStays
+    ? pickUniqueSearch(grantCandidates, cert.thumbprint, withNew)
+    : (pickSearch(grantCandidates, cert.thumbprint, [withNew, withoutOld]) ?? worker.machineName);
+  if (grantSearch === undefined) {
+    return `the old certificate ${old.thumbprint} stays in LocalMachine\\My (oldCertificate=${oldPolicy}${unrecoverable ? `; ${unrecoverable}` : ''}), and every name of the new one (${grantCandidates.join(', ')}) also finds it or another certificate, so winhttpcertcfg -s could not be sure to grant the new key; give the old certificate an exportable key or remove it by hand first`;
+  }
   const oldSearch = pickSearch(subjectValues(old.subject).reverse(), old.thumbprint, [withNew, my]) ?? subjectValues(old.subject).at(-1) ?? worker.machineName;
 
   // Read now, while the new certificate is not in the store to be found instead: the delete step falls back on it.
@@ -257,7 +336,10 @@ async function planWorker(
     master,
     account,
     old: {thumbprint: old.thumbprint, subject: old.subject, notAfter: old.notAfter, exportable: old.exportable, hasPrivateKey: old.hasPrivateKey, keyAccess},
+    settingsPath,
     oldSetting,
+    oldFate,
+    unrecoverable,
     cert,
     grantSearch,
     oldSearch,
@@ -274,16 +356,16 @@ function referencesOf(r: WorkerPlan): (ctx: StepContext) => Promise<string[]> {
     const lines: string[] = [];
     const worker = await ctx.host(r.worker);
     try {
-      const value = readSetting(await worker.readFile(WORKER_SETTINGS_PATH), WORKER_HTTPS_CERT_THUMBPRINT, 'WorkerSettings.config');
-      if (sameThumbprint(value, old)) lines.push(`${r.worker}: ${WORKER_SETTINGS_PATH}: ${WORKER_HTTPS_CERT_THUMBPRINT} = ${value} (a later step sets it to the new thumbprint)`);
+      const value = readSetting(await worker.readFile(settingsPathOf(r)), WORKER_HTTPS_CERT_THUMBPRINT, WORKER_SETTINGS_FILE);
+      if (sameThumbprint(value, old)) lines.push(`${r.worker}: ${settingsPathOf(r)}: ${WORKER_HTTPS_CERT_THUMBPRINT} = ${value} (a later step sets it to the new thumbprint)`);
     } catch {
       // The settings step reports an unreadable file itself.
     }
     if (await inStore(worker, 'Root')) lines.push(`${r.worker}: LocalMachine\\Root holds ${old} too (left in place)`);
     try {
-      const cer = await worker.readFile(WORKER_CER_PATH);
+      const cer = await worker.readFile(cerPathOf(r));
       if (sameThumbprint(describeCertificate(toDer(cer)).thumbprint, old)) {
-        lines.push(`${r.worker}: ${WORKER_CER_PATH} is the old certificate (left in place; not used by the service)`);
+        lines.push(`${r.worker}: ${cerPathOf(r)} is the old certificate (left in place; not used by the service)`);
       }
     } catch {
       // No client certificate file: nothing points at the old certificate from there.
@@ -327,7 +409,7 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
     ...(secrets[pfxKey(w)] && secrets.pfxPassword ? {pfx: {base64: secrets[pfxKey(w)]!, password: secrets.pfxPassword}} : {}),
   };
   const publicPart: CertificateMaterial = {thumbprint: thumb, subject: r.cert.subject, derBase64: r.cert.derBase64};
-  const settings = updateSettingStep({id: `${w}.settings`, node: w, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting});
+  const settings = updateSettingStep({id: `${w}.settings`, node: w, path: settingsPathOf(r), key: WORKER_HTTPS_CERT_THUMBPRINT, newValue: thumb, plannedOldValue: r.oldSetting});
 
   const importStep = addCertificateStep({
     id: `${w}.import-cert`,
@@ -339,53 +421,106 @@ function workerSteps(r: WorkerPlan, secrets: Secrets): StepDefinition[] {
   const makeCert = formatCommand(command('MakeCert.exe', '-n', `CN=${r.machineName};CN=${r.ip}`, 'SSISScaleOutWorker.cer', '-r', '-ss', 'My', '-sr', 'LocalMachine'));
   const certmgr = formatCommand(certmgrDeleteByNameCommand('My', oldName));
 
-  return [
+  const deleteOld = formatCommand(delStoreCommand('My', r.old.thumbprint));
+  const keptNote =
+    r.oldFate === 'keep'
+      ? [
+          {
+            node: w,
+            text: `(not run) the old certificate ${r.old.thumbprint} stays in LocalMachine\\My${r.unrecoverable ? ` (${r.unrecoverable}: no copy could be kept)` : ''}, unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new one; remove it later, with no way back, by: ${deleteOld}`,
+            preview: false,
+          },
+        ]
+      : [];
+  const restart = restartServiceStep({
+    id: `${w}.restart`,
+    node: w,
+    service: WORKER_SERVICE,
+    restoredFirst: [{step: settings, path: settingsPathOf(r), key: WORKER_HTTPS_CERT_THUMBPRINT}],
+  });
+  const unrecoverableDelete =
+    r.oldFate === 'delete-unrecoverable'
+      ? deleteUnrecoverableCertificateStep({
+          id: `${w}.delete-old-unrecoverable`,
+          node: w,
+          store: 'My',
+          old: r.old,
+          reason: r.unrecoverable ?? 'no copy can be kept',
+          replacement: {thumbprint: thumb, subject: r.cert.subject},
+        })
+      : undefined;
+  const lane: StepDefinition[] = [
     {
       ...importStep,
       plan: () => [
         {node: w, text: `${makeCert}   (the documented manual equivalent, not run: certwalk made the certificate itself, RSA ${r.cert.keyBits}, SHA-256, SANs)`, preview: false},
         ...importStep.plan(),
+        ...keptNote,
       ],
     },
     // The new PFX (left by a kill during the import) and the old one's export (a kill during delete-old's capture).
     removeTempPfxStep({id: `${w}.remove-temp-pfx`, node: w, names: [tempPfxName(thumb), keptPfxName(r.old.thumbprint)]}),
     addCertificateStep({id: `${w}.root`, node: w, store: 'Root', cert: publicPart, title: 'Add the new worker certificate to LocalMachine\\Root (public part)'}),
-    deleteCertificateStep({
-      id: `${w}.delete-old`,
-      node: w,
-      store: 'My',
-      old: r.old,
-      replacement: {thumbprint: thumb, subject: r.cert.subject},
-      keySearch: r.oldSearch,
-      plannedKeyAccess: r.old.keyAccess,
-      references: referencesOf(r),
-      manualEquivalent: {
-        node: w,
-        text: `${certmgr}   (the documented manual equivalent, not run: /n deletes EVERY certificate whose name contains "${oldName}"${certmgrTakesNew ? ', the new one too' : ''}; certwalk deletes by thumbprint)`,
-        preview: false,
-      },
-      skipConsequence: r.grantSeesOld
-        ? `but it has the name "${r.grantSearch}" the next step gives winhttpcertcfg -s, so that step could not be sure to reach the new key and would stop: roll back instead, or grant ${r.account} the new key by hand`
-        : `it stays there unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new certificate; delete it later with certutil -delstore My ${r.old.thumbprint}`,
-      warnings: [
-        ...(shared.length
-          ? [
-              `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
-            ]
-          : []),
-        `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (two steps later), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
-      ],
-    }),
+    ...(r.oldFate === 'delete-kept'
+      ? [
+          deleteCertificateStep({
+            id: `${w}.delete-old`,
+            node: w,
+            store: 'My',
+            old: r.old,
+            replacement: {thumbprint: thumb, subject: r.cert.subject},
+            keySearch: r.oldSearch,
+            plannedKeyAccess: r.old.keyAccess,
+            references: referencesOf(r),
+            manualEquivalent: {
+              node: w,
+              text: `${certmgr}   (the documented manual equivalent, not run: /n deletes EVERY certificate whose name contains "${oldName}"${certmgrTakesNew ? ', the new one too' : ''}; certwalk deletes by thumbprint)`,
+              preview: false,
+            },
+            skipConsequence: r.grantSeesOld
+              ? `but it has the name "${r.grantSearch}" the next step gives winhttpcertcfg -s, so that step could not be sure to reach the new key and would stop: roll back instead, or grant ${r.account} the new key by hand`
+              : `it stays there unused once ${WORKER_HTTPS_CERT_THUMBPRINT} names the new certificate; delete it later with certutil -delstore My ${r.old.thumbprint}`,
+            warnings: [
+              ...(shared.length
+                ? [
+                    `the old and new certificates have the same CN (${shared.join(', ')}): certwalk deletes ${oldShort} by its thumbprint only${certmgrTakesNew ? `; the documented certmgr.exe /del … /n ${oldName} would delete both` : ''}`,
+                  ]
+                : []),
+              `until ${WORKER_HTTPS_CERT_THUMBPRINT} is set (two steps later), WorkerSettings.config names a certificate that is gone: ${WORKER_SERVICE} must not restart before then`,
+            ],
+          }),
+        ]
+      : []),
     grantKeyAccessStep({id: `${w}.grant-key`, node: w, store: 'My', search: r.grantSearch, account: r.account, cert: {thumbprint: thumb, subject: r.cert.subject}}),
     settings,
     addCertificateStep({id: `${r.master}.trust-${w}`, node: r.master, store: 'Root', cert: publicPart, title: `Trust ${w}'s new certificate on the master (LocalMachine\\Root)`}),
-    restartServiceStep({
-      id: `${w}.restart`,
-      node: w,
-      service: WORKER_SERVICE,
-      restoredFirst: [{step: settings, path: WORKER_SETTINGS_PATH, key: WORKER_HTTPS_CERT_THUMBPRINT}],
-    }),
+    restart,
   ];
+  if (!unrecoverableDelete) return lane;
+  return [...lane.map((step) => keptOnNewCertificate(step, unrecoverableDelete, r)), unrecoverableDelete];
+}
+
+/**
+ * Once the old certificate was deleted with no way back, undoing any earlier step of its worker would point the worker
+ * at a certificate that is gone (or take away the new one): each refuses, as a conflict that changes nothing.
+ */
+function keptOnNewCertificate(step: StepDefinition, unrecoverableDelete: Step<{present: boolean}>, r: WorkerPlan): StepDefinition {
+  return {
+    ...step,
+    async undo(ctx, captured) {
+      if (capturedBy(ctx, unrecoverableDelete)?.present) {
+        const host = await ctx.host(r.worker);
+        if (!(await listStore(host, 'My')).some((c) => sameThumbprint(c.thumbprint, r.old.thumbprint))) {
+          throw undoRefused(
+            ctx,
+            r.worker,
+            `conflict, not undone: the old certificate ${r.old.thumbprint} was deleted without a way back (${r.unrecoverable ?? 'no copy could be kept'}), so ${r.worker} stays on ${r.cert.thumbprint}; certwalk changed nothing.`,
+          );
+        }
+      }
+      return step.undo(ctx, captured);
+    },
+  };
 }
 
 function describe(r: WorkersResolved): string[] {
@@ -403,9 +538,7 @@ function describeOne(r: WorkerPlan): string[] {
   ];
   const shared = sharedCns(r);
   if (shared.length) lines.push(`note     the old certificate has the same CN (${shared.join(', ')}): certwalk deletes it by thumbprint, never by name`);
-  if (!r.old.hasPrivateKey || !r.old.exportable) {
-    lines.push(`warning  the old key cannot be exported, so certwalk cannot keep the old certificate: the delete step will stop with nothing deleted`);
-  }
+  lines.push(...oldFateLines([r]));
   return lines;
 }
 
@@ -425,8 +558,30 @@ function describeMany(r: WorkersResolved): string[] {
   ];
   const sameCn = r.workers.filter((w) => sharedCns(w).length).length;
   if (sameCn) lines.push(`note     ${sameCn} old certificate(s) have the new one's CN: certwalk deletes each by thumbprint, never by name`);
-  const stuck = r.workers.filter((w) => !w.old.hasPrivateKey || !w.old.exportable).map((w) => w.worker);
-  if (stuck.length) lines.push(`warning  old keys that cannot be exported (${stuck.join(', ')}): their delete step will stop with nothing deleted`);
+  lines.push(...oldFateLines(r.workers));
+  return lines;
+}
+
+/** Which workers keep their old certificate, and which lose it for good: the Plan and `certwalk plan` say so. */
+function oldFateLines(workers: readonly WorkerPlan[]): string[] {
+  const lines: string[] = [];
+  const names = (ws: readonly WorkerPlan[]) =>
+    ws.length > 6
+      ? `${ws
+          .slice(0, 6)
+          .map((w) => w.worker)
+          .join(', ')}, …`
+      : ws.map((w) => w.worker).join(', ');
+  const keptUnrecoverable = workers.filter((w) => w.oldFate === 'keep' && w.unrecoverable);
+  const keptByChoice = workers.filter((w) => w.oldFate === 'keep' && !w.unrecoverable);
+  const lost = workers.filter((w) => w.oldFate === 'delete-unrecoverable');
+  if (keptUnrecoverable.length) {
+    lines.push(
+      `keeps    old certificate left in LocalMachine\\My, its key cannot be exported (${names(keptUnrecoverable)}): remove it later with certutil -delstore My THUMBPRINT, or oldCertificate=delete-unrecoverable`,
+    );
+  }
+  if (keptByChoice.length) lines.push(`keeps    old certificate left in LocalMachine\\My (${names(keptByChoice)}): oldCertificate=keep`);
+  if (lost.length) lines.push(`WARNING  old certificate deleted with NO way back, last, after its own confirmation (${names(lost)}): its key cannot be exported`);
   return lines;
 }
 

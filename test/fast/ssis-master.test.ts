@@ -2,11 +2,24 @@
 // rows, the rollback, and a failing command at each step (test/procedures/ssis-master.test.ts runs it on the sandbox).
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
+import {createSelfSigned} from '../../src/certs/index.ts';
 import type {NodeInfo} from '../../src/hosts/host.ts';
+import {findProcedure} from '../../src/procedures/index.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 import {FakeFleet, type FileFault, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
 import {bindingRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
-import {NETSH_ADD_FAILED_1312, NETSH_DELETE_FAILED_2, netshShow, scFailed, settingsFile, type NetshBinding, type StoreEntry} from '../helpers/fake-tool-output.ts';
+import {
+  NETSH_ADD_FAILED_1312,
+  NETSH_DELETE_FAILED_2,
+  certutilStore,
+  netshShow,
+  scConfig,
+  scFailed,
+  settingsFile,
+  type NetshBinding,
+  type StoreEntry,
+} from '../helpers/fake-tool-output.ts';
 
 const MASTER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config';
 const WORKER_SETTINGS = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config';
@@ -43,7 +56,40 @@ const OTHER_BINDING: NetshBinding = {
 
 const PARAMS = {master: 'master', certificate: 'new', workers: 'all', port: '8391', keyBits: '2048', validDays: '730', commonNames: 'master.contoso.local,MASTER,10.0.0.10'};
 
+const BINN = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
+/** `sc qc` of both services: where they are installed, hence where their settings files are. */
+const SC_QC_ROWS: ToolRow[] = [
+  {
+    node: 'master',
+    command: 'sc.exe',
+    args: ['qc', MASTER_SERVICE],
+    stdout: scConfig(
+      MASTER_SERVICE,
+      'SQL Server Integration Services Scale Out Master 14.0',
+      `${BINN}\\ScaleOut\\MasterService\\Microsoft.SqlServer.IntegrationServices.Scaleout.MasterService.exe`,
+      `NT Service\\${MASTER_SERVICE}`,
+    ),
+  },
+  {
+    node: 'worker1',
+    command: 'sc.exe',
+    args: ['qc', WORKER_SERVICE],
+    stdout: scConfig(
+      WORKER_SERVICE,
+      'SQL Server Integration Services Scale Out Worker 14.0',
+      `${BINN}\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe`,
+      `NT Service\\${WORKER_SERVICE}`,
+    ),
+  },
+];
+
 function newFleet(): FakeFleet {
+  const fleet = bareFleet();
+  fleet.addRows(SC_QC_ROWS);
+  return fleet;
+}
+
+function bareFleet(): FakeFleet {
   return new FakeFleet([
     {
       info: MASTER,
@@ -154,7 +200,7 @@ describe('ssis-master on the fake fleet', () => {
   test('main path: the commands in order, every read-back green, the before/after rows', async () => {
     // Given a master on the 2022 binding sample and one worker trusting its certificate
     const {fleet, value, cert, prepareCommands} = await prepared();
-    assert.deepEqual(prepareCommands, ['master: netsh http show sslcert']);
+    assert.deepEqual(prepareCommands, [`master: sc.exe qc ${MASTER_SERVICE}`, 'master: netsh http show sslcert', `worker1: sc.exe qc ${WORKER_SERVICE}`]);
 
     // When the procedure runs with every confirmation given
     const r = runnerOn(fleet, 'ssis-master', PARAMS, value);
@@ -442,4 +488,116 @@ describe('ssis-master on the fake fleet: a failure at each step', () => {
       r.close();
     });
   }
+});
+
+/** Prepare on a fresh fleet with `rows` added; its refusal's errors and the commands it ran. */
+async function refusedPrepare(params: Readonly<Record<string, string>>, rows: readonly ToolRow[], fleet = newFleet()) {
+  fleet.addRows(rows);
+  const result = await findProcedure('ssis-master').prepare(fleet, params, prepareContext());
+  return {errors: result.ok ? null : result.errors, commands: fleet.commandLines(), unanswered: fleet.unanswered};
+}
+
+const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const showOnly = (binding: NetshBinding): ToolRow[] => [{node: 'master', command: 'netsh', args: ['http', 'show', 'sslcert'], stdout: netshShow([OTHER_BINDING, binding])}];
+
+/** A certificate already in the master's Root (with its key), exported by prepare for the workers. */
+// One key for every such certificate: making a 2048-bit key costs a fraction of a second each time.
+let existingKey: Promise<string> | undefined;
+async function existingCertRows(spec: {commonNames: string[]; dnsNames?: string[]; notBefore?: Date; validDays?: number}) {
+  existingKey ??= createSelfSigned({commonNames: ['key']}).then((c) => c.keyPem);
+  const made = await createSelfSigned({keyPem: await existingKey, ...spec});
+  const thumb = made.info.thumbprint;
+  const entry: StoreEntry = {thumbprint: thumb, subject: made.info.subject, serial: '11'.repeat(16), notBefore: '1/1/2026 1:00 AM', notAfter: '1/1/2027 1:00 AM', withKey: true};
+  const file = `C:\\Windows\\Temp\\certwalk-${thumb}.cer`;
+  const rows: ToolRow[] = [
+    ...showOnly(SSIS_BINDING),
+    {node: 'master', command: 'certutil', args: ['-store', 'Root'], stdout: certutilStore('Root', [OLD, WORKER_CERT, entry])},
+    {node: 'master', command: 'certutil', args: ['-store', 'Root', thumb, file], stdout: certutilStore('Root', [entry]), writes: {[file]: made.der}},
+  ];
+  return {thumb, rows};
+}
+
+describe('ssis-master on the fake fleet: what prepare refuses before any change', () => {
+  test('a binding whose extended properties netsh add cannot set is refused, naming them, after one read', async () => {
+    // Given the binding's HTTP/2 receive window was changed from what netsh add gives (1048576)
+    const {errors, commands} = await refusedPrepare(PARAMS, showOnly({...SSIS_BINDING, receiveWindow: 65536}));
+
+    // Then prepare refuses on the port, naming the property and its value, having only read the bindings
+    assert.match(errors?.port ?? '', /extended properties that `netsh http add sslcert` cannot set.*PropertyId 0 \(Receive Window = 65536\)/);
+    assert.deepEqual(commands, [`master: sc.exe qc ${MASTER_SERVICE}`, 'master: netsh http show sslcert']);
+  });
+
+  test('a master installed on D: whose MasterSettings.config is not beside the service is refused, naming where it looked', async () => {
+    // Given sc qc says the master service is on D:, and the only MasterSettings.config is on C:
+    const fleet = bareFleet();
+    const onD = SC_QC_ROWS[0]!.stdout!.replace(`"${BINN}`, `"D${BINN.slice(1)}`);
+    fleet.addRows([{...SC_QC_ROWS[0]!, stdout: onD}]);
+    const {errors, commands} = await refusedPrepare(PARAMS, showOnly(SSIS_BINDING), fleet);
+
+    // Then the master is refused with the folders on D: it looked in, before the bindings are read
+    const dBinn = `D${BINN.slice(1)}`;
+    assert.match(
+      errors?.master ?? '',
+      new RegExp(`^MasterSettings\\.config is not in ${escapeRe(`${dBinn}\\ScaleOut\\MasterService`)} nor in .* nor in ${escapeRe(dBinn)} on master`),
+    );
+    assert.deepEqual(commands, [`master: sc.exe qc ${MASTER_SERVICE}`]);
+  });
+
+  test("a new certificate's CN list without the host the workers connect to is refused, naming it and the worker", async () => {
+    // Given a CN list that leaves out master.contoso.local, the host of worker1's MasterEndpoint
+    const {errors} = await refusedPrepare({...PARAMS, commonNames: 'MASTER,10.0.0.10'}, showOnly(SSIS_BINDING));
+
+    // Then the CN list is refused with the endpoint host and where it was read
+    assert.match(errors?.commonNames ?? '', /"master\.contoso\.local" \(MasterEndpoint in WorkerSettings\.config on worker1\).*add it to the CN list/);
+  });
+
+  test('a worker whose WorkerSettings.config has no MasterEndpoint is refused: the name the certificate needs is unknown', async () => {
+    // Given worker1's settings without MasterEndpoint
+    const fleet = newFleet();
+    const host = await fleet.host('worker1');
+    await host.writeFile(WORKER_SETTINGS, settingsFile({MasterHttpsCertThumbprint: OLD.thumbprint, WorkerHttpsCertThumbprint: WORKER_CERT.thumbprint}));
+    const {errors} = await refusedPrepare(PARAMS, showOnly(SSIS_BINDING), fleet);
+
+    // Then the workers parameter names the worker and the missing key
+    assert.match(errors?.workers ?? '', /^worker1: WorkerSettings\.config has no MasterEndpoint/);
+  });
+
+  test('an existing certificate that has expired is refused, with its date', async () => {
+    // Given a certificate in Root that expired a year ago
+    const {thumb, rows} = await existingCertRows({commonNames: ['master.contoso.local'], notBefore: new Date(Date.now() - 400 * 86_400_000), validDays: 30});
+    const {errors} = await refusedPrepare({...PARAMS, certificate: thumb}, rows);
+
+    // Then it is refused as expired
+    assert.match(errors?.certificate ?? '', new RegExp(`^${thumb} expired on \\d{4}-`));
+  });
+
+  test('an existing certificate that does not name the endpoint host is refused, listing the names it has', async () => {
+    // Given a valid certificate for another host
+    const {thumb, rows} = await existingCertRows({commonNames: ['MASTER'], dnsNames: ['master.fabrikam.local']});
+    const {errors} = await refusedPrepare({...PARAMS, certificate: thumb}, rows);
+
+    // Then it is refused, naming the endpoint host and the certificate's names
+    assert.match(errors?.certificate ?? '', /"master\.contoso\.local".*it names MASTER, master\.fabrikam\.local/);
+  });
+
+  test('an existing certificate naming the endpoint host through a SAN wildcard is accepted; one label only (RFC 6125)', async () => {
+    // Given a certificate whose only matching name is *.contoso.local in its SAN (its CN in another case)
+    const good = await existingCertRows({commonNames: ['WEB'], dnsNames: ['*.CONTOSO.local']});
+    const accepted = await findProcedure('ssis-master').prepare(
+      (() => {
+        const fleet = newFleet();
+        fleet.addRows(good.rows);
+        return fleet;
+      })(),
+      {...PARAMS, certificate: good.thumb},
+      prepareContext(),
+    );
+    assert.ok(accepted.ok, JSON.stringify(accepted.ok ? null : accepted.errors));
+
+    // And *.local does not cover master.contoso.local (the wildcard matches one label)
+    const wide = await existingCertRows({commonNames: ['WEB'], dnsNames: ['*.local']});
+    const {errors} = await refusedPrepare({...PARAMS, certificate: wide.thumb}, wide.rows);
+    assert.match(errors?.certificate ?? '', /"master\.contoso\.local"/);
+  });
 });

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import {describe, test} from 'node:test';
 import type {NodeInfo} from '../../src/hosts/host.ts';
+import {findProcedure} from '../../src/procedures/index.ts';
+import {prepareContext} from '../../src/runner/step-files.ts';
 import {FakeFleet, type FileFault, type ToolRow} from '../helpers/fake-fleet.ts';
 import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
 import {keyAccessRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
@@ -26,6 +28,7 @@ const OLD: StoreEntry = {
   notBefore: '8/2/2026 11:16 PM',
   notAfter: '8/2/2027 11:16 PM',
   withKey: true,
+  exportable: true,
 };
 const MASTER_CERT: StoreEntry = {
   thumbprint: '7F563DE2E587C6E1BAA687B413CEC41F33CD0911',
@@ -437,4 +440,178 @@ describe('ssis-worker on the fake fleet: a failure at each step', () => {
       r.close();
     });
   }
+});
+
+const waitingStep = (r: ReturnType<typeof runnerOn>): string | undefined => r.snapshot.state.steps.find((s) => s.status.kind === 'awaiting-confirmation')?.info.id;
+
+// The documents' MakeCert line (no -pe) makes a key Windows will not export: the common case.
+const OLD_UNEXPORTABLE: StoreEntry = {...OLD, exportable: false};
+const FQDN_SEARCH = 'worker1.contoso.local';
+
+/** A worker whose old key cannot be exported; the new certificate (with its FQDN CN) is granted through that name. */
+function oldStaysRows(newCert: NewCert): ToolRow[] {
+  const entry = newEntry(newCert);
+  const publicNew: StoreEntry = {...entry, withKey: false};
+  const keyAccess = {node: 'worker1', store: 'My', account: ACCOUNT, baseAccounts: ['BUILTIN\\Administrators', 'NT AUTHORITY\\SYSTEM'], names: ['old', 'new']};
+  return [
+    {node: 'worker1', command: 'sc.exe', args: ['qc', SERVICE], stdout: SC_QC},
+    ...storeRows({node: 'worker1', store: 'My', fixed: [], changing: {old: {entry: OLD_UNEXPORTABLE, simpleName: 'WORKER1'}, new: {entry, simpleName: 'WORKER1'}}}),
+    ...keyAccessRows({...keyAccess, search: 'WORKER1', subject: SUBJECT}),
+    ...keyAccessRows({...keyAccess, search: FQDN_SEARCH, subject: newCert.subject, matching: ['new']}),
+    ...storeRows({node: 'worker1', store: 'Root', fixed: [MASTER_CERT], changing: {new: {entry: publicNew, simpleName: 'WORKER1'}}}),
+    ...serviceRows('worker1', SERVICE),
+    ...storeRows({node: 'master', store: 'Root', fixed: [{...MASTER_CERT, withKey: true}, OLD_PUBLIC], changing: {new: {entry: publicNew, simpleName: 'WORKER1'}}}),
+  ];
+}
+
+interface OldStaysPlan {
+  readonly grantSearch: string;
+  readonly oldFate: string;
+  readonly cert: NewCert;
+}
+
+/** Prepare with the old key unexportable, then a fresh fleet holding the rows for the certificate it made. */
+async function preparedOldStays(params: Readonly<Record<string, string>>) {
+  const preparing = newFleet();
+  preparing.addRows(oldStaysRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}).filter((row) => row.command !== 'powershell'));
+  const value = await prepareOn(preparing, 'ssis-worker', params);
+  const plan = (value.resolved as unknown as {workers: OldStaysPlan[]}).workers[0]!;
+  const fleet = newFleet();
+  fleet.addRows(oldStaysRows(plan.cert));
+  return {fleet, value, plan, describe: findProcedure('ssis-worker').describe(value.resolved)};
+}
+
+describe('ssis-worker on the fake fleet: an old key that cannot be exported', () => {
+  test('default: the plan says the worker keeps its old certificate; no delete step; the grant finds the new key by its FQDN CN', async () => {
+    // Given worker1's old key is not exportable, and the default oldCertificate=delete
+    const {fleet, value, plan, describe: lines} = await preparedOldStays(PARAMS);
+
+    // Then the plan says, before anything runs, that worker1 keeps it and how to remove it later
+    assert.equal(plan.oldFate, 'keep');
+    assert.ok(
+      lines.some((l) => /^keeps {4}old certificate left in LocalMachine\\My, its key cannot be exported \(worker1\): remove it later/.test(l)),
+      lines.join('\n'),
+    );
+    const r = runnerOn(fleet, 'ssis-worker', PARAMS, value);
+    assert.deepEqual(
+      r.steps.map((s) => s.id),
+      ['worker1.import-cert', 'worker1.remove-temp-pfx', 'worker1.root', 'worker1.grant-key', 'worker1.settings', 'master.trust-worker1', 'worker1.restart'],
+    );
+    assert.ok(r.steps[0]!.plan().some((line) => line.text.includes(`certutil -delstore My ${OLD.thumbprint}`)));
+    // And the new certificate carries the FQDN as a CN, the one name winhttpcertcfg -s finds alone
+    assert.match(plan.cert.subject, /CN=worker1\.contoso\.local/);
+    assert.equal(plan.grantSearch, FQDN_SEARCH);
+
+    // When it runs
+    await send(r, {type: 'start'});
+
+    // Then it completes with the old certificate still in My, untouched, and nothing exported
+    assertPhase(r, fleet, 'completed');
+    assert.equal(fleet.facts('worker1').My, 'old+new');
+    assert.equal(fleet.facts('worker1')['key:old'], 'granted');
+    assert.equal(fleet.facts('worker1')['key:new'], 'granted');
+    assert.equal(setting(fleet), plan.cert.thumbprint);
+    assert.ok(!fleet.commandLines().some((line) => /Export-PfxCertificate|-delstore My/.test(line)), fleet.commandLines().join('\n'));
+    r.close();
+  });
+
+  test('oldCertificate=delete-unrecoverable: deleted last, after the restart, with its own confirmation saying no rollback brings it back', async () => {
+    // Given the admin chose to delete unexportable old certificates
+    const params = {...PARAMS, oldCertificate: 'delete-unrecoverable'};
+    const {fleet, value, plan, describe: lines} = await preparedOldStays(params);
+    assert.equal(plan.oldFate, 'delete-unrecoverable');
+    assert.ok(lines.some((l) => /^WARNING {2}old certificate deleted with NO way back.*\(worker1\)/.test(l)));
+
+    // When it runs, answering each confirmation by hand
+    const r = runnerOn(fleet, 'ssis-worker', params, value, {autoConfirmAll: false});
+    assert.deepEqual(r.steps.at(-1)!.id, 'worker1.delete-old-unrecoverable');
+    assert.equal(r.steps.at(-1)!.kind, 'delete-certificate-unrecoverable');
+    await send(r, {type: 'start'});
+    for (let other = waitingStep(r); other && other !== 'worker1.delete-old-unrecoverable'; other = waitingStep(r)) {
+      await send(r, {type: 'confirmed', stepId: other, scope: 'step'});
+    }
+
+    // Then it waits at the unrecoverable delete once the worker runs on the new certificate, saying so
+    const waiting = statusOf(r, 'worker1.delete-old-unrecoverable');
+    assert.equal(waiting.kind, 'awaiting-confirmation');
+    assert.equal(statusOf(r, 'worker1.restart').kind, 'done');
+    const prompt = waiting.kind === 'awaiting-confirmation' ? waiting.prompt : null;
+    assert.deepEqual(prompt?.restoreWith, []);
+    assert.match(prompt?.warnings.join('\n') ?? '', /its private key is not exportable: certwalk cannot keep a copy, and no rollback can bring this certificate back/);
+    assert.equal(fleet.facts('worker1').My, 'old+new');
+
+    // When it is confirmed
+    await send(r, {type: 'confirmed', stepId: 'worker1.delete-old-unrecoverable', scope: 'step'});
+
+    // Then the old certificate is gone, the new one stays
+    assertPhase(r, fleet, 'completed');
+    assert.equal(fleet.facts('worker1').My, 'new');
+
+    // And a rollback changes nothing of that worker: undoing any step would point it at a certificate that is gone
+    await send(r, {type: 'rollback-requested'});
+    r.close();
+    assert.equal(r.snapshot.state.phase, 'rollback-failed');
+    assert.equal(fleet.facts('worker1').My, 'new');
+    assert.equal(setting(fleet), plan.cert.thumbprint);
+    const settingsUndo = statusOf(r, 'worker1.settings');
+    assert.match(settingsUndo.kind === 'undo-failed' ? settingsUndo.error : '', /deleted without a way back \(its private key is not exportable\), so worker1 stays on/);
+  });
+
+  test('an unknown oldCertificate value is refused before any command', async () => {
+    const fleet = newFleet();
+    const result = await findProcedure('ssis-worker').prepare(fleet, {...PARAMS, oldCertificate: 'remove'}, prepareContext());
+    assert.deepEqual(result.ok ? null : result.errors, {oldCertificate: '"remove" is not one of delete, keep, delete-unrecoverable'});
+    assert.deepEqual(fleet.commandLines(), []);
+  });
+});
+
+describe('ssis-worker on the fake fleet: the settings file is found from the service', () => {
+  const D_BINN = 'D:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
+  // sc qc's BINARY_PATH_NAME: the quoted executable on D:, with an argument after it.
+  const scQcOnD = {
+    node: 'worker1',
+    command: 'sc.exe',
+    args: ['qc', SERVICE],
+    stdout: SC_QC.replace(/"C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\(.*?\.exe)"/, `"${D_BINN}\\$1" -service`),
+  };
+
+  test('a worker installed on D: has its WorkerSettings.config read and changed there', async () => {
+    // Given the worker's service and settings on D:
+    const fleet = new FakeFleet([
+      {info: MASTER, facts: {Root: 'none'}},
+      {
+        info: WORKER,
+        facts: {My: 'old', 'key:old': 'granted', Root: 'none'},
+        files: {[`${D_BINN}\\WorkerSettings.config`]: settingsFile({MasterEndpoint: 'https://master.contoso.local:8391', WorkerHttpsCertThumbprint: OLD.thumbprint})},
+      },
+    ]);
+    fleet.addRows([scQcOnD, ...workerMyRows({thumbprint: 'F'.repeat(40), subject: SUBJECT}, KEPT_PFX).filter((row) => row.command !== 'powershell')]);
+
+    // When prepare reads it
+    const value = await prepareOn(fleet, 'ssis-worker', PARAMS);
+
+    // Then the settings step edits the file on D:
+    assert.equal((value.resolved as unknown as {workers: {settingsPath: string}[]}).workers[0]!.settingsPath, `${D_BINN}\\WorkerSettings.config`);
+    const settings = findProcedure('ssis-worker')
+      .steps(value.resolved, value.secrets)
+      .find((s) => s.id === 'worker1.settings')!;
+    assert.ok(
+      settings.plan().some((line) => line.text.includes(`${D_BINN}\\WorkerSettings.config`)),
+      JSON.stringify(settings.plan()),
+    );
+  });
+
+  test('a settings file that is not beside the service is refused, naming every folder looked in', async () => {
+    // Given the service on D: and the settings file only on C:
+    const fleet = newFleet();
+    fleet.addRows([scQcOnD]);
+    const result = await findProcedure('ssis-worker').prepare(fleet, PARAMS, prepareContext());
+
+    // Then the refusal names the folders from the executable's up to DTS\Binn, and the binary path
+    const folder = `${D_BINN}\\ScaleOut\\WorkerAgent`;
+    assert.equal(
+      result.ok ? null : result.errors.workers,
+      `worker1: WorkerSettings.config is not in ${folder} nor in ${D_BINN}\\ScaleOut nor in ${D_BINN} on worker1 (looked beside the service's BINARY_PATH_NAME "${folder}\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe" -service)`,
+    );
+  });
 });

@@ -90,8 +90,9 @@ export function storeRows(options: {
 }
 
 /**
- * `winhttpcertcfg -l|-g|-r -c LOCAL_MACHINE\STORE -s SEARCH` on a node whose changing certificates all match SEARCH:
- * the tool acts on the first one the store lists (SOURCES.md §3.3). Its extra access is the fact `key:NAME`
+ * `winhttpcertcfg -l|-g|-r -c LOCAL_MACHINE\STORE -s SEARCH` on a node whose changing certificates `names` are in the
+ * store; those of `matching` (default: all) match SEARCH, and the tool acts on the first of them the store lists
+ * (SOURCES.md §3.3). Its extra access is the fact `key:NAME`
  * (`granted` to `account`, or `none`); `baseAccounts` always have access.
  */
 export function keyAccessRows(options: {
@@ -102,13 +103,15 @@ export function keyAccessRows(options: {
   baseAccounts: readonly string[];
   subject: string;
   names: readonly string[];
+  matching?: readonly string[];
 }): ToolRow[] {
   const {node, store, search, account, subject, names} = options;
+  const matching = options.matching ?? names;
   const args = (flag: string, ...more: string[]) => [flag, '-c', `LOCAL_MACHINE\\${store}`, '-s', search, ...more];
   const rows: ToolRow[] = [];
   for (const present of subsets(names)) {
     const when = {[store]: storePresent(present)};
-    const first = present[0];
+    const first = present.find((name) => matching.includes(name));
     if (first === undefined) {
       rows.push({node, command: 'winhttpcertcfg', args: args('-l'), when, stderr: WINHTTP_CERT_NOT_FOUND});
       continue;

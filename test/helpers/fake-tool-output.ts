@@ -21,6 +21,8 @@ export interface NetshBinding {
   readonly certHash: string;
   readonly appId: string;
   readonly storeName: string;
+  /** Extended property 0's Receive Window, when something other than netsh's add (the sample's 1048576) set it. */
+  readonly receiveWindow?: number;
 }
 
 const SHOW_2022 = fixture('netsh-show-sslcert-win10-2022-extended.txt');
@@ -32,6 +34,7 @@ function binding2022(b: NetshBinding): string {
   block = fill(block, '0.0.0.0:7048', b.ipport);
   block = fill(block, '<CERTIFICATE-THUMBPRINT>', b.certHash.toLowerCase());
   block = fill(block, '{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}', b.appId);
+  if (b.receiveWindow !== undefined) block = fill(block, /(Receive Window\s+: )1048576/, `$1${b.receiveWindow}`);
   return fill(block, /(Certificate Store Name\s+: )\(null\)/, `$1${b.storeName}`);
 }
 

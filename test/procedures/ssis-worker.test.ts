@@ -253,68 +253,57 @@ describe('ssis-worker on the sandbox', () => {
     r.close();
   });
 
-  test('an old key that cannot be exported: the delete stops with nothing deleted; skipping it keeps the old certificate and the rotation finishes', async () => {
+  test('an old key that cannot be exported: the plan keeps the old certificate; the rotation finishes around it; rollback restores everything', async () => {
     // Given worker1's certificate has another CN and a key made without -pe
     const l = await labWith(1);
     const old = await replaceWorkerCert(l, 'worker1', ['worker1.contoso.local'], false);
     const before = await l.snapshot();
     const keysBefore = keyFiles();
 
-    // When the rotation runs
+    // When the rotation runs with the default oldCertificate=delete
     const {r, resolved} = await start(l);
 
-    // Then the delete step failed while capturing, with a sentence that says what happened and what skipping means
-    assert.equal(r.snapshot.state.phase, 'failed');
-    const step = r.snapshot.state.steps.find((s) => s.info.id === 'worker1.delete-old')!;
-    assert.ok(step.status.kind === 'failed' && step.status.phase === 'capture');
-    const message = failure(step.status);
-    assert.match(message, new RegExp(`the old certificate ${old.info.thumbprint} \\(CN=worker1\\.contoso\\.local\\) could not be kept`));
-    assert.match(message, /not exportable \(Export-PfxCertificate: Cannot export non-exportable private key\)/);
-    assert.match(message, /Nothing was deleted\. Skipping this step leaves the old certificate in LocalMachine\\My/);
-    assert.ok(step.info.skippable);
-    // And nothing was deleted, nothing was kept
-    const during = (await l.snapshot()).nodes.worker1!;
-    assert.deepEqual(certIn(during, 'My', old.info.thumbprint), certIn(before.nodes.worker1!, 'My', old.info.thumbprint));
-    assert.deepEqual(keyFiles(), keysBefore);
-
-    // When the step is skipped
-    await send(r, {type: 'skip-requested'});
-
-    // Then the rest runs: the IP picks the new key, the old certificate is still there with its ACL
-    assert.equal(resolved.grantSearch, '10.0.1.1');
+    // Then there was no delete step to dead-end in: the run completes, the old certificate is still there with its ACL
     assert.equal(r.snapshot.state.phase, 'completed', JSON.stringify(r.snapshot.state.steps.map((s) => [s.info.id, failure(s.status)])));
+    assert.ok(!r.snapshot.state.steps.some((s) => s.info.id.startsWith('worker1.delete-old')));
     const after = (await l.snapshot()).nodes.worker1!;
     assert.deepEqual(certIn(after, 'My', old.info.thumbprint), certIn(before.nodes.worker1!, 'My', old.info.thumbprint));
     assert.ok(certIn(after, 'My', resolved.cert.thumbprint)!.keyAcl.includes(ACCOUNT));
     assert.equal(settingsOf(after).WorkerHttpsCertThumbprint, resolved.cert.thumbprint);
     assert.equal(after.services[SERVICE]!.status, 'running');
+    assert.deepEqual(keyFiles(), keysBefore);
 
-    // And a rollback restores the rest (the skipped step had nothing to undo)
+    // And a rollback restores the rest
     await send(r, {type: 'rollback-requested'});
     r.close();
     assert.equal(r.snapshot.state.phase, 'rolled-back');
     assert.deepEqual(await l.snapshot(), before);
   });
 
-  test('same CN and a key that cannot be exported: skipping the delete makes the grant refuse to guess; rollback restores everything', async () => {
+  test('same CN and a key that cannot be exported: the new certificate adds the FQDN CN, the grant finds it alone; delete-unrecoverable deletes the old one last', async () => {
+    // Given the demo's worker keys made without -pe (the documents' MakeCert: same CNs as the new certificate)
     const l = await labWith(1, {exportableWorkerKeys: false});
     const before = await l.snapshot();
-    const {r, resolved} = await start(l);
-    const deleteStep = r.snapshot.state.steps.find((s) => s.info.id === 'worker1.delete-old')!;
-    assert.match(failure(deleteStep.status), /not exportable.*Nothing was deleted.*the next step gives winhttpcertcfg -s.*roll back instead/);
 
-    await send(r, {type: 'skip-requested'});
-    assert.equal(r.snapshot.state.phase, 'failed');
-    const grant = r.snapshot.state.steps.find((s) => s.info.id === 'worker1.grant-key')!;
-    assert.ok(grant.status.kind === 'failed' && grant.status.phase === 'capture', 'nothing was granted');
-    assert.match(failure(grant.status), new RegExp(`winhttpcertcfg -s "WORKER1" would pick another certificate ${resolved.old.thumbprint} .*first of 2.*not granting anything`));
-    // The old certificate's key ACL is untouched: nothing was granted on the wrong key
-    assert.deepEqual(certIn((await l.snapshot()).nodes.worker1!, 'My', resolved.old.thumbprint), certIn(before.nodes.worker1!, 'My', resolved.old.thumbprint));
+    // When the admin chose oldCertificate=delete-unrecoverable
+    const {r, resolved} = await start(l, {oldCertificate: 'delete-unrecoverable'});
 
+    // Then the grant went through the FQDN, which only the new certificate has, and the old certificate went last
+    assert.equal(r.snapshot.state.phase, 'completed', JSON.stringify(r.snapshot.state.steps.map((s) => [s.info.id, failure(s.status)])));
+    assert.equal(resolved.grantSearch, 'worker1.contoso.local');
+    assert.equal(r.snapshot.state.steps.at(-1)!.info.id, 'worker1.delete-old-unrecoverable');
+    const after = (await l.snapshot()).nodes.worker1!;
+    assert.equal(certIn(after, 'My', resolved.old.thumbprint), undefined);
+    assert.ok(certIn(after, 'My', resolved.cert.thumbprint)!.keyAcl.includes(ACCOUNT));
+    assert.deepEqual(certIn(before.nodes.worker1!, 'My', resolved.old.thumbprint)?.thumbprint, resolved.old.thumbprint);
+
+    // And a rollback stops at the certificate nothing can bring back, leaving the worker on the new one
     await send(r, {type: 'rollback-requested'});
     r.close();
-    assert.equal(r.snapshot.state.phase, 'rolled-back');
-    assert.deepEqual(await l.snapshot(), before);
+    assert.equal(r.snapshot.state.phase, 'rollback-failed');
+    const gone = r.snapshot.state.steps.at(-1)!.status;
+    assert.match(gone.kind === 'undo-failed' ? gone.error : '', /deleted without a way back \(its private key is not exportable\)/);
+    assert.equal(settingsOf((await l.snapshot()).nodes.worker1!).WorkerHttpsCertThumbprint, resolved.cert.thumbprint);
   });
 
   test('bad parameters and broken worker state are refused with specific errors before anything changes', async () => {

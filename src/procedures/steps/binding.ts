@@ -8,6 +8,7 @@ import {readSettingsFile} from '../../ops/scale-out-settings.ts';
 import type {Host} from '../../hosts/host.ts';
 import type {Check} from '../../state/types.ts';
 import {capturedBy, defineStep, type Step} from '../define.ts';
+import {extendedPropertiesRefusal} from './extended-properties.ts';
 import {undoConflict} from './undo-guard.ts';
 import {sameThumbprint} from './util.ts';
 
@@ -84,6 +85,8 @@ export function deleteBindingStep(options: {
       }
       // Refuse now, while nothing is deleted, if the binding could not be re-created exactly.
       const {notCarried} = bindingToAddParams(current);
+      const lostExtended = extendedPropertiesRefusal(current, ipport, node);
+      if (lostExtended) throw new Error(lostExtended);
       const storeName = current.certStoreName ?? 'My';
       const target = (await listStore(host, storeName)).find((c) => sameThumbprint(c.thumbprint, options.newThumbprint));
       if (!target?.hasPrivateKey) {
