@@ -2,6 +2,7 @@
 // French server, 936 (GBK) Chinese, 949 Korean, 437 US English; 65001 is UTF-8). `chcp` tells it; its label is
 // translated (`Page de codes active : 850`, `活动代码页: 936`, `활성 코드 페이지: 949`, test/fixtures/localized/*/chcp*)
 // but the number is always last on the line.
+import {encodedScriptOf, setsUtf8Output} from '../ops/powershell.ts';
 
 export const UTF8_CODE_PAGE = 65001;
 
@@ -41,4 +42,16 @@ export class CodePageCache {
     }
     return codePage;
   }
+}
+
+/**
+ * The code page a command's output arrives in: UTF-8 for a PowerShell script that says so (every script certwalk
+ * writes: src/ops/powershell.ts), else the node's console code page, asked only when needed.
+ */
+export async function outputCodePage(command: string, args: readonly string[], node: CodePageCache): Promise<number> {
+  if (/^(powershell|pwsh)(\.exe)?$/i.test(command)) {
+    const script = encodedScriptOf(args);
+    if (script !== null && setsUtf8Output(script)) return UTF8_CODE_PAGE;
+  }
+  return node.get();
 }

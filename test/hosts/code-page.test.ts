@@ -1,11 +1,15 @@
 // Output decoding by the node's code page: a real child process writing cp850, GBK and EUC-KR bytes, characters cut
 // between two writes, and the code page asked once per node (`chcp`, whose real localized lines are fixtures).
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {chmodSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import iconv from 'iconv-lite';
 import {CodePageCache, parseChcp} from '../../src/hosts/code-page.ts';
 import {runProcess} from '../../src/hosts/process.ts';
+import {LocalHost} from '../../src/hosts/windows/local-host.ts';
+import {powershellArgs} from '../../src/ops/powershell.ts';
+import {tempDir} from '../helpers/temp.ts';
 
 const node = process.execPath;
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/localized/${path}`, import.meta.url), 'utf8');
@@ -81,5 +85,36 @@ describe('chcp', () => {
     assert.deepEqual(await Promise.all([cache.get(), cache.get(), cache.get()]), [850, 850, 850]);
     assert.equal(await cache.get(), 850);
     assert.equal(asked, 2);
+  });
+});
+
+describe('LocalHost', () => {
+  /** A stand-in Windows program: a node script named NAME.EXE in `dir`. */
+  function standIn(dir: string, name: string, body: string): void {
+    const file = join(dir, `${name}.exe`);
+    writeFileSync(file, `#!${process.execPath}\n${body}\n`);
+    chmodSync(file, 0o755);
+  }
+
+  test("asks chcp once, decodes native programs in that code page and certwalk's PowerShell scripts as UTF-8", async () => {
+    const dir = tempDir('certwalk-local-cp-');
+    const asked = join(dir, 'asked');
+    // chcp as a French server prints it, in cp850 (`Page de codes active : 850`); each call leaves a mark.
+    standIn(
+      dir,
+      'chcp',
+      `require('fs').appendFileSync(${JSON.stringify(asked)}, 'x'); process.stdout.write(Buffer.from('${iconv.encode('Page de codes active : 850\r\n', 'cp850').toString('hex')}', 'hex'));`,
+    );
+    const french = "[SC] OpenService échec(s) 1060 :\r\n\r\nLe service spécifié n'existe pas en tant que service installé.\r\n";
+    standIn(dir, 'sc', `process.stdout.write(Buffer.from('${iconv.encode(french, 'cp850').toString('hex')}', 'hex'));`);
+    standIn(dir, 'powershell', "process.stdout.write('Émetteur: CN=Łódź\\r\\n');");
+    const host = new LocalHost({name: 'fr1', machineName: 'FR1', fqdn: 'fr1.contoso.local', ip: '10.0.0.1', roles: []}, {Path: dir, PATHEXT: '.EXE'});
+
+    const [first, second] = await Promise.all([host.run('sc', ['query', 'x']), host.run('sc.exe', ['query', 'y'])]);
+    assert.equal(first.stdout, french);
+    assert.equal(second.stdout, french);
+    const ps = await host.run('powershell', powershellArgs("'x'"));
+    assert.equal(ps.stdout, 'Émetteur: CN=Łódź\r\n');
+    assert.equal(readFileSync(asked, 'utf8'), 'x', 'chcp ran once for three commands');
   });
 });
