@@ -216,14 +216,18 @@ async function sandboxCommand(action: string, positional: string | undefined, va
       const dir = dirArg ?? defaultSandboxDir();
       const workers = values.workers === undefined ? 3 : Number(values.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 5000) throw new UsageError(`--workers takes a number from 0 to 5000, not "${values.workers}"`);
+      const {sandboxDriveOption, sandboxLocaleOption} = await import('./sandbox-init-options.ts');
+      const locale = sandboxLocaleOption(values.locale);
+      const drive = sandboxDriveOption(values.drive);
       const [{initSandbox}, {readManifest}] = await Promise.all([import('../hosts/sandbox/init.ts'), import('../hosts/sandbox/state.ts')]);
-      await initSandbox(dir, {workers, force: values.force ?? false});
+      await initSandbox(dir, {workers, force: values.force ?? false, ...(locale ? {locale} : {}), ...(drive ? {drive} : {})});
       const {nodes} = await readManifest(dir);
       const withRole = (role: string) => nodes.filter((n) => n.roles.includes(role)).map((n) => n.name);
       const parts = [`SSIS master and ${withRole('ssis-worker').length} worker(s)`];
       if (withRole('lync-fe').length) parts.push(`Lync pool ${withRole('lync-fe').join(', ')}`);
       if (withRole('azureml-client').length) parts.push(`Azure ML admin node ${withRole('azureml-client').join(', ')}`);
-      out.log(`sandbox ready in ${dir}: ${parts.join('; ')}`);
+      const setting = [locale && `nodes in ${locale}`, drive && `SQL Server on ${drive}:`].filter(Boolean).join(', ');
+      out.log(`sandbox ready in ${dir}: ${parts.join('; ')}${setting ? ` (${setting})` : ''}`);
       return 0;
     }
     case 'show': {

@@ -37,6 +37,12 @@ export const OPTIONS = {
   journal: {type: 'string', value: 'FILE', help: "a session's journal (its path is printed when a run starts)"},
   workers: {type: 'string', value: 'N', help: 'how many SSIS workers to simulate, 0 to 5000 (default 3)'},
   force: {type: 'boolean', help: 'overwrite a sandbox already in DIR (made anew)'},
+  locale: {
+    type: 'string',
+    value: 'LOCALE',
+    help: "the simulated nodes' Windows display language: en-US (default), fr-FR, zh-CN or ko-KR; their tools print its labels and messages in its console code page (437, 850, 936, 949)",
+  },
+  drive: {type: 'string', value: 'D', help: 'the drive SQL Server (SSIS Scale Out: settings, services, certificates) is installed on, C to Z (default C)'},
   node: {type: 'string', value: 'NAME', help: 'only this node'},
   json: {type: 'boolean', help: 'print JSON'},
   program: {type: 'string', value: 'P', help: 'the simulated program that fails: netsh, certutil, sc.exe, powershell, az, …'},
@@ -162,8 +168,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'sandbox init',
     args: '[DIR]',
     maxArgs: 1,
-    synopses: [{optional: ['workers', 'force'], summary: 'make a demo fleet of simulated Windows nodes'}],
-    options: {sandbox: 'where to make it, the same as DIR (default: the demo sandbox)', workers: true, force: true},
+    synopses: [{optional: ['workers', 'locale', 'drive', 'force'], summary: 'make a demo fleet of simulated Windows nodes'}],
+    options: {sandbox: 'where to make it, the same as DIR (default: the demo sandbox)', workers: true, locale: true, drive: true, force: true},
   },
   {
     name: 'sandbox show',

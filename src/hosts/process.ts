@@ -5,9 +5,9 @@
 // whole output and, for a command that failed, built an error message holding it all again, escaped character by
 // character: for a command printing 100k lines that was a quarter of a second of blocked event loop and tens of MB.
 import {setPriority} from 'node:os';
-import {StringDecoder} from 'node:string_decoder';
 import type {Readable} from 'node:stream';
 import type {RunOptions, RunResult} from './host.ts';
+import {outputDecoder, type OutputDecoder} from './output-decoder.ts';
 import {OutputKeeper, type KeptOutput} from './output-keeper.ts';
 import {isSecretEnvVar} from './secret-env.ts';
 
@@ -19,10 +19,17 @@ export interface ProcessOptions extends RunOptions {
    * work that stands in for a remote server's (the sandbox's simulated commands): it must not starve certwalk itself.
    */
   readonly priority?: number;
+  /**
+   * The Windows code page the program writes its output in (`code-page.ts`): 850, 936, 949, … for a console program
+   * on a localized node. Default 65001, UTF-8.
+   */
+  readonly codePage?: number;
 }
 
 export async function runProcess(file: string, args: readonly string[], options: ProcessOptions = {}): Promise<RunResult> {
   const {execa} = await import('execa');
+  // Before the child starts: an unknown code page fails here, not after the program ran.
+  const [stdoutDecoder, stderrDecoder] = [await outputDecoder(options.codePage), await outputDecoder(options.codePage)];
   const started = performance.now();
   const child = execa(file, [...args], {
     reject: false,
@@ -47,7 +54,11 @@ export async function runProcess(file: string, args: readonly string[], options:
     }
   }
   const whole = options.keepWholeOutput ?? false;
-  const [stdout, stderr, result] = await Promise.all([collect(child.stdout, 'stdout', options.onLine, whole), collect(child.stderr, 'stderr', options.onLine, whole), child]);
+  const [stdout, stderr, result] = await Promise.all([
+    collect(child.stdout, stdoutDecoder, 'stdout', options.onLine, whole),
+    collect(child.stderr, stderrDecoder, 'stderr', options.onLine, whole),
+    child,
+  ]);
   const exitCode = result.exitCode ?? (result.isCanceled ? 130 : -1);
   const spawnError = result.failed && result.exitCode === undefined && !result.isCanceled ? `${result.shortMessage}\n` : '';
   const dropped = stdout.dropped + stderr.dropped;
@@ -67,10 +78,9 @@ export function childEnv(base: NodeJS.ProcessEnv, extra: Readonly<Record<string,
   return env;
 }
 
-/** One output stream (UTF-8 decoded across chunk boundaries), each line handed to `onLine` as it arrives. */
-function collect(stream: Readable | null, name: 'stdout' | 'stderr', onLine: RunOptions['onLine'], whole: boolean): Promise<KeptOutput> {
+/** One output stream (decoded across chunk boundaries), each line handed to `onLine` as it arrives. */
+function collect(stream: Readable | null, decoder: OutputDecoder, name: 'stdout' | 'stderr', onLine: RunOptions['onLine'], whole: boolean): Promise<KeptOutput> {
   if (!stream) return Promise.resolve({text: '', dropped: 0});
-  const decoder = new StringDecoder('utf8');
   const kept = whole ? new OutputKeeper(Infinity, 0) : new OutputKeeper();
   // The unfinished last line, waiting for its newline.
   let pending = '';

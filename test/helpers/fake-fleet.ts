@@ -6,6 +6,7 @@
 // the command and the facts: the table must say what every command prints.
 import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../../src/hosts/host.ts';
 import {encodedScript} from '../../src/ops/command.ts';
+import {setsUtf8Output} from '../../src/ops/powershell.ts';
 import {FakeHost} from './fake-host.ts';
 
 export type Facts = Record<string, string>;
@@ -51,6 +52,16 @@ export interface FakeNodeSpec {
   readonly info: NodeInfo;
   readonly facts?: Readonly<Facts>;
   readonly files?: Readonly<Record<string, Buffer | string>>;
+}
+
+/**
+ * Every script certwalk writes starts by setting its output to UTF-8 (src/ops/powershell.ts): transport, not what it
+ * does, so rows and the log see the script after it.
+ */
+function withoutUtf8Line(script: string | null): string | null {
+  if (script === null) return null;
+  const [first, ...rest] = script.split('\n');
+  return setsUtf8Output(first!) ? rest.join('\n') : script;
 }
 
 /** One line per command, how a test states the expected order: `master: netsh http show sslcert`. */
@@ -179,7 +190,7 @@ export class FakeFleet implements Fleet {
   }
 
   answer(node: string, command: string, args: readonly string[]): RunResult {
-    const ran: RanCommand = {node, command, args: [...args], script: encodedScript({command, args})};
+    const ran: RanCommand = {node, command, args: [...args], script: withoutUtf8Line(encodedScript({command, args}))};
     this.commands.push(ran);
     const facts = this.#facts.get(node)!;
     const row = this.#rows.find((r) => r.node === node && r.command === command && factsMatch(r.when, facts) && argsMatch(r, ran));

@@ -41,13 +41,14 @@ function ps(script: string, options: Run = {}): ToolResult {
       now: options.now ?? new Date(),
       ...(options.stdin ? {stdin: options.stdin} : {}),
     },
-    powershellArgs(script),
+    // The script as given, without the UTF-8 line powershellArgs puts first: error records' line numbers are the test's.
+    ['-NoProfile', '-NonInteractive', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')],
   );
 }
 
 describe('powershell.exe arguments', () => {
   test('-EncodedCommand is base64 of UTF-16LE; -Command takes the rest of the line', () => {
-    assert.deepEqual(scriptOf(powershellArgs("'é ü'")), {script: "'é ü'"});
+    assert.deepEqual(scriptOf(powershellArgs("'é ü'")), {script: "[Console]::OutputEncoding = [Text.Encoding]::UTF8\n'é ü'"});
     assert.deepEqual(scriptOf(['-NoProfile', '-Command', "'a'", '|', 'Out-String']), {script: "'a' | Out-String"});
     assert.match(String((scriptOf(['-File', 'x.ps1']) as {error: string}).error), /only -NoProfile/);
   });

@@ -8,7 +8,7 @@ import {RemoteHost} from '../../src/hosts/windows/remote-host.ts';
 import {remoteCreateScript, remoteReadScript, remoteRunScript, remoteWriteScript} from '../../src/hosts/windows/remote-scripts.ts';
 import {resolveCommand, resolveProgram} from '../../src/hosts/windows/resolve-program.ts';
 import {parseInventory} from '../../src/hosts/windows/windows-fleet.ts';
-import {powershellArgs, psArray, psQuote} from '../../src/ops/powershell.ts';
+import {encodedScriptOf, powershellArgs, psArray, psQuote, setsUtf8Output} from '../../src/ops/powershell.ts';
 
 /** A folder for a stand-in powershell.exe, removed once the file's tests are done. */
 const psDirs: string[] = [];
@@ -22,8 +22,19 @@ after(() => {
 });
 
 describe('PowerShell invocation', () => {
-  test('-EncodedCommand carries the script as UTF-16LE base64, with no profile and no prompts', () => {
-    assert.deepEqual(powershellArgs('Get-Date'), ['-NoProfile', '-NonInteractive', '-EncodedCommand', 'RwBlAHQALQBEAGEAdABlAA==']);
+  test('-EncodedCommand carries the script as UTF-16LE base64 after the line that makes its output UTF-8, with no profile and no prompts', () => {
+    const args = powershellArgs('Get-Date');
+    assert.deepEqual(args.slice(0, 3), ['-NoProfile', '-NonInteractive', '-EncodedCommand']);
+    assert.equal(Buffer.from(args[3]!, 'base64').toString('utf16le'), '[Console]::OutputEncoding = [Text.Encoding]::UTF8\nGet-Date');
+    assert.equal(encodedScriptOf(args), '[Console]::OutputEncoding = [Text.Encoding]::UTF8\nGet-Date');
+  });
+
+  test('a script sets UTF-8 output only on a line of its own; the spelling may vary as PowerShell allows', () => {
+    assert.ok(setsUtf8Output('[Console]::OutputEncoding = [Text.Encoding]::UTF8\nGet-Date'));
+    assert.ok(setsUtf8Output("$ErrorActionPreference = 'Stop'\r\n[System.Console]::OutputEncoding=[System.Text.Encoding]::utf8;\r\nexit 0"));
+    assert.ok(!setsUtf8Output('Get-Date'));
+    assert.ok(!setsUtf8Output("'[Console]::OutputEncoding = [Text.Encoding]::UTF8'"));
+    assert.equal(encodedScriptOf(['-Command', 'Get-Date']), null);
   });
 
   test('values are single-quoted literals: no expansion, quotes doubled (typographic ones too), unicode kept', () => {
@@ -49,6 +60,7 @@ describe('PowerShell invocation', () => {
         '$cred = New-Object System.Management.Automation.PSCredential($user, ([Console]::In.ReadLine() | ConvertTo-SecureString -AsPlainText -Force))',
         "$r = Invoke-Command -ComputerName 'worker1.contoso.local' -Credential $cred -ScriptBlock {",
         '  param([string]$exe, [string[]]$argv)',
+        "  try { [Console]::OutputEncoding = [Text.Encoding]::GetEncoding([int](Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop).OEMCP) } catch { }",
         '  $out = & $exe @argv 2>&1 | Out-String',
         '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
         "} -ArgumentList 'winhttpcertcfg', @('-g', '-c', 'LOCAL_MACHINE\\My', '-s', 'WORKER 1 ’’s $cert', '-a', 'NT Service\\SSISScaleOutWorker140')",
@@ -79,6 +91,7 @@ describe('PowerShell invocation', () => {
         '$payload = [Console]::In.ReadToEnd()',
         "$r = Invoke-Command -ComputerName 'fe2.contoso.com' -Credential $cred -ScriptBlock {",
         '  param([string]$exe, [string[]]$argv, [string]$payload)',
+        "  try { [Console]::OutputEncoding = [Text.Encoding]::GetEncoding([int](Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop).OEMCP) } catch { }",
         '  $out = $payload | & $exe @argv 2>&1 | Out-String',
         '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
         "} -ArgumentList 'powershell', @('-NoProfile', '-NonInteractive', '-EncodedCommand', 'AAAA'), $payload",

@@ -19,6 +19,7 @@ import {
   showEnvironment,
   showRealtimeService,
 } from '../../src/ops/azureml.ts';
+import {UTF8_OUTPUT_LINE} from '../../src/ops/powershell.ts';
 import {ToolError} from '../../src/ops/tool-error.ts';
 import {FakeHost} from '../helpers/fake-host.ts';
 
@@ -131,6 +132,7 @@ test('Set-AzureRmMlOpCluster: the script reads the PEM files on the node; no PEM
   assert.equal(
     script,
     [
+      UTF8_OUTPUT_LINE,
       "$ErrorActionPreference = 'Stop'",
       "$keyValueInPemFormat = [IO.File]::ReadAllText('C:\\t\\key.pem')",
       "$certValueInPemFormat = [IO.File]::ReadAllText('C:\\t\\cert.pem')",

@@ -7,6 +7,10 @@ import {REPLICATION_FAULT_PROGRAM} from './lync-state.ts';
 import {powershellProgram, scriptOf} from './tools/powershell.ts';
 import {nodeFiles} from './node-files.ts';
 import {certmgr} from './tools/certmgr.ts';
+import {chcp} from './tools/chcp.ts';
+import {nodeLocale, oemCodePage} from './locale.ts';
+import {UTF8_CODE_PAGE} from '../code-page.ts';
+import {setsUtf8Output} from '../../ops/powershell.ts';
 import {certutil} from './tools/certutil.ts';
 import {netsh} from './tools/netsh.ts';
 import {sc} from './tools/sc.ts';
@@ -18,7 +22,7 @@ import {lines} from './tools/program.ts';
 import type {SandboxProgram, ToolContext, ToolResult} from './tools/program.ts';
 import type {NodeInfo} from '../host.ts';
 
-const PROGRAMS: Record<string, SandboxProgram> = {netsh, certutil, sc, certmgr, winhttpcertcfg, az, nslookup};
+const PROGRAMS: Record<string, SandboxProgram> = {netsh, certutil, sc, certmgr, winhttpcertcfg, az, nslookup, chcp};
 
 /** Programs that see more of the fleet than their own node (sqlcmd reaches the master's SQL Server): built per run. */
 const FLEET_PROGRAMS: Record<string, (dir: string, nodes: readonly NodeInfo[]) => Promise<SandboxProgram>> = {
@@ -45,6 +49,11 @@ export interface SandboxOutput {
   readonly exitCode: number;
   /** How fast the tool process prints stdout (a fault rule's linesPerSecond); all at once when absent. */
   readonly linesPerSecond?: number;
+  /**
+   * The code page the tool process writes both streams in: the node's OEM code page, or UTF-8 for a PowerShell
+   * script that sets it (src/ops/powershell.ts). Absent (UTF-8) when no node was read.
+   */
+  readonly codePage?: number;
 }
 
 export async function runSandboxCommand(invocation: SandboxInvocation): Promise<SandboxOutput> {
@@ -67,7 +76,11 @@ export async function runSandboxCommand(invocation: SandboxInvocation): Promise<
   const files = nodeFiles(sandboxPaths.nodeDir(dir, node.name));
   const stdin = invocation.stdin === undefined ? undefined : stdinLines(invocation.stdin);
   const update = normaliseProgram(program) === 'powershell' ? updateFrontEndState : updateNodeState;
+  const script = normaliseProgram(program) === 'powershell' ? scriptOf(args) : null;
+  const utf8Script = script !== null && 'script' in script && setsUtf8Output(script.script);
+  let codePage: number = UTF8_CODE_PAGE;
   const output = await update(dir, node.name, (state) => {
+    codePage = utf8Script ? UTF8_CODE_PAGE : oemCodePage(nodeLocale(state));
     const context: ToolContext = {node, state, files, now: invocation.now ?? new Date(), ...(stdin ? {stdin} : {})};
     let result: ToolResult;
     if (fault) {
@@ -80,7 +93,7 @@ export async function runSandboxCommand(invocation: SandboxInvocation): Promise<
     const {state: changed, ...printed} = result;
     return changed ? {state: changed, result: printed} : {result: printed};
   });
-  return fault?.linesPerSecond ? {...output, linesPerSecond: fault.linesPerSecond} : output;
+  return {...output, codePage, ...(fault?.linesPerSecond ? {linesPerSecond: fault.linesPerSecond} : {})};
 }
 
 function ensureNewline(text: string): string {

@@ -9,7 +9,8 @@ import type {MadeCert} from '../../certs/create.ts';
 import type {NodeInfo} from '../host.ts';
 import {nodeFiles} from './node-files.ts';
 import {azuremlClientNode, buildAzureMlClient} from './azureml-demo.ts';
-import {MASTER_SERVICE, MASTER_SETTINGS_PATH, SCALE_OUT_BINN, WORKER_SERVICE, WORKER_SETTINGS_PATH, formatSettingsJson, json} from './scale-out-files.ts';
+import {DEFAULT_LOCALE, type SandboxLocale} from './locale.ts';
+import {MASTER_SERVICE, WORKER_SERVICE, formatSettingsJson, json, scaleOutBinn} from './scale-out-files.ts';
 import {DEFAULT_BINDING_OPTIONS, emptyNodeState, sandboxPaths, writeManifest, writeNodeState} from './state.ts';
 import {newFleetId} from './fleet-id.ts';
 import type {NodeState} from './state.ts';
@@ -43,6 +44,13 @@ export interface InitOptions {
   readonly lyncReplicationDelaySeconds?: number;
   /** Whether the pool has an OAuthTokenIssuer certificate already. Default true. */
   readonly lyncOAuthAssigned?: boolean;
+  /**
+   * The display language of every node (locale.ts): its tools print that language's labels and messages in its OEM
+   * code page. Default en-US.
+   */
+  readonly locale?: SandboxLocale;
+  /** The drive SQL Server (the SSIS Scale Out install: settings, services, worker .cer) is on, `C`…`Z`. Default C. */
+  readonly drive?: string;
 }
 
 /** The appid SSIS Scale Out setup registers its http.sys binding with (the sandbox's fixed stand-in). */
@@ -55,8 +63,8 @@ const WORKER_ACCOUNT = `NT Service\\${WORKER_SERVICE}`;
 // from the service (sc.exe qc), not assumed.
 const DOMAIN_WORKER_ACCOUNT = 'CONTOSO\\svc-ssis-worker';
 const DOMAIN_ACCOUNT_WORKER = 3;
-const MASTER_BINARY = `"${SCALE_OUT_BINN}\\ScaleOut\\MasterService\\Microsoft.SqlServer.IntegrationServices.Scaleout.MasterService.exe"`;
-const WORKER_BINARY = `"${SCALE_OUT_BINN}\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe"`;
+const masterBinary = (binn: string) => `"${binn}\\ScaleOut\\MasterService\\Microsoft.SqlServer.IntegrationServices.Scaleout.MasterService.exe"`;
+const workerBinary = (binn: string) => `"${binn}\\ScaleOut\\WorkerAgent\\Microsoft.SqlServer.IntegrationServices.Scaleout.WorkerAgent.exe"`;
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Distinct keys up to this many workers; beyond it workers share keys round-robin (sandbox only: every certificate
 // is still unique, and 200 native 2048-bit key generations would take most of a minute).
@@ -66,6 +74,10 @@ const SANDBOX_ENTRIES = new Set(['sandbox.json', 'sandbox.lock', 'faults.json', 
 export async function initSandbox(dir: string, options: InitOptions = {}): Promise<void> {
   const workers = options.workers ?? 3;
   if (!Number.isInteger(workers) || workers < 0 || workers > 1000) throw new Error(`workers must be 0-1000, got ${workers}`);
+  const drive = (options.drive ?? 'C').toUpperCase();
+  if (!/^[C-Z]$/.test(drive)) throw new Error(`drive must be a letter from C to Z, got ${JSON.stringify(options.drive)}`);
+  const binn = scaleOutBinn(drive);
+  const locale = options.locale ?? DEFAULT_LOCALE;
   await prepareDirectory(dir, options.force ?? false);
   const exportable = options.exportableKeys ?? false;
   const workerExportable = options.exportableWorkerKeys ?? true;
@@ -91,26 +103,28 @@ export async function initSandbox(dir: string, options: InitOptions = {}): Promi
     );
   }
 
-  const masterState = buildMaster(masterCert!, otherAppCert!, workerCerts, exportable);
-  await writeNode(dir, master, masterState, [
-    [MASTER_SETTINGS_PATH, masterSettings(masterCert!.info.thumbprint)],
-    [`${SCALE_OUT_BINN}\\SSISScaleOutMaster.cer`, masterCert!.der],
+  const localized = (state: NodeState): NodeState => (locale === DEFAULT_LOCALE ? state : {...state, locale});
+  const masterState = buildMaster(masterCert!, otherAppCert!, workerCerts, exportable, binn);
+  await writeNode(dir, master, localized(masterState), [
+    [`${binn}\\MasterSettings.config`, masterSettings(masterCert!.info.thumbprint)],
+    [`${binn}\\SSISScaleOutMaster.cer`, masterCert!.der],
   ]);
   for (const [i, node] of workerNodes.entries()) {
     const cert = workerCerts[i]!;
-    await writeNode(dir, node, buildWorker(cert, masterCert!, workerExportable, i + 1 === DOMAIN_ACCOUNT_WORKER ? DOMAIN_WORKER_ACCOUNT : WORKER_ACCOUNT), [
-      [WORKER_SETTINGS_PATH, workerSettings(node, masterCert!.info.thumbprint, cert.info.thumbprint)],
-      [`${SCALE_OUT_BINN}\\SSISScaleOutWorker.cer`, cert.der],
+    const account = i + 1 === DOMAIN_ACCOUNT_WORKER ? DOMAIN_WORKER_ACCOUNT : WORKER_ACCOUNT;
+    await writeNode(dir, node, localized(buildWorker(cert, masterCert!, workerExportable, account, binn)), [
+      [`${binn}\\WorkerSettings.config`, workerSettings(node, masterCert!.info.thumbprint, cert.info.thumbprint)],
+      [`${binn}\\SSISScaleOutWorker.cer`, cert.der],
     ]);
   }
   const azuremlNodes = options.azureml === false ? [] : [azuremlClientNode()];
-  for (const node of azuremlNodes) await writeNode(dir, node, buildAzureMlClient(new Date()), []);
+  for (const node of azuremlNodes) await writeNode(dir, node, localized(buildAzureMlClient(new Date())), []);
   const lyncPool = await buildLyncPool({
     frontEnds: options.lyncFrontEnds ?? 3,
     ...(options.lyncReplicationDelaySeconds === undefined ? {} : {replicationDelaySeconds: options.lyncReplicationDelaySeconds}),
     ...(options.lyncOAuthAssigned === undefined ? {} : {oauthAssigned: options.lyncOAuthAssigned}),
   });
-  for (const fe of lyncPool) await writeNode(dir, fe.node, fe.state, fe.files);
+  for (const fe of lyncPool) await writeNode(dir, fe.node, localized(fe.state), fe.files);
   // Last, so that a directory whose init was interrupted is not mistaken for a sandbox.
   await writeManifest(dir, {version: 1, fleetId: newFleetId(), nodes: [master, ...workerNodes, ...azuremlNodes, ...lyncPool.map((fe) => fe.node)]});
 }
@@ -137,7 +151,7 @@ function workerNode(n: number): NodeInfo {
   return {name: `worker${n}`, machineName: `WORKER${n}`, fqdn: `worker${n}.contoso.local`, ip, roles: ['ssis-worker']};
 }
 
-function buildMaster(masterCert: MadeCert, otherAppCert: MadeCert, workerCerts: readonly MadeCert[], exportable: boolean): NodeState {
+function buildMaster(masterCert: MadeCert, otherAppCert: MadeCert, workerCerts: readonly MadeCert[], exportable: boolean, binn: string): NodeState {
   const state = emptyNodeState();
   state.stores['My'] = [sandboxCertFromDer(otherAppCert.der, {keyPem: otherAppCert.keyPem, exportable})];
   state.stores['Root'] = [
@@ -158,7 +172,7 @@ function buildMaster(masterCert: MadeCert, otherAppCert: MadeCert, workerCerts: 
   ];
   state.services[MASTER_SERVICE] = {
     displayName: 'SQL Server Integration Services Scale Out Master 14.0',
-    binaryPath: MASTER_BINARY,
+    binaryPath: masterBinary(binn),
     account: `NT Service\\${MASTER_SERVICE}`,
     status: 'running',
     win32ExitCode: 0,
@@ -167,13 +181,13 @@ function buildMaster(masterCert: MadeCert, otherAppCert: MadeCert, workerCerts: 
   return state;
 }
 
-function buildWorker(cert: MadeCert, masterCert: MadeCert, exportable: boolean, account: string): NodeState {
+function buildWorker(cert: MadeCert, masterCert: MadeCert, exportable: boolean, account: string, binn: string): NodeState {
   const state = emptyNodeState();
   state.stores['My'] = [sandboxCertFromDer(cert.der, {keyPem: cert.keyPem, exportable, keyAcl: [account]})];
   state.stores['Root'] = [sandboxCertFromDer(masterCert.der)];
   state.services[WORKER_SERVICE] = {
     displayName: 'SQL Server Integration Services Scale Out Worker 14.0',
-    binaryPath: WORKER_BINARY,
+    binaryPath: workerBinary(binn),
     account,
     status: 'running',
     win32ExitCode: 0,

@@ -5,6 +5,7 @@
 import {existsSync} from 'node:fs';
 import {mkdir, readFile, rm} from 'node:fs/promises';
 import {dirname, resolve} from 'node:path';
+import {CodePageCache, outputCodePage, UTF8_CODE_PAGE} from '../code-page.ts';
 import {createFileExclusive} from '../create-exclusive.ts';
 import type {Fleet, Host, NodeInfo, RunOptions, RunResult} from '../host.ts';
 import {runProcess} from '../process.ts';
@@ -24,6 +25,8 @@ export class SandboxFleet implements Fleet {
   readonly dir: string;
   readonly #inProcess: boolean;
   #identity: Promise<string> | null = null;
+  /** Each node's console code page, asked once for every host of it this fleet hands out. */
+  readonly #codePages = new Map<string, CodePageCache>();
 
   constructor(dir: string, options: {readonly inProcess?: boolean} = {}) {
     this.dir = resolve(dir);
@@ -43,7 +46,10 @@ export class SandboxFleet implements Fleet {
   }
 
   async host(nodeName: string): Promise<Host> {
-    return new SandboxHost(this.dir, findNode(await readManifest(this.dir), nodeName), this.#inProcess);
+    const node = findNode(await readManifest(this.dir), nodeName);
+    const host = new SandboxHost(this.dir, node, this.#inProcess, this.#codePages.get(node.name));
+    this.#codePages.set(node.name, host.codePage);
+    return host;
   }
 }
 
@@ -53,22 +59,29 @@ class SandboxHost implements Host {
   readonly #dir: string;
   readonly #nodeDir: string;
   readonly #inProcess: boolean;
+  readonly node: NodeInfo;
+  /** The node's code page, asked with the sandbox's `chcp` as a real node's is (code-page.ts). */
+  readonly codePage: CodePageCache;
 
-  constructor(
-    dir: string,
-    readonly node: NodeInfo,
-    inProcess: boolean,
-  ) {
+  constructor(dir: string, node: NodeInfo, inProcess: boolean, codePage?: CodePageCache) {
     this.#dir = dir;
+    this.node = node;
     this.#inProcess = inProcess;
     this.#nodeDir = sandboxPaths.nodeDir(dir, node.name);
+    this.codePage = codePage ?? new CodePageCache(node.name, () => this.#runTool('chcp', [], {}, UTF8_CODE_PAGE));
   }
 
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    // In process, the tools hand over text: there are no bytes to decode.
     if (this.#inProcess) return this.#runInProcess(command, args, options);
+    return this.#runTool(command, args, options, await outputCodePage(command, args, this.codePage));
+  }
+
+  #runTool(command: string, args: readonly string[], options: RunOptions, codePage: number): Promise<RunResult> {
     return runProcess(process.execPath, [...sandboxToolArgs(), command, ...args], {
       // The flag tells the tool to read stdin: without it, it must not wait on a stdin nobody writes to.
       env: {CERTWALK_SANDBOX_DIR: this.#dir, CERTWALK_SANDBOX_NODE: this.node.name, ...(options.input === undefined ? {} : {CERTWALK_SANDBOX_STDIN: '1'})},
+      codePage,
       onLine: options.onLine,
       signal: options.signal,
       ...(options.input === undefined ? {} : {input: options.input}),

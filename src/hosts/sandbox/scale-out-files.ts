@@ -1,11 +1,30 @@
 // Where SSIS Scale Out (SQL Server 2017, "140") keeps its settings, and how the sandbox writes them: JSON with a UTF-8
 // BOM and CRLF line ends, the worst case for an editor that does not preserve bytes.
 
-export const SCALE_OUT_BINN = 'C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn';
-export const MASTER_SETTINGS_PATH = `${SCALE_OUT_BINN}\\MasterSettings.config`;
-export const WORKER_SETTINGS_PATH = `${SCALE_OUT_BINN}\\WorkerSettings.config`;
 export const MASTER_SERVICE = 'SSISScaleOutMaster140';
 export const WORKER_SERVICE = 'SSISScaleOutWorker140';
+
+/** SQL Server's Binn folder on a drive (`sandbox init --drive D` installs it on D:). */
+export function scaleOutBinn(drive = 'C'): string {
+  return `${drive}:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn`;
+}
+
+export const SCALE_OUT_BINN = scaleOutBinn();
+export const MASTER_SETTINGS_PATH = `${SCALE_OUT_BINN}\\MasterSettings.config`;
+export const WORKER_SETTINGS_PATH = `${SCALE_OUT_BINN}\\WorkerSettings.config`;
+
+/**
+ * Where a node's Scale Out service keeps its settings: beside the install its BINARY_PATH_NAME names
+ * (`"…\\Binn\\ScaleOut\\MasterService\\….exe"` → `…\\Binn\\MasterSettings.config`), as the service itself finds them.
+ * A service without a recognisable path reads the default install's.
+ */
+export function settingsPathOf(state: Pick<NodeState, 'services'>, service: typeof MASTER_SERVICE | typeof WORKER_SERVICE): string {
+  const binary = state.services[service]?.binaryPath?.replace(/^"|"$/g, '') ?? '';
+  const binn = /^(.*)\\ScaleOut\\[^\\]+\\[^\\]+$/i.exec(binary)?.[1] ?? SCALE_OUT_BINN;
+  return `${binn}\\${service === MASTER_SERVICE ? 'MasterSettings.config' : 'WorkerSettings.config'}`;
+}
+
+import type {NodeState} from './state.ts';
 
 const BOM = '\uFEFF';
 

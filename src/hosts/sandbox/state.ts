@@ -99,6 +99,8 @@ export interface NodeState {
   azureml?: AzureMlState;
   /** On a Lync Server Front End: the pool, its certificate assignments and (on one FE) the CMS; see lync-state.ts. */
   lync?: LyncNodeState;
+  /** The node's display language (locale.ts: `fr-FR`, `zh-CN`, `ko-KR`); absent on a US English node. */
+  locale?: string;
 }
 
 export const DEFAULT_BINDING_OPTIONS: Readonly<SandboxBindingOptions> = Object.freeze({

@@ -2,6 +2,7 @@
 // the sandbox CERTWALK_SANDBOX_DIR. Run as dist/sandbox-tool.js (tool-entry.ts), or as `certwalk.js --sandbox-tool`
 // when the app's bundle was copied alone (the portable build).
 import {runSandboxCommand} from './dispatch.ts';
+import {encodeOutput} from './output-encoding.ts';
 
 /** Runs one simulated command with process I/O; sets process.exitCode. */
 export async function sandboxToolMain(argv: readonly string[]): Promise<void> {
@@ -27,19 +28,22 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const stdin = process.env['CERTWALK_SANDBOX_STDIN'] === '1' ? await readStdin() : undefined;
   const result = await runSandboxCommand({dir, node, program, args, envFaults: process.env['CERTWALK_SANDBOX_FAULT'], ...(stdin === undefined ? {} : {stdin})});
-  if (result.linesPerSecond) await writePaced(result.stdout, result.linesPerSecond);
-  else process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
+  // A console program writes bytes in its console's code page, not UTF-8 (certwalk decodes them: output-decoder.ts).
+  const encode = (text: string) => encodeOutput(text, result.codePage);
+  if (result.linesPerSecond) await writePaced(result.stdout, result.linesPerSecond, encode);
+  else process.stdout.write(await encode(result.stdout));
+  process.stderr.write(await encode(result.stderr));
   return result.exitCode;
 }
 
 /** A streaming command: `perSecond` lines a second, in twenty batches a second. */
-async function writePaced(text: string, perSecond: number): Promise<void> {
+async function writePaced(text: string, perSecond: number, encode: (text: string) => Promise<Buffer>): Promise<void> {
   const lines = text.split(/(?<=\n)/);
   const batch = Math.max(1, Math.ceil(perSecond / 20));
   const started = performance.now();
   for (let i = 0; i < lines.length; i += batch) {
-    await new Promise<void>((resolve) => process.stdout.write(lines.slice(i, i + batch).join(''), () => resolve()));
+    const bytes = await encode(lines.slice(i, i + batch).join(''));
+    await new Promise<void>((resolve) => process.stdout.write(bytes, () => resolve()));
     const due = started + ((i + batch) / perSecond) * 1000;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

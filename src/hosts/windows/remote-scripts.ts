@@ -19,6 +19,7 @@ export function remoteRunScript(computer: string, program: string, args: readonl
     ...(withInput ? ['$payload = [Console]::In.ReadToEnd()'] : []),
     `$r = Invoke-Command -ComputerName ${psQuote(computer)}${withCredential ? ' -Credential $cred' : ''} -ScriptBlock {`,
     withInput ? '  param([string]$exe, [string[]]$argv, [string]$payload)' : '  param([string]$exe, [string[]]$argv)',
+    OEM_DECODING_LINE,
     withInput ? '  $out = $payload | & $exe @argv 2>&1 | Out-String' : '  $out = & $exe @argv 2>&1 | Out-String',
     '  [pscustomobject]@{ExitCode = $LASTEXITCODE; Output = $out}',
     `} -ArgumentList ${psQuote(program)}, ${psArray(args)}${withInput ? ', $payload' : ''}`,
@@ -26,6 +27,18 @@ export function remoteRunScript(computer: string, program: string, args: readonl
     'exit $r.ExitCode',
   ].join('\n');
 }
+
+/**
+ * Inside the remote session PowerShell decodes the program's output with [Console]::OutputEncoding, and a remoting
+ * session has no console of its own: what it reads there is not the OEM code page the program writes in (850 on a
+ * French server, 936 Chinese), and `é`, `证` arrive garbled. Set it to the node's OEM code page (GetOEMCP's registry
+ * value) first, so the output becomes text on the node; from there it travels as .NET strings and this machine's
+ * powershell.exe writes it as UTF-8 (src/ops/powershell.ts). If the setter refuses (no console handle), the default
+ * stays: a program printing only ASCII is unaffected either way. [unconfirmed on a real localized server; see
+ * docs/HOSTS.md]
+ */
+const OEM_DECODING_LINE =
+  "  try { [Console]::OutputEncoding = [Text.Encoding]::GetEncoding([int](Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop).OEMCP) } catch { }";
 
 /** Reads a file on another node as base64 (binary-safe: settings files keep their BOM and line ends). */
 export function remoteReadScript(computer: string, path: string, withCredential: boolean): string {

@@ -3,6 +3,7 @@
 // InvariantCulture, …), [IO.File]::ReadAllText(path) (a PEM read on the node), (…).Property, and pipelines of product cmdlets (cmdlets.ts) into Select-Object,
 // ConvertTo-Json and Out-String. Output and errors are printed as PowerShell 5.1 prints them (docs/TOOL-OUTPUT.md,
 // "PowerShell"); a script outside the subset gets a `certwalk sandbox:` error, never a guessed meaning.
+import {setsUtf8Output} from '../../../ops/powershell.ts';
 import type {NodeState} from '../state.ts';
 import {findCmdlet} from './cmdlets.ts';
 import {NotSimulated} from './powershell-cmdlet.ts';
@@ -157,10 +158,21 @@ class Session {
   }
 }
 
+/**
+ * The line that makes a script's output UTF-8 (certwalk's scripts start with it: src/ops/powershell.ts) decides only
+ * the bytes the tool process writes (dispatch.ts); it is blanked, not removed, so error records keep their line numbers.
+ */
+function withoutOutputEncodingLine(script: string): string {
+  return script
+    .split('\n')
+    .map((line) => (setsUtf8Output(line) ? '' : line))
+    .join('\n');
+}
+
 function runScript(context: ToolContext, script: string, environment: PowershellEnvironment): ToolResult {
   let statements: Statement[];
   try {
-    statements = parseScript(script);
+    statements = parseScript(withoutOutputEncodingLine(script));
   } catch (error) {
     if (error instanceof SandboxSyntaxError) return sandboxError(`powershell: ${error.message}`);
     throw error;

@@ -4,6 +4,8 @@ import type {NodeState, SandboxService} from '../state.ts';
 import {cloneState, exitCodeFor, lines} from './program.ts';
 import type {SandboxProgram, ToolContext, ToolResult} from './program.ts';
 import {startFailure} from './service-checks.ts';
+import {nodeLocale} from '../locale.ts';
+import {scMessage, scText} from './sc-text.ts';
 
 const PROCESS_TERMINATED = 1067;
 const STATES = {
@@ -29,10 +31,10 @@ export const sc: SandboxProgram = {
     const given = args[1];
     if (!verb || !given || !['query', 'qc', 'stop', 'start'].includes(verb)) return {stdout: USAGE, stderr: '', exitCode: 1};
     const name = serviceKey(context.state, given);
-    if (!name) return error('OpenService', 1060, 'The specified service does not exist as an installed service.');
+    if (!name) return error(context, 'OpenService', 1060);
     if (verb === 'query') return {stdout: statusBlock(name, context.state.services[name]!), stderr: '', exitCode: 0};
-    if (verb === 'qc') return {stdout: configBlock(name, context.state.services[name]!), stderr: '', exitCode: 0};
-    if (verb === 'stop') return stop(context.state, name);
+    if (verb === 'qc') return {stdout: configBlock(context, name, context.state.services[name]!), stderr: '', exitCode: 0};
+    if (verb === 'stop') return stop(context, name);
     return start(context, name);
   },
   fault(context, args) {
@@ -42,10 +44,10 @@ export const sc: SandboxProgram = {
     if (verb === 'start' && name) {
       const state = cloneState(context.state);
       state.services[name] = {...state.services[name]!, status: 'stopped', win32ExitCode: PROCESS_TERMINATED, lastStartFailure: 'injected fault'};
-      return {...error('StartService', PROCESS_TERMINATED, 'The process terminated unexpectedly.'), state};
+      return {...error(context, 'StartService', PROCESS_TERMINATED), state};
     }
-    if (verb === 'stop') return error('ControlService', 1062, 'The service has not been started.');
-    return error('OpenService', 1060, 'The specified service does not exist as an installed service.');
+    if (verb === 'stop') return error(context, 'ControlService', 1062);
+    return error(context, 'OpenService', 1060);
   },
 };
 
@@ -54,9 +56,10 @@ function serviceKey(state: NodeState, given: string): string | undefined {
   return Object.keys(state.services).find((name) => name.toLowerCase() === given.toLowerCase());
 }
 
-function stop(state: NodeState, name: string): ToolResult {
+function stop(context: ToolContext, name: string): ToolResult {
+  const state = context.state;
   const service = state.services[name]!;
-  if (service.status !== 'running') return error('ControlService', 1062, 'The service has not been started.');
+  if (service.status !== 'running') return error(context, 'ControlService', 1062);
   const next = cloneState(state);
   next.services[name] = {...service, status: 'stopped', win32ExitCode: 0};
   return {stdout: block(name, STATES.stopPending, ACCEPTS, 0, '0x0'), stderr: '', exitCode: 0, state: next};
@@ -64,7 +67,7 @@ function stop(state: NodeState, name: string): ToolResult {
 
 function start(context: ToolContext, name: string): ToolResult {
   const service = context.state.services[name]!;
-  if (service.status === 'running') return error('StartService', 1056, 'An instance of the service is already running.');
+  if (service.status === 'running') return error(context, 'StartService', 1056);
   const failure = startFailure(context, name);
   const next = cloneState(context.state);
   const updated: SandboxService = failure
@@ -78,9 +81,9 @@ function start(context: ToolContext, name: string): ToolResult {
 }
 
 // `sc qc` as Windows prints it; the sandbox keeps no binary path, so the Scale Out services' install path stands in.
-function configBlock(name: string, service: SandboxService): string {
+function configBlock(context: ToolContext, name: string, service: SandboxService): string {
   return lines(
-    '[SC] QueryServiceConfig SUCCESS',
+    scText(nodeLocale(context.state)).success('QueryServiceConfig'),
     '',
     `SERVICE_NAME: ${name}`,
     '        TYPE               : 10  WIN32_OWN_PROCESS',
@@ -114,7 +117,8 @@ function block(name: string, state: string, accepts: string, exitCode: number, w
   );
 }
 
-/** `[SC] Api FAILED n:` / blank / message / blank; the exit code is the Win32 error. */
-function error(api: string, code: number, message: string): ToolResult {
-  return {stdout: lines(`[SC] ${api} FAILED ${code}:`, '', message, ''), stderr: '', exitCode: exitCodeFor(code)};
+/** `[SC] Api FAILED n:` / blank / message / blank, in the node's language; the exit code is the Win32 error. */
+function error(context: ToolContext, api: string, code: number): ToolResult {
+  const text = scText(nodeLocale(context.state));
+  return {stdout: lines(text.failed(api, code), '', scMessage(text, code), ''), stderr: '', exitCode: exitCodeFor(code)};
 }

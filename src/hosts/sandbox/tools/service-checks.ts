@@ -1,6 +1,6 @@
 // What the real Scale Out services verify when they start. A failed check makes the simulated service die during
 // start (STOPPED, exit code 1067), which is how a half-finished rotation shows up on a real node.
-import {MASTER_SERVICE, MASTER_SETTINGS_PATH, WORKER_SERVICE, WORKER_SETTINGS_PATH, parseSettingsJson} from '../scale-out-files.ts';
+import {MASTER_SERVICE, WORKER_SERVICE, parseSettingsJson, settingsPathOf} from '../scale-out-files.ts';
 import type {ToolContext} from './program.ts';
 import {findByThumbprint, sameAccount} from './stores.ts';
 
@@ -12,10 +12,11 @@ export function startFailure(context: ToolContext, serviceName: string): string 
 }
 
 function masterFailure(context: ToolContext): string | undefined {
-  const settings = readSettings(context, MASTER_SETTINGS_PATH);
+  const path = settingsPathOf(context.state, MASTER_SERVICE);
+  const settings = readSettings(context, path);
   if (typeof settings === 'string') return settings;
   const thumbprint = stringSetting(settings, 'SSLCertThumbprint');
-  if (!thumbprint) return `${MASTER_SETTINGS_PATH}: SSLCertThumbprint is missing`;
+  if (!thumbprint) return `${path}: SSLCertThumbprint is missing`;
   const cert = findByThumbprint(context.state, 'Root', thumbprint) ?? findByThumbprint(context.state, 'My', thumbprint);
   if (!cert) return `SSLCertThumbprint ${thumbprint} is in neither LocalMachine\\Root nor LocalMachine\\My`;
   if (!cert.keyPem) return `certificate ${thumbprint} has no private key`;
@@ -29,7 +30,7 @@ function masterFailure(context: ToolContext): string | undefined {
 }
 
 function workerFailure(context: ToolContext, serviceName: string): string | undefined {
-  const settings = readSettings(context, WORKER_SETTINGS_PATH);
+  const settings = readSettings(context, settingsPathOf(context.state, WORKER_SERVICE));
   if (typeof settings === 'string') return settings;
   const masterThumbprint = stringSetting(settings, 'MasterHttpsCertThumbprint');
   if (!masterThumbprint || !findByThumbprint(context.state, 'Root', masterThumbprint)) {

@@ -7,7 +7,7 @@
 import {stat} from 'node:fs/promises';
 import type {NodeInfo} from '../../host.ts';
 import {nodeFiles} from '../node-files.ts';
-import {MASTER_SERVICE, MASTER_SETTINGS_PATH, WORKER_SERVICE, WORKER_SETTINGS_PATH, parseSettingsJson} from '../scale-out-files.ts';
+import {MASTER_SERVICE, WORKER_SERVICE, parseSettingsJson, settingsPathOf} from '../scale-out-files.ts';
 import {readNodeState, sandboxPaths} from '../state.ts';
 import type {NodeState} from '../state.ts';
 import {lines} from './program.ts';
@@ -45,19 +45,19 @@ export async function readSqlServer(dir: string, nodes: readonly NodeInfo[]): Pr
   let masterRunning = false;
   let masterStoppedAt: Date | null = null;
   for (const node of nodes.filter((n) => n.roles.includes('ssis-master'))) {
-    const settings = readSettings(dir, node, MASTER_SETTINGS_PATH);
+    const state = await readState(dir, node);
+    const settings = readSettings(dir, node, settingsPathOf(state ?? {services: {}}, MASTER_SERVICE));
     const name = settings?.['SqlServerName'];
     if (typeof name === 'string' && name.trim() !== '') names.push(name.trim());
-    const state = await readState(dir, node);
     if (serviceRunning(state, MASTER_SERVICE)) masterRunning = true;
     else masterStoppedAt = await changedAt(dir, node);
   }
   const workers: CatalogWorker[] = [];
   for (const node of nodes.filter((n) => n.roles.includes('ssis-worker'))) {
-    const settings = readSettings(dir, node, WORKER_SETTINGS_PATH);
+    const state = await readState(dir, node);
+    const settings = readSettings(dir, node, settingsPathOf(state ?? {services: {}}, WORKER_SERVICE));
     const agentId = settings?.['AgentId'];
     if (typeof agentId !== 'string' || !/^\{?[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?$/.test(agentId)) continue;
-    const state = await readState(dir, node);
     const running = serviceRunning(state, WORKER_SERVICE);
     const stopped = [running ? null : await changedAt(dir, node), masterRunning ? null : masterStoppedAt].filter((d): d is Date => d !== null);
     const lastSeen = stopped.length === 0 ? null : new Date(Math.min(...stopped.map((d) => d.getTime())));
