@@ -56,9 +56,13 @@ describe('keys in bursts, through the real binary (tmux, 80×24)', () => {
       tmux.burst('Enter');
       await tmux.waitFor((s) => pointed(s).includes('worker1'));
       tmux.burst('Up', 'Escape');
-      await tmux.waitFor(/^› Workers\s+worker1\s*$/m);
-      // Key size: Enter, ten Backspaces at once, then a paste with a letter that is also a command
-      tmux.burst('Down', 'Down', 'Enter');
+      const form = await tmux.waitFor(/^› Workers\s+worker1\s*$/m);
+      // Key size: Downs to its row and Enter in one burst, ten Backspaces at once, then a paste with a letter that is
+      // also a command. The number of Downs is read off the form, so a new parameter above Key size does not break it.
+      const rows = form.split('\n');
+      const downs = rows.findIndex((row) => /^\s+Key size\s/.test(row)) - rows.findIndex((row) => row.startsWith('› Workers'));
+      assert.ok(downs > 0, `no Key size row below Workers:\n${form}`);
+      tmux.burst(...Array<string>(downs).fill('Down'), 'Enter');
       await tmux.waitFor('Key size: RSA key size');
       tmux.burst(...Array<string>(10).fill('BSpace'));
       await tmux.waitFor(/^› ?\s*$/m);
