@@ -8,7 +8,7 @@ import type {NodeInfo} from '../../src/hosts/host.ts';
 import {findProcedure} from '../../src/procedures/index.ts';
 import {prepareContext} from '../../src/runner/step-files.ts';
 import {FakeFleet, type FileFault, type ToolRow} from '../helpers/fake-fleet.ts';
-import {assertCommands, assertPhase, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
+import {assertCommands, assertPhase, assertStoppedAt, prepareOn, runnerOn, send, statusOf, undoOrder} from '../helpers/fake-run.ts';
 import {keyAccessRows, serviceRows, storeRows} from '../helpers/fake-tables.ts';
 import {certutilStore, scConfig, scFailed, settingsFile, type StoreEntry} from '../helpers/fake-tool-output.ts';
 
@@ -423,20 +423,7 @@ describe('ssis-worker on the fake fleet: a failure at each step', () => {
       await send(r, {type: 'start'});
 
       // Then that step failed in that phase with the tool's message, and nothing ran after the failing command
-      assertPhase(r, fleet, 'failed');
-      const status = statusOf(r, c.step);
-      assert.equal(status.kind, 'failed');
-      assert.equal(status.phase, c.phase);
-      assert.match(status.error, c.error);
-      assert.deepEqual(fleet.unanswered, []);
-      const last = c.last(cert.thumbprint);
-      const lastRan = fleet.commandLines().at(-1)!;
-      assert.ok(typeof last === 'string' ? lastRan === last : last.test(lastRan), `last command: ${lastRan}`);
-      const after = r.snapshot.state.steps.slice(r.snapshot.state.steps.findIndex((s) => s.info.id === c.step) + 1);
-      assert.deepEqual(
-        after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id),
-        [],
-      );
+      assertStoppedAt(r, fleet, {step: c.step, phase: c.phase, error: c.error, last: c.last(cert.thumbprint)});
       r.close();
     });
   }

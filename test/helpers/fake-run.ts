@@ -86,3 +86,24 @@ export function assertCommands(actual: readonly string[], expected: readonly (st
     assert.ok(ok, `command ${i + 1}: expected ${String(want)}${shown}`);
   });
 }
+
+/**
+ * A run stopped at `step`: failed in `phase` with a message matching `error`, every command answered, `last` the last
+ * command that ran (exact text or pattern), and no later step started.
+ */
+export function assertStoppedAt(r: ProcedureRunner, fleet: FakeFleet, failure: {step: string; phase: string; error: RegExp; last: string | RegExp}): void {
+  assertPhase(r, fleet, 'failed');
+  const status = statusOf(r, failure.step);
+  assert.equal(status.kind, 'failed');
+  assert.equal(status.phase, failure.phase);
+  assert.match(status.error, failure.error);
+  assert.deepEqual(fleet.unanswered, []);
+  const lastRan = fleet.commandLines().at(-1)!;
+  assert.ok(typeof failure.last === 'string' ? lastRan === failure.last : failure.last.test(lastRan), `last command: ${lastRan}`);
+  const steps = r.snapshot.state.steps;
+  const after = steps.slice(steps.findIndex((s) => s.info.id === failure.step) + 1);
+  assert.deepEqual(
+    after.filter((s) => s.status.kind !== 'pending').map((s) => s.info.id),
+    [],
+  );
+}
